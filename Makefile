@@ -1,0 +1,38 @@
+# Two commands: `make run` (set up, start the dashboard) and `make test` (set up, run every test).
+VENV   ?= .venv
+PYTHON ?= python3
+PY      = $(VENV)/bin/python
+STAMP   = $(VENV)/.installed-stamp
+PORT   ?= 8501
+
+.PHONY: run test chromium sample bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+# Debian's chromium drives the browser tests and kaleido's PNG/SVG export.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium (browser tests, figure export)..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+run: $(STAMP)
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+test: $(STAMP) chromium
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+sample: $(STAMP)
+	$(PY) -m msc_dash.sample
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_effects.py
+	$(PY) benchmarks/bench_pages.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,46 @@
+"""msc-dash: the router and the shared sidebar.
+
+Run with ``make run`` (or ``streamlit run app.py``). Widgets created here keep
+their values on every page; pages read the filtered trial from session state.
+"""
+
+import streamlit as st
+
+from msc_dash.ui import data, filters, presenter, settings, state
+
+st.set_page_config(page_title="msc-dash", page_icon="🧬", layout="wide",
+                   initial_sidebar_state="expanded")
+
+data.data_source()
+full = state.get_full_trial()
+settings.analysis_settings()
+st.session_state[state.TRIAL] = filters.sidebar_filters(full) if full is not None else None
+trial = state.get_trial()
+
+PAGES = {
+    "Results": [
+        st.Page("pages/overview.py", title="Overview", icon="📋", default=True),
+        st.Page("pages/mobility.py", title="Mobility", icon="🚶"),
+        st.Page("pages/disability.py", title="Disability", icon="♿"),
+        st.Page("pages/cognition.py", title="Cognition", icon="🧠"),
+        st.Page("pages/biomarkers.py", title="Biomarkers", icon="🧪"),
+        st.Page("pages/patient_reported.py", title="Patient-reported", icon="💬"),
+        st.Page("pages/safety.py", title="Safety", icon="🛡️"),
+    ],
+    "Explore": [
+        st.Page("pages/patients.py", title="Patients", icon="👤"),
+        st.Page("pages/subgroups.py", title="Subgroups", icon="🔀"),
+        st.Page("pages/arms.py", title="Arms", icon="⚖️"),
+    ],
+    "Data": [
+        st.Page("pages/data.py", title="Data", icon="🗂️"),
+        st.Page("pages/export.py", title="Export & report", icon="📄"),
+    ],
+}
+if full is not None and full.outcomes_in("other"):
+    PAGES["Results"].insert(6, st.Page("pages/other.py", title="Other outcomes", icon="➕"))
+
+page = st.navigation(PAGES)
+presenter.maybe_present(page)
+data.show_load_error()
+page.run()

@@ -1,0 +1,10 @@
+"""Pure figure builders: DataFrames in, ``plotly.graph_objects.Figure`` out.
+
+No function here calls Streamlit; tests inspect ``fig.data`` and ``fig.layout``.
+"""
+
+from .arms import *  # noqa: F403
+from .clinical import *  # noqa: F403
+from .forest import *  # noqa: F403
+from .safety import *  # noqa: F403
+from .style import *  # noqa: F403

@@ -1,0 +1,339 @@
+"""The outcome registry: the one place that knows each outcome.
+
+Codes, labels, domains, units, direction of benefit, meaningful-change rules,
+axis scale and valid range live here and nowhere else. A :class:`Registry` is
+immutable; settings such as a different SDMT threshold give a new registry
+(:meth:`Registry.with_rule`), and a :class:`~msc_dash.trial.Trial` carries the
+registry its analyses use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Literal
+
+import numpy as np
+
+__all__ = [
+    "DOMAINS",
+    "REGISTRY",
+    "MeaningfulChange",
+    "Outcome",
+    "Registry",
+    "MSFC_REFERENCE",
+]
+
+#: Domains in display order, with their page titles.
+DOMAINS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "mobility": "Mobility",
+        "disability": "Disability",
+        "cognition": "Cognition",
+        "biomarker": "Biomarkers",
+        "patient-reported": "Patient-reported outcomes",
+        "other": "Other outcomes",
+    }
+)
+
+_TOL = 1e-9  # EDSS steps are exact halves; guard float noise at the threshold
+
+
+@dataclass(frozen=True)
+class MeaningfulChange:
+    """A rule for a clinically meaningful change from baseline.
+
+    Parameters
+    ----------
+    kind : {"relative", "absolute", "edss"}
+        ``relative``: ``amount`` is a fraction of baseline (0.2 = 20%).
+        ``absolute``: ``amount`` is in the outcome's units.
+        ``edss``: ``amount`` (1.0) when baseline <= ``threshold``, else
+        ``amount_high`` (0.5).
+    amount : float
+    threshold : float, optional
+        Baseline EDSS at or below which ``amount`` applies (``edss`` only).
+    amount_high : float, optional
+        Step above ``threshold`` (``edss`` only).
+
+    Examples
+    --------
+    >>> rule = MeaningfulChange("relative", 0.2)
+    >>> rule.describe("s")
+    '20% of baseline'
+    >>> MeaningfulChange("edss", 1.0, threshold=5.5, amount_high=0.5).describe("")
+    '1.0 point if baseline EDSS <= 5.5, else 0.5'
+    """
+
+    kind: Literal["relative", "absolute", "edss"]
+    amount: float
+    threshold: float | None = None
+    amount_high: float | None = None
+
+    def thresholds(self, baseline: np.ndarray) -> np.ndarray:
+        """Size of a meaningful change for each baseline value, in raw units."""
+        baseline = np.asarray(baseline, dtype=float)
+        if self.kind == "relative":
+            return np.abs(baseline) * self.amount
+        if self.kind == "absolute":
+            return np.full(baseline.shape, float(self.amount))
+        return np.where(baseline <= self.threshold + _TOL, self.amount, self.amount_high)
+
+    def describe(self, unit: str) -> str:
+        """Human-readable statement of the rule."""
+        if self.kind == "relative":
+            return f"{self.amount * 100:g}% of baseline"
+        if self.kind == "absolute":
+            word = "point" if self.amount == 1 and unit in ("points", "") else unit or "points"
+            return f"{self.amount:g} {word}"
+        return (
+            f"{self.amount:.1f} point if baseline EDSS <= {self.threshold:g}, "
+            f"else {self.amount_high:.1f}"
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome measure.
+
+    Attributes
+    ----------
+    code, label, domain, unit : str
+    better : {"lower", "higher"}
+        Direction of benefit.
+    scale : {"linear", "log"}
+        Axis and model scale; log-scale outcomes also get geometric mean ratios.
+    meaningful_change : MeaningfulChange or None
+    valid_range : tuple of float
+        Inclusive bounds; ``low_exclusive`` makes the lower bound strict (times > 0).
+    step : float or None
+        Values must be multiples of ``step`` (EDSS: 0.5).
+    known : bool
+        False for codes the registry does not define.
+
+    Examples
+    --------
+    >>> REGISTRY["T25FW"].sign
+    -1
+    >>> REGISTRY["SDMT"].axis_title
+    'SDMT (correct answers)'
+    """
+
+    code: str
+    label: str
+    domain: str
+    unit: str
+    better: Literal["lower", "higher"]
+    scale: Literal["linear", "log"] = "linear"
+    meaningful_change: MeaningfulChange | None = None
+    valid_range: tuple[float, float] = (-np.inf, np.inf)
+    low_exclusive: bool = False
+    step: float | None = None
+    known: bool = True
+    description: str = ""
+
+    @property
+    def sign(self) -> int:
+        """+1 where higher is better, -1 where lower is better."""
+        return 1 if self.better == "higher" else -1
+
+    @property
+    def axis_title(self) -> str:
+        """Axis title with the unit, e.g. ``'T25FW (s)'``."""
+        return f"{self.code} ({self.unit})" if self.unit else self.code
+
+    @property
+    def rule_text(self) -> str:
+        """The meaningful-change rule in words, or a note that there is none."""
+        if self.meaningful_change is None:
+            return "no meaningful-change rule"
+        return self.meaningful_change.describe(self.unit)
+
+    def classify(self, baseline, value) -> np.ndarray:
+        """Classify each change: +1 improved, 0 stable, -1 worsened, NaN unknown.
+
+        A change counts when it reaches the rule's threshold in either
+        direction; without a rule (or a missing value) the result is NaN.
+
+        Examples
+        --------
+        >>> REGISTRY["EDSS"].classify([5.0, 6.0, 6.0], [4.0, 6.5, 6.0]).tolist()
+        [1.0, -1.0, 0.0]
+        """
+        baseline = np.asarray(baseline, dtype=float)
+        value = np.asarray(value, dtype=float)
+        out = np.full(baseline.shape, np.nan)
+        if self.meaningful_change is None:
+            return out
+        benefit = (value - baseline) * self.sign
+        limit = self.meaningful_change.thresholds(baseline) - _TOL
+        ok = np.isfinite(benefit) & np.isfinite(limit)
+        out[ok] = 0.0
+        out[ok & (benefit >= limit)] = 1.0
+        out[ok & (-benefit >= limit)] = -1.0
+        return out
+
+    def out_of_range(self, values) -> np.ndarray:
+        """Boolean mask of values outside the valid range or off the step grid."""
+        v = np.asarray(values, dtype=float)
+        lo, hi = self.valid_range
+        bad = (v < lo) | (v > hi) | ((v <= lo) if self.low_exclusive else False)
+        if self.step:
+            bad |= np.abs(v / self.step - np.round(v / self.step)) > 1e-6
+        return bad & np.isfinite(v) | np.isinf(v)
+
+    def range_text(self) -> str:
+        """The valid range in words, for error messages."""
+        lo, hi = self.valid_range
+        parts = []
+        if np.isfinite(lo):
+            parts.append(f"{'>' if self.low_exclusive else '>='} {lo:g}")
+        if np.isfinite(hi):
+            parts.append(f"<= {hi:g}")
+        text = " and ".join(parts) or "finite"
+        if self.step:
+            text += f" in steps of {self.step:g}"
+        return text
+
+
+_POS = (0.0, np.inf)
+_FS = [
+    ("FS_VISUAL", "Visual functions", 6),
+    ("FS_BRAINSTEM", "Brainstem functions", 5),
+    ("FS_PYRAMIDAL", "Pyramidal functions", 6),
+    ("FS_CEREBELLAR", "Cerebellar functions", 5),
+    ("FS_SENSORY", "Sensory functions", 6),
+    ("FS_BOWEL_BLADDER", "Bowel and bladder functions", 6),
+    ("FS_CEREBRAL", "Cerebral functions", 5),
+]
+
+_OUTCOMES: tuple[Outcome, ...] = (
+    Outcome("T25FW", "Timed 25-Foot Walk", "mobility", "s", "lower", "log",
+            MeaningfulChange("relative", 0.2), _POS, low_exclusive=True,
+            description="Time to walk 25 feet, mean of two trials."),
+    Outcome("NHPT", "9-Hole Peg Test", "mobility", "s", "lower", "log",
+            MeaningfulChange("relative", 0.2), _POS, low_exclusive=True,
+            description="Upper-limb function: time to place and remove nine pegs."),
+    Outcome("EDSS", "Expanded Disability Status Scale", "disability", "score", "lower",
+            "linear", MeaningfulChange("edss", 1.0, threshold=5.5, amount_high=0.5),
+            (0.0, 10.0), step=0.5, description="Kurtzke EDSS, 0 to 10 in steps of 0.5."),
+    Outcome("FSS_SUM", "Sum of Functional Systems scores", "disability", "points", "lower",
+            "linear", MeaningfulChange("absolute", 1.0), (0.0, 41.0),
+            description="Sum of the seven Kurtzke Functional Systems scores."),
+    *(
+        Outcome(code, label, "disability", "points", "lower", "linear", None,
+                (0.0, float(top)), step=1.0, description=f"Kurtzke FS: {label.lower()}.")
+        for code, label, top in _FS
+    ),
+    Outcome("SDMT", "Symbol Digit Modalities Test", "cognition", "correct answers",
+            "higher", "linear", MeaningfulChange("absolute", 4.0), (0.0, 120.0),
+            description="Correct substitutions in 90 seconds."),
+    Outcome("PASAT", "Paced Auditory Serial Addition Test", "cognition",
+            "correct answers", "higher", "linear", MeaningfulChange("absolute", 4.0),
+            (0.0, 60.0), description="PASAT-3, correct answers out of 60."),
+    Outcome("MSFC", "MSFC composite (T25FW, NHPT, PASAT)", "disability", "z", "higher",
+            "linear", None, description="Derived: (z_NHPT - z_T25FW + z_PASAT) / 3 "
+            "against the MSFC task-force reference population."),
+    Outcome("NFL", "Serum neurofilament light", "biomarker", "pg/mL", "lower", "log",
+            None, _POS, description="Serum NfL concentration."),
+    Outcome("GFAP", "Serum glial fibrillary acidic protein", "biomarker", "pg/mL", "lower",
+            "log", None, _POS, description="Serum GFAP concentration."),
+    Outcome("MSIS29_PHYS", "MSIS-29 physical", "patient-reported", "0-100", "lower",
+            "linear", MeaningfulChange("absolute", 8.0), (0.0, 100.0),
+            description="Multiple Sclerosis Impact Scale, physical subscale (0-100)."),
+    Outcome("MSIS29_PSYCH", "MSIS-29 psychological", "patient-reported", "0-100", "lower",
+            "linear", MeaningfulChange("absolute", 8.0), (0.0, 100.0),
+            description="Multiple Sclerosis Impact Scale, psychological subscale (0-100)."),
+    Outcome("MSWS12", "MS Walking Scale-12", "patient-reported", "0-100", "lower",
+            "linear", MeaningfulChange("absolute", 8.0), (0.0, 100.0),
+            description="Patient-reported walking limitation (0-100)."),
+)
+
+#: MSFC task-force reference population (Fischer et al., Mult Scler 1999).
+MSFC_REFERENCE = MappingProxyType(
+    {
+        "NHPT_RECIPROCAL": (0.0439, 0.0101),
+        "T25FW": (9.5353, 11.4058),
+        "PASAT": (45.0311, 12.0771),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Registry:
+    """An immutable mapping from outcome code to :class:`Outcome`.
+
+    Unknown codes are not an error: :meth:`get` returns an outcome in the
+    ``other`` domain where higher is better and no meaningful-change rule
+    applies, unless :meth:`with_outcome` said otherwise.
+
+    Examples
+    --------
+    >>> reg = REGISTRY.with_rule("SDMT", MeaningfulChange("absolute", 3.0))
+    >>> reg["SDMT"].rule_text, REGISTRY["SDMT"].rule_text
+    ('3 correct answers', '4 correct answers')
+    >>> reg.get("GRIP").domain
+    'other'
+    """
+
+    outcomes: tuple[Outcome, ...] = field(default=_OUTCOMES)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_code", {o.code: o for o in self.outcomes})
+
+    def __getitem__(self, code: str) -> Outcome:
+        return self._by_code[code]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    def __iter__(self):
+        return iter(self.outcomes)
+
+    @property
+    def codes(self) -> list[str]:
+        """Codes in registry order."""
+        return [o.code for o in self.outcomes]
+
+    def get(self, code: str) -> Outcome:
+        """The outcome for ``code``, or a default for an unknown code."""
+        found = self._by_code.get(code)
+        if found is not None:
+            return found
+        return Outcome(code, code, "other", "", "higher", known=False)
+
+    def order(self, codes) -> list[str]:
+        """Sort codes: registry order first, unknown codes after, alphabetically."""
+        rank = {c: i for i, c in enumerate(self.codes)}
+        return sorted(set(codes), key=lambda c: (rank.get(c, len(rank)), c))
+
+    def by_domain(self, domain: str) -> list[Outcome]:
+        """Outcomes of one domain, in registry order."""
+        return [o for o in self.outcomes if o.domain == domain]
+
+    def with_outcome(self, code: str, **changes) -> Registry:
+        """A registry where ``code`` (known or not) has the given attributes.
+
+        Examples
+        --------
+        >>> REGISTRY.with_outcome("GRIP", domain="mobility", better="higher", unit="kg")["GRIP"].unit
+        'kg'
+        """
+        current = self.get(code)
+        updated = replace(current, **changes)
+        rest = tuple(o for o in self.outcomes if o.code != code)
+        if code in self:
+            return Registry(tuple(updated if o.code == code else o for o in self.outcomes))
+        return Registry((*rest, updated))
+
+    def with_rule(self, code: str, rule: MeaningfulChange | None) -> Registry:
+        """A registry with another meaningful-change rule for ``code``."""
+        return self.with_outcome(code, meaningful_change=rule)
+
+    def settings_key(self) -> str:
+        """A short, stable text of every setting, for cache keys."""
+        return repr(self.outcomes)
+
+
+#: The default registry (the table in DESIGN.md plus individual FS scores and MSFC).
+REGISTRY = Registry()

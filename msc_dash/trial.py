@@ -1,0 +1,301 @@
+"""The :class:`Trial`: four tidy tables and what can be derived from them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from .outcomes import REGISTRY, Registry
+
+__all__ = ["Trial", "TABLES", "SINGLE_ARM"]
+
+#: Required and known optional columns of each table, in display order.
+TABLES = MappingProxyType(
+    {
+        "subjects": (
+            ("subject_id",),
+            ("arm", "ms_type", "sex", "age", "disease_duration_years", "baseline_edss",
+             "route", "bmi"),
+        ),
+        "measurements": (("subject_id", "visit", "day", "outcome", "value"), ()),
+        "adverse_events": (
+            ("subject_id", "term"),
+            ("onset_day", "body_system", "severity", "serious", "related",
+             "injection_number"),
+        ),
+        "injections": (
+            ("subject_id", "injection_number", "day"),
+            ("route", "dose_million_cells"),
+        ),
+    }
+)
+
+#: Arm label used when the data has no ``arm`` column.
+SINGLE_ARM = "All"
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty frame with the required and optional columns of ``name``."""
+    required, optional = TABLES[name]
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in (*required, *optional)})
+
+
+@dataclass(frozen=True, eq=False)
+class Trial:
+    """A loaded trial: subjects, measurements, adverse events and injections.
+
+    Build one with :func:`msc_dash.load_trial` or :func:`msc_dash.load_sample`;
+    the constructor trusts its tables. Treat the frames as read-only: every
+    change (:meth:`filter`, :meth:`with_registry`) returns a new ``Trial``.
+
+    Attributes
+    ----------
+    subjects, measurements, adverse_events, injections : pandas.DataFrame
+        The tables of DESIGN.md; ``subjects`` always has an ``arm`` column
+        (``"All"`` in a single-arm study) and ``n_injections``.
+    warnings : tuple of str
+        Non-fatal oddities found while loading.
+    registry : Registry
+        Outcome definitions and meaningful-change settings in force.
+    source : str
+        Where the data came from, for display.
+    filters : mapping
+        Criteria applied by :meth:`filter` so far.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> subjects = pd.DataFrame({"subject_id": ["a", "b"], "ms_type": ["SPMS", "PPMS"]})
+    >>> m = pd.DataFrame({"subject_id": ["a", "a", "b", "b"], "visit": ["BL", "M12"] * 2,
+    ...                   "day": [0, 365, 0, 360], "outcome": "SDMT", "value": [40, 44, 50, 49]})
+    >>> t = Trial.from_tables(subjects, m)
+    >>> t.visits, t.outcomes, t.arms
+    (['BL', 'M12'], ['SDMT'], ['All'])
+    >>> t.filter(ms_type=["SPMS"]).n_subjects
+    1
+    """
+
+    subjects: pd.DataFrame
+    measurements: pd.DataFrame
+    adverse_events: pd.DataFrame
+    injections: pd.DataFrame
+    warnings: tuple[str, ...] = ()
+    registry: Registry = REGISTRY
+    source: str = ""
+    filters: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    origin: str = ""  # fingerprint of the unfiltered trial, set by filter()
+
+    @classmethod
+    def from_tables(
+        cls,
+        subjects: pd.DataFrame,
+        measurements: pd.DataFrame,
+        adverse_events: pd.DataFrame | None = None,
+        injections: pd.DataFrame | None = None,
+        **kwargs,
+    ) -> Trial:
+        """Assemble a Trial from already-valid tables (no validation).
+
+        Adds the derived subject columns (``arm`` when absent, ``n_injections``)
+        and sorts rows so that equal data give equal fingerprints.
+        """
+        subjects = subjects.copy()
+        subjects["subject_id"] = subjects["subject_id"].astype(str)
+        if "arm" not in subjects:
+            subjects.insert(1, "arm", SINGLE_ARM)
+        subjects["arm"] = subjects["arm"].astype(str)
+        tables = {"measurements": measurements, "adverse_events": adverse_events,
+                  "injections": injections}
+        for name, frame in tables.items():
+            if frame is None:
+                frame = empty_table(name)
+            else:
+                frame = frame.copy()
+                frame["subject_id"] = frame["subject_id"].astype(str)
+            for col in TABLES[name][0] + TABLES[name][1]:
+                if col not in frame:
+                    frame[col] = pd.Series(np.nan, index=frame.index, dtype="object")
+            tables[name] = frame
+        inj = tables["injections"]
+        counts = inj.groupby("subject_id").size() if len(inj) else pd.Series(dtype=int)
+        subjects["n_injections"] = (
+            subjects["subject_id"].map(counts).fillna(0).astype(int)
+        )
+        m = tables["measurements"]
+        m["day"] = pd.to_numeric(m["day"])
+        m["value"] = pd.to_numeric(m["value"]).astype(float)
+        m["visit"] = m["visit"].astype(str)
+        m["outcome"] = m["outcome"].astype(str)
+        tables["measurements"] = m.sort_values(
+            ["subject_id", "outcome", "day", "visit"], kind="stable"
+        ).reset_index(drop=True)
+        subjects = subjects.sort_values("subject_id", kind="stable").reset_index(drop=True)
+        return cls(subjects, tables["measurements"], tables["adverse_events"],
+                   tables["injections"], **kwargs)
+
+    # ----------------------------------------------------------- derived views
+    @property
+    def n_subjects(self) -> int:
+        """Number of subjects."""
+        return len(self.subjects)
+
+    @cached_property
+    def visit_days(self) -> pd.Series:
+        """Median day of each visit, indexed by visit, ordered by that day."""
+        m = self.measurements
+        if m.empty:
+            return pd.Series(dtype=float, name="day")
+        days = m.groupby("visit", sort=False)["day"].median()
+        return days.sort_values(kind="stable").rename("day")
+
+    @property
+    def visits(self) -> list[str]:
+        """Visits ordered by their median day."""
+        return list(self.visit_days.index)
+
+    @property
+    def baseline_visit(self) -> str | None:
+        """The visit whose median day is 0, or None."""
+        days = self.visit_days
+        hits = days.index[days == 0]
+        return hits[0] if len(hits) else None
+
+    @property
+    def followup_visits(self) -> list[str]:
+        """Visits after baseline, in order."""
+        return [v for v, d in self.visit_days.items() if d > 0]
+
+    @cached_property
+    def outcomes(self) -> list[str]:
+        """Outcome codes present, in registry order (unknown codes last)."""
+        return self.registry.order(self.measurements["outcome"].unique())
+
+    @property
+    def arms(self) -> list[str]:
+        """Arms present, in order of first appearance."""
+        return list(pd.unique(self.subjects["arm"]))
+
+    @property
+    def is_single_arm(self) -> bool:
+        """True when all subjects share one arm."""
+        return len(self.arms) <= 1
+
+    def outcome(self, code: str):
+        """The registry entry of ``code`` (a default for unknown codes)."""
+        return self.registry.get(code)
+
+    def outcomes_in(self, domain: str) -> list[str]:
+        """Outcome codes present in the data that belong to ``domain``."""
+        return [c for c in self.outcomes if self.registry.get(c).domain == domain]
+
+    @property
+    def subject_variables(self) -> list[str]:
+        """Columns of ``subjects`` usable as filters or subgroups."""
+        return [c for c in self.subjects.columns if c != "subject_id"]
+
+    def long(self) -> pd.DataFrame:
+        """Measurements with each subject's ``arm`` attached."""
+        arm = self.subjects.set_index("subject_id")["arm"]
+        out = self.measurements.copy()
+        out.insert(1, "arm", out["subject_id"].map(arm))
+        return out
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """sha256 of the normalised tables; equal data give equal fingerprints."""
+        h = hashlib.sha256()
+        for name in ("subjects", "measurements", "adverse_events", "injections"):
+            frame = getattr(self, name)
+            frame = frame.reindex(sorted(frame.columns), axis=1)
+            h.update(name.encode())
+            h.update(",".join(map(str, frame.columns)).encode())
+            if len(frame):
+                h.update(pd.util.hash_pandas_object(
+                    frame.astype(str), index=False).to_numpy().tobytes())
+        return h.hexdigest()
+
+    @cached_property
+    def cache_key(self) -> str:
+        """Key for caching analyses: source data, filters and registry settings.
+
+        A filtered trial is keyed by its origin's fingerprint plus the filters,
+        so filtering never re-hashes the data.
+        """
+        h = hashlib.sha256((self.origin or self.fingerprint).encode())
+        h.update(repr(sorted((k, repr(v)) for k, v in self.filters.items())).encode())
+        h.update(self.registry.settings_key().encode())
+        return h.hexdigest()
+
+    # ----------------------------------------------------------- new trials
+    def filter(self, **criteria) -> Trial:
+        """Keep the subjects matching every criterion; return a new Trial.
+
+        Each keyword names a column of ``subjects``. A list or set keeps the
+        listed values; a 2-tuple ``(low, high)`` keeps values in the closed
+        range (``None`` for an open end); any other value keeps equal values.
+        ``None`` as a criterion is ignored. Subjects with a missing value fail
+        a criterion on that column.
+
+        Raises
+        ------
+        KeyError
+            If a criterion names a column ``subjects`` does not have.
+        """
+        keep = pd.Series(True, index=self.subjects.index)
+        applied = dict(self.filters)
+        for column, rule in criteria.items():
+            if rule is None:
+                continue
+            if column not in self.subjects:
+                raise KeyError(f"`{column}` is not a column of subjects; "
+                               f"choose one of {self.subject_variables}")
+            col = self.subjects[column]
+            if isinstance(rule, tuple) and len(rule) == 2:
+                lo, hi = rule
+                num = pd.to_numeric(col, errors="coerce")
+                ok = num.notna()
+                if lo is not None:
+                    ok &= num >= lo
+                if hi is not None:
+                    ok &= num <= hi
+            elif isinstance(rule, (list, set, frozenset)):
+                ok = col.isin(list(rule))
+            else:
+                ok = col == rule
+            keep &= ok.fillna(False).astype(bool)
+            applied[column] = rule
+        ids = set(self.subjects.loc[keep, "subject_id"])
+        return replace(
+            self,
+            subjects=self.subjects[keep].reset_index(drop=True),
+            measurements=self._only(self.measurements, ids),
+            adverse_events=self._only(self.adverse_events, ids),
+            injections=self._only(self.injections, ids),
+            filters=MappingProxyType(applied),
+            origin=self.origin or self.fingerprint,
+        )
+
+    @staticmethod
+    def _only(frame: pd.DataFrame, ids: set) -> pd.DataFrame:
+        return frame[frame["subject_id"].isin(ids)].reset_index(drop=True)
+
+    def with_registry(self, registry: Registry) -> Trial:
+        """The same data analysed with other outcome settings."""
+        return replace(self, registry=registry)
+
+    def summary(self) -> dict:
+        """Counts for a data summary: subjects, arms, visits, outcomes, events."""
+        return {
+            "subjects": self.n_subjects,
+            "arms": self.arms,
+            "visits": self.visits,
+            "outcomes": self.outcomes,
+            "measurements": len(self.measurements),
+            "adverse_events": len(self.adverse_events),
+            "injections": len(self.injections),
+        }

@@ -1,0 +1,7 @@
+import streamlit as st
+
+from msc_dash.ui import state
+
+trial = state.require_trial()
+st.title("patient_reported")
+st.write(trial.summary())

@@ -1,0 +1,117 @@
+"""Start the app on a free loopback port and drive it in Debian's Chromium.
+
+Playwright cannot download its own browser here; it launches the system
+``chromium`` found on PATH (``make test`` installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run app.py`` on loopback; return the process and its URL."""
+    port = port or _free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"the app did not start: {proc.stderr.read().decode()[-2000:]}")
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """URL of one app server shared by the browser tests of a session."""
+    proc, url = start_app()
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian Chromium driven by Playwright."""
+    exe = shutil.which("chromium")
+    if exe is None:
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page (own session) at 1440x900."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def wait_for_app(page, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText"
+        ".includes('Running')", timeout=timeout)
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
+def wait_for_charts(page, minimum: int = 1, timeout: float = 30_000) -> int:
+    """Scroll through the page so lazy Plotly charts draw; return how many drew."""
+    page.evaluate("""async () => {
+        const main = document.querySelector('[data-testid="stMain"]') || document.body;
+        for (let y = 0; y < main.scrollHeight; y += 600) {
+            main.scrollTo(0, y); window.scrollTo(0, y);
+            await new Promise(r => setTimeout(r, 120));
+        }
+        main.scrollTo(0, 0); window.scrollTo(0, 0);
+    }""")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {minimum}",
+        timeout=timeout)
+    return page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length")
+
+
+def assert_no_exception(page) -> None:
+    """No Streamlit exception box and no error-details element on the page."""
+    assert page.locator("[data-testid='stException']").count() == 0, page.inner_text("body")
