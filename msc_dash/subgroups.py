@@ -1,0 +1,282 @@
+"""Subgroup effects and a test of whether the change differs between subgroups.
+
+:func:`subgroup_levels` splits subjects by one subject variable (categories
+as they are; numeric variables at the median or at chosen cut points),
+:func:`subgroup_effects` gives the paired Hedges' g per arm x level for one
+outcome and visit, and :func:`subgroup_interaction` tests whether the change
+differs between levels (OLS of change on baseline and subgroup, F test of the
+subgroup terms). Subgroup analyses are exploratory: see
+:data:`MULTIPLICITY_NOTE`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .arms import change_frame
+from .trial import Trial
+
+__all__ = ["subgroup_levels", "subgroup_effects", "subgroup_interaction", "is_numeric_variable",
+           "MULTIPLICITY_NOTE", "INTERACTION_TEST", "SUBGROUP_COLUMNS", "INTERACTION_COLUMNS"]
+
+#: The caveat shown beside every subgroup result.
+MULTIPLICITY_NOTE = (
+    "Subgroup analyses are exploratory. Every extra split is one more test, so some "
+    "differences between subgroups will appear by chance alone; no correction for the "
+    "number of subgroups examined is applied. Judge a difference by the interaction test, "
+    "not by one subgroup being significant and another not, and confirm it in an "
+    "independent trial."
+)
+
+#: How the interaction p value is computed.
+INTERACTION_TEST = ("F test of the subgroup terms in an OLS model of change from baseline "
+                    "on baseline value and subgroup (change ~ baseline + subgroup), per arm")
+
+#: Columns of :func:`subgroup_effects`.
+SUBGROUP_COLUMNS = ("variable", "level", "arm", "outcome", "visit", "n", "change_mean",
+                    "hedges_g", "hedges_g_ci_low", "hedges_g_ci_high", "ci_method",
+                    "estimable", "note")
+
+#: Columns of :func:`subgroup_interaction`.
+INTERACTION_COLUMNS = ("arm", "variable", "outcome", "visit", "n", "n_levels", "f", "df_num",
+                       "df_den", "p_interaction", "test", "estimable", "note")
+
+#: Numeric variables with at most this many distinct values are used as categories.
+_FEW_VALUES = 5
+
+
+def is_numeric_variable(values: pd.Series) -> bool:
+    """True when a subject variable is split by value ranges, not by category.
+
+    Examples
+    --------
+    >>> is_numeric_variable(pd.Series([31, 45, 52, 60, 38, 41]))
+    True
+    >>> is_numeric_variable(pd.Series([2, 3, 3, 2]))  # few distinct values: categories
+    False
+    """
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return False
+    return values.nunique(dropna=True) > _FEW_VALUES
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}" if abs(x) >= 1e-3 or x == 0 else f"{x:.3g}"
+
+
+def subgroup_levels(trial: Trial, variable: str, cuts=None) -> pd.Series:
+    """The subgroup level of each subject (missing values left out).
+
+    Parameters
+    ----------
+    trial : Trial
+    variable : str
+        A column of ``trial.subjects``.
+    cuts : sequence of float, optional
+        Cut points for a numeric variable; default: its median. Each level
+        includes its upper end ("≤ 50", "50 to 60", "> 60").
+
+    Returns
+    -------
+    pandas.Series
+        Ordered categorical level per subject, indexed by ``subject_id``.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"subject_id": list("abcdef"), "age": [30, 40, 50, 60, 70, 80]})
+    >>> m = pd.DataFrame({"subject_id": list("abcdef"), "visit": "BL", "day": 0,
+    ...                   "outcome": "EDSS", "value": 6.0})
+    >>> t = Trial.from_tables(s, m)
+    >>> subgroup_levels(t, "age").tolist()
+    ['≤ 55', '≤ 55', '≤ 55', '> 55', '> 55', '> 55']
+    >>> subgroup_levels(t, "age", cuts=[45, 65]).tolist()
+    ['≤ 45', '≤ 45', '45 to 65', '45 to 65', '> 65', '> 65']
+    """
+    if variable not in trial.subjects or variable == "subject_id":
+        raise KeyError(f"`{variable}` is not a subject variable; "
+                       f"choose one of {trial.subject_variables}")
+    col = trial.subjects.set_index("subject_id")[variable]
+    col = col[col.notna()]
+    if cuts is not None or is_numeric_variable(col):
+        num = pd.to_numeric(col, errors="coerce").dropna()
+        if cuts is None or len(cuts) == 0:
+            cuts = [float(num.median())] if len(num) else []
+        cuts = sorted({float(c) for c in cuts if c is not None and math.isfinite(float(c))})
+        if not cuts:
+            raise ValueError(f"`cuts` for `{variable}` must hold at least one finite number")
+        edges = [-np.inf, *cuts, np.inf]
+        labels = [f"≤ {_fmt(cuts[0])}"]
+        labels += [f"{_fmt(a)} to {_fmt(b)}" for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+        labels.append(f"> {_fmt(cuts[-1])}")
+        return pd.cut(num, edges, right=True, labels=labels).rename("level")
+    text = col.astype(str)
+    order = sorted(pd.unique(text), key=lambda v: (pd.to_numeric(v, errors="coerce"), v)
+                   if pd.notna(pd.to_numeric(v, errors="coerce")) else (np.inf, v))
+    return pd.Series(pd.Categorical(text, categories=order, ordered=True), index=col.index,
+                     name="level")
+
+
+def _hedges_paired(post: np.ndarray, pre: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Vectorised ``pingouin.compute_effsize(post, pre, paired=True, eftype="hedges")``."""
+    n = post.shape[axis]
+    denom = np.sqrt((post.var(ddof=1, axis=axis) + pre.var(ddof=1, axis=axis)) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = (post.mean(axis=axis) - pre.mean(axis=axis)) / denom
+    return d * (1 - 3 / (4 * (2 * n) - 9))
+
+
+def _paired_g(post, pre, *, n_boot: int, seed: int, ci: float) -> tuple[float, float, float]:
+    """Paired g_av with the BCa interval of ``pingouin.compute_bootci(paired=True)``."""
+    g = float(_hedges_paired(post, pre))
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = stats.bootstrap((post, pre), _hedges_paired, n_resamples=n_boot,
+                              confidence_level=ci, method="BCa", paired=True, vectorized=True,
+                              random_state=seed)
+    return g, float(res.confidence_interval.low), float(res.confidence_interval.high)
+
+
+def _changes(trial: Trial, variable: str, outcome: str, visit: str, cuts) -> pd.DataFrame:
+    if outcome not in trial.outcomes:
+        raise ValueError(f"`outcome` = {outcome!r} is not in the data; "
+                         f"outcomes present: {trial.outcomes}")
+    if visit not in trial.followup_visits:
+        raise ValueError(f"`visit` = {visit!r} is not a follow-up visit; "
+                         f"choose one of {trial.followup_visits}")
+    levels = subgroup_levels(trial, variable, cuts)
+    ch = change_frame(trial, outcome)
+    ch = ch[ch["visit"] == visit]
+    ch = ch.assign(level=ch["subject_id"].map(levels))
+    ch["level"] = pd.Categorical(ch["level"], categories=levels.cat.categories, ordered=True)
+    return ch[ch["level"].notna()]
+
+
+def subgroup_effects(trial: Trial, variable: str, *, outcome: str, visit: str, cuts=None,
+                     n_boot: int = 2000, seed: int = 0, ci: float = 0.95) -> pd.DataFrame:
+    """Change from baseline to ``visit`` per arm x subgroup level, as paired Hedges' g.
+
+    Parameters
+    ----------
+    trial : Trial
+    variable : str
+        Subject variable defining the subgroups (see :func:`subgroup_levels`).
+    outcome, visit : str
+        Outcome code and follow-up visit.
+    cuts : tuple of float, optional
+        Cut points of a numeric variable (default: the median).
+    n_boot, seed, ci : int, int, float
+        Bootstrap resamples, seed and confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SUBGROUP_COLUMNS`; one row per arm x level present.
+        ``hedges_g`` is ``pingouin.compute_effsize(visit, baseline,
+        paired=True, eftype="hedges")`` with positive = improvement, and its
+        interval the seeded BCa bootstrap over subjects
+        (``pingouin.compute_bootci(..., paired=True, method="bca")``).
+        Levels with fewer than 3 subjects have ``estimable`` False.
+
+    Examples
+    --------
+    >>> rows = [(f"s{i}", v, d, 40 + i + k * (1 + i % 3) * (2 if i < 5 else 1))
+    ...         for i in range(10) for k, (v, d) in enumerate([("BL", 0), ("M12", 365)])]
+    >>> m = pd.DataFrame(rows, columns=["subject_id", "visit", "day", "value"]).assign(outcome="SDMT")
+    >>> s = pd.DataFrame({"subject_id": [f"s{i}" for i in range(10)], "sex": list("MMMMMFFFFF")})
+    >>> out = subgroup_effects(Trial.from_tables(s, m), "sex", outcome="SDMT", visit="M12", n_boot=200)
+    >>> out[["level", "n", "change_mean"]]
+      level  n  change_mean
+    0     F  5          2.0
+    1     M  5          3.6
+    """
+    ch = _changes(trial, variable, outcome, visit, cuts)
+    sign = trial.outcome(outcome).sign
+    rows = []
+    for arm in trial.arms:
+        for level in ch["level"].cat.categories:
+            d = ch[(ch["arm"] == arm) & (ch["level"] == level)]
+            row = dict(variable=variable, level=str(level), arm=arm, outcome=outcome,
+                       visit=visit, n=len(d), change_mean=float(d["change"].mean())
+                       if len(d) else np.nan, hedges_g=np.nan, hedges_g_ci_low=np.nan,
+                       hedges_g_ci_high=np.nan, ci_method="bca", estimable=False, note="")
+            post, pre = d["value"].to_numpy(float), d["baseline"].to_numpy(float)
+            if len(d) < 3:
+                row["note"] = "n < 3"
+            elif post.var() + pre.var() == 0:
+                row["note"] = "no variance"
+            else:
+                g, lo, hi = _paired_g(post, pre, n_boot=n_boot, seed=seed, ci=ci)
+                lo, hi = sorted((sign * lo, sign * hi))
+                row.update(hedges_g=sign * g, hedges_g_ci_low=lo, hedges_g_ci_high=hi,
+                           estimable=True)
+            rows.append(row)
+    out = pd.DataFrame(rows, columns=list(SUBGROUP_COLUMNS))
+    return out.astype({"n": int, "estimable": bool})
+
+
+def subgroup_interaction(trial: Trial, variable: str, *, outcome: str, visit: str,
+                         cuts=None) -> pd.DataFrame:
+    """Does the change to ``visit`` differ between subgroup levels? One test per arm.
+
+    Fits ``change ~ 1 + baseline + subgroup`` (treatment-coded dummies) by OLS
+    with statsmodels and F-tests the subgroup terms jointly, i.e. compares it
+    with ``change ~ 1 + baseline``. Adjusting for baseline guards against
+    regression to the mean when subgroups start at different levels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`INTERACTION_COLUMNS`: ``arm``, ``variable``,
+        ``outcome``, ``visit``, ``n`` (subjects in the model), ``n_levels``,
+        ``f``, ``df_num``, ``df_den``, ``p_interaction``, ``test`` (the text of
+        :data:`INTERACTION_TEST`), ``estimable``, ``note``.
+
+    Examples
+    --------
+    >>> rows = [(f"s{i}", v, d, 40 + i + k * (5 if i < 6 else 0) + k * (i % 2))
+    ...         for i in range(12) for k, (v, d) in enumerate([("BL", 0), ("M12", 365)])]
+    >>> m = pd.DataFrame(rows, columns=["subject_id", "visit", "day", "value"]).assign(outcome="SDMT")
+    >>> s = pd.DataFrame({"subject_id": [f"s{i}" for i in range(12)], "sex": list("MMMMMMFFFFFF")})
+    >>> out = subgroup_interaction(Trial.from_tables(s, m), "sex", outcome="SDMT", visit="M12")
+    >>> out[["n", "n_levels", "df_num", "df_den"]].iloc[0].tolist()
+    [12.0, 2.0, 1.0, 9.0]
+    >>> bool(out.p_interaction.iloc[0] < 0.001)
+    True
+    """
+    import statsmodels.api as sm
+
+    ch = _changes(trial, variable, outcome, visit, cuts)
+    rows = []
+    for arm in trial.arms:
+        d = ch[ch["arm"] == arm]
+        present = [lv for lv in d["level"].cat.categories if (d["level"] == lv).any()]
+        row = dict(arm=arm, variable=variable, outcome=outcome, visit=visit, n=len(d),
+                   n_levels=len(present), f=np.nan, df_num=np.nan, df_den=np.nan,
+                   p_interaction=np.nan, test=INTERACTION_TEST, estimable=False, note="")
+        df_den = len(d) - 2 - (len(present) - 1)
+        if len(present) < 2:
+            row["note"] = "fewer than 2 subgroups with data"
+        elif df_den < 1:
+            row["note"] = "too few subjects for the model"
+        elif d["change"].var() == 0:
+            row["note"] = "no variance"
+        else:
+            dummies = np.column_stack([(d["level"] == lv).to_numpy(float) for lv in present[1:]])
+            X = np.column_stack([np.ones(len(d)), d["baseline"].to_numpy(float), dummies])
+            fit = sm.OLS(d["change"].to_numpy(float), X).fit()
+            R = np.zeros((len(present) - 1, X.shape[1]))
+            R[:, 2:] = np.eye(len(present) - 1)
+            test = fit.f_test(R)
+            row.update(f=float(np.squeeze(test.fvalue)), df_num=float(test.df_num),
+                       df_den=float(test.df_denom), p_interaction=float(test.pvalue),
+                       estimable=bool(np.isfinite(float(test.pvalue))))
+            if not row["estimable"]:
+                row["note"] = "subgroup confounded with baseline"
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=list(INTERACTION_COLUMNS))
+    return out.astype({"n": int, "n_levels": int, "estimable": bool})
