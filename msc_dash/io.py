@@ -1,0 +1,1062 @@
+"""Load and validate trial data from the layouts people actually have.
+
+:func:`load_trial` reads files, bytes or uploaded files (CSV, XLSX, Parquet, a
+ZIP of those, one long or wide CSV, CDISC ADaM), finds the four tables of
+DESIGN.md, checks them and returns a :class:`~msc_dash.trial.Trial`. Anything
+unusable raises :class:`~msc_dash.errors.TrialDataError` with a message that
+names the file, the column, the first offending rows (as numbered in the file:
+the header is row 1) and the fix. Harmless oddities become ``Trial.warnings``.
+
+Uploaded data is only ever held in memory: nothing here writes to disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from . import adam
+from .errors import TrialDataError
+from .mapping import apply_mapping, exact_target, mapping_from_json
+from .outcomes import REGISTRY
+from .trial import TABLES, Trial
+
+__all__ = [
+    "load_trial",
+    "load_sample",
+    "source_columns",
+    "template_zip",
+    "TABLE_TEMPLATES",
+    "MissingColumnsError",
+    "MAX_UPLOAD_BYTES",
+]
+
+#: Largest upload accepted, in bytes (matches ``maxUploadSize`` in .streamlit/config.toml).
+MAX_UPLOAD_BYTES = 50 * 2**20
+#: Largest total size of the files inside a ZIP (or XLSX), uncompressed.
+MAX_UNCOMPRESSED_BYTES = 200 * 2**20
+#: Largest compression ratio of a member larger than 1 MB (zip-bomb guard).
+MAX_COMPRESSION_RATIO = 100
+#: Most files accepted inside one ZIP.
+MAX_ARCHIVE_MEMBERS = 100
+#: Most rows accepted in one table.
+MAX_ROWS = 2_000_000
+#: Days further than this from baseline are taken for dates, not days.
+MAX_DAY = 20 * 366
+#: A visit day further than this from its visit's median day gets a warning.
+VISIT_WINDOW_DAYS = 60
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
+SAMPLES = MappingProxyType({"single": SAMPLE_DIR, "two_arm": SAMPLE_DIR / "two_arm"})
+
+_NA = {"", "na", "n/a", "nan", "null", "none", ".", "-", "#n/a", "missing", "nd"}
+_TRUE = {"true", "t", "yes", "y", "1", "1.0"}
+_FALSE = {"false", "f", "no", "n", "0", "0.0"}
+SEVERITIES = ("mild", "moderate", "severe", "life-threatening", "fatal")
+RELATEDNESS = ("not related", "unlikely", "possible", "probable", "definite")
+
+# file-name stems that name a table
+_TABLE_NAMES = {
+    "subjects": ("subjects", "subject", "patients", "patient", "participants",
+                 "demographics", "baseline", "adsl"),
+    "measurements": ("measurements", "measurement", "measures", "outcomes", "data",
+                     "long", "efficacy", "assessments"),
+    "adverse_events": ("adverse_events", "adverseevents", "adverse", "ae", "aes",
+                       "events", "safety", "adae"),
+    "injections": ("injections", "injection", "dosing", "doses", "treatments",
+                   "administrations", "ex"),
+}
+
+#: The four tables as CSV text: header and two example rows each.
+TABLE_TEMPLATES = MappingProxyType({
+    "subjects": "subject_id,arm,ms_type,sex,age,disease_duration_years,baseline_edss\n"
+                "P01,MSC,SPMS,F,52,14.5,6.0\nP02,Placebo,PPMS,M,47,9.0,5.5\n",
+    "measurements": "subject_id,visit,day,outcome,value\n"
+                    "P01,Baseline,0,T25FW,9.8\nP01,Month 6,182,T25FW,8.9\n",
+    "adverse_events": "subject_id,term,onset_day,body_system,severity,serious,related,"
+                      "injection_number\n"
+                      "P01,Headache,2,Nervous system disorders,mild,no,possible,1\n"
+                      "P02,Back pain,95,Musculoskeletal disorders,moderate,no,unlikely,2\n",
+    "injections": "subject_id,injection_number,day,route,dose_million_cells\n"
+                  "P01,1,0,IT,50\nP01,2,120,IT,50\n",
+})
+
+
+class MissingColumnsError(TrialDataError):
+    """A table lacks required columns; ``columns`` lists the names that were found.
+
+    The app offers a column mapping for these names.
+    """
+
+    def __init__(self, message: str, columns=(), label: str = "") -> None:
+        super().__init__(message)
+        self.columns = list(columns)
+        self.label = label
+
+
+# --------------------------------------------------------------------- sources
+@dataclass
+class _File:
+    name: str
+    data: bytes
+
+
+@dataclass
+class _Frame:
+    """One table-like block read from a file, every cell str or None.
+
+    ``frame.index`` holds the row numbers the user sees (header = row 1).
+    """
+
+    label: str
+    data: pd.DataFrame
+    hint: str | None = None
+
+
+def _collect(source, name: str | None) -> list[_File]:
+    """Turn any accepted ``source`` into in-memory files (size-checked)."""
+    if isinstance(source, (list, tuple)):
+        files = [f for item in source for f in _collect(item, None)]
+        total = sum(len(f.data) for f in files)
+        if total > MAX_UPLOAD_BYTES:
+            raise TrialDataError(_too_big("The files together", total))
+        return files
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        _check_size(name or "upload", len(data))
+        return [_File(name or "upload", data)]
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.is_dir():
+            members = sorted(p for p in path.iterdir()
+                             if p.is_file() and not p.name.startswith((".", "~$")))
+            if not members:
+                raise TrialDataError(f"{path.name}: the folder holds no files.")
+            return _collect(members, None)
+        if not path.is_file():
+            raise TrialDataError(f"{path}: no such file or folder.")
+        _check_size(path.name, path.stat().st_size)
+        return [_File(path.name, path.read_bytes())]
+    if hasattr(source, "getvalue") or hasattr(source, "read"):
+        label = name or str(getattr(source, "name", "upload"))
+        size = getattr(source, "size", None)
+        if isinstance(size, int):
+            _check_size(label, size)
+        data = source.getvalue() if hasattr(source, "getvalue") else source.read()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        _check_size(label, len(data))
+        return [_File(Path(label).name or "upload", bytes(data))]
+    raise TrialDataError(
+        f"Cannot read trial data from a {type(source).__name__}: give a file path, a "
+        "folder, bytes with a name, or uploaded files.")
+
+
+def _too_big(what: str, size: int) -> str:
+    return (f"{what} is {size / 2**20:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 2**20} MB. "
+            "Upload only the tables you need, or compress them into a ZIP.")
+
+
+def _check_size(label: str, size: int) -> None:
+    if size > MAX_UPLOAD_BYTES:
+        raise TrialDataError(_too_big(f"{label}:", size).replace(": is", " is"))
+
+
+def _kind(f: _File) -> str:
+    ext = Path(f.name).suffix.lower().lstrip(".")
+    head = f.data[:96]
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        if ext in ("xlsx", "xlsm"):
+            return "xlsx"
+        return "xlsx" if b"[Content_Types].xml" in f.data[:2000] and ext != "zip" else "zip"
+    if ext in ("xlsx", "xlsm", "zip"):
+        return ext if ext == "zip" else "xlsx"
+    if ext == "xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if head.startswith(b"PAR1") or ext in ("parquet", "pq"):
+        return "parquet"
+    if head.startswith(b"HEADER RECORD*******LIBRARY") or ext == "xpt":
+        return "xpt"
+    if ext == "sas7bdat":
+        return "sas7bdat"
+    if ext == "json":
+        return "json"
+    return "text"
+
+
+def _read_file(f: _File, warnings: list[str], mappings: list[dict]) -> list[_Frame]:
+    kind = _kind(f)
+    if not f.data:
+        raise TrialDataError(f"{f.name}: the file is empty (0 bytes). Upload the file "
+                             "with its header row and data.")
+    try:
+        if kind == "zip":
+            return _read_zip(f, warnings, mappings)
+        if kind == "json":
+            mappings.append(mapping_from_json(f.data))
+            return []
+        if kind == "xls":
+            raise TrialDataError(f"{f.name}: old Excel .xls files are not read; open it "
+                                 "in Excel and save it as .xlsx (or export CSV).")
+        if kind == "xlsx":
+            return _read_xlsx(f)
+        if kind == "parquet":
+            return [_Frame(f.name, _as_text(pd.read_parquet(io.BytesIO(f.data)), 1),
+                           _hint(f.name))]
+        if kind in ("xpt", "sas7bdat"):
+            return [_Frame(f.name, _as_text(_read_sas(f.data, kind), 1), _hint(f.name))]
+        return [_read_text(f, warnings)]
+    except TrialDataError:
+        raise
+    except Exception as exc:  # any parser failure becomes a message naming the file
+        what = {"xlsx": "an Excel workbook", "parquet": "a Parquet file",
+                "xpt": "a SAS transport (.xpt) file", "sas7bdat": "a SAS dataset",
+                "zip": "a ZIP archive"}.get(kind, "a CSV file")
+        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        raise TrialDataError(
+            f"{f.name}: could not be read as {what} ({type(exc).__name__}"
+            f"{': ' + detail if detail else ''}). Check that the file is not damaged "
+            "and that its extension matches its content.") from exc
+
+
+def _read_sas(data: bytes, kind: str) -> pd.DataFrame:
+    # pandas reads SAS files from memory; pyreadstat would need a file on disk.
+    fmt = "xport" if kind == "xpt" else "sas7bdat"
+    try:
+        return pd.read_sas(io.BytesIO(data), format=fmt, encoding="utf-8")
+    except UnicodeDecodeError:
+        return pd.read_sas(io.BytesIO(data), format=fmt, encoding="latin-1")
+
+
+def _hint(name: str) -> str | None:
+    stem = re.sub(r"[^0-9a-z_]", "", Path(name).stem.lower().replace(" ", "_").replace("-", "_"))
+    for table, names in _TABLE_NAMES.items():
+        if stem in names:
+            return table
+    for table, names in _TABLE_NAMES.items():
+        if any(n in stem for n in names if len(n) > 3):
+            return table
+    return None
+
+
+def _guard_zip(zf: zipfile.ZipFile, label: str) -> list[zipfile.ZipInfo]:
+    infos = [i for i in zf.infolist() if not i.is_dir()]
+    if len(infos) > MAX_ARCHIVE_MEMBERS:
+        raise TrialDataError(f"{label}: the archive holds {len(infos)} files; at most "
+                             f"{MAX_ARCHIVE_MEMBERS} are accepted.")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise TrialDataError(
+            f"{label}: the archive would expand to {total / 2**20:.0f} MB; at most "
+            f"{MAX_UNCOMPRESSED_BYTES // 2**20} MB are accepted (this looks like a zip bomb).")
+    for i in infos:
+        if i.file_size > 2**20 and i.file_size > MAX_COMPRESSION_RATIO * max(i.compress_size, 1):
+            raise TrialDataError(
+                f"{label}: `{i.filename}` is compressed more than "
+                f"{MAX_COMPRESSION_RATIO}:1 ({i.file_size / 2**20:.0f} MB from "
+                f"{i.compress_size / 2**10:.0f} kB), which looks like a zip bomb.")
+    return infos
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> bytes:
+    # never trust the declared size: read at most a little more than it
+    with zf.open(info) as fh:
+        data = fh.read(min(info.file_size, MAX_UNCOMPRESSED_BYTES) + 1)
+    if len(data) > info.file_size:
+        raise TrialDataError(f"{label}: `{info.filename}` is larger than its header says; "
+                             "the archive is damaged or malicious.")
+    return data
+
+
+def _read_zip(f: _File, warnings: list[str], mappings: list[dict]) -> list[_Frame]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(f.data))
+    except zipfile.BadZipFile:
+        raise TrialDataError(f"{f.name}: not a valid ZIP archive (the file is damaged or "
+                             "incomplete). Create the ZIP again.") from None
+    frames: list[_Frame] = []
+    with zf:
+        infos = _guard_zip(zf, f.name)
+        for info in infos:
+            base = Path(info.filename).name
+            if info.filename.startswith("__MACOSX") or base.startswith((".", "~$")):
+                continue
+            member = _File(base, _read_member(zf, info, f.name))
+            if _kind(member) == "zip":
+                raise TrialDataError(f"{f.name}: `{info.filename}` is a ZIP inside the ZIP; "
+                                     "put the tables directly into one archive.")
+            for fr in _read_file(member, warnings, mappings):
+                fr.label = f"{f.name}/{info.filename}" if fr.label == base else \
+                    f"{f.name}/{fr.label}"
+                frames.append(fr)
+    if not frames:
+        raise TrialDataError(f"{f.name}: the archive holds no data files.")
+    return frames
+
+
+def _read_xlsx(f: _File) -> list[_Frame]:
+    with zipfile.ZipFile(io.BytesIO(f.data)) as zf:
+        _guard_zip(zf, f.name)
+    sheets = pd.read_excel(io.BytesIO(f.data), sheet_name=None, dtype=object, header=None,
+                           engine="openpyxl")
+    frames = []
+    for sheet, raw in sheets.items():
+        raw = raw.dropna(how="all").dropna(axis=1, how="all")
+        if raw.empty or len(raw) < 2:
+            continue
+        header = [_clean_header(v) for v in raw.iloc[0]]
+        body = raw.iloc[1:]
+        body.columns = header
+        body.index = body.index + 1  # 0-based sheet row -> 1-based row number
+        frames.append(_Frame(f"{f.name} (sheet {sheet})", _as_text(body, 0), _hint(sheet)))
+    if not frames:
+        names = ", ".join(f"`{s}`" for s in sheets) or "none"
+        raise TrialDataError(
+            f"{f.name}: no sheet holds a table with a header row and data (sheets: {names}). "
+            "Name the sheets subjects, measurements, adverse_events and injections, "
+            "with column names in the first row.")
+    return frames
+
+
+def _clean_header(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace("\ufeff", "").strip()
+
+
+def _as_text(df: pd.DataFrame, start: int) -> pd.DataFrame:
+    """Every cell as stripped str or None; index = row number seen by the user."""
+    out = {}
+    for col in df.columns:
+        values = df[col].tolist()
+        out[_clean_header(col)] = [_cell(v) for v in values]
+    frame = pd.DataFrame(out, dtype=object)
+    frame.index = (df.index if start == 0 else np.arange(start, start + len(df)))
+    if len(frame) > MAX_ROWS:
+        raise TrialDataError(f"The table has {len(frame)} rows; at most {MAX_ROWS} are read.")
+    return frame
+
+
+def _cell(v):
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, bytes):
+        v = v.decode("utf-8", errors="replace")
+    if isinstance(v, float):
+        if np.isnan(v):
+            return None
+        return repr(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, (np.floating,)):
+        return _cell(float(v))
+    if isinstance(v, (bool, np.bool_)):
+        return "True" if v else "False"
+    if isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat"):
+        return str(v).replace(" 00:00:00", "")
+    text = str(v).strip()
+    return None if text.lower() in _NA else text
+
+
+def _decode(f: _File, warnings: list[str]) -> str:
+    if b"\x00" in f.data[:4096]:
+        raise TrialDataError(f"{f.name}: this is not a text (CSV) file; it contains binary "
+                             "data. Upload CSV, XLSX, Parquet, ZIP or SAS .xpt files.")
+    try:
+        return f.data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = f.data[: exc.start].count(b"\n") + 1
+        warnings.append(
+            f"{f.name}: the file is not UTF-8 (first odd byte on line {line}); it was read "
+            "as Windows-1252. Check accented names, or save the file as UTF-8.")
+        try:
+            return f.data.decode("cp1252")
+        except UnicodeDecodeError:
+            return f.data.decode("latin-1")
+
+
+def _read_text(f: _File, warnings: list[str]) -> _Frame:
+    text = _decode(f, warnings)
+    lines = text.splitlines()
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None:
+        raise TrialDataError(f"{f.name}: the file is empty. Upload the file with its header "
+                             "row and data.")
+    header_line = lines[first]
+    sep = max([",", ";", "\t", "|"],
+              key=lambda s: (len(next(csv.reader([header_line], delimiter=s))), s == ","))
+    header = [_clean_header(h) for h in next(csv.reader([header_line], delimiter=sep))]
+    if len(header) == 1:
+        raise TrialDataError(
+            f"{f.name}: only one column found (`{header[0][:80]}`). Separate the columns "
+            "with commas or semicolons, with the column names in the first row.")
+    dupes = sorted({h for h in header if h and header.count(h) > 1})
+    if dupes:
+        raise TrialDataError(f"{f.name}: the column `{dupes[0]}` appears twice in the header; "
+                             "give each column one unique name.")
+    if not any(ln.strip() for ln in lines[first + 1:]):
+        raise TrialDataError(f"{f.name}: the file has a header row but no data rows. Add the "
+                             "data below the header.")
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                         na_filter=False, skip_blank_lines=False, header=None,
+                         skiprows=first + 1, names=header, index_col=False)
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if m:
+            raise TrialDataError(
+                f"{f.name}: row {int(m.group(2)) + first + 1} has {m.group(3)} values but the "
+                f"header has {m.group(1)} columns. Check for a stray `{sep}` or quote the "
+                "value.") from None
+        raise
+    df.index = np.arange(first + 2, first + 2 + len(df))
+    frame = _as_text(df, 0)
+    frame = frame.loc[frame.notna().any(axis=1)]
+    unnamed = [c for c in frame.columns if not c]
+    if unnamed:
+        if frame[unnamed].notna().to_numpy().any():
+            raise TrialDataError(f"{f.name}: a column has data but no name in the header row; "
+                                 "name every column.")
+        frame = frame.drop(columns=unnamed)
+    _decimal_commas(frame, f.name, warnings)
+    return _Frame(f.name, frame, _hint(f.name))
+
+
+_DEC_COMMA = re.compile(r"^[+-]?\d*,\d+$")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _decimal_commas(frame: pd.DataFrame, label: str, warnings: list[str]) -> None:
+    fixed = []
+    for col in frame.columns:
+        s = frame[col].dropna()
+        if s.empty:
+            continue
+        comma = s.str.match(_DEC_COMMA)
+        if comma.any() and (comma | s.str.match(_NUMBER)).all():
+            frame[col] = frame[col].map(lambda v: v.replace(",", ".") if isinstance(v, str)
+                                        else v)
+            fixed.append(col)
+    if fixed:
+        warnings.append(f"{label}: decimal commas were read as decimal points in "
+                        + ", ".join(f"`{c}`" for c in fixed) + ".")
+
+
+# --------------------------------------------------------------------- tables
+def _normalise_columns(frame: _Frame, mapping: dict | None) -> None:
+    df = apply_mapping(frame.data, mapping) if mapping else frame.data
+    rename = {}
+    for c in df.columns:
+        target = exact_target(c)
+        if target and target != c and target not in df.columns:
+            rename[c] = target
+    frame.data = df.rename(columns=rename)
+
+
+def _classify(frame: _Frame) -> str:
+    cols = set(frame.data.columns)
+    if frame.hint == "measurements" or {"outcome", "value"} <= cols:
+        if {"outcome", "value"} <= cols or not _wide_codes(frame.data):
+            return "measurements"
+        return "wide"
+    if frame.hint in ("subjects", "adverse_events", "injections"):
+        return frame.hint
+    if "term" in cols:
+        return "adverse_events"
+    if "injection_number" in cols and "day" in cols:
+        return "injections"
+    if _wide_codes(frame.data):
+        return "wide"
+    if {"visit", "day"} & cols:
+        return "measurements"
+    if "subject_id" in cols:
+        return "subjects"
+    return "measurements"
+
+
+def _wide_codes(df: pd.DataFrame) -> list[str]:
+    return [c for c in df.columns if c in REGISTRY]
+
+
+def _rows(index, limit: int = 5) -> str:
+    idx = list(index)
+    text = ", ".join(str(i) for i in idx[:limit])
+    if len(idx) > limit:
+        text += f" and {len(idx) - limit} more"
+    return ("row " if len(idx) == 1 else "rows ") + text
+
+
+def _require(df: pd.DataFrame, table: str, label: str, required=None) -> None:
+    required = required or TABLES[table][0]
+    missing = [c for c in required if c not in df.columns]
+    if not missing:
+        return
+    col = missing[0]
+    found = [str(c) for c in df.columns]
+    others = [c for c in found if c not in TABLES[table][0]]
+    close = difflib.get_close_matches(col, others, n=1, cutoff=0.6)
+    if close:
+        fix = (f"found `{close[0]}` — did you mean `{col}`? Rename the column `{col}` "
+               "(or map it on the Data page).")
+    else:
+        fix = ("found columns: " + ", ".join(f"`{c}`" for c in found[:12])
+               + (" ..." if len(found) > 12 else "")
+               + f". Add a column `{col}` or map one of yours to it.")
+    also = ""
+    if len(missing) > 1:
+        also = " Also missing: " + ", ".join(f"`{c}`" for c in missing[1:]) + "."
+    raise MissingColumnsError(
+        f"{label}: required column `{col}` is missing for the {table.replace('_', ' ')} "
+        f"table; {fix} Expected columns: "
+        + ", ".join(f"`{c}`" for c in required) + "." + also, found, label)
+
+
+def _numbers(df: pd.DataFrame, col: str, label: str, *, integer=False, date_hint=False):
+    """``df[col]`` as floats; text, dates and overflow raise a TrialDataError."""
+    raw = df[col]
+    num = pd.to_numeric(raw, errors="coerce").astype(float)
+    bad = num.isna() & raw.notna()
+    if bad.any():
+        rows = raw[bad]
+        first = str(rows.iloc[0])
+        if re.match(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", first):
+            if date_hint:
+                raise TrialDataError(
+                    f"{label}: column `{col}` holds dates ({_rows(rows.index)}: "
+                    f"`{first}`). `{col}` must be the number of days since the subject's "
+                    "baseline (0 at baseline): subtract the baseline date from each date.")
+            raise TrialDataError(f"{label}: column `{col}` holds dates ({_rows(rows.index)}: "
+                                 f"`{first}`) where numbers are expected.")
+        examples = ", ".join(f"`{v}`" for v in pd.unique(rows)[:3])
+        raise TrialDataError(
+            f"{label}: column `{col}` must hold numbers, but {_rows(rows.index)} "
+            f"hold text ({examples}). Use plain numbers (decimal point, no units); leave "
+            "a cell empty when the value is missing.")
+    huge = ~np.isfinite(num) & num.notna() | (num.abs() > 1e12)
+    if huge.any():
+        rows = num[huge]
+        raise TrialDataError(
+            f"{label}: column `{col}` has numbers too large to be real ({_rows(rows.index)}: "
+            f"`{raw[huge].iloc[0]}`). Check for a merged cell, an ID or a typo.")
+    if date_hint:
+        far = num.abs() > MAX_DAY
+        if far.any():
+            raise TrialDataError(
+                f"{label}: column `{col}` has {_rows(num[far].index)} more than 20 years "
+                f"from baseline (`{raw[far].iloc[0]}`): this looks like a date stored as a "
+                f"number. `{col}` must be days since the subject's baseline (0 at baseline).")
+    if integer:
+        frac = num.notna() & (num != np.round(num))
+        if frac.any():
+            raise TrialDataError(f"{label}: column `{col}` must hold whole numbers; "
+                                 f"{_rows(num[frac].index)} do not "
+                                 f"(`{raw[frac].iloc[0]}`).")
+    return num
+
+
+def _tidy_number(num: pd.Series) -> pd.Series:
+    """Whole numbers without gaps as int64, the rest float64 (stable fingerprints)."""
+    if num.notna().all() and (num == np.round(num)).all():
+        return num.astype("int64")
+    return num.astype("float64")
+
+
+def _auto(series: pd.Series) -> pd.Series:
+    """An optional column: numeric when every value is a number, else text."""
+    s = series.dropna()
+    if len(s) and s.map(lambda v: bool(_NUMBER.match(str(v)))).all():
+        return _tidy_number(pd.to_numeric(series, errors="coerce").astype(float))
+    return series.astype("str")
+
+
+def _no_missing(df: pd.DataFrame, cols, label: str) -> None:
+    for col in cols:
+        empty = df[col].isna()
+        if empty.any():
+            raise TrialDataError(
+                f"{label}: column `{col}` is empty in {_rows(df.index[empty])}. Fill it in, "
+                "or delete those rows.")
+
+
+def _ids(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: v[:-2] if isinstance(v, str) and re.match(r"^\d+\.0$", v)
+                      else v)
+
+
+# ----------------------------------------------------------- table checkers
+def _subjects(df: pd.DataFrame, label: str) -> pd.DataFrame:
+    _require(df, "subjects", label)
+    df = df.copy()
+    _no_missing(df, ["subject_id"], label)
+    df["subject_id"] = _ids(df["subject_id"])
+    dup = df["subject_id"].duplicated(keep=False)
+    if dup.any():
+        first = df.loc[dup, "subject_id"].iloc[0]
+        raise TrialDataError(f"{label}: subject `{first}` appears more than once "
+                             f"({_rows(df.index[df['subject_id'] == first])}); give each "
+                             "subject one row.")
+    for col in df.columns:
+        if col == "subject_id":
+            continue
+        if col in ("age", "disease_duration_years", "baseline_edss", "bmi"):
+            num = _numbers(df, col, label)
+            if col == "baseline_edss":
+                _range(df.index, num, "EDSS", label, col)
+            df[col] = _tidy_number(num)
+        elif col in ("arm", "ms_type", "sex", "route"):
+            df[col] = df[col].astype("str")
+        else:
+            df[col] = _auto(df[col])
+    return df
+
+
+def _range(index, values, code: str, label: str, col: str = "value") -> None:
+    outcome = REGISTRY.get(code)
+    if not outcome.known:
+        return
+    bad = outcome.out_of_range(values.to_numpy(dtype=float))
+    if bad.any():
+        rows = index[bad]
+        shown = ", ".join(f"{r} ({values.loc[r]:g})" for r in list(rows)[:5])
+        more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+        raise TrialDataError(
+            f"{label}: column `{col}`: {code} must be {outcome.range_text()}; "
+            f"{'row' if len(rows) == 1 else 'rows'} {shown}{more} are outside that. "
+            "Correct or remove these values.")
+
+
+def _measurements(df: pd.DataFrame, label: str, warnings: list[str], *,
+                  strict_baseline: bool = True) -> pd.DataFrame:
+    _require(df, "measurements", label)
+    df = df.copy()
+    _no_missing(df, ["subject_id", "visit", "day", "outcome"], label)
+    empty = df["value"].isna()
+    if empty.any():
+        warnings.append(f"{label}: {empty.sum()} rows without a `value` were skipped "
+                        f"({_rows(df.index[empty], 3)}).")
+        df = df.loc[~empty]
+    if df.empty:
+        raise TrialDataError(f"{label}: no row has a `value`; the measurements table is "
+                             "empty.")
+    df["subject_id"] = _ids(df["subject_id"])
+    df["outcome"] = df["outcome"].map(_outcome_code)
+    df["day"] = _tidy_number(_numbers(df, "day", label, date_hint=True))
+    df["value"] = _numbers(df, "value", label)
+    for code, part in df.groupby("outcome", sort=False):
+        _range(part.index, part["value"], code, label)
+    key = ["subject_id", "visit", "outcome"]
+    dup = df.duplicated(key, keep=False)
+    if dup.any():
+        first = df.loc[dup].iloc[0]
+        same = dup & (df["subject_id"] == first["subject_id"]) & \
+            (df["visit"] == first["visit"]) & (df["outcome"] == first["outcome"])
+        raise TrialDataError(
+            f"{label}: {int(dup.sum())} rows repeat the same subject x visit x outcome, e.g. "
+            f"subject `{first['subject_id']}`, visit `{first['visit']}`, outcome "
+            f"`{first['outcome']}` in {_rows(df.index[same])}. Keep one value per subject, "
+            "visit and outcome (average repeated trials beforehand).")
+    _baselines(df, label, warnings, strict_baseline)
+    _windows(df, label, warnings)
+    unknown = sorted(set(df["outcome"]) - set(REGISTRY.codes))
+    for code in unknown:
+        close = difflib.get_close_matches(code.upper(), REGISTRY.codes, n=1, cutoff=0.75)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        warnings.append(f"{label}: outcome `{code}` is not in the outcome registry{hint}; "
+                        "it is analysed with higher = better and no meaningful-change rule.")
+    keep = list(TABLES["measurements"][0])
+    extra = [c for c in df.columns if c not in keep]
+    return df[keep + extra]
+
+
+def _outcome_code(v):
+    if not isinstance(v, str):
+        return v
+    if v in REGISTRY:
+        return v
+    target = exact_target(v)
+    if target in REGISTRY:
+        return target
+    up = v.upper()
+    return up if up in REGISTRY else v
+
+
+def _baselines(df, label, warnings, strict: bool) -> None:
+    base = df.loc[df["day"] == 0, ["subject_id", "outcome"]].drop_duplicates()
+    has = set(map(tuple, base.to_numpy().tolist()))
+    later = df.loc[df["day"] > 0]
+    missing = later.loc[[(s, o) not in has for s, o in zip(later["subject_id"],
+                                                            later["outcome"], strict=True)]]
+    if missing.empty:
+        return
+    codes_with_base = set(base["outcome"])
+    no_base_at_all = sorted(set(missing["outcome"]) - codes_with_base)
+    for code in no_base_at_all:
+        warnings.append(f"{label}: outcome `{code}` has no day-0 (baseline) value for any "
+                        "subject, so changes from baseline cannot be computed for it.")
+    partial = missing.loc[missing["outcome"].isin(codes_with_base)]
+    if partial.empty:
+        return
+    first = partial.iloc[0]
+    pairs = partial[["subject_id", "outcome"]].drop_duplicates()
+    if strict:
+        raise TrialDataError(
+            f"{label}: subject `{first['subject_id']}` has `{first['outcome']}` values after "
+            f"baseline ({_rows(partial.index[(partial['subject_id'] == first['subject_id']) & (partial['outcome'] == first['outcome'])])}) "
+            f"but no baseline value (a row with `day` 0); {len(pairs)} subject x outcome "
+            "pairs lack one. Add the baseline rows, or set the baseline visit's `day` to 0.")
+    warnings.append(f"{label}: {len(pairs)} subject x outcome pairs have follow-up values "
+                    "but no baseline (day 0) value; they are left out of changes from "
+                    "baseline.")
+
+
+def _windows(df, label, warnings) -> None:
+    median = df.groupby("visit")["day"].transform("median")
+    off = (df["day"] - median).abs() > VISIT_WINDOW_DAYS
+    if off.any():
+        first = df.loc[off].iloc[0]
+        warnings.append(
+            f"{label}: {int(off.sum())} visit days are more than {VISIT_WINDOW_DAYS} days from "
+            f"their visit's median day, e.g. subject `{first['subject_id']}` at "
+            f"`{first['visit']}` on day {first['day']:g} ({_rows(df.index[off], 3)}). Check "
+            "the visit names and days.")
+
+
+def _bool(series: pd.Series, label: str, col: str) -> pd.Series:
+    def parse(v):
+        if v is None:
+            return None
+        low = str(v).strip().lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        return "?"
+    parsed = series.map(parse)
+    bad = parsed == "?"
+    if bad.any():
+        raise TrialDataError(f"{label}: column `{col}` must be yes/no (or true/false, Y/N); "
+                             f"{_rows(series.index[bad])} hold `{series[bad].iloc[0]}`.")
+    if parsed.isna().any():
+        return parsed.astype("boolean")
+    return parsed.astype(bool)
+
+
+def _events(df: pd.DataFrame, label: str, warnings: list[str]) -> pd.DataFrame:
+    _require(df, "adverse_events", label)
+    df = df.copy()
+    _no_missing(df, ["subject_id", "term"], label)
+    df["subject_id"] = _ids(df["subject_id"])
+    if "onset_day" in df:
+        num = pd.to_numeric(df["onset_day"], errors="coerce")
+        df["onset_day"] = _tidy_number(_numbers(df, "onset_day", label)) \
+            if num.abs().max(skipna=True) <= MAX_DAY or num.isna().all() \
+            else _numbers(df, "onset_day", label, date_hint=True)
+    if "injection_number" in df:
+        df["injection_number"] = _tidy_number(_numbers(df, "injection_number", label,
+                                                        integer=True))
+    if "serious" in df:
+        df["serious"] = _bool(df["serious"], label, "serious")
+    for col, allowed in (("severity", SEVERITIES), ("related", RELATEDNESS)):
+        if col not in df:
+            continue
+        df[col] = df[col].map(lambda v: v.strip().lower() if isinstance(v, str) else v)
+        if col == "severity" and df[col].isna().any():
+            warnings.append(f"{label}: {int(df[col].isna().sum())} adverse events have no "
+                            f"`severity` ({_rows(df.index[df[col].isna()], 3)}).")
+        odd = sorted(set(df[col].dropna()) - set(allowed))
+        if odd:
+            warnings.append(f"{label}: `{col}` has values outside "
+                            f"{', '.join(allowed)}: " + ", ".join(f"`{v}`" for v in odd[:5])
+                            + ".")
+        df[col] = df[col].astype("str")
+    for col in ("term", "body_system"):
+        if col in df:
+            df[col] = df[col].astype("str")
+    return df
+
+
+def _injections(df: pd.DataFrame, label: str) -> pd.DataFrame:
+    _require(df, "injections", label)
+    df = df.copy()
+    _no_missing(df, ["subject_id", "injection_number", "day"], label)
+    df["subject_id"] = _ids(df["subject_id"])
+    df["injection_number"] = _tidy_number(_numbers(df, "injection_number", label,
+                                                   integer=True))
+    df["day"] = _tidy_number(_numbers(df, "day", label, date_hint=True))
+    if "dose_million_cells" in df:
+        df["dose_million_cells"] = _tidy_number(_numbers(df, "dose_million_cells", label))
+    if "route" in df:
+        df["route"] = df["route"].astype("str")
+    dup = df.duplicated(["subject_id", "injection_number"], keep=False)
+    if dup.any():
+        first = df.loc[dup].iloc[0]
+        raise TrialDataError(
+            f"{label}: subject `{first['subject_id']}` has injection number "
+            f"{first['injection_number']} twice ({_rows(df.index[dup])}); number each "
+            "subject's injections 1, 2, 3...")
+    return df
+
+
+# ------------------------------------------------------- layouts to tables
+def _split_long(df: pd.DataFrame, label: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A long file with subject columns on every row -> (subjects, measurements)."""
+    _require(df, "measurements", label)
+    extra = [c for c in df.columns if c not in TABLES["measurements"][0]]
+    return _subjects_from(df, extra, label), df[list(TABLES["measurements"][0])]
+
+
+def _subjects_from(df: pd.DataFrame, cols: list[str], label: str) -> pd.DataFrame:
+    _no_missing(df, ["subject_id"], label)
+    sub = df[["subject_id", *cols]].copy()
+    sub["subject_id"] = _ids(sub["subject_id"])
+    for col in cols:
+        varying = sub.groupby("subject_id")[col].nunique(dropna=True) > 1
+        if varying.any():
+            sid = varying.index[varying][0]
+            rows = sub.index[sub["subject_id"] == sid]
+            raise TrialDataError(
+                f"{label}: column `{col}` changes within subject `{sid}` ({_rows(rows)}). "
+                "Subject columns such as arm, sex or age must be the same on every row of a "
+                "subject; if it is an outcome, give it its own `outcome` rows.")
+    first = sub.groupby("subject_id", sort=False).first()
+    out = first.reset_index()
+    out.index = sub.drop_duplicates("subject_id").index
+    return out
+
+
+def _melt_wide(df: pd.DataFrame, label: str, warnings: list[str]):
+    """One row per subject x visit, one column per outcome -> (subjects, measurements)."""
+    _require(df, "measurements", label, ("subject_id", "visit", "day"))
+    subject_cols = [c for c in df.columns if c in TABLES["subjects"][1]]
+    outcome_cols = _wide_codes(df)
+    rest = [c for c in df.columns if c not in ("subject_id", "visit", "day", *subject_cols,
+                                               *outcome_cols)]
+    ids = _ids(df["subject_id"])
+    for col in rest:  # unknown columns: subject variable if constant, else an outcome
+        per = df.assign(subject_id=ids).groupby("subject_id")[col].nunique(dropna=True)
+        nums = df[col].dropna().map(lambda v: bool(_NUMBER.match(str(v))))
+        if (per > 1).any() and len(nums) and nums.all():
+            outcome_cols.append(col)
+        else:
+            subject_cols.append(col)
+    subjects = _subjects_from(df, subject_cols, label)
+    rows = []
+    for col in outcome_cols:
+        part = df[["subject_id", "visit", "day"]].copy()
+        part["outcome"] = col
+        part["value"] = df[col]
+        part = part.loc[part["value"].notna()]
+        rows.append(part)
+    if not rows:
+        raise TrialDataError(f"{label}: no outcome columns found; name them by outcome code "
+                             f"(e.g. {', '.join(REGISTRY.codes[:4])}).")
+    meas = pd.concat(rows)
+    return subjects, meas
+
+
+def _frames_to_tables(frames: list[_Frame], warnings: list[str], mapping) -> dict:
+    """Find which frame is which table; returns {table: (label, frame)}."""
+    found: dict[str, list[tuple[str, pd.DataFrame]]] = {}
+    for fr in frames:
+        _normalise_columns(fr, mapping)
+        kind = _classify(fr)
+        if kind == "wide":
+            subj, meas = _melt_wide(fr.data, fr.label, warnings)
+            found.setdefault("measurements", []).append((fr.label, meas))
+            found.setdefault("_derived_subjects", []).append((fr.label, subj))
+        else:
+            found.setdefault(kind, []).append((fr.label, fr.data))
+    tables: dict[str, tuple[str, pd.DataFrame]] = {}
+    for name in TABLES:
+        items = found.get(name, [])
+        if len(items) > 1:
+            raise TrialDataError(
+                "Two files look like the " + name.replace("_", " ") + " table: "
+                + " and ".join(f"`{lab}`" for lab, _ in items[:2])
+                + ". Upload one file per table, or name each file after its table "
+                "(subjects.csv, measurements.csv, adverse_events.csv, injections.csv).")
+        if items:
+            tables[name] = items[0]
+    if "measurements" not in tables:
+        names = ", ".join(f"`{fr.label}`" for fr in frames)
+        if len(frames) == 1:
+            fr = frames[0]
+            _require(fr.data, "measurements", fr.label)
+        raise TrialDataError(
+            f"No measurements table found in {names}. Upload measurements.csv (columns "
+            "`subject_id`, `visit`, `day`, `outcome`, `value`), a wide file with one column "
+            "per outcome, or an ADaM BDS dataset.")
+    label, meas = tables["measurements"]
+    extra = [c for c in meas.columns if c not in TABLES["measurements"][0]]
+    derived = found.get("_derived_subjects")
+    if extra and "subjects" not in tables and "visit" in meas and "outcome" in meas:
+        subj, meas = _split_long(meas, label)
+        tables["subjects"] = (label, subj)
+        tables["measurements"] = (label, meas)
+    elif derived and "subjects" not in tables:
+        tables["subjects"] = derived[0]
+    elif extra and "outcome" in meas:
+        warnings.append(f"{label}: columns " + ", ".join(f"`{c}`" for c in extra[:5])
+                        + " are not used (subject details come from the subjects table).")
+    return tables
+
+
+def _validate(tables: dict, warnings: list[str], *, strict_baseline=True) -> dict:
+    out = {}
+    m_label, m = tables["measurements"]
+    out["measurements"] = _measurements(m, m_label, warnings, strict_baseline=strict_baseline)
+    if "subjects" in tables:
+        s_label, s = tables["subjects"]
+        out["subjects"] = _subjects(s, s_label)
+    else:
+        ids = pd.unique(out["measurements"]["subject_id"])
+        out["subjects"] = pd.DataFrame({"subject_id": ids})
+        warnings.append("No subjects table: subjects were taken from the measurements "
+                        "(no arm, so the study is analysed as single-arm).")
+    known = set(out["subjects"]["subject_id"])
+    for name, checker in (("adverse_events", lambda d, lab: _events(d, lab, warnings)),
+                          ("injections", _injections)):
+        if name in tables:
+            lab, frame = tables[name]
+            out[name] = checker(frame, lab)
+    for name, lab in ((n, tables[n][0]) for n in ("measurements", "adverse_events",
+                                                  "injections") if n in out):
+        frame = out[name]
+        stray = ~frame["subject_id"].isin(known)
+        if stray.any() and "subjects" in tables:
+            sid = frame.loc[stray, "subject_id"].iloc[0]
+            raise TrialDataError(
+                f"{lab}: subject `{sid}` ({_rows(frame.index[stray])}) is not in the subjects "
+                f"table `{tables['subjects'][0]}`. Add the subject there or correct the "
+                "`subject_id`.")
+    return out
+
+
+# --------------------------------------------------------------------- public
+def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None = None,
+               name: str | None = None) -> Trial:
+    """Read, check and assemble a trial from files, bytes or uploaded files.
+
+    Parameters
+    ----------
+    source : path, list of paths, bytes, uploaded file(s)
+        A file or folder path; a list of them; raw ``bytes`` (give ``name``, whose
+        extension tells the format); objects with ``.name`` and ``.getvalue()``
+        (Streamlit ``UploadedFile``) or a list of them. Accepted: the four tables
+        as CSV (comma, semicolon or tab; UTF-8 with or without BOM), an XLSX
+        workbook with a sheet per table, Parquet, a ZIP of those, one long CSV with
+        subject columns on each row, a wide file with one column per outcome code,
+        and CDISC ADaM (ADSL, BDS such as ADQS/ADLB, ADAE) as .xpt or CSV. A
+        ``.json`` column mapping among the files is applied like ``mapping``.
+    mapping : dict, optional
+        ``{your column: our column or outcome code}`` (see :mod:`msc_dash.mapping`).
+    paramcd_map : dict, optional
+        ADaM only: extra ``{PARAMCD: outcome code}`` entries over
+        :data:`msc_dash.adam.PARAMCD_MAP`.
+    name : str, optional
+        File name for ``bytes`` input, and the source label.
+
+    Returns
+    -------
+    Trial
+
+    Raises
+    ------
+    TrialDataError
+        For anything that makes the data unusable; the message says what and how
+        to fix it.
+
+    Examples
+    --------
+    >>> csv = (b"subject_id,visit,day,outcome,value\\n"
+    ...        b"a,Baseline,0,EDSS,6.0\\na,Month 12,360,EDSS,5.5\\n")
+    >>> trial = load_trial(csv, name="measurements.csv")
+    >>> trial.visits, trial.outcomes
+    (['Baseline', 'Month 12'], ['EDSS'])
+    >>> load_trial(csv.replace(b"value", b"vaule"), name="measurements.csv")
+    Traceback (most recent call last):
+    ...
+    msc_dash.io.MissingColumnsError: measurements.csv: required column `value` is missing ...
+    """
+    warnings: list[str] = []
+    files = _collect(source, name)
+    if not files:
+        raise TrialDataError("No files were given.")
+    mappings: list[dict] = []
+    frames = [fr for f in files for fr in _read_file(f, warnings, mappings)]
+    if mapping is not None:
+        mapping = mapping_from_json(__import__("json").dumps(mapping)) if mapping else {}
+    for extra in mappings:
+        mapping = {**extra, **(mapping or {})}
+    if not frames:
+        raise TrialDataError("No data files were given (only a column mapping).")
+    label = name or ", ".join(f.name for f in files)
+    try:
+        if adam.is_adam(fr.data for fr in frames):
+            tables, strict = adam.to_tables(frames, warnings, paramcd_map), False
+            for key, (lab, frame) in list(tables.items()):
+                tables[key] = (lab, apply_mapping(frame, mapping) if mapping else frame)
+        else:
+            tables, strict = _frames_to_tables(frames, warnings, mapping), True
+        out = _validate(tables, warnings, strict_baseline=strict)
+        return Trial.from_tables(out["subjects"], out["measurements"],
+                                 out.get("adverse_events"), out.get("injections"),
+                                 warnings=tuple(dict.fromkeys(warnings)), source=label)
+    except TrialDataError:
+        raise
+    except Exception as exc:  # never a bare traceback for bad data
+        raise TrialDataError(
+            f"{label}: the data could not be read ({type(exc).__name__}: "
+            f"{str(exc)[:200]}). Compare the files with the templates on the Data page."
+        ) from exc
+
+
+def source_columns(source, name: str | None = None) -> list[str]:
+    """Column names of every table in ``source`` (for the mapping step), in order.
+
+    Examples
+    --------
+    >>> source_columns(b"Patient ID,Visit,Walk\\n1,BL,9\\n", name="x.csv")
+    ['Patient ID', 'Visit', 'Walk']
+    """
+    warnings: list[str] = []
+    frames = [fr for f in _collect(source, name) for fr in _read_file(f, warnings, [])]
+    return list(dict.fromkeys(str(c) for fr in frames for c in fr.data.columns))
+
+
+def load_sample(which: str = "single") -> Trial:
+    """The bundled simulated sample trial (``"single"`` arm or ``"two_arm"``).
+
+    Examples
+    --------
+    >>> load_sample("single").is_single_arm
+    True
+    """
+    if which not in SAMPLES:
+        raise ValueError(f"which must be one of {sorted(SAMPLES)}, not {which!r}")
+    folder = SAMPLES[which]
+    files = [folder / f"{t}.csv" for t in TABLES if (folder / f"{t}.csv").is_file()]
+    if not files:
+        raise TrialDataError(f"The sample data is missing from {folder}; create it with "
+                             "`make sample`.")
+    label = ("Sample trial (simulated, single arm)" if which == "single"
+             else "Sample two-arm trial (simulated)")
+    return load_trial(files, name=label)
+
+
+def template_zip() -> bytes:
+    """A ZIP of the four table templates (CSV with header and example rows)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for table, text in TABLE_TEMPLATES.items():
+            zf.writestr(f"{table}.csv", text)
+    return buf.getvalue()

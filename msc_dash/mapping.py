@@ -1,0 +1,276 @@
+"""Column mapping: from the names in a user's file to the names msc_dash expects.
+
+A mapping is a plain ``dict`` from a source column name to a target: a
+canonical column of one of the four tables (``subject_id``, ``visit``, ...)
+or an outcome code of the registry (``T25FW``). It is proposed from the names
+(:func:`propose_mapping`), confirmed by the user, applied to tables
+(:func:`apply_mapping`) and saved as JSON (:func:`mapping_to_json`) so the
+same export maps the same way next time.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+
+import pandas as pd
+
+from .errors import TrialDataError
+from .outcomes import REGISTRY
+from .trial import TABLES
+
+__all__ = [
+    "TARGETS",
+    "IGNORE",
+    "normalise",
+    "propose_mapping",
+    "apply_mapping",
+    "mapping_to_json",
+    "mapping_from_json",
+]
+
+#: Target meaning "drop this column".
+IGNORE = "(ignore)"
+
+_COLUMNS = tuple(dict.fromkeys(c for req, opt in TABLES.values() for c in (*req, *opt)))
+
+#: Every allowed target: canonical columns, registry outcome codes and IGNORE.
+TARGETS: tuple[str, ...] = (*_COLUMNS, *REGISTRY.codes, IGNORE)
+
+# Other names seen in real exports, already normalised (see normalise()).
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "subject_id": ("subject", "subjectid", "subjid", "usubjid", "patient", "patientid",
+                   "patientno", "patientnumber", "participant", "participantid", "pid",
+                   "id", "caseid", "studyid"),
+    "arm": ("group", "treatment", "treatmentarm", "trt01a", "trt01p", "trta", "trtp",
+            "randomisation", "randomization", "studyarm"),
+    "ms_type": ("mstype", "diseasecourse", "course", "phenotype", "mscourse",
+                "diseasetype", "type"),
+    "sex": ("gender",),
+    "age": ("ageyears", "ageatbaseline", "baselineage"),
+    "disease_duration_years": ("diseaseduration", "duration", "durationyears",
+                               "yearssinceonset", "durdis"),
+    "baseline_edss": ("edssbaseline", "edssatbaseline", "edssbl", "baseedss"),
+    "route": ("administrationroute", "injectionroute"),
+    "bmi": ("bodymassindex", "bmibl"),
+    "visit": ("visitname", "timepoint", "avisit", "visitlabel", "time"),
+    "day": ("visitday", "studyday", "days", "daysincebaseline", "daysfrombaseline",
+            "ady", "dayssincebaseline", "dayfrombaseline"),
+    "outcome": ("measure", "test", "parameter", "paramcd", "endpoint", "variable",
+                "outcomecode", "assessment"),
+    "value": ("result", "score", "aval", "measurement", "reading", "val"),
+    "term": ("aeterm", "aedecod", "event", "adverseevent", "preferredterm", "ae",
+             "eventterm"),
+    "onset_day": ("onset", "onsetday", "astdy", "aestdy", "startday", "eventday"),
+    "body_system": ("bodysystem", "aebodsys", "soc", "systemorganclass", "organclass"),
+    "severity": ("aesev", "grade", "intensity"),
+    "serious": ("aeser", "sae", "isserious"),
+    "related": ("relatedness", "relationship", "aerel", "arel", "causality"),
+    "injection_number": ("injection", "injectionno", "injectionnumber", "dosenumber",
+                         "dose", "injno", "cycle"),
+    "dose_million_cells": ("dosemillioncells", "cells", "celldose", "millioncells",
+                           "dosecells"),
+    "T25FW": ("timed25footwalk", "timed25ftwalk", "t25fw", "t25w", "25footwalk",
+              "25ftwalk", "timedwalk", "walk25ft", "timed25footwalktest"),
+    "NHPT": ("9hpt", "ninehpt", "9holepegtest", "nineholepegtest", "9hp", "nhpt",
+             "pegtest", "9holepeg"),
+    "EDSS": ("expandeddisabilitystatusscale", "edssscore"),
+    "FSS_SUM": ("fss", "fsssum", "sumfs", "fssum", "functionalsystems",
+                "functionalsystemsscore", "sumoffunctionalsystems"),
+    "SDMT": ("symboldigitmodalitiestest", "symboldigit", "sdmtscore"),
+    "PASAT": ("pasat3", "pacedauditoryserialadditiontest", "pasatscore"),
+    "NFL": ("snfl", "nfl", "neurofilament", "neurofilamentlight", "serumnfl",
+            "neurofilamentlightchain"),
+    "GFAP": ("sgfap", "serumgfap", "glialfibrillaryacidicprotein"),
+    "MSIS29_PHYS": ("msis29physical", "msisphysical", "msis29p", "msis29phys",
+                    "msis29ph"),
+    "MSIS29_PSYCH": ("msis29psychological", "msispsychological", "msis29ps",
+                     "msis29psy"),
+    "MSWS12": ("msws", "mswalkingscale", "mswalkingscale12", "walkingscale"),
+}
+
+_UNIT = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+def normalise(name: str) -> str:
+    """Lowercase ``name`` and keep only letters and digits, units in brackets removed.
+
+    Examples
+    --------
+    >>> normalise("Timed 25ft walk (s)")
+    'timed25ftwalk'
+    >>> normalise(" Subject_ID ")
+    'subjectid'
+    """
+    text = _UNIT.sub("", str(name)).strip() or str(name)
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def _lexicon() -> dict[str, str]:
+    """normalised name -> target, for exact matching."""
+    lex: dict[str, str] = {}
+    for target in TARGETS[:-1]:
+        lex.setdefault(normalise(target), target)
+    for outcome in REGISTRY:
+        lex.setdefault(normalise(outcome.label), outcome.code)
+    for target, names in _SYNONYMS.items():
+        for n in names:
+            lex.setdefault(n, target)
+    return lex
+
+
+def exact_target(name: str) -> str | None:
+    """The target ``name`` means without guessing (case, spaces, units ignored), or None.
+
+    Examples
+    --------
+    >>> exact_target("Subject ID"), exact_target("T25FW (s)"), exact_target("vaule")
+    ('subject_id', 'T25FW', None)
+    """
+    norm = normalise(name)
+    for target in TARGETS[:-1]:
+        if normalise(target) == norm:
+            return target
+    return None
+
+
+def propose_mapping(columns) -> dict[str, str]:
+    """Propose a target for each column name that resembles a known one.
+
+    Exact matches (ignoring case, spaces, punctuation and units in brackets)
+    and known synonyms come first, then close spellings (difflib ratio >= 0.8).
+    Each target is proposed for at most one column; columns without a
+    confident match are left out.
+
+    Parameters
+    ----------
+    columns : iterable of str
+
+    Returns
+    -------
+    dict
+        ``{column: target}`` with targets from :data:`TARGETS`.
+
+    Examples
+    --------
+    >>> propose_mapping(["Patient ID", "Visit day", "Timed 25ft walk (s)", "9HPT", "Notes"])
+    {'Patient ID': 'subject_id', 'Visit day': 'day', 'Timed 25ft walk (s)': 'T25FW', '9HPT': 'NHPT'}
+    """
+    lex = _lexicon()
+    columns = [str(c) for c in columns]
+    scored: list[tuple[float, int, str, str]] = []
+    for i, col in enumerate(columns):
+        norm = normalise(col)
+        if not norm:
+            continue
+        if norm in lex:
+            scored.append((1.0, i, col, lex[norm]))
+            continue
+        close = difflib.get_close_matches(norm, list(lex), n=1, cutoff=0.8)
+        if close:
+            ratio = difflib.SequenceMatcher(None, norm, close[0]).ratio()
+            scored.append((ratio, i, col, lex[close[0]]))
+    proposal: dict[str, str] = {}
+    taken: set[str] = set()
+    for _score, _i, col, target in sorted(scored, key=lambda s: (-s[0], s[1])):
+        if target not in taken:
+            proposal[col] = target
+            taken.add(target)
+    return {c: proposal[c] for c in columns if c in proposal}
+
+
+def apply_mapping(frame: pd.DataFrame, mapping: dict[str, str] | None) -> pd.DataFrame:
+    """Rename (or drop, for :data:`IGNORE`) the columns of ``frame`` named in ``mapping``.
+
+    Values of an ``outcome`` column that are mapping keys are renamed too, so a
+    long file with ``Timed 25ft walk`` in its outcome column maps like a wide one.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"Patient ID": ["a"], "Notes": ["x"]})
+    >>> list(apply_mapping(df, {"Patient ID": "subject_id", "Notes": IGNORE}).columns)
+    ['subject_id']
+    """
+    if not mapping:
+        return frame
+    drop = [c for c in frame.columns if mapping.get(str(c)) == IGNORE]
+    out = frame.drop(columns=drop)
+    rename = {c: mapping[str(c)] for c in out.columns
+              if str(c) in mapping and mapping[str(c)] != str(c)}
+    targets = list(rename.values())
+    dupes = sorted({t for t in targets if targets.count(t) > 1 or t in
+                    set(out.columns) - set(rename)})
+    if dupes:
+        raise TrialDataError(
+            f"The column mapping sends two columns to `{dupes[0]}`; "
+            "map exactly one column to each name.")
+    out = out.rename(columns=rename)
+    if "outcome" in out:
+        codes = {k: v for k, v in mapping.items() if v in REGISTRY}
+        if codes:
+            out["outcome"] = out["outcome"].map(lambda v: codes.get(v, v))
+    return out
+
+
+def mapping_to_json(mapping: dict[str, str]) -> str:
+    """Serialise a mapping (validated) to JSON text.
+
+    Examples
+    --------
+    >>> mapping_from_json(mapping_to_json({"Patient ID": "subject_id"}))
+    {'Patient ID': 'subject_id'}
+    """
+    mapping = _validate(mapping)
+    return json.dumps({"msc_dash_mapping": 1, "columns": mapping}, indent=2,
+                      ensure_ascii=False)
+
+
+def mapping_from_json(text: str | bytes) -> dict[str, str]:
+    """Read a mapping saved by :func:`mapping_to_json` (or a plain ``{str: str}`` object).
+
+    Raises
+    ------
+    TrialDataError
+        If the text is not JSON, not an object of strings, too large, or maps
+        to a name outside :data:`TARGETS`.
+    """
+    if isinstance(text, (bytes, bytearray)):
+        if len(text) > 200_000:
+            raise TrialDataError("The mapping file is larger than 200 kB; it cannot be a "
+                                 "column mapping.")
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise TrialDataError("The mapping file is not UTF-8 text.") from None
+    if len(text) > 200_000:
+        raise TrialDataError("The mapping file is larger than 200 kB.")
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise TrialDataError("The mapping file is not valid JSON; save it again from the "
+                             "Data page.") from None
+    if isinstance(data, dict) and "columns" in data:
+        data = data["columns"]
+    return _validate(data)
+
+
+def _validate(mapping) -> dict[str, str]:
+    if not isinstance(mapping, dict):
+        raise TrialDataError("A column mapping must be an object of `source column`: "
+                             "`target` pairs.")
+    if len(mapping) > 1000:
+        raise TrialDataError("A column mapping may have at most 1000 entries.")
+    out: dict[str, str] = {}
+    for key, target in mapping.items():
+        if not isinstance(key, str) or not isinstance(target, str) or len(key) > 300:
+            raise TrialDataError("A column mapping may only map text to text; "
+                                 f"found {key!r}: {target!r}.")
+        if target not in TARGETS:
+            close = difflib.get_close_matches(target, TARGETS, n=1)
+            hint = f" — did you mean `{close[0]}`?" if close else ""
+            raise TrialDataError(
+                f"The column mapping sends `{key}` to `{target}`, which is not a known "
+                f"column or outcome code{hint} Allowed: {', '.join(TARGETS)}.")
+        out[key] = target
+    return out
