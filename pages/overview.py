@@ -1,7 +1,60 @@
+"""Overview: headline cards, forest plot, plain-language findings and the effect table."""
+
 import streamlit as st
 
-from msc_dash.ui import state
+from msc_dash.effects import effect_sizes
+from msc_dash.figures.forest import forest_figure
+from msc_dash.findings import describe_p_basis, findings, safety_numbers
+from msc_dash.ui import state, widgets
+from msc_dash.ui.cache import cached
 
 trial = state.require_trial()
-st.title("overview")
-st.write(trial.summary())
+settings = state.get_settings()
+
+st.title("Overview")
+arms = (f"{len(trial.arms)} arms ({', '.join(trial.arms)})" if not trial.is_single_arm
+        else "single arm")
+source = st.session_state.get(state.SOURCE_LABEL) or trial.source
+st.markdown(
+    f"**{trial.n_subjects} subjects**, {arms}; baseline and {len(trial.followup_visits)} "
+    f"follow-up visits ({', '.join(trial.followup_visits)}). Source: {source}."
+)
+
+top = st.columns([1, 2], vertical_alignment="bottom")
+visit = widgets.visit_selector(trial, container=top[0])
+if visit is None:
+    st.stop()
+top[1].caption(
+    "Each change is paired against the same subjects' baseline. Hedges' g: positive = "
+    f"improvement; {settings.ci:.0%} bootstrap CI. Green = significant improvement, "
+    "red = significant worsening, grey = not significant."
+)
+
+effects = cached(effect_sizes, trial, n_boot=settings.n_boot, seed=settings.seed,
+                 ci=settings.ci, padjust=settings.padjust)
+safety = cached(safety_numbers, trial) if len(trial.adverse_events) else None
+at_visit = findings(trial, effects, visit=visit, safety=safety)
+
+widgets.domain_cards(trial, effects, visit, safety=safety, found=at_visit)
+
+st.subheader(f"Effect sizes at {visit}")
+shown = effects[effects["visit"] == visit]
+if shown.empty:
+    st.info(f"No outcome has paired data at {visit}.")
+else:
+    fig = forest_figure(shown)
+    st.plotly_chart(fig, key="overview_forest", config={"displaylogo": False})
+
+st.subheader("Findings")
+key = findings(trial, effects, safety=safety)
+tab_visit, tab_key = st.tabs([f"At {visit}", "First follow-up and about one year"])
+with tab_visit:
+    widgets.findings_list(at_visit)
+with tab_key:
+    widgets.findings_list(key)
+st.caption(describe_p_basis(at_visit + key) + f" Multiplicity correction: {settings.padjust}.")
+
+st.subheader("Effect table")
+all_visits = st.toggle("Show every visit", key="overview_all_visits")
+widgets.effect_table(trial, effects, visit=None if all_visits else visit, ci=settings.ci,
+                     key="overview_effects")

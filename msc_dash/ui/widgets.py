@@ -1,0 +1,244 @@
+"""Widgets shared by the pages; each owns its session-state key and returns its value.
+
+- :func:`visit_selector`: the follow-up visit shown (key ``"visit"``, shared by
+  the overview and the domain pages, remembered across page switches).
+- :func:`domain_cards`: one headline card per domain plus safety.
+- :func:`findings_list`: plain-language findings with a status icon.
+- :func:`effect_table`: the formatted effect table with a CSV download of the raw one.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from ..findings import Finding, one_year_visit
+from ..outcomes import DOMAINS
+from ..tables import G_DECIMALS, MISSING, format_ci, format_effect_table, format_pct, p_phrase, sig
+from ..trial import Trial
+
+__all__ = ["VISIT_KEY", "DOMAIN_PAGES", "visit_selector", "domain_cards", "findings_list",
+           "effect_table", "md_escape"]
+
+#: Widget key of the visit selector (shared by every page that shows one visit).
+VISIT_KEY = "visit"
+_VISIT_MEMORY = "msc_visit_memory"  # survives page switches, unlike widget state
+
+#: Page file of each domain (and of safety), for links from the overview.
+DOMAIN_PAGES = {
+    "mobility": "pages/mobility.py",
+    "disability": "pages/disability.py",
+    "cognition": "pages/cognition.py",
+    "biomarker": "pages/biomarkers.py",
+    "patient-reported": "pages/patient_reported.py",
+    "other": "pages/other.py",
+    "safety": "pages/safety.py",
+}
+
+_MAX_SECONDARY = 3  # other outcomes listed under a card's headline
+
+
+def visit_selector(trial: Trial, *, label: str = "Visit", container=None,
+                   help: str | None = None) -> str | None:
+    """Select one follow-up visit; return it (None when the trial has no follow-up).
+
+    The default is the follow-up closest to one year. The choice is kept in
+    ``st.session_state`` and shared by every page calling this widget.
+    """
+    options = list(trial.followup_visits)
+    if not options:
+        st.info("The data has no follow-up visit after baseline (day 0), "
+                "so there is no change to show.")
+        return None
+    remembered = st.session_state.get(_VISIT_MEMORY)
+    if st.session_state.get(VISIT_KEY) not in options:
+        # a page switch dropped the widget state, or the data changed
+        st.session_state[VISIT_KEY] = (remembered if remembered in options
+                                       else one_year_visit(trial))
+    days = trial.visit_days
+    where = container if container is not None else st
+    choice = where.selectbox(
+        label, options, key=VISIT_KEY,
+        format_func=lambda v: f"{v} (day {days[v]:.0f})",
+        help=help or "Follow-up visit compared with baseline (median day since baseline). "
+        "Shared by the Overview and the domain pages.",
+    )
+    st.session_state[_VISIT_MEMORY] = choice
+    return choice
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown control characters so a sentence shows as written."""
+    for ch in "\\`*_{}[]<>#+!|~$":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _num(x) -> float:
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _significant(row) -> bool:
+    p = _num(row.get("p_adjusted"))
+    if not math.isfinite(p):
+        p = _num(row.get("p_ttest"))
+    return math.isfinite(p) and p < 0.05
+
+
+def _headline_value(row, outcome) -> str:
+    if outcome.scale == "log" and math.isfinite(_num(row.get("pct_change_median"))):
+        return f"{format_pct(row['pct_change_median'])} median"
+    unit = outcome.unit if outcome.unit and not any(c.isdigit() for c in outcome.unit) else ""
+    text = sig(row.get("change_mean"), 2, sign=True)
+    return f"{text} {unit}".strip() if text != MISSING else MISSING
+
+
+def _estimable(row) -> bool:
+    return bool(row.get("estimable", True)) and math.isfinite(_num(row.get("hedges_g")))
+
+
+def _metric(row, outcome, label: str, finding: str | None) -> None:
+    if row is None or not _estimable(row):
+        note = "" if row is None else str(row.get("note") or "")
+        st.metric(label, "not estimable", help=note or "No paired data at this visit.")
+        return
+    st.metric(
+        label,
+        _headline_value(row, outcome),
+        delta=format_ci(row["hedges_g"], row.get("hedges_g_ci_low"), row.get("hedges_g_ci_high"),
+                        decimals=G_DECIMALS),
+        delta_color="normal" if _significant(row) else "off",
+        delta_description="Hedges' g [CI], positive = improvement",
+        help=finding,
+    )
+
+
+def _row_line(row, code: str) -> str:
+    if row is None or not _estimable(row):
+        reason = "" if row is None else str(row.get("note") or "")
+        return f"**{md_escape(code)}**: not estimable{' (' + md_escape(reason) + ')' if reason else ''}"
+    g = format_ci(row["hedges_g"], row.get("hedges_g_ci_low"), row.get("hedges_g_ci_high"),
+                  decimals=G_DECIMALS)
+    p = p_phrase(row.get("p_adjusted") if math.isfinite(_num(row.get("p_adjusted")))
+                 else row.get("p_ttest"))
+    colour = ("green" if row["hedges_g"] > 0 else "red") if _significant(row) else "gray"
+    return f"**{md_escape(code)}**: :{colour}[g = {md_escape(g)}], {md_escape(p)}, n = {int(row['n'])}"
+
+
+def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
+                 safety: dict | None = None, found: list[Finding] | None = None,
+                 columns: int = 3) -> None:
+    """One bordered card per domain with data (in DOMAINS order), then safety.
+
+    A card shows the domain's first outcome (registry order) per arm: its
+    change at ``visit`` (median % change for log-scale outcomes, else mean
+    change) and Hedges' g with its CI, green for a significant improvement,
+    red for a significant worsening, grey otherwise; below it, up to three
+    more outcomes of the domain and a link to the domain's page.
+    """
+    at = effects[effects["visit"] == visit]
+    texts = {(f.arm, f.outcome): f.text for f in (found or []) if f.visit == visit}
+    cards = [d for d in DOMAINS if trial.outcomes_in(d)]
+    show_safety = safety is not None
+    n_cards = len(cards) + show_safety
+    grid = st.columns(min(columns, max(n_cards, 1)))
+    arms = trial.arms
+    for k, domain in enumerate(cards):
+        codes = trial.outcomes_in(domain)
+        with grid[k % len(grid)].container(border=True):
+            st.markdown(f"#### {DOMAINS[domain]}")
+            main = codes[0]
+            outcome = trial.outcome(main)
+            cols = st.columns(len(arms)) if len(arms) > 1 else [st.container()]
+            for arm, col in zip(arms, cols, strict=True):
+                hit = at[(at["outcome"] == main) & (at["arm"] == arm)]
+                row = hit.iloc[0].to_dict() if len(hit) else None
+                label = f"{main} · {outcome.label}" if len(arms) == 1 else f"{main} · {arm}"
+                with col:
+                    _metric(row, outcome, label, texts.get((arm, main)))
+            lines = []
+            for code in codes[1:1 + _MAX_SECONDARY]:
+                for arm in arms:
+                    hit = at[(at["outcome"] == code) & (at["arm"] == arm)]
+                    row = hit.iloc[0].to_dict() if len(hit) else None
+                    prefix = f"{md_escape(arm)} · " if len(arms) > 1 else ""
+                    lines.append(prefix + _row_line(row, code))
+            more = len(codes) - 1 - _MAX_SECONDARY
+            if lines:
+                st.markdown("\n".join(f"- {x}" for x in lines))
+            link = f"All {len(codes)} outcomes" if more > 0 else "Details"
+            _page_link(domain, f"{link} on the {DOMAINS[domain]} page")
+    if show_safety:
+        with grid[len(cards) % len(grid)].container(border=True):
+            st.markdown("#### Safety")
+            _safety_card(safety)
+            _page_link("safety", "Adverse events on the Safety page")
+
+
+def _page_link(domain: str, label: str) -> None:
+    try:
+        st.page_link(DOMAIN_PAGES[domain], label=label, icon=":material/arrow_forward:")
+    except Exception:  # noqa: BLE001 - page not in the navigation (e.g. run alone)
+        pass
+
+
+def _safety_card(safety: dict) -> None:
+    serious = _num(safety.get("n_serious"))
+    n = safety.get("n_subjects")
+    events = safety.get("n_events", 0)
+    st.metric("Serious adverse events",
+              "not recorded" if not math.isfinite(serious) else f"{int(serious)}",
+              help="Events flagged serious in the adverse-event table.")
+    if math.isfinite(serious) and serious == 0:
+        st.badge("No serious adverse events", icon=":material/check_circle:", color="green")
+    elif math.isfinite(serious):
+        st.badge(f"in {safety.get('n_subjects_serious')} of {n} subjects",
+                 icon=":material/warning:", color="red")
+    st.markdown(f"{events} adverse events in {safety.get('n_subjects_with_event')} "
+                f"of {n} subjects.")
+
+
+_ICONS = {
+    ("improved", True): ":green[:material/trending_up:]",
+    ("worsened", True): ":red[:material/trending_down:]",
+}
+
+
+def findings_list(found: list[Finding]) -> None:
+    """The findings as a Markdown list, each with an icon for its status."""
+    if not found:
+        st.info("No findings at this visit.")
+        return
+    lines = []
+    for f in found:
+        if f.domain == "safety":
+            icon = (":red[:material/warning:]" if f.direction == "worsened"
+                    else ":green[:material/verified_user:]")
+        elif not f.estimable:
+            icon = ":gray[:material/help:]"
+        else:
+            icon = _ICONS.get((f.direction, f.significant), ":gray[:material/trending_flat:]")
+        lines.append(f"- {icon} {md_escape(f.text)}")
+    st.markdown("\n".join(lines))
+
+
+def effect_table(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
+                 ci: float = 0.95, key: str = "effects") -> None:
+    """The formatted effect table (one visit, or all when ``visit`` is None) and a CSV download.
+
+    The download holds the raw effect table of every visit, unformatted.
+    """
+    shown = effects if visit is None else effects[effects["visit"] == visit]
+    st.dataframe(format_effect_table(shown, trial.registry, ci=ci), hide_index=True,
+                 key=f"{key}_table", height="auto")
+    st.download_button(
+        "Download the effect table (CSV, every visit)",
+        effects.to_csv(index=False).encode("utf-8"),
+        file_name="effect_sizes.csv", mime="text/csv", key=f"{key}_download",
+        on_click="ignore", icon=":material/download:",
+    )
