@@ -32,6 +32,8 @@ _EXPORTS = {
     "effect_sizes": "effects",
     "trajectory": "effects",
     "responders": "effects",
+    "bootstrap_distribution": "effects",
+    "paired_frame": "effects",
     "trend_models": "trends",
     "compare_arms": "arms",
     "mixed_anova_table": "arms",

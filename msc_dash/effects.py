@@ -1,0 +1,714 @@
+"""Paired effect sizes against baseline, trajectories and responders.
+
+The engine behind every "change from baseline" number in the app. For each
+arm x outcome x follow-up visit it pairs each subject's value with that
+subject's own baseline (the measurement at day 0) and reports raw changes,
+Hedges' g with a bootstrap (BCa) confidence interval, paired tests and
+responder counts by the registry's meaningful-change rule.
+
+Everything is oriented so that **positive = improvement**: effect sizes of an
+outcome where lower is better (T25FW, EDSS, NfL) are multiplied by -1, and
+their confidence bounds swapped. Raw changes (``change_mean``,
+``pct_change_median``, ``gmr``) stay in the data's own direction.
+
+The bootstrap reproduces ``pingouin.compute_bootci(visit, baseline,
+func="hedges", paired=True, method="bca", seed=seed)`` exactly (same
+resamples, same BCa algorithm as :func:`scipy.stats.bootstrap`), but
+computes every cell with the same number of subjects in one vectorised pass.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from .outcomes import Outcome
+
+__all__ = [
+    "COLUMNS",
+    "PADJUST_METHODS",
+    "ANALYTIC_N",
+    "EDSS_PLUS_COMPONENTS",
+    "effect_sizes",
+    "bootstrap_distribution",
+    "paired_frame",
+    "trajectory",
+    "responders",
+]
+
+#: Columns of :func:`effect_sizes`, in order (DESIGN.md, "The effect table").
+COLUMNS = (
+    "arm", "outcome", "domain", "visit", "day", "n",
+    "baseline_mean", "baseline_sd", "visit_mean", "visit_sd",
+    "change_mean", "change_ci_low", "change_ci_high", "pct_change_median",
+    "hedges_g", "hedges_g_ci_low", "hedges_g_ci_high", "d_z",
+    "gmr", "gmr_ci_low", "gmr_ci_high",
+    "p_ttest", "p_wilcoxon", "rank_biserial", "p_adjusted",
+    "improved_n", "improved_pct", "improved_ci_low", "improved_ci_high",
+    "worsened_n", "worsened_pct", "ci_method", "estimable", "note",
+)
+
+#: Accepted values of ``padjust``.
+PADJUST_METHODS = ("holm", "fdr_bh", "bonf", "none")
+
+#: Above this many pairs the CI of g is analytic instead of bootstrapped.
+ANALYTIC_N = 1000
+
+#: EDSS-Plus components (Cadavid et al. 2017): EDSS, then the timed tests.
+EDSS_PLUS_COMPONENTS = ("EDSS", "T25FW", "NHPT")
+EDSS_PLUS = "EDSS_PLUS"
+
+# elements of one resampled block (cells x n_boot x n); bounds bootstrap memory
+_BLOCK = 4_000_000
+
+
+# --------------------------------------------------------------------- pairs
+def _pairs(trial, outcomes=None, visits=None) -> pd.DataFrame:
+    """Long frame of (arm, outcome, visit, subject_id, baseline, value, day).
+
+    Baseline is each subject's value at day 0 for that outcome; duplicate
+    measurements of one subject x visit x outcome are averaged. Rows are
+    sorted by subject within each cell, so results do not depend on the order
+    of the input rows.
+    """
+    m = trial.measurements
+    if outcomes is not None:
+        m = m[m["outcome"].isin(outcomes)]
+    base = (m[m["day"] == 0].groupby(["outcome", "subject_id"], sort=False)["value"]
+            .mean().rename("baseline"))
+    visits = trial.followup_visits if visits is None else visits
+    fu = m[m["visit"].isin(visits)]
+    fu = fu.groupby(["outcome", "visit", "subject_id"], sort=False).agg(
+        value=("value", "mean"), day=("day", "median"))
+    out = fu.join(base, on=["outcome", "subject_id"], how="inner").reset_index()
+    out = out[out["value"].notna() & out["baseline"].notna()]
+    arm = trial.subjects.set_index("subject_id")["arm"]
+    out["arm"] = out["subject_id"].map(arm)
+    out = out[out["arm"].notna()]
+    return out.sort_values(["outcome", "visit", "subject_id"], kind="stable").reset_index(
+        drop=True)
+
+
+def paired_frame(trial, outcome: str, visit: str) -> pd.DataFrame:
+    """Each subject's baseline and value of one outcome at one visit.
+
+    Parameters
+    ----------
+    trial : Trial
+    outcome : str
+        Outcome code.
+    visit : str
+        A follow-up visit name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``subject_id, arm, baseline, value, change, pct_change, day``,
+        one row per subject with both values, sorted by arm then subject.
+        ``change`` is value minus baseline (raw units); ``pct_change`` is
+        ``100 * change / baseline`` (NaN where baseline is 0).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from msc_dash.trial import Trial
+    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
+    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
+    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
+    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
+    >>> paired_frame(t, "SDMT", "M12")[["subject_id", "baseline", "value", "change"]]
+      subject_id  baseline  value  change
+    0          a      40.0   44.0     4.0
+    1          b      52.0   55.0     3.0
+    2          c      38.0   39.0     1.0
+    3          d      45.0   50.0     5.0
+    """
+    p = _pairs(trial, [outcome], [visit])
+    arm_rank = {a: i for i, a in enumerate(trial.arms)}
+    p = p.assign(_r=p["arm"].map(arm_rank)).sort_values(["_r", "subject_id"], kind="stable")
+    change = p["value"].to_numpy() - p["baseline"].to_numpy()
+    b = p["baseline"].to_numpy()
+    pct = np.full(len(p), np.nan)
+    nz = b != 0
+    pct[nz] = 100.0 * change[nz] / b[nz]
+    return pd.DataFrame({
+        "subject_id": p["subject_id"].to_numpy(),
+        "arm": p["arm"].to_numpy(),
+        "baseline": b,
+        "value": p["value"].to_numpy(),
+        "change": change,
+        "pct_change": pct,
+        "day": p["day"].to_numpy(dtype=float),
+    })
+
+
+# ------------------------------------------------------------- effect sizes
+def _hedges_av(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Hedges' g_av of x against y along the last axis (pingouin's formula).
+
+    d_av = (mean x - mean y) / sqrt((var x + var y) / 2), then pingouin's
+    small-sample factor 1 - 3 / (4 (n_x + n_y) - 9) with n_x = n_y = n.
+    """
+    shape, n = x.shape[:-1], x.shape[-1]
+    # 2-D row reductions sum each row like a 1-D array does (pairwise), so
+    # resamples that tie with the estimate tie exactly as in pingouin
+    x, y = x.reshape(-1, n), y.reshape(-1, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = (x.mean(axis=-1) - y.mean(axis=-1)) / np.sqrt(
+            (x.var(axis=-1, ddof=1) + y.var(axis=-1, ddof=1)) / 2)
+    return (d * (1 - (3 / (4 * (n + n) - 9)))).reshape(shape)
+
+
+def _resample_index(n: int, n_boot: int, seed: int) -> np.ndarray:
+    # what scipy.stats.bootstrap draws for random_state=seed (a fresh RandomState)
+    return np.random.RandomState(seed).randint(0, n, (n_boot, n))
+
+
+def _jackknife_index(n: int) -> np.ndarray:
+    keep = ~np.eye(n, dtype=bool)
+    return np.broadcast_to(np.arange(n), (n, n))[keep].reshape(n, n - 1)
+
+
+def _boot_dist(x: np.ndarray, y: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Bootstrap distribution of g for cells x (c, n), y (c, n) -> (c, n_boot)."""
+    c, n = x.shape
+    step = max(1, _BLOCK // max(1, c * n))
+    parts = [_hedges_av(x[:, idx[k:k + step]], y[:, idx[k:k + step]])
+             for k in range(0, len(idx), step)]
+    return np.concatenate(parts, axis=-1)
+
+
+def _bca(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, ci: float):
+    """BCa intervals of g for a batch of cells sharing n; (low, high, theta_b).
+
+    Follows scipy.stats.bootstrap(method="BCa", paired=True) step by step
+    (Efron & Tibshirani 1993, 14.3 and 15.4): the same resample indices, the
+    bias correction from the share of resamples below the estimate, the
+    acceleration from the jackknife, and linear quantiles.
+    """
+    from scipy import stats
+
+    n = x.shape[-1]
+    theta_b = _boot_dist(x, y, _resample_index(n, n_boot, seed))
+    theta = _hedges_av(x, y)[:, None]
+    below = (np.count_nonzero(theta_b < theta, axis=-1)
+             + np.count_nonzero(theta_b <= theta, axis=-1))
+    z0 = special.ndtri(below / (2 * theta_b.shape[-1]))
+    jk = _jackknife_index(n)
+    theta_i = _hedges_av(x[:, jk], y[:, jk])
+    u = (n - 1.0) * (theta_i.mean(axis=-1, keepdims=True) - theta_i)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = 1 / 6 * (np.sum(u**3, axis=-1) / float(n) ** 3) / (
+            np.sum(u**2, axis=-1) / float(n) ** 2) ** (3 / 2)
+        z_alpha = float(special.ndtri((1 - ci) / 2))
+        num1 = z0 + z_alpha
+        num2 = z0 - z_alpha
+        alpha_1 = special.ndtr(z0 + num1 / (1 - a * num1))
+        alpha_2 = special.ndtr(z0 + num2 / (1 - a * num2))
+    probs = np.stack([alpha_1, alpha_2], axis=-1)
+    good = np.isfinite(theta_b).all(axis=-1) & np.isfinite(probs).all(axis=-1)
+    low = np.full(len(x), np.nan)
+    high = np.full(len(x), np.nan)
+    if good.any():
+        q = stats.quantile(theta_b[good], probs[good], axis=-1)
+        low[good], high[good] = q[:, 0], q[:, 1]
+    return low, high, theta_b
+
+
+def _analytic_ci(x: np.ndarray, y: np.ndarray, ci: float) -> tuple[float, float]:
+    """Normal-approximation CI of paired g_av (Bonett 2015)."""
+    n = len(x)
+    v1, v2 = x.var(ddof=1), y.var(ddof=1)
+    s2 = (v1 + v2) / 2
+    r = np.corrcoef(x, y)[0, 1] if v1 > 0 and v2 > 0 else 0.0
+    d = (x.mean() - y.mean()) / np.sqrt(s2)
+    var_d = (d**2 * (v1**2 + v2**2 + 2 * r**2 * v1 * v2) / (8 * (n - 1) * s2**2)
+             + np.var(x - y, ddof=1) / ((n - 1) * s2))
+    j = 1 - 3 / (4 * (2 * n) - 9)
+    z = special.ndtri(1 - (1 - ci) / 2)
+    half = z * np.sqrt(var_d)
+    return j * (d - half), j * (d + half)
+
+
+def _t_ci(values: np.ndarray, ci: float) -> tuple[float, float, float, float]:
+    """Mean, SD and t-based CI of the mean."""
+    n = len(values)
+    mean = values.mean()
+    sd = values.std(ddof=1)
+    half = special.stdtrit(n - 1, 1 - (1 - ci) / 2) * sd / np.sqrt(n)
+    return mean, sd, mean - half, mean + half
+
+
+def _wilson(k: float, n: int, ci: float) -> tuple[float, float]:
+    """Wilson score interval for k successes out of n, as fractions."""
+    z = special.ndtri(1 - (1 - ci) / 2)
+    p = k / n
+    denom = 1 + z**2 / n
+    centre = (p + z**2 / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    return centre - half, centre + half
+
+
+def _adjust(p: np.ndarray, method: str) -> np.ndarray:
+    """Adjust the finite p-values of ``p`` for multiplicity (NaN left alone)."""
+    out = np.full(len(p), np.nan)
+    ok = np.isfinite(p)
+    q = p[ok]
+    m = len(q)
+    if m == 0:
+        return out
+    if method == "none":
+        adj = q
+    elif method == "bonf":
+        adj = np.minimum(q * m, 1.0)
+    else:
+        order = np.argsort(q, kind="stable")
+        s = q[order]
+        if method == "holm":
+            a = np.maximum.accumulate(s * (m - np.arange(m)))
+        else:  # fdr_bh
+            a = np.minimum.accumulate((s * m / np.arange(1, m + 1))[::-1])[::-1]
+        adj = np.empty(m)
+        adj[order] = np.minimum(a, 1.0)
+    out[ok] = adj
+    return out
+
+
+def _wilcoxon_p(v: np.ndarray, b: np.ndarray) -> float:
+    """Two-sided p of ``scipy.stats.wilcoxon(v, b)`` (defaults), computed fast.
+
+    With zeros or tied |changes| and n <= 13, scipy runs an exact permutation
+    test over all 2**n sign flips, one Python call per flip (~0.7 s). The
+    ranks do not change under sign flips, so the same null distribution is
+    the sum of the ranks flipped positive, enumerated here as one matrix
+    product (values are multiples of 0.5, hence exact). Other cases call
+    scipy.
+    """
+    from scipy.stats import rankdata, wilcoxon
+
+    d = v - b
+    nz = d[d != 0]
+    if len(d) <= 13 and (len(nz) < len(d) or len(np.unique(np.abs(nz))) < len(nz)):
+        r = rankdata(np.abs(nz))
+        observed = r[nz > 0].sum()
+        m = len(nz)
+        flips = (np.arange(2**m)[:, None] >> np.arange(m)) & 1
+        null = flips @ r
+        gamma = abs(np.finfo(float).eps * 100 * observed)
+        less = np.count_nonzero(null <= observed + gamma) / 2**m
+        greater = np.count_nonzero(null >= observed - gamma) / 2**m
+        return float(np.clip(min(less, greater) * 2, 0.0, 1.0))
+    return float(wilcoxon(v, b).pvalue)
+
+
+def _rank_biserial(change: np.ndarray) -> float:
+    """Matched-pairs rank-biserial r of the changes (Kerby 2014), zeros dropped."""
+    from scipy.stats import rankdata
+
+    d = change[change != 0]
+    r = rankdata(np.abs(d))
+    total = r.sum()
+    return r[d > 0].sum() / total - r[d < 0].sum() / total
+
+
+def _cell(b: np.ndarray, v: np.ndarray, out: Outcome, ci: float) -> dict:
+    """Every statistic of one cell except the CI of g and p_adjusted."""
+    n = len(b)
+    row: dict = {"n": n}
+    change = v - b
+    notes = []
+    if n >= 1:
+        row["baseline_mean"], row["visit_mean"] = b.mean(), v.mean()
+        row["change_mean"] = change.mean()
+        nz = b != 0
+        if nz.any():
+            row["pct_change_median"] = float(np.median(100.0 * change[nz] / b[nz]))
+    if n >= 2:
+        row["baseline_sd"], row["visit_sd"] = b.std(ddof=1), v.std(ddof=1)
+        if row["baseline_sd"] > 0 or row["visit_sd"] > 0:
+            row["hedges_g"] = float(_hedges_av(v, b)) * out.sign
+    sd_change = change.std(ddof=1) if n >= 2 else np.nan
+    if n < 3:
+        notes.append("n < 3")
+    elif not sd_change > 0:
+        notes.append("no variance")
+        if not np.any(change != 0):
+            notes.append("all changes are ties")
+    estimable = not notes
+    if estimable:
+        mean, sd, lo, hi = _t_ci(change, ci)
+        row["change_ci_low"], row["change_ci_high"] = lo, hi
+        row["d_z"] = mean / sd * out.sign
+        t = mean / (sd / np.sqrt(n))
+        row["p_ttest"] = 2 * special.stdtr(n - 1, -abs(t))
+        row["p_wilcoxon"] = _wilcoxon_p(v, b)
+        row["rank_biserial"] = _rank_biserial(change) * out.sign
+    if out.scale == "log" and n >= 1 and np.all(b > 0) and np.all(v > 0):
+        logr = np.log(v / b)
+        row["gmr"] = np.exp(logr.mean())
+        if estimable and logr.std(ddof=1) > 0:
+            _, _, lo, hi = _t_ci(logr, ci)
+            row["gmr_ci_low"], row["gmr_ci_high"] = np.exp(lo), np.exp(hi)
+    if out.meaningful_change is not None and n >= 1:
+        status = out.classify(b, v)
+        imp, wor = float(np.sum(status == 1)), float(np.sum(status == -1))
+        row.update(improved_n=imp, improved_pct=100 * imp / n,
+                   worsened_n=wor, worsened_pct=100 * wor / n)
+        if estimable:
+            lo, hi = _wilson(imp, n, ci)
+            row["improved_ci_low"], row["improved_ci_high"] = 100 * lo, 100 * hi
+    row["estimable"] = estimable
+    row["note"] = "; ".join(notes)
+    return row
+
+
+def _check(n_boot, ci, padjust) -> None:
+    if padjust not in PADJUST_METHODS:
+        raise ValueError(f"`padjust` must be one of {', '.join(PADJUST_METHODS)}; "
+                         f"got {padjust!r}")
+    if not 0 < ci < 1:
+        raise ValueError(f"`ci` must be between 0 and 1 (e.g. 0.95); got {ci!r}")
+    if int(n_boot) != n_boot or n_boot < 1:
+        raise ValueError(f"`n_boot` must be a positive integer; got {n_boot!r}")
+
+
+def effect_sizes(trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
+                 padjust: str = "holm") -> pd.DataFrame:
+    """Change from baseline of every outcome, per arm and follow-up visit.
+
+    Parameters
+    ----------
+    trial : Trial
+    n_boot : int
+        Bootstrap resamples for the CI of Hedges' g.
+    seed : int
+        Seed of the bootstrap; equal seeds give equal intervals.
+    ci : float
+        Confidence level of every interval (0.95 = 95%).
+    padjust : {"holm", "fdr_bh", "bonf", "none"}
+        Multiplicity adjustment of ``p_ttest`` across the outcomes of one arm
+        at one visit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per arm x outcome x follow-up visit (arms in trial order,
+        outcomes in registry order, visits by day) with the columns of
+        :data:`COLUMNS`:
+
+        - ``n``: subjects with a baseline (day 0) and a value at the visit.
+        - ``baseline_mean/sd``, ``visit_mean/sd``, ``change_mean`` (value -
+          baseline, raw units) with a t-based CI; ``pct_change_median``.
+        - ``hedges_g``: g_av (see Notes), positive = improvement, with a BCa
+          bootstrap CI (``ci_method`` "bca") or, above :data:`ANALYTIC_N`
+          pairs, a normal-approximation CI ("analytic").
+        - ``d_z``: mean change / SD of change, positive = improvement.
+        - ``gmr`` (log-scale outcomes): geometric mean of value / baseline,
+          t-based CI on the log ratios.
+        - ``p_ttest`` (paired t), ``p_wilcoxon`` (``scipy.stats.wilcoxon``
+          defaults), ``rank_biserial`` (positive = improvement), ``p_adjusted``.
+        - ``improved_n/pct`` with Wilson CI and ``worsened_n/pct`` (percent,
+          0-100) by the registry's meaningful-change rule; NaN without a rule.
+        - ``estimable``, ``note``: False with the reason ("n < 3",
+          "no variance", "all changes are ties") where tests and CIs are
+          undefined; those are then NaN.
+
+    Raises
+    ------
+    ValueError
+        If ``padjust``, ``ci`` or ``n_boot`` is not valid.
+
+    Notes
+    -----
+    Hedges' g is pingouin's paired ``compute_effsize(visit, baseline,
+    paired=True, eftype="hedges")``:
+
+    .. math:: g = \\frac{\\bar v - \\bar b}{\\sqrt{(s_v^2 + s_b^2)/2}}
+              \\left(1 - \\frac{3}{8n - 9}\\right)
+
+    times the outcome's sign (+1 higher is better, -1 lower is better). The
+    BCa interval equals ``pingouin.compute_bootci(visit, baseline,
+    func="hedges", paired=True, method="bca", n_boot=n_boot, seed=seed)``
+    (bounds negated and swapped where lower is better). Subjects enter the
+    bootstrap sorted by ``subject_id``, so the result does not depend on row
+    order.
+
+    Above :data:`ANALYTIC_N` pairs the CI is :math:`J (d \\pm z\\,SE)` with
+    the large-sample variance of the paired standardised mean difference
+    (Bonett 2015; cf. Algina & Keselman 2003)
+
+    .. math:: SE^2 = \\frac{d^2 (s_v^4 + s_b^4 + 2 r^2 s_v^2 s_b^2)}{8 (n-1) s^4}
+              + \\frac{s_{v-b}^2}{(n-1) s^2}, \\quad s^2 = (s_v^2 + s_b^2) / 2.
+
+    The matched-pairs rank-biserial correlation (Kerby 2014) is
+    :math:`(R_+ - R_-) / (R_+ + R_-)` over the ranks of the non-zero
+    |changes|; it equals pingouin's ``wilcoxon(visit, baseline)["RBC"]``
+    (two-sided), times the outcome's sign.
+
+    References
+    ----------
+    * Lakens D. (2013). Calculating and reporting effect sizes to facilitate
+      cumulative science. Front Psychol 4:863. doi:10.3389/fpsyg.2013.00863
+    * Bonett D.G. (2015). Interval estimation of standardized mean
+      differences in paired-samples designs. J Educ Behav Stat 40(4):366-376.
+      doi:10.3102/1076998615583904
+    * Algina J., Keselman H.J. (2003). Approximate confidence intervals for
+      effect sizes. Educ Psychol Meas 63(4):537-553.
+      doi:10.1177/0013164403256358
+    * Kerby D.S. (2014). The simple difference formula. Comprehensive
+      Psychology 3:11.IT.3.1. doi:10.2466/11.IT.3.1
+    * Efron B., Tibshirani R.J. (1993). An Introduction to the Bootstrap.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from msc_dash.trial import Trial
+    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
+    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
+    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
+    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
+    >>> row = effect_sizes(t, n_boot=500).iloc[0]
+    >>> print(row["arm"], row["outcome"], row["visit"], row["n"], row["change_mean"])
+    All SDMT M12 4 3.25
+    >>> print(f"g = {row['hedges_g']:.3f}, t-test p = {row['p_ttest']:.4f}")
+    g = 0.427, t-test p = 0.0319
+    """
+    _check(n_boot, ci, padjust)
+    pairs = _pairs(trial)
+    groups = pairs.groupby(["arm", "outcome", "visit"], sort=False).indices
+    base_all = pairs["baseline"].to_numpy(dtype=float)
+    val_all = pairs["value"].to_numpy(dtype=float)
+    days = trial.visit_days
+    rows, boot_jobs = [], {}
+    for arm in trial.arms:
+        for code in trial.outcomes:
+            out = trial.outcome(code)
+            for visit in trial.followup_visits:
+                idx = groups.get((arm, code, visit), np.empty(0, dtype=int))
+                b, v = base_all[idx], val_all[idx]
+                row = {"arm": arm, "outcome": code, "domain": out.domain, "visit": visit,
+                       "day": float(days[visit])}
+                row.update(_cell(b, v, out, ci))
+                n = len(b)
+                row["ci_method"] = "analytic" if n > ANALYTIC_N else "bca"
+                if row["estimable"] and np.isfinite(row.get("hedges_g", np.nan)):
+                    if n > ANALYTIC_N:
+                        lo, hi = _analytic_ci(v, b, ci)
+                        row["_lo"], row["_hi"] = lo, hi
+                    else:
+                        boot_jobs.setdefault(n, []).append((len(rows), v, b))
+                rows.append(row)
+    for jobs in boot_jobs.values():
+        x = np.stack([j[1] for j in jobs])
+        y = np.stack([j[2] for j in jobs])
+        lo, hi, _ = _bca(x, y, n_boot=n_boot, seed=seed, ci=ci)
+        for (r, _, _), lo_, hi_ in zip(jobs, lo, hi, strict=True):
+            rows[r]["_lo"], rows[r]["_hi"] = lo_, hi_
+    for row in rows:
+        lo, hi = row.pop("_lo", np.nan), row.pop("_hi", np.nan)
+        sign = trial.outcome(row["outcome"]).sign
+        if sign < 0:
+            lo, hi = -hi, -lo
+        row["hedges_g_ci_low"], row["hedges_g_ci_high"] = lo, hi
+        if row["estimable"] and not np.isfinite(lo):
+            row["note"] = "bootstrap CI undefined (resamples without variance)"
+    table = pd.DataFrame(rows).reindex(columns=list(COLUMNS))
+    for col in COLUMNS:
+        if col not in ("arm", "outcome", "domain", "visit", "ci_method", "estimable",
+                       "note", "n"):
+            table[col] = table[col].astype(float)
+    table["n"] = table["n"].astype(int)
+    table["estimable"] = table["estimable"].astype(bool)
+    table["note"] = table["note"].fillna("").astype(str)
+    p = table["p_ttest"].to_numpy()
+    adj = np.full(len(table), np.nan)
+    for idx in table.groupby(["arm", "visit"], sort=False).indices.values():
+        adj[idx] = _adjust(p[idx], padjust)
+    table["p_adjusted"] = adj
+    return table
+
+
+def bootstrap_distribution(trial, outcome: str, visit: str, arm: str, *, n_boot: int = 2000,
+                           seed: int = 0) -> np.ndarray:
+    """The bootstrap resamples of Hedges' g for one cell, positive = improvement.
+
+    The same resamples :func:`effect_sizes` builds its BCa interval from
+    (and ``pingouin.compute_bootci(..., return_dist=True)`` returns), for
+    estimation plots. Empty when the cell has fewer than 3 pairs.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from msc_dash.trial import Trial
+    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
+    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
+    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
+    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
+    >>> bootstrap_distribution(t, "SDMT", "M12", "All", n_boot=500).shape
+    (500,)
+    """
+    f = paired_frame(trial, outcome, visit)
+    f = f[f["arm"] == arm].sort_values("subject_id", kind="stable")
+    if len(f) < 3:
+        return np.empty(0)
+    x = f["value"].to_numpy()[None, :]
+    y = f["baseline"].to_numpy()[None, :]
+    dist = _boot_dist(x, y, _resample_index(x.shape[-1], n_boot, seed))[0]
+    return dist * trial.outcome(outcome).sign
+
+
+# --------------------------------------------------------------- trajectory
+def trajectory(trial, outcome: str) -> pd.DataFrame:
+    """Summary of one outcome per arm and visit, for trend charts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``arm, visit, day, n, mean, sd, sem, ci_low, ci_high, median,
+        q1, q3`` (``day`` is the median day of that arm's measurements at the
+        visit; CI is t-based 95%); for log-scale outcomes also ``geo_mean,
+        geo_ci_low, geo_ci_high`` (exp of the t CI of the mean log value).
+        Rows ordered by arm, then visit.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from msc_dash.trial import Trial
+    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
+    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
+    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
+    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
+    >>> trajectory(t, "SDMT")[["arm", "visit", "day", "n", "mean", "median"]]
+       arm visit    day  n   mean  median
+    0  All    BL    0.0  4  43.75    42.5
+    1  All   M12  365.0  4  47.00    47.0
+    """
+    out = trial.outcome(outcome)
+    m = trial.long()
+    m = m[(m["outcome"] == outcome) & m["value"].notna()]
+    grouped = m.groupby(["arm", "visit"], sort=False)
+    rows = []
+    for arm in trial.arms:
+        for visit in trial.visits:
+            try:
+                g = grouped.get_group((arm, visit))
+            except KeyError:
+                g = m.iloc[:0]
+            v = g["value"].to_numpy(dtype=float)
+            n = len(v)
+            row = {"arm": arm, "visit": visit,
+                   "day": float(np.median(g["day"])) if n else float(trial.visit_days[visit]),
+                   "n": n}
+            if n:
+                row.update(mean=v.mean(), median=float(np.median(v)),
+                           q1=float(np.quantile(v, 0.25)), q3=float(np.quantile(v, 0.75)))
+            if n >= 2:
+                mean, sd, lo, hi = _t_ci(v, 0.95)
+                row.update(sd=sd, sem=sd / np.sqrt(n), ci_low=lo, ci_high=hi)
+            if out.scale == "log" and n and np.all(v > 0):
+                lv = np.log(v)
+                row["geo_mean"] = np.exp(lv.mean())
+                if n >= 2:
+                    _, _, lo, hi = _t_ci(lv, 0.95)
+                    row["geo_ci_low"], row["geo_ci_high"] = np.exp(lo), np.exp(hi)
+            rows.append(row)
+    cols = ["arm", "visit", "day", "n", "mean", "sd", "sem", "ci_low", "ci_high", "median",
+            "q1", "q3"]
+    if out.scale == "log":
+        cols += ["geo_mean", "geo_ci_low", "geo_ci_high"]
+    table = pd.DataFrame(rows).reindex(columns=cols)
+    for c in cols[4:]:
+        table[c] = table[c].astype(float)
+    table["n"] = table["n"].astype(int)
+    return table
+
+
+# --------------------------------------------------------------- responders
+_STATUS = {1.0: "improved", 0.0: "stable", -1.0: "worsened"}
+_EDSS_PLUS_RULE = ("EDSS-Plus: worsened if EDSS, T25FW or NHPT worsens by its rule; "
+                   "improved if any improves and none worsens")
+
+
+def responders(trial, visit: str) -> pd.DataFrame:
+    """Each subject's status per outcome at one visit, EDSS-Plus included.
+
+    Parameters
+    ----------
+    trial : Trial
+    visit : str
+        A follow-up visit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``subject_id, arm, outcome, baseline, value, change, status,
+        rule``; one row per subject x outcome with a baseline and a value at
+        the visit. ``status`` is "improved", "stable" or "worsened" by the
+        registry's meaningful-change rule (``rule`` says which), "unknown"
+        for outcomes without one.
+
+        When EDSS and at least one of T25FW / NHPT are in the data, rows with
+        outcome ``"EDSS_PLUS"`` are added for every subject with any of them:
+        **worsened** when any available component worsens by its rule;
+        otherwise **unknown** when EDSS or both timed tests are missing;
+        otherwise **improved** when any component improves, else **stable**
+        (worsening as in Cadavid et al. 2017, improvement as in Harris et al.
+        2024). Its baseline, value and change are NaN.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from msc_dash.trial import Trial
+    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
+    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
+    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
+    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
+    >>> responders(t, "M12")[["subject_id", "change", "status"]]
+      subject_id  change    status
+    0          a     4.0  improved
+    1          b     3.0    stable
+    2          c     1.0    stable
+    3          d     5.0  improved
+    """
+    p = _pairs(trial, visits=[visit])
+    cols = ["subject_id", "arm", "outcome", "baseline", "value", "change", "status", "rule"]
+    parts = []
+    for code in trial.outcomes:
+        out = trial.outcome(code)
+        f = p[p["outcome"] == code]
+        status = out.classify(f["baseline"].to_numpy(), f["value"].to_numpy())
+        parts.append(pd.DataFrame({
+            "subject_id": f["subject_id"].to_numpy(), "arm": f["arm"].to_numpy(),
+            "outcome": code, "baseline": f["baseline"].to_numpy(),
+            "value": f["value"].to_numpy(),
+            "change": f["value"].to_numpy() - f["baseline"].to_numpy(),
+            "status": [_STATUS.get(s, "unknown") for s in status],
+            "rule": out.rule_text,
+        }))
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    edss, *timed = EDSS_PLUS_COMPONENTS
+    present = set(trial.outcomes)
+    if edss in present and present.intersection(timed) and len(table):
+        comp = table[table["outcome"].isin(EDSS_PLUS_COMPONENTS)]
+        wide = comp.pivot(index="subject_id", columns="outcome", values="status")
+        wide = wide.reindex(columns=list(EDSS_PLUS_COMPONENTS))
+        known = wide.isin(["improved", "stable", "worsened"])
+        worse = (wide == "worsened").any(axis=1)
+        better = (wide == "improved").any(axis=1)
+        complete = known[edss] & known[timed].any(axis=1)
+        status = np.where(worse, "worsened", np.where(~complete, "unknown",
+                                                      np.where(better, "improved", "stable")))
+        arm = trial.subjects.set_index("subject_id")["arm"]
+        plus = pd.DataFrame({
+            "subject_id": wide.index.to_numpy(), "arm": wide.index.map(arm).to_numpy(),
+            "outcome": EDSS_PLUS, "baseline": np.nan, "value": np.nan, "change": np.nan,
+            "status": status, "rule": _EDSS_PLUS_RULE,
+        })
+        table = pd.concat([table, plus], ignore_index=True)
+    arm_rank = {a: i for i, a in enumerate(trial.arms)}
+    out_rank = {c: i for i, c in enumerate([*trial.outcomes, EDSS_PLUS])}
+    table = (table.assign(_a=table["arm"].map(arm_rank), _o=table["outcome"].map(out_rank))
+             .sort_values(["_o", "_a", "subject_id"], kind="stable")
+             .drop(columns=["_a", "_o"]).reset_index(drop=True))
+    return table.reindex(columns=cols)
