@@ -26,7 +26,7 @@ import pandas as pd
 
 from . import adam
 from .errors import TrialDataError
-from .mapping import apply_mapping, exact_target, mapping_from_json
+from .mapping import apply_mapping, exact_target, mapping_from_json, outcome_target
 from .outcomes import REGISTRY
 from .trial import TABLES, Trial
 
@@ -395,7 +395,7 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
     sep = max([",", ";", "\t", "|"],
               key=lambda s: (len(next(csv.reader([header_line], delimiter=s))), s == ","))
     header = [_clean_header(h) for h in next(csv.reader([header_line], delimiter=sep))]
-    if len(header) == 1:
+    if len(header) == 1 and re.search(r"\s|:", header[0]) and not exact_target(header[0]):
         raise TrialDataError(
             f"{f.name}: only one column found (`{header[0][:80]}`). Separate the columns "
             "with commas or semicolons, with the column names in the first row.")
@@ -456,7 +456,7 @@ def _normalise_columns(frame: _Frame, mapping: dict | None) -> None:
     df = apply_mapping(frame.data, mapping) if mapping else frame.data
     rename = {}
     for c in df.columns:
-        target = exact_target(c)
+        target = exact_target(c) or outcome_target(c)
         if target and target != c and target not in df.columns:
             rename[c] = target
     frame.data = df.rename(columns=rename)
@@ -682,7 +682,7 @@ def _outcome_code(v):
         return v
     if v in REGISTRY:
         return v
-    target = exact_target(v)
+    target = exact_target(v) or outcome_target(v)
     if target in REGISTRY:
         return target
     up = v.upper()

@@ -11,6 +11,7 @@ same export maps the same way next time.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 
@@ -24,6 +25,8 @@ __all__ = [
     "TARGETS",
     "IGNORE",
     "normalise",
+    "exact_target",
+    "outcome_target",
     "propose_mapping",
     "apply_mapping",
     "mapping_to_json",
@@ -107,6 +110,7 @@ def normalise(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
+@functools.cache
 def _lexicon() -> dict[str, str]:
     """normalised name -> target, for exact matching."""
     lex: dict[str, str] = {}
@@ -133,6 +137,18 @@ def exact_target(name: str) -> str | None:
         if normalise(target) == norm:
             return target
     return None
+
+
+def outcome_target(name: str) -> str | None:
+    """The registry code ``name`` clearly denotes (code, label or known synonym), or None.
+
+    Examples
+    --------
+    >>> outcome_target("Timed 25ft walk (s)"), outcome_target("9HPT"), outcome_target("Age")
+    ('T25FW', 'NHPT', None)
+    """
+    target = _lexicon().get(normalise(name))
+    return target if target in REGISTRY else None
 
 
 def propose_mapping(columns) -> dict[str, str]:
