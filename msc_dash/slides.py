@@ -1,0 +1,316 @@
+"""The key figures of a trial, as data: presenter slides and report figures.
+
+:func:`slides` lists what a presenter walks through (title, overview forest
+plot, the overview's findings one per screen, each domain's main chart,
+safety); :func:`slide_figure` draws one slide's figure on demand, so a
+presenter pays only for the slide on screen. The report
+(:mod:`msc_dash.report`) draws its figures with the same builders.
+
+Figure builders come from :mod:`msc_dash.figures`; when one is missing or
+fails on odd data, the slide keeps its text and shows no figure.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .findings import Finding, findings, one_year_visit
+from .outcomes import DOMAINS
+from .trial import Trial
+
+__all__ = ["Slide", "slides", "slide_figure", "DOMAIN_TITLES", "domain_outcomes", "describe_filters",
+           "overview_figure", "trajectory_chart", "estimation_chart", "safety_chart",
+           "high_contrast"]
+
+#: Display name of each domain code.
+DOMAIN_TITLES = {
+    "mobility": "Mobility",
+    "disability": "Disability",
+    "cognition": "Cognition",
+    "biomarker": "Biomarkers",
+    "patient-reported": "Patient-reported outcomes",
+    "other": "Other outcomes",
+    "safety": "Safety",
+}
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One presenter screen.
+
+    Attributes
+    ----------
+    kind : {"title", "overview", "finding", "domain", "safety"}
+    title : str
+        Heading of the screen.
+    text : str
+        The sentence to read out (a finding's text), may be empty.
+    domain, outcome, visit, arm : str
+        What the figure shows ("" when not applicable).
+    status : str
+        "improved", "worsened", "unchanged" (findings) or "" (others).
+    significant : bool
+    """
+
+    kind: str
+    title: str
+    text: str = ""
+    domain: str = ""
+    outcome: str = ""
+    visit: str = ""
+    arm: str = ""
+    status: str = ""
+    significant: bool = False
+
+
+def domain_outcomes(trial: Trial) -> dict[str, list[str]]:
+    """Outcome codes present per domain, domains in display order (empty ones dropped).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"subject_id": "a", "visit": "BL", "day": 0,
+    ...                   "outcome": ["SDMT", "T25FW"], "value": [40.0, 8.0]})
+    >>> domain_outcomes(Trial.from_tables(pd.DataFrame({"subject_id": ["a"]}), m))
+    {'mobility': ['T25FW'], 'cognition': ['SDMT']}
+    """
+    out = {d: trial.outcomes_in(d) for d in DOMAINS}
+    return {d: codes for d, codes in out.items() if codes}
+
+
+def _finding_slide(f: Finding, trial: Trial) -> Slide:
+    if f.domain == "safety":
+        return Slide("safety", "Safety", f.text, domain="safety", status=f.direction)
+    label = trial.outcome(f.outcome).label if f.outcome else f.outcome
+    title = f"{label} at {f.visit}" if f.visit else label
+    if f.arm and not trial.is_single_arm:
+        title += f" ({f.arm})"
+    return Slide("finding", title, f.text, domain=f.domain, outcome=f.outcome, visit=f.visit,
+                 arm=f.arm, status=f.direction if f.estimable else "",
+                 significant=f.significant)
+
+
+def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
+           safety: dict | None = None) -> list[Slide]:
+    """The presenter's walk through a trial.
+
+    Title; the overview's forest plot at ``visit``; the overview's findings
+    at ``visit``, one per slide (safety last); then each domain's main
+    chart (trajectory of its first outcome); then the adverse-event
+    swimmer plot when there are adverse events.
+
+    Parameters
+    ----------
+    trial : Trial
+    effects : pandas.DataFrame
+        The effect table of ``trial`` (:func:`msc_dash.effect_sizes`).
+    visit : str, optional
+        Follow-up visit of the overview (default: the one closest to a year).
+    safety : dict, optional
+        Passed to :func:`msc_dash.findings.findings`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"subject_id": "a", "visit": "BL", "day": 0,
+    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": ["a"]}), m)
+    >>> [s.kind for s in slides(t, pd.DataFrame(columns=["arm", "outcome", "visit"]))]
+    ['title', 'domain']
+    """
+    visit = visit or one_year_visit(trial)
+    arms = "single arm" if trial.is_single_arm else f"{len(trial.arms)} arms: " + ", ".join(
+        trial.arms)
+    follow = ", ".join(trial.followup_visits) or "none"
+    intro = (f"{trial.n_subjects} subjects, {arms}. Follow-up visits: {follow}.")
+    if trial.filters:
+        intro += " Subgroup: " + describe_filters(trial.filters) + "."
+    out = [Slide("title", _trial_title(trial), intro)]
+    if visit is not None and len(effects) and (effects["visit"] == visit).any():
+        out.append(Slide("overview", f"Effect sizes at {visit}",
+                         "Hedges' g per outcome, paired against baseline; "
+                         "positive = improvement.", visit=visit))
+    found = findings(trial, effects, visit=visit, safety=safety) if visit is not None else []
+    safety_slides = [_finding_slide(f, trial) for f in found if f.domain == "safety"]
+    out += [_finding_slide(f, trial) for f in found if f.domain != "safety"]
+    for domain, codes in domain_outcomes(trial).items():
+        code = codes[0]
+        out.append(Slide("domain", f"{DOMAIN_TITLES.get(domain, domain)}: "
+                                   f"{trial.outcome(code).label} over time",
+                         "Mean at each visit with its 95% CI.", domain=domain, outcome=code))
+    if len(trial.adverse_events):
+        text = safety_slides[0].text if safety_slides else ""
+        out.append(Slide("safety", "Safety: adverse events per patient", text,
+                         domain="safety"))
+    return out
+
+
+def _trial_title(trial: Trial) -> str:
+    source = trial.source or "Trial results"
+    return source if len(source) <= 80 else source[:77] + "..."
+
+
+def describe_filters(filters) -> str:
+    """The subgroup filters in words ("none" when there are none).
+
+    Examples
+    --------
+    >>> describe_filters({"ms_type": ["SPMS"], "age": (40, 60), "sex": "F"})
+    'ms_type in {SPMS}; age 40 to 60; sex = F'
+    >>> describe_filters({})
+    'none'
+    """
+    parts = []
+    for col, rule in dict(filters).items():
+        if isinstance(rule, tuple) and len(rule) == 2:
+            lo, hi = rule
+            if lo is None:
+                parts.append(f"{col} <= {hi:g}" if isinstance(hi, (int, float)) else f"{col} <= {hi}")
+            elif hi is None:
+                parts.append(f"{col} >= {lo:g}" if isinstance(lo, (int, float)) else f"{col} >= {lo}")
+            else:
+                parts.append(f"{col} {lo:g} to {hi:g}" if isinstance(lo, (int, float))
+                             and isinstance(hi, (int, float)) else f"{col} {lo} to {hi}")
+        elif isinstance(rule, (list, set, frozenset)):
+            parts.append(f"{col} in {{{', '.join(map(str, sorted(rule, key=str)))}}}")
+        else:
+            parts.append(f"{col} = {rule}")
+    return "; ".join(parts) or "none"
+
+
+# ------------------------------------------------------------------ figures
+def _figures():
+    from . import figures
+
+    return figures
+
+
+def overview_figure(trial: Trial, effects: pd.DataFrame, visit: str):
+    """The overview's forest plot of every outcome at ``visit``."""
+    shown = effects[effects["visit"] == visit]
+    if shown.empty:
+        return None
+    return _figures().forest_figure(shown, title=f"Effect sizes at {visit}")
+
+
+def trajectory_chart(trial: Trial, outcome: str):
+    """Mean (95% CI) of ``outcome`` at each visit, per arm."""
+    from .effects import trajectory
+
+    frame = trajectory(trial, outcome)
+    builder = getattr(_figures(), "trajectory_figure", None)
+    if builder is not None:
+        try:
+            return builder(frame, outcome=trial.outcome(outcome))
+        except TypeError:
+            pass
+    return _fallback_trajectory(trial, frame, outcome)
+
+
+def _fallback_trajectory(trial: Trial, frame: pd.DataFrame, outcome: str):
+    import plotly.graph_objects as go
+
+    from .figures.style import arm_colors, base_layout
+
+    out = trial.outcome(outcome)
+    colors = arm_colors(trial.arms)
+    fig = go.Figure()
+    for arm, g in frame.groupby("arm", sort=False):
+        g = g[g["n"] > 0]
+        fig.add_trace(go.Scatter(
+            x=g["visit"], y=g["mean"], mode="lines+markers", name=str(arm),
+            line=dict(color=colors.get(arm), width=3), marker=dict(size=10),
+            error_y=dict(type="data", symmetric=False, array=g["ci_high"] - g["mean"],
+                         arrayminus=g["mean"] - g["ci_low"]),
+            customdata=g[["n"]].to_numpy(),
+            hovertemplate="%{x}<br>mean %{y:.3g}<br>n = %{customdata[0]}<extra>"
+                          + str(arm) + "</extra>"))
+    fig.update_yaxes(title_text=out.axis_title)
+    fig.update_xaxes(title_text="Visit")
+    return base_layout(fig, title=f"{out.label} over time")
+
+
+def estimation_chart(trial: Trial, effects: pd.DataFrame, outcome: str, visit: str,
+                     arm: str | None = None, *, n_boot: int = 2000, seed: int = 0):
+    """The estimation plot of ``outcome`` at ``visit`` (paired values + bootstrap g)."""
+    builder = getattr(_figures(), "estimation_figure", None)
+    if builder is None:
+        return None
+    from .effects import bootstrap_distribution, paired_frame
+
+    arm = arm or trial.arms[0]
+    pairs = paired_frame(trial, outcome, visit)
+    row = effects[(effects["outcome"] == outcome) & (effects["visit"] == visit)
+                  & (effects["arm"] == arm)]
+    dist = bootstrap_distribution(trial, outcome, visit, arm, n_boot=n_boot, seed=seed)
+    attempts = (
+        lambda: builder(pairs, outcome=trial.outcome(outcome), effects=row,
+                        distribution=dist),
+        lambda: builder(pairs, row, dist, outcome=trial.outcome(outcome)),
+        lambda: builder(pairs, outcome=trial.outcome(outcome)),
+    )
+    for attempt in attempts:
+        try:
+            return attempt()
+        except TypeError:
+            continue
+    return None
+
+
+def safety_chart(trial: Trial):
+    """The adverse-event swimmer plot (None without events or builder)."""
+    if not len(trial.adverse_events):
+        return None
+    builder = getattr(_figures(), "swimmer_figure", None)
+    if builder is None:
+        return None
+    for attempt in (lambda: builder(trial), lambda: builder(trial.adverse_events,
+                                                            trial.injections,
+                                                            trial.subjects)):
+        try:
+            return attempt()
+        except (TypeError, AttributeError, KeyError):
+            continue
+    return None
+
+
+def slide_figure(trial: Trial, slide: Slide, effects: pd.DataFrame, *, n_boot: int = 2000,
+                 seed: int = 0):
+    """The figure of one slide, or None when it has none (or it cannot be drawn)."""
+    try:
+        if slide.kind == "overview":
+            return overview_figure(trial, effects, slide.visit)
+        if slide.kind == "finding":
+            fig = estimation_chart(trial, effects, slide.outcome, slide.visit, slide.arm or None,
+                                   n_boot=n_boot, seed=seed)
+            return fig if fig is not None else trajectory_chart(trial, slide.outcome)
+        if slide.kind == "domain":
+            return trajectory_chart(trial, slide.outcome)
+        if slide.kind == "safety":
+            return safety_chart(trial)
+    except (ValueError, KeyError, IndexError) as exc:  # odd data: keep the text
+        _ = exc
+        return None
+    return None
+
+
+def high_contrast(fig, *, font_size: int = 24):
+    """``fig`` restyled for a projector: black background, white text, thicker lines.
+
+    Returns a new figure; ``fig`` is unchanged.
+    """
+    import plotly.graph_objects as go
+
+    out = go.Figure(fig)
+    out.update_layout(template="plotly_dark", paper_bgcolor="#000000", plot_bgcolor="#000000",
+                      font=dict(color="#FFFFFF", size=font_size))
+    out.update_xaxes(gridcolor="#444444", zerolinecolor="#AAAAAA", linecolor="#FFFFFF")
+    out.update_yaxes(gridcolor="#444444", zerolinecolor="#AAAAAA", linecolor="#FFFFFF")
+    for trace in out.data:
+        if getattr(trace, "type", "") == "scatter" and trace.line is not None:
+            width = trace.line.width
+            trace.line.width = max(width if width and not math.isnan(width) else 2, 3)
+    return out
