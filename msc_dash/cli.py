@@ -1,0 +1,313 @@
+"""The ``msc-dash`` command line: reports, effect tables, sample data, validation.
+
+Exit codes: 0 success, 1 a data problem (the message says what and how to fix
+it), 2 a usage error (wrong arguments, unknown filter column).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["main", "build_parser", "parse_filter"]
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+EPILOG = """\
+examples:
+  msc-dash report sample_data/ -o report.html
+  msc-dash report trial.xlsx -o spms.html --filter ms_type=SPMS --filter age=40:60
+  msc-dash effects sample_data/ -o effects.xlsx --n-boot 5000 --seed 1
+  msc-dash validate subjects.csv measurements.csv adverse_events.csv
+  msc-dash sample -o my_sample/
+  msc-dash run --port 8501
+
+filters (repeatable, all must hold):
+  COLUMN=VALUE[,VALUE...]   keep subjects whose COLUMN is one of the values
+  COLUMN=LOW:HIGH           keep subjects with LOW <= COLUMN <= HIGH (either end may be empty)
+
+exit codes: 0 success, 1 data problem, 2 usage error
+"""
+
+
+class UsageError(Exception):
+    """A command-line mistake (exit code 2)."""
+
+
+def parse_filter(text: str) -> tuple[str, object]:
+    """Parse one ``--filter`` value into a :meth:`Trial.filter` criterion.
+
+    Examples
+    --------
+    >>> parse_filter("ms_type=SPMS,PPMS")
+    ('ms_type', ['SPMS', 'PPMS'])
+    >>> parse_filter("age=40:60")
+    ('age', (40.0, 60.0))
+    >>> parse_filter("baseline_edss=:6.5")
+    ('baseline_edss', (None, 6.5))
+    """
+    column, sep, value = text.partition("=")
+    column = column.strip()
+    if not sep or not column or not value.strip():
+        raise UsageError(f"--filter {text!r}: write COLUMN=VALUE or COLUMN=LOW:HIGH, "
+                         "e.g. --filter ms_type=SPMS or --filter age=40:60")
+    if ":" in value:
+        lo, _, hi = value.partition(":")
+        try:
+            bounds = tuple(float(v) if v.strip() else None for v in (lo, hi))
+        except ValueError:
+            raise UsageError(f"--filter {text!r}: a range needs numbers, e.g. age=40:60"
+                             ) from None
+        if bounds == (None, None):
+            raise UsageError(f"--filter {text!r}: give at least one end of the range")
+        return column, bounds
+    return column, [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _apply_filters(trial, filters: list[str]):
+    criteria: dict[str, object] = {}
+    for text in filters or []:
+        column, rule = parse_filter(text)
+        if column not in trial.subjects:
+            raise UsageError(f"--filter {text!r}: the data has no subject column `{column}`; "
+                             f"choose one of {', '.join(trial.subject_variables)}")
+        if isinstance(rule, list):
+            col = trial.subjects[column]
+            if col.dtype.kind in "iufb":
+                try:
+                    rule = [float(v) for v in rule]
+                except ValueError:
+                    raise UsageError(f"--filter {text!r}: `{column}` is numeric; give numbers"
+                                     ) from None
+            prev = criteria.get(column)
+            if isinstance(prev, list):
+                rule = prev + rule
+        criteria[column] = rule
+    if not criteria:
+        return trial
+    out = trial.filter(**criteria)
+    if out.n_subjects == 0:
+        raise UsageError("no subject matches the filters " + ", ".join(filters))
+    return out
+
+
+class _Progress:
+    """A one-line progress bar on stderr (redrawn in place on a terminal)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self.start = time.monotonic()
+
+    def __call__(self, step: int, total: int, label: str) -> None:
+        if self.quiet:
+            return
+        width = 24
+        done = int(width * step / max(total, 1))
+        line = (f"[{'#' * done}{'.' * (width - done)}] {step}/{total} {label} "
+                f"({time.monotonic() - self.start:.0f} s)")
+        if self.tty:
+            sys.stderr.write("\r\033[K" + line)
+            if step >= total:
+                sys.stderr.write("\n")
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+def _load(paths: list[str]):
+    from .io import load_trial
+
+    return load_trial(paths[0] if len(paths) == 1 else list(paths))
+
+
+def _analysis_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("data", nargs="+", metavar="DATA",
+                   help="data files or a folder (CSV, XLSX, Parquet, ZIP, ADaM .xpt)")
+    p.add_argument("-o", "--output", required=True, help="file to write")
+    p.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE",
+                   help="keep a subgroup (repeatable): ms_type=SPMS, age=40:60")
+    p.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples (default 2000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--ci", type=float, default=0.95, help="confidence level (default 0.95)")
+    p.add_argument("--padjust", choices=["holm", "fdr_bh", "bonf", "none"], default="holm",
+                   help="multiplicity correction of the paired t-test p (default holm)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``msc-dash``."""
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="msc-dash",
+        description="Effect sizes, safety summaries and reports for trials of MSC "
+                    "injections in progressive MS.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"msc-dash {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("report", help="write a self-contained HTML report",
+                       description="Write a self-contained HTML report that opens offline.",
+                       epilog="example:\n  msc-dash report sample_data/ -o report.html "
+                              "--filter ms_type=SPMS",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _analysis_args(p)
+    p.add_argument("--date", help="text of the 'Generated' line (default: now, UTC)")
+
+    p = sub.add_parser("effects", help="write the effect table as CSV or XLSX",
+                       description="Write the effect table (one row per arm x outcome x "
+                                   "follow-up visit) as .csv or .xlsx.",
+                       epilog="example:\n  msc-dash effects sample_data/ -o effects.xlsx",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _analysis_args(p)
+
+    p = sub.add_parser("validate", help="check data files and list every problem",
+                       description="Load the data and print every problem found. Exit 1 "
+                                   "when there is one, 0 when the data is clean.",
+                       epilog="example:\n  msc-dash validate my_trial/",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("data", nargs="+", metavar="DATA", help="data files or a folder")
+
+    p = sub.add_parser("sample", help="write the simulated sample trial",
+                       description="Write the simulated sample trial's CSV files.",
+                       epilog="example:\n  msc-dash sample -o sample_data/",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("-o", "--output", required=True, help="folder to write")
+
+    p = sub.add_parser("run", help="start the dashboard (streamlit)",
+                       description="Start the dashboard in Streamlit.",
+                       epilog="example:\n  msc-dash run --port 8501",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--port", type=int, default=8501)
+    return parser
+
+
+def _cmd_report(args) -> int:
+    from .report import build_report
+
+    progress = _Progress(args.quiet)
+    trial = _apply_filters(_load(args.data), args.filter)
+    page = build_report(trial, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
+                        padjust=args.padjust, date=args.date, progress=progress)
+    out = Path(args.output)
+    out.write_text(page, encoding="utf-8")
+    print(f"wrote {out} ({len(page.encode()) / 2**20:.1f} MB, {trial.n_subjects} subjects)")
+    return EXIT_OK
+
+
+def _cmd_effects(args) -> int:
+    from .effects import effect_sizes
+    from .export import to_csv_bytes, to_xlsx_bytes
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise UsageError(f"-o {args.output}: the effect table is written as .csv or .xlsx")
+    progress = _Progress(args.quiet)
+    trial = _apply_filters(_load(args.data), args.filter)
+    progress(0, 1, "effect sizes")
+    table = effect_sizes(trial, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
+                         padjust=args.padjust)
+    progress(1, 1, "effect sizes")
+    if out.suffix.lower() == ".csv":
+        out.write_bytes(to_csv_bytes(table))
+    else:
+        from .report import safety_summary
+        from .tables import format_effect_table
+
+        sheets = {"Effects": table,
+                  "Effects (formatted)": format_effect_table(table, trial.registry, ci=args.ci)}
+        if len(trial.adverse_events):
+            sheets["Safety"] = safety_summary(trial)
+        out.write_bytes(to_xlsx_bytes(sheets))
+    print(f"wrote {out} ({len(table)} rows)")
+    return EXIT_OK
+
+
+def _cmd_validate(args) -> int:
+    from .errors import TrialDataError
+
+    try:
+        trial = _load(args.data)
+    except TrialDataError as exc:
+        print(f"error: {exc}")
+        return EXIT_DATA
+    for w in trial.warnings:
+        print(f"warning: {w}")
+    summary = (f"{trial.n_subjects} subjects, {len(trial.arms)} arm(s), "
+               f"{len(trial.visits)} visits, {len(trial.outcomes)} outcomes, "
+               f"{len(trial.adverse_events)} adverse events")
+    if trial.warnings:
+        print(f"{len(trial.warnings)} problem(s) found ({summary}).")
+        return EXIT_DATA
+    print(f"OK: {summary}.")
+    return EXIT_OK
+
+
+def _cmd_sample(args) -> int:
+    try:
+        from . import sample
+    except ImportError:
+        print("error: the sample generator (msc_dash.sample) is not available in this "
+              "install.", file=sys.stderr)
+        return EXIT_DATA
+    out = Path(args.output)
+    if hasattr(sample, "write_sample"):
+        sample.write_sample(out)
+    elif hasattr(sample, "main"):
+        code = sample.main(["-o", str(out)]) if sample.main.__code__.co_argcount else 1
+        if code:
+            return int(code)
+    else:
+        print("error: msc_dash.sample has no write_sample(out_dir).", file=sys.stderr)
+        return EXIT_DATA
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    print(f"wrote {len(files)} files to {out}: {', '.join(files)}")
+    return EXIT_OK
+
+
+def _cmd_run(args) -> int:
+    import subprocess
+
+    app = Path(__file__).resolve().parents[1] / "app.py"
+    if not app.is_file():
+        print(f"error: app.py not found next to the package ({app}); run from a source "
+              "checkout of msc-dash.", file=sys.stderr)
+        return EXIT_DATA
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
+    return subprocess.call(cmd, cwd=app.parent)
+
+
+COMMANDS = {"report": _cmd_report, "effects": _cmd_effects, "validate": _cmd_validate,
+            "sample": _cmd_sample, "run": _cmd_run}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``msc-dash`` with ``argv`` (default: the process arguments); return the exit code."""
+    from .errors import TrialDataError
+
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help / --version exit 0, mistakes exit 2
+        return int(exc.code or 0)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"msc-dash {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except TrialDataError as exc:
+        print(f"msc-dash {args.command}: data problem: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except OSError as exc:
+        print(f"msc-dash {args.command}: cannot write or read a file: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""The msc-dash command line: outputs and exit codes."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import build_trial
+
+from msc_dash.cli import main, parse_filter
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _write(trial, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("subjects", "measurements", "adverse_events", "injections"):
+        frame = getattr(trial, name)
+        if name == "subjects":
+            frame = frame.drop(columns=["n_injections"])
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    return _write(build_trial(), tmp_path_factory.mktemp("trial"))
+
+
+def test_help_has_examples(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "msc-dash report sample_data/ -o report.html" in out
+    assert "exit codes" in out
+
+
+def test_report_command_writes_offline_html(data_dir, tmp_path, capsys):
+    out = tmp_path / "r.html"
+    code = main(["report", str(data_dir), "-o", str(out), "--n-boot", "200", "--date", "D",
+                 "-q"])
+    assert code == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Generated D" in page
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_report_with_filters(data_dir, tmp_path):
+    out = tmp_path / "r.html"
+    code = main(["report", str(data_dir), "-o", str(out), "--n-boot", "200", "-q",
+                 "--filter", "ms_type=SPMS", "--filter", "age=40:"])
+    assert code == 0
+    trial = build_trial().filter(ms_type=["SPMS"], age=(40, None))
+    page = out.read_text(encoding="utf-8")
+    assert "ms_type in {SPMS}; age &gt;= 40" in page
+    assert f"<strong>{trial.n_subjects} subjects</strong>" in page
+
+
+def test_effects_csv_matches_effect_sizes(data_dir, tmp_path):
+    from msc_dash.effects import effect_sizes
+    from msc_dash.io import load_trial
+
+    out = tmp_path / "e.csv"
+    assert main(["effects", str(data_dir), "-o", str(out), "--n-boot", "200", "-q"]) == 0
+    back = pd.read_csv(out, encoding="utf-8-sig")
+    expected = effect_sizes(load_trial(data_dir), n_boot=200)
+    assert len(back) == len(expected)
+    assert back["hedges_g"].round(10).tolist() == expected["hedges_g"].round(10).tolist()
+
+
+def test_effects_xlsx_has_sheets(data_dir, tmp_path):
+    out = tmp_path / "e.xlsx"
+    assert main(["effects", str(data_dir), "-o", str(out), "--n-boot", "200", "-q"]) == 0
+    wb = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    assert wb.sheetnames == ["Effects", "Effects (formatted)", "Safety"]
+
+
+def test_effects_rejects_other_suffix(data_dir, tmp_path, capsys):
+    assert main(["effects", str(data_dir), "-o", str(tmp_path / "e.json")]) == 2
+    assert "written as .csv or .xlsx" in capsys.readouterr().err
+
+
+def test_unknown_filter_column_is_a_usage_error(data_dir, tmp_path, capsys):
+    code = main(["effects", str(data_dir), "-o", str(tmp_path / "e.csv"),
+                 "--filter", "colour=red"])
+    assert code == 2
+    assert "no subject column `colour`" in capsys.readouterr().err
+
+
+def test_filter_matching_nobody_is_a_usage_error(data_dir, tmp_path, capsys):
+    code = main(["effects", str(data_dir), "-o", str(tmp_path / "e.csv"),
+                 "--filter", "ms_type=RRMS"])
+    assert code == 2
+    assert "no subject matches" in capsys.readouterr().err
+
+
+def test_missing_argument_is_exit_2(capsys):
+    assert main(["report", "x"]) == 2
+    assert "-o/--output" in capsys.readouterr().err
+
+
+def test_validate_clean_data(data_dir, capsys):
+    assert main(["validate", str(data_dir)]) == 0
+    assert capsys.readouterr().out.startswith("OK: 12 subjects")
+
+
+def test_validate_reports_a_broken_file(tmp_path, capsys):
+    folder = _write(build_trial(), tmp_path / "bad")
+    m = pd.read_csv(folder / "measurements.csv").rename(columns={"value": "vaule"})
+    m.to_csv(folder / "measurements.csv", index=False)
+    assert main(["validate", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("error: ") and "value" in out
+
+
+def test_validate_lists_warnings(tmp_path, capsys):
+    folder = _write(build_trial(), tmp_path / "warn")
+    m = pd.read_csv(folder / "measurements.csv")
+    m.loc[[5, 6], "value"] = None  # rows without a value are skipped with a warning
+    m.to_csv(folder / "measurements.csv", index=False)
+    assert main(["validate", str(folder)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("warning: measurements.csv: 2 rows without a `value`")
+    assert out[-1].startswith("1 problem(s) found (12 subjects")
+
+
+def test_missing_data_is_exit_1(tmp_path, capsys):
+    code = main(["report", str(tmp_path / "nope"), "-o", str(tmp_path / "r.html")])
+    assert code == 1
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, column, rule", [
+    ("ms_type=SPMS", "ms_type", ["SPMS"]),
+    ("sex=M,F", "sex", ["M", "F"]),
+    ("age=40:60", "age", (40.0, 60.0)),
+    ("age=:60", "age", (None, 60.0)),
+])
+def test_parse_filter(text, column, rule):
+    assert parse_filter(text) == (column, rule)
+
+
+@pytest.mark.parametrize("text", ["ms_type", "=SPMS", "age=a:b", "age=:"])
+def test_parse_filter_rejects(text):
+    from msc_dash.cli import UsageError
+
+    with pytest.raises(UsageError, match="--filter"):
+        parse_filter(text)
+
+
+def test_entry_point_runs_as_a_process(data_dir):
+    proc = subprocess.run([sys.executable, "-m", "msc_dash.cli", "validate", str(data_dir)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("OK:")
+    proc = subprocess.run([sys.executable, "-m", "msc_dash.cli", "bogus"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2
+    assert "invalid choice" in proc.stderr
