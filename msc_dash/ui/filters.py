@@ -1,8 +1,374 @@
-"""Sidebar subgroup filters (placeholder until the filters issue lands)."""
+"""Global subject filters in the sidebar, and the view kept in the URL.
+
+app.py calls :func:`restore_view` before the data source (a shared link may
+choose the sample) and :func:`sidebar_filters` after it; every page then
+reads the filtered trial from session state. Filter widgets are created on
+every run with stable keys (``flt_<column>``), so they keep their values on
+every page. The pure parts (:func:`filter_specs`, :func:`criteria_from_values`,
+:func:`describe_criteria`, :func:`values_from_view`) are tested without Streamlit.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 
-def sidebar_filters(trial):
-    """Draw the filters and return the filtered trial."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ..trial import Trial
+from . import urlstate
+
+__all__ = ["FilterSpec", "filter_specs", "criteria_from_values", "describe_criteria",
+           "values_from_view", "restore_view", "sidebar_filters", "KEY_PREFIX",
+           "VISIT_KEY", "OUTCOME_KEY"]
+
+#: Prefix of the filter widgets' session-state keys.
+KEY_PREFIX = "flt_"
+#: Session keys of the chosen visit (widgets.visit_selector) and outcome kept in the URL.
+VISIT_KEY = "visit"
+OUTCOME_KEY = "outcome"
+
+_ORIGIN = "msc_flt_origin"        # cache key of the trial the widgets were built for
+_SPECS = "msc_flt_specs"          # (origin, specs)
+_FILTERED = "msc_flt_filtered"    # ((origin, criteria), filtered Trial)
+_URL_DONE = "msc_flt_url_done"    # the URL has been read in this session
+_PENDING = "msc_flt_pending"      # decoded view waiting for the trial
+_PROBLEMS = "msc_flt_problems"    # link problems to show once
+# widgets.visit_selector remembers the visit here when its widget is not on the page
+_VISIT_MEMORY = "msc_visit_memory"
+
+#: Display names of the known subject columns; the first seven come first.
+LABELS = {
+    "arm": "Arm", "ms_type": "MS type", "sex": "Sex", "age": "Age (years)",
+    "baseline_edss": "Baseline EDSS", "disease_duration_years": "Disease duration (years)",
+    "n_injections": "Number of injections", "route": "Route", "bmi": "BMI (kg/m²)",
+}
+_FIRST = ("arm", "ms_type", "sex", "age", "baseline_edss", "disease_duration_years",
+          "n_injections")
+_MAX_CATEGORIES = 40
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """One filter widget: a multiselect of categories or a range slider."""
+
+    column: str
+    label: str
+    kind: str                       # "categorical" or "range"
+    options: tuple = ()             # categories, in display order
+    counts: tuple = ()              # subjects per category
+    low: float = 0.0
+    high: float = 0.0
+    step: float = 1.0
+    integer: bool = False
+
+    @property
+    def key(self) -> str:
+        return KEY_PREFIX + self.column
+
+    @property
+    def default(self):
+        return [] if self.kind == "categorical" else (self.low, self.high)
+
+    def short(self) -> str:
+        """The label without its unit, for the active-filter line."""
+        return self.label.split(" (")[0]
+
+
+def _label(column: str) -> str:
+    return LABELS.get(column, column.replace("_", " ").strip().capitalize())
+
+
+def _range_spec(column: str, values: pd.Series) -> FilterSpec | None:
+    num = pd.to_numeric(values, errors="coerce").dropna().astype(float)
+    num = num[np.isfinite(num)]
+    if num.nunique() < 2:
+        return None
+    lo, hi = float(num.min()), float(num.max())
+    if (num == num.round()).all():
+        return FilterSpec(column, _label(column), "range", low=int(lo), high=int(hi), step=1,
+                          integer=True)
+    if ((num * 2) == (num * 2).round()).all():
+        step = 0.5
+    else:
+        step = 10.0 ** (math.floor(math.log10(hi - lo)) - 2)
+    decimals = max(0, -math.floor(math.log10(step)) + (1 if step == 0.5 else 0))
+    lo = round(math.floor(lo / step + 1e-9) * step, decimals)
+    hi = round(math.ceil(hi / step - 1e-9) * step, decimals)
+    return FilterSpec(column, _label(column), "range", low=lo, high=hi, step=step)
+
+
+def filter_specs(trial: Trial) -> list[FilterSpec]:
+    """The filters offered for a trial's subject table.
+
+    The known columns come first (arm, MS type, sex, age, baseline EDSS,
+    disease duration, number of injections), then every other subject
+    column: numbers as a range slider, anything else as a multiselect.
+    Columns with a single value, and text columns with a distinct value per
+    subject (identifiers) or over 40 categories, are left out.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"subject_id": list("abcd"), "ms_type": ["SPMS", "PPMS", "SPMS", None],
+    ...                   "age": [41, 55, 38, 60], "site": ["x", "x", "x", "x"]})
+    >>> m = pd.DataFrame({"subject_id": list("abcd"), "visit": "BL", "day": 0,
+    ...                   "outcome": "EDSS", "value": 6.0})
+    >>> [(f.column, f.kind, f.options or (f.low, f.high)) for f in filter_specs(Trial.from_tables(s, m))]
+    [('ms_type', 'categorical', ('PPMS', 'SPMS')), ('age', 'range', (38, 60))]
+    """
+    s = trial.subjects
+    columns = [c for c in _FIRST if c in s] + [c for c in s.columns
+                                              if c not in _FIRST and c != "subject_id"]
+    specs = []
+    for col in columns:
+        values = s[col]
+        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        if numeric:
+            spec = _range_spec(col, values)
+            if spec is not None:
+                specs.append(spec)
+            continue
+        present = values.dropna()
+        counts = present.value_counts(sort=False)
+        if len(counts) < 2 or len(counts) > _MAX_CATEGORIES or (
+                len(counts) == len(present) and len(present) > 10):
+            continue
+        if col == "arm":
+            options = list(pd.unique(present))        # arms in the trial's order
+        else:
+            options = sorted(counts.index, key=str)
+        specs.append(FilterSpec(col, _label(col), "categorical", options=tuple(options),
+                                counts=tuple(int(counts[o]) for o in options)))
+    return specs
+
+
+def criteria_from_values(specs, values) -> dict:
+    """``Trial.filter`` criteria from widget values (full ranges and empty selections dropped).
+
+    Categories become a list sorted by text (so equal choices give equal
+    cache keys), ranges a ``(low, high)`` tuple.
+
+    Examples
+    --------
+    >>> specs = [FilterSpec("sex", "Sex", "categorical", options=("F", "M")),
+    ...          FilterSpec("age", "Age (years)", "range", low=30, high=65, integer=True)]
+    >>> criteria_from_values(specs, {"sex": [], "age": (40, 65)})
+    {'age': (40, 65)}
+    """
+    criteria = {}
+    for spec in specs:
+        value = values.get(spec.column)
+        if value is None:
+            continue
+        if spec.kind == "categorical":
+            chosen = [o for o in spec.options if o in list(value)]
+            if chosen:
+                criteria[spec.column] = sorted(chosen, key=str)
+        else:
+            lo, hi = value
+            if (lo, hi) != (spec.low, spec.high):
+                criteria[spec.column] = (lo, hi)
+    return criteria
+
+
+def _num_text(x, spec: FilterSpec) -> str:
+    return f"{int(x)}" if spec.integer else f"{x:g}"
+
+
+def describe_criteria(criteria, specs) -> list[str]:
+    """Short text per active filter, e.g. ``"MS type: SPMS"``, ``"Age 40–55"``.
+
+    Examples
+    --------
+    >>> specs = [FilterSpec("ms_type", "MS type", "categorical", options=("PPMS", "SPMS")),
+    ...          FilterSpec("age", "Age (years)", "range", low=30, high=65, integer=True)]
+    >>> describe_criteria({"ms_type": ["SPMS"], "age": (40, 55)}, specs)
+    ['MS type: SPMS', 'Age 40–55']
+    """
+    by_col = {s.column: s for s in specs}
+    out = []
+    for col, rule in criteria.items():
+        spec = by_col.get(col) or FilterSpec(col, _label(col), "range")
+        if isinstance(rule, tuple):
+            out.append(f"{spec.short()} {_num_text(rule[0], spec)}–{_num_text(rule[1], spec)}")
+        else:
+            out.append(f"{spec.short()}: {', '.join(map(str, rule))}")
+    return out
+
+
+def values_from_view(specs, view_filters) -> tuple[dict, list[str]]:
+    """Widget values for filters decoded from a URL, checked against the trial.
+
+    Unknown columns and categories are dropped and reported; ranges are
+    clipped to the data's range.
+
+    Examples
+    --------
+    >>> specs = [FilterSpec("ms_type", "MS type", "categorical", options=("PPMS", "SPMS")),
+    ...          FilterSpec("age", "Age (years)", "range", low=30, high=65, integer=True)]
+    >>> values_from_view(specs, {"ms_type": ["SPMS", "RRMS"], "age": [20, 50], "x": ["1"]})
+    ({'ms_type': ['SPMS'], 'age': (30, 50)}, ['Link filter `ms_type`: ignored RRMS (not in the data).', 'Link filter `x`: no such subject variable.'])
+    """
+    by_col = {s.column: s for s in specs}
+    values, problems = {}, []
+    for col, raw in view_filters.items():
+        spec = by_col.get(col)
+        if spec is None:
+            problems.append(f"Link filter `{col}`: no such subject variable.")
+            continue
+        if spec.kind == "categorical":
+            lookup = {str(o): o for o in spec.options}
+            chosen = [lookup[str(v)] for v in raw if str(v) in lookup]
+            missing = [str(v) for v in raw if str(v) not in lookup]
+            if missing:
+                problems.append(f"Link filter `{col}`: ignored {', '.join(missing)} "
+                                "(not in the data).")
+            if chosen:
+                values[col] = chosen
+            continue
+        nums = [v for v in raw if isinstance(v, int | float) and not isinstance(v, bool)]
+        if len(raw) != 2 or len(nums) != 2:
+            problems.append(f"Link filter `{col}`: expected [low, high].")
+            continue
+        lo, hi = sorted(float(v) for v in nums)
+        lo, hi = min(max(lo, spec.low), spec.high), max(min(hi, spec.high), spec.low)
+        if spec.integer:
+            lo, hi = int(math.floor(lo)), int(math.ceil(hi))
+        values[col] = (lo, hi)
+    return values, problems
+
+
+# ------------------------------------------------------------------ Streamlit
+def restore_view() -> None:
+    """Read the URL once per session, before the data source is drawn.
+
+    A link to a bundled sample selects it; the rest of the view waits in
+    session state until :func:`sidebar_filters` can check it against the trial.
+    """
+    if st.session_state.get(_URL_DONE):
+        return
+    st.session_state[_URL_DONE] = True
+    view, problems = urlstate.decode_view(st.query_params.to_dict())
+    from .data import SAMPLES
+
+    samples = {v: k for k, v in SAMPLES.items()}
+    if view.get("data") in samples:
+        st.session_state["data_choice"] = samples[view["data"]]
+    elif view.get("data") == "upload":
+        problems.append("This link was made with uploaded data, which is never stored: "
+                        "upload the same files to see the same view.")
+    st.session_state[_PENDING] = view
+    st.session_state[_PROBLEMS] = problems
+
+
+def _apply_pending(full: Trial, specs) -> None:
+    view = st.session_state.pop(_PENDING, None)
+    if not view:
+        return
+    problems = st.session_state.get(_PROBLEMS) or []
+    values, more = values_from_view(specs, view.get("filters") or {})
+    problems += more
+    for spec in specs:
+        if spec.column in values:
+            st.session_state[spec.key] = values[spec.column]
+    for key, allowed, what in ((VISIT_KEY, full.visits, "visit"),
+                               (OUTCOME_KEY, full.outcomes, "outcome")):
+        wanted = view.get(key)
+        if wanted is None:
+            continue
+        if wanted in allowed:
+            st.session_state[key] = wanted
+            if key == VISIT_KEY:
+                st.session_state[_VISIT_MEMORY] = wanted
+        else:
+            problems.append(f"Link {what} `{wanted}` is not in the data.")
+    st.session_state[_PROBLEMS] = problems
+
+
+def _reset(specs) -> None:
+    for spec in specs:
+        st.session_state[spec.key] = spec.default
+
+
+def _widget(spec: FilterSpec) -> None:
+    if spec.kind == "categorical":
+        counts = dict(zip(spec.options, spec.counts, strict=True))
+        st.multiselect(spec.label, spec.options, key=spec.key, placeholder="All",
+                       format_func=lambda o: f"{o} ({counts.get(o, 0)})")
+    else:
+        st.slider(spec.label, min_value=spec.low, max_value=spec.high, step=spec.step,
+                  key=spec.key,
+                  help="Subjects with no value are left out once the range is narrowed.")
+
+
+def _write_url(criteria) -> None:
+    from .data import SAMPLES
+
+    choice = st.session_state.get("data_choice")
+    view = {"data": SAMPLES.get(choice, "upload") if choice else None, "filters": criteria,
+            "visit": st.session_state.get(VISIT_KEY) or st.session_state.get(_VISIT_MEMORY),
+            "outcome": st.session_state.get(OUTCOME_KEY)}
+    view = {k: v for k, v in view.items() if not (k in (VISIT_KEY, OUTCOME_KEY)
+                                                 and not isinstance(v, str))}
+    params = urlstate.encode_view(view)
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+
+
+def sidebar_filters(full: Trial) -> Trial:
+    """Draw the filters in the sidebar and return the filtered trial.
+
+    The filtered trial is kept in session state keyed by the data and the
+    criteria, so reruns that change nothing do not filter again.
+    """
+    origin = full.cache_key
+    if st.session_state.get(_ORIGIN) != origin:
+        # other data: the old choices may not exist in it
+        for key in [k for k in st.session_state if str(k).startswith(KEY_PREFIX)]:
+            del st.session_state[key]
+        st.session_state[_ORIGIN] = origin
+    cached_specs = st.session_state.get(_SPECS)
+    if cached_specs and cached_specs[0] == origin:
+        specs = cached_specs[1]
+    else:
+        specs = filter_specs(full)
+        st.session_state[_SPECS] = (origin, specs)
+    _apply_pending(full, specs)
+    for spec in specs:
+        if spec.key not in st.session_state:
+            st.session_state[spec.key] = spec.default
+
+    with st.sidebar:
+        st.subheader("Filters")
+        summary = st.container()
+        with st.expander("Subject filters", expanded=True):
+            for spec in specs:
+                _widget(spec)
+        values = {s.column: st.session_state[s.key] for s in specs}
+        criteria = criteria_from_values(specs, values)
+        st.button("Reset filters", key="msc_flt_reset", on_click=_reset, args=(specs,),
+                  disabled=not criteria, width="stretch")
+
+    key = (origin, repr(sorted(criteria.items())))
+    hit = st.session_state.get(_FILTERED)
+    if hit and hit[0] == key:
+        trial = hit[1]
+    else:
+        trial = full.filter(**criteria) if criteria else full
+        st.session_state[_FILTERED] = (key, trial)
+
+    with summary:
+        text = f"Showing **{trial.n_subjects}** of {full.n_subjects} subjects"
+        if criteria:
+            text += " · " + " · ".join(describe_criteria(criteria, specs))
+        st.markdown(text)
+        if criteria and trial.n_subjects == 0:
+            st.warning("No subject matches these filters.", icon="⚠️")
+        problems = st.session_state.pop(_PROBLEMS, None)
+        for problem in problems or []:
+            st.caption(f"⚠️ {problem}")
+            st.toast(problem, icon="⚠️")
+    _write_url(criteria)
     return trial
