@@ -117,16 +117,20 @@ def _subjects(label: str, df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _day(df: pd.DataFrame, label: str) -> pd.Series:
-    if "ADY" in df:
-        day = _num(df["ADY"])
-    elif {"ADT", "TRTSDT"} <= set(df.columns):
-        diff = _num(df["ADT"]) - _num(df["TRTSDT"])  # SAS dates: days since 1960-01-01
-        day = diff + (diff >= 0)  # study day 1 is the first treatment day
-    else:
-        raise TrialDataError(f"{label}: the BDS dataset has neither `ADY` nor `ADT` with "
-                             "`TRTSDT`, so the visit days are unknown. Add `ADY`.")
-    return day
+def _study_days(df: pd.DataFrame, dy: str, dt: str) -> tuple[pd.Series, pd.Series]:
+    """(study day as given, days since the first treatment day).
+
+    ADaM study days skip 0 (day 1 is the first treatment day, the day before is
+    -1), so differences across baseline need the continuous form. SAS dates are
+    days since 1960-01-01.
+    """
+    if dy in df:
+        day = _num(df[dy])
+        return day, day.where(day <= 0, day - 1)
+    if {dt, "TRTSDT"} <= set(df.columns):
+        cont = _num(df[dt]) - _num(df["TRTSDT"])
+        return cont + (cont >= 0), cont
+    return pd.Series(np.nan, index=df.index), pd.Series(np.nan, index=df.index)
 
 
 def _measurements(label: str, df: pd.DataFrame, codes: dict, warnings: list[str],
@@ -145,12 +149,16 @@ def _measurements(label: str, df: pd.DataFrame, codes: dict, warnings: list[str]
     if visit is None:
         raise TrialDataError(f"{label}: the BDS dataset has no `AVISIT` (or `VISIT`) column; "
                              "add the analysis visit.")
-    day = _day(d, label)
+    day, cont = _study_days(d, "ADY", "ADT")
+    if day.isna().all():
+        raise TrialDataError(f"{label}: the BDS dataset has neither `ADY` nor `ADT` with "
+                             "`TRTSDT`, so the visit days are unknown. Add `ADY`.")
     out = pd.DataFrame({"subject_id": d["USUBJID"], "visit": d[visit], "day": day,
                         "outcome": d["PARAMCD"].map(lambda c: codes.get(c, c)),
                         "value": _num(d["AVAL"]).where(d["AVAL"].notna(), np.nan)},
                        index=d.index)
-    if "ABLFL" in d:
+    if "ABLFL" in d and _flag(d, "ABLFL").any():
+        out["day"] = cont
         base = out.loc[_flag(d, "ABLFL")]
         by_pair = base.groupby(["subject_id", "outcome"])["day"].min()
         by_subject = base.groupby("subject_id")["day"].min()
@@ -186,15 +194,10 @@ def _events(label: str, df: pd.DataFrame, warnings: list[str], offsets: dict) ->
         d = d.loc[te]
     term = _first(d, "AEDECOD", "AETERM")
     out = pd.DataFrame({"subject_id": d["USUBJID"], "term": d[term]}, index=d.index)
-    if "ASTDY" in d:
-        onset = _num(d["ASTDY"])
-    elif {"ASTDT", "TRTSDT"} <= set(d.columns):
-        diff = _num(d["ASTDT"]) - _num(d["TRTSDT"])
-        onset = diff + (diff >= 0)
-    else:
-        onset = None
-    if onset is not None:
-        onset = onset - out["subject_id"].map(offsets).fillna(0).astype(float)
+    onset, cont = _study_days(d, "ASTDY", "ASTDT")
+    if onset.notna().any():
+        shift = out["subject_id"].map(offsets).astype(float)
+        onset = onset.where(shift.isna(), cont - shift)  # days since baseline when known
         out["onset_day"] = onset.map(lambda v: None if np.isnan(v) else f"{v:g}")
     body = _first(d, "AEBODSYS", "AESOC")
     if body:

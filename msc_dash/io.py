@@ -58,7 +58,7 @@ VISIT_WINDOW_DAYS = 60
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 SAMPLES = MappingProxyType({"single": SAMPLE_DIR, "two_arm": SAMPLE_DIR / "two_arm"})
 
-_NA = {"", "na", "n/a", "nan", "null", "none", ".", "-", "#n/a", "missing", "nd"}
+_NA = {"", "na", "n/a", "nan", "null", ".", "-", "#n/a", "missing"}
 _TRUE = {"true", "t", "yes", "y", "1", "1.0"}
 _FALSE = {"false", "f", "no", "n", "0", "0.0"}
 SEVERITIES = ("mild", "moderate", "severe", "life-threatening", "fatal")
@@ -229,12 +229,19 @@ def _read_file(f: _File, warnings: list[str], mappings: list[dict]) -> list[_Fra
 
 
 def _read_sas(data: bytes, kind: str) -> pd.DataFrame:
-    # pandas reads SAS files from memory; pyreadstat would need a file on disk.
-    fmt = "xport" if kind == "xpt" else "sas7bdat"
+    # pyreadstat reads from memory (file-like objects). pandas.read_sas is not used:
+    # its XPORT reader drops the last record of some files.
+    import pyreadstat
+
+    reader = pyreadstat.read_xport if kind == "xpt" else pyreadstat.read_sas7bdat
     try:
-        return pd.read_sas(io.BytesIO(data), format=fmt, encoding="utf-8")
-    except UnicodeDecodeError:
-        return pd.read_sas(io.BytesIO(data), format=fmt, encoding="latin-1")
+        df, _meta = reader(io.BytesIO(data), disable_datetime_conversion=True)
+    except pyreadstat.ReadstatError as exc:
+        if "unicode" not in str(exc).lower() and "encod" not in str(exc).lower():
+            raise
+        df, _meta = reader(io.BytesIO(data), disable_datetime_conversion=True,
+                           encoding="LATIN1")
+    return df
 
 
 def _hint(name: str) -> str | None:
