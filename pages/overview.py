@@ -7,6 +7,7 @@ from msc_dash.figures.forest import forest_figure
 from msc_dash.findings import describe_p_basis, findings, safety_numbers
 from msc_dash.ui import state, widgets
 from msc_dash.ui.cache import cached
+from msc_dash.ui.settings import PADJUST
 
 trial = state.require_trial()
 settings = state.get_settings()
@@ -43,7 +44,7 @@ if shown.empty:
     st.info(f"No outcome has paired data at {visit}.")
 else:
     fig = forest_figure(shown)
-    st.plotly_chart(fig, key="overview_forest", config={"displaylogo": False})
+    st.plotly_chart(fig, key="overview_forest", theme=None, config={"displaylogo": False})
 
 st.subheader("Findings")
 key = findings(trial, effects, safety=safety)
@@ -52,7 +53,8 @@ with tab_visit:
     widgets.findings_list(at_visit)
 with tab_key:
     widgets.findings_list(key)
-st.caption(describe_p_basis(at_visit + key) + f" Multiplicity correction: {settings.padjust}.")
+st.caption(f"{describe_p_basis(at_visit + key)} Multiplicity correction: "
+           f"{PADJUST.get(settings.padjust, settings.padjust)}.")
 
 st.subheader("Effect table")
 all_visits = st.toggle("Show every visit", key="overview_all_visits")

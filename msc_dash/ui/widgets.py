@@ -16,7 +16,7 @@ import streamlit as st
 
 from ..findings import Finding, one_year_visit
 from ..outcomes import DOMAINS
-from ..tables import G_DECIMALS, MISSING, format_ci, format_effect_table, format_pct, p_phrase, sig
+from ..tables import G_DECIMALS, format_ci, format_effect_table, format_pct, p_phrase, sig
 from ..trial import Trial
 
 __all__ = ["VISIT_KEY", "DOMAIN_PAGES", "visit_selector", "domain_cards", "findings_list",
@@ -90,32 +90,43 @@ def _significant(row) -> bool:
     return math.isfinite(p) and p < 0.05
 
 
-def _headline_value(row, outcome) -> str:
+def _headline(row, outcome) -> tuple[str, str]:
+    """(what is shown, its value): median % change on log scales, else mean change."""
     if outcome.scale == "log" and math.isfinite(_num(row.get("pct_change_median"))):
-        return f"{format_pct(row['pct_change_median'])} median"
+        return "median change", format_pct(row["pct_change_median"])
     unit = outcome.unit if outcome.unit and not any(c.isdigit() for c in outcome.unit) else ""
-    text = sig(row.get("change_mean"), 2, sign=True)
-    return f"{text} {unit}".strip() if text != MISSING else MISSING
+    what = f"mean change ({unit})" if unit and unit != "score" else "mean change"
+    return what, sig(row.get("change_mean"), 2, sign=True)
 
 
 def _estimable(row) -> bool:
     return bool(row.get("estimable", True)) and math.isfinite(_num(row.get("hedges_g")))
 
 
-def _metric(row, outcome, label: str, finding: str | None) -> None:
+def _p_of(row) -> float:
+    p = _num(row.get("p_adjusted"))
+    return p if math.isfinite(p) else _num(row.get("p_ttest"))
+
+
+def _metric(row, outcome, prefix: str, finding: str | None) -> None:
     if row is None or not _estimable(row):
         note = "" if row is None else str(row.get("note") or "")
-        st.metric(label, "not estimable", help=note or "No paired data at this visit.")
+        st.metric(f"{prefix} change", "not estimable",
+                  help=note or "No paired data at this visit.")
         return
+    what, value = _headline(row, outcome)
     st.metric(
-        label,
-        _headline_value(row, outcome),
+        f"{prefix} {what}",
+        value,
+        # the delta must start with the number: Streamlit colours it by its sign
         delta=format_ci(row["hedges_g"], row.get("hedges_g_ci_low"), row.get("hedges_g_ci_high"),
                         decimals=G_DECIMALS),
         delta_color="normal" if _significant(row) else "off",
-        delta_description="Hedges' g [CI], positive = improvement",
-        help=finding,
+        delta_description="Hedges' g",
+        help=(finding or "") + f"\n\n{outcome.label}: Hedges' g with its CI, "
+        "positive = improvement.",
     )
+    st.caption(f"{md_escape(p_phrase(_p_of(row)))} · n = {int(row['n'])}")
 
 
 def _row_line(row, code: str) -> str:
@@ -124,8 +135,7 @@ def _row_line(row, code: str) -> str:
         return f"**{md_escape(code)}**: not estimable{' (' + md_escape(reason) + ')' if reason else ''}"
     g = format_ci(row["hedges_g"], row.get("hedges_g_ci_low"), row.get("hedges_g_ci_high"),
                   decimals=G_DECIMALS)
-    p = p_phrase(row.get("p_adjusted") if math.isfinite(_num(row.get("p_adjusted")))
-                 else row.get("p_ttest"))
+    p = p_phrase(_p_of(row))
     colour = ("green" if row["hedges_g"] > 0 else "red") if _significant(row) else "gray"
     return f"**{md_escape(code)}**: :{colour}[g = {md_escape(g)}], {md_escape(p)}, n = {int(row['n'])}"
 
@@ -158,9 +168,9 @@ def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
             for arm, col in zip(arms, cols, strict=True):
                 hit = at[(at["outcome"] == main) & (at["arm"] == arm)]
                 row = hit.iloc[0].to_dict() if len(hit) else None
-                label = f"{main} · {outcome.label}" if len(arms) == 1 else f"{main} · {arm}"
+                prefix = main if len(arms) == 1 else f"{arm} · {main}"
                 with col:
-                    _metric(row, outcome, label, texts.get((arm, main)))
+                    _metric(row, outcome, prefix, texts.get((arm, main)))
             lines = []
             for code in codes[1:1 + _MAX_SECONDARY]:
                 for arm in arms:
@@ -235,7 +245,8 @@ def effect_table(trial: Trial, effects: pd.DataFrame, *, visit: str | None = Non
     """
     shown = effects if visit is None else effects[effects["visit"] == visit]
     st.dataframe(format_effect_table(shown, trial.registry, ci=ci), hide_index=True,
-                 key=f"{key}_table", height="auto")
+                 key=f"{key}_table", height="auto",
+                 column_config={"Outcome": st.column_config.TextColumn(pinned=True)})
     st.download_button(
         "Download the effect table (CSV, every visit)",
         effects.to_csv(index=False).encode("utf-8"),

@@ -1,0 +1,152 @@
+"""The Overview page on the bundled samples (Streamlit AppTest).
+
+Numbers shown are checked against scipy/numpy on the sample's own arrays,
+not against msc_dash output.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from scipy import stats
+from streamlit.testing.v1 import AppTest
+
+from msc_dash.findings import one_year_visit
+from msc_dash.outcomes import DOMAINS
+from msc_dash.tables import format_pct, p_phrase
+
+TWO_ARM = "Sample two-arm trial (simulated)"
+
+
+def _overview(two_arm: bool = False) -> AppTest:
+    at = AppTest.from_file("app.py", default_timeout=300)
+    at.run()  # the Overview is the default page
+    if two_arm:
+        at.radio(key="data_choice").set_value(TWO_ARM)
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def single():
+    return _overview()
+
+
+def _markdown(at) -> str:
+    """Every Markdown element's text, with Markdown escapes removed."""
+    return "\n".join(m.value for m in at.markdown).replace("\\", "")
+
+
+def _forest(at) -> dict:
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    return json.loads(charts[0].proto.spec)
+
+
+def _pairs(trial, outcome, visit):
+    """Baseline and visit values of the subjects measured at both (numpy only)."""
+    m = trial.measurements
+    m = m[m["outcome"] == outcome]
+    base = m[m["day"] == 0].groupby("subject_id")["value"].mean()
+    at = m[m["visit"] == visit].groupby("subject_id")["value"].mean()
+    both = base.index.intersection(at.index)
+    return base[both].to_numpy(), at[both].to_numpy()
+
+
+def test_title_description_and_default_visit(single, sample_trial):
+    assert single.title[0].value == "Overview"
+    assert f"{sample_trial.n_subjects} subjects" in single.markdown[0].value
+    visit = single.selectbox(key="visit")
+    assert visit.options == sample_trial.followup_visits
+    days = sample_trial.visit_days
+    # closest follow-up to day 365, worked out here from the visit days
+    expected = min(sample_trial.followup_visits, key=lambda v: abs(days[v] - 365))
+    assert visit.value == expected == one_year_visit(sample_trial)
+
+
+def test_one_card_per_domain_and_safety(single, sample_trial):
+    headers = [m.value for m in single.markdown if m.value.startswith("#### ")]
+    domains = [DOMAINS[d] for d in DOMAINS if sample_trial.outcomes_in(d)]
+    assert headers == [f"#### {d}" for d in domains] + ["#### Safety"]
+    for d in ("Mobility", "Disability", "Cognition", "Biomarkers", "Patient-reported outcomes"):
+        assert d in domains
+    flags = sample_trial.adverse_events["serious"].astype(str).str.lower()
+    serious = int(flags.isin(["true", "1", "yes", "y"]).sum())
+    safety = next(m for m in single.metric if m.label == "Serious adverse events")
+    assert safety.value == str(serious) == "0"  # the seed: no serious adverse events
+
+
+def test_mobility_card_shows_median_change_of_t25fw(single, sample_trial):
+    visit = single.selectbox(key="visit").value
+    b, v = _pairs(sample_trial, "T25FW", visit)
+    expected = format_pct(np.median((v - b) / b * 100))
+    card = next(m for m in single.metric if m.label.startswith("T25FW"))
+    assert card.value == expected
+
+
+def test_forest_has_every_outcome_at_the_visit(single, sample_trial):
+    visit = single.selectbox(key="visit").value
+    spec = _forest(single)
+    m = sample_trial.measurements
+    measured = m.loc[m["visit"] == visit, "outcome"].unique()
+    n_points = sum(len(t["x"]) for t in spec["data"])
+    assert n_points == len(measured)
+    ticks = spec["layout"]["yaxis"]["ticktext"]
+    assert any(t.startswith("T25FW (n=") for t in ticks)
+    texts = [a["text"] for a in spec["layout"]["annotations"]]
+    assert "favours improvement →" in texts
+
+
+def test_seed_findings_are_listed(single, sample_trial):
+    text = _markdown(single)
+    first = sample_trial.followup_visits[0]
+    year = one_year_visit(sample_trial)
+    # T25FW after the first injection and at one year: median % change from numpy
+    for visit in (first, year):
+        b, v = _pairs(sample_trial, "T25FW", visit)
+        pct = format_pct(np.median((v - b) / b * 100))
+        assert f"at {visit}: median change {pct}" in text
+    # SDMT at one year: paired t-test p from scipy
+    b, v = _pairs(sample_trial, "SDMT", year)
+    assert p_phrase(stats.ttest_rel(v, b).pvalue) in text
+    for code in ("FSS_SUM", "NFL", "GFAP", "MSIS29_PHYS"):
+        assert code in text
+    assert "No serious adverse events" in text
+
+
+def test_changing_the_visit_updates_the_page(sample_trial):
+    at = _overview()
+    first = sample_trial.followup_visits[0]
+    at.selectbox(key="visit").set_value(first).run()
+    assert not at.exception
+    assert f"Effect sizes at {first}" in [h.value for h in at.subheader]
+    ticks = _forest(at)["layout"]["yaxis"]["ticktext"]
+    b, _ = _pairs(sample_trial, "T25FW", first)
+    assert f"T25FW (n={len(b)})" in ticks
+    # the effect table shows that visit only, every visit on request
+    table = at.dataframe[0].value
+    assert set(table["Visit"]) == {first}
+    at.toggle(key="overview_all_visits").set_value(True).run()
+    assert set(at.dataframe[0].value["Visit"]) == set(sample_trial.followup_visits)
+    assert at.get("download_button")
+
+
+def test_two_arm_sample():
+    at = _overview(two_arm=True)
+    from msc_dash import load_sample
+
+    trial = load_sample("two_arm")
+    arms = trial.arms
+    assert len(arms) == 2
+    spec = _forest(at)
+    names = [t["name"] for t in spec["data"] if t["name"] != "not estimable"]
+    assert names == arms
+    labels = [m.label for m in at.metric]
+    assert any(label.startswith(f"{arms[0]} · ") for label in labels)
+    assert any(label.startswith(f"{arms[1]} · ") for label in labels)
+    text = _markdown(at)
+    assert f"{arms[0]}: T25FW" in text
+    assert "Arm" in at.dataframe[0].value.columns
