@@ -230,3 +230,286 @@ def test_edss_like_ties_match_pingouin_bootci():
                                method="bca", decimals=10)
         assert (row.hedges_g_ci_low, row.hedges_g_ci_high) == pytest.approx(
             (-ci[1], -ci[0]), abs=TOL)
+
+
+# --------------------------------------------------------- published values
+def test_lakens_2013_movie_ratings():
+    # Lakens D. (2013) Calculating and reporting effect sizes to facilitate
+    # cumulative science: a practical primer for t-tests and ANOVAs. Front
+    # Psychol 4:863, doi:10.3389/fpsyg.2013.00863, Table 1 (ratings of two
+    # movies by 10 people) and text: M = 8.7 vs 7.7, t(9) = 4.74, p = 0.001,
+    # d_z = 1.50, d_av = 1.13, g_av = 1.08.
+    movie1 = np.array([9, 7, 8, 9, 8, 9, 9, 10, 9, 9])
+    movie2 = np.array([9, 6, 7, 8, 7, 9, 8, 8, 8, 7])
+    t = _trial_from_arrays(movie2, movie1, outcome="RATING")  # unknown code: higher is better
+    row = effect_sizes(t, n_boot=500).iloc[0]
+    assert (row.visit_mean, row.baseline_mean) == pytest.approx((8.7, 7.7))
+    assert round(row.d_z, 2) == 1.50
+    assert round(row.hedges_g, 2) == 1.08
+    d_av = row.hedges_g / (1 - 3 / (4 * 20 - 9))  # undo pingouin's small-sample factor
+    assert round(d_av, 2) == 1.13
+    assert round(row.change_mean / (np.std(movie1 - movie2, ddof=1) / np.sqrt(10)), 2) == 4.74
+    assert round(row.p_ttest, 3) == 0.001
+
+
+def test_hand_computed_small_example():
+    # b = 40 52 38 45, v = 44 55 39 50: changes 4 3 1 5, mean 3.25, SD 1.7078
+    # s_b^2 = 116.75/3, s_v^2 = 146/3 -> d_av = 3.25 / sqrt(43.7917) = 0.49112,
+    # J = 1 - 3/23 -> g = 0.42706; t = 3.806 (df 3) -> p = 0.03186.
+    t = _trial_from_arrays([40, 52, 38, 45], [44, 55, 39, 50])
+    row = effect_sizes(t, n_boot=200).iloc[0]
+    assert row.hedges_g == pytest.approx(3.25 / np.sqrt((116.75 / 3 + 146 / 3) / 2) * 20 / 23)
+    assert row.d_z == pytest.approx(3.25 / np.sqrt(8.75 / 3))
+    assert row.p_ttest == pytest.approx(0.03186, abs=5e-5)
+    # SDMT rule: 4 points -> subjects a (+4) and d (+5) improved
+    assert (row.improved_n, row.worsened_n, row.improved_pct) == (2, 0, 50)
+    # ranks of |change| 4 3 1 5 are 3 2 1 4, all positive -> r = 1; exact p = 2/16
+    assert (row.rank_biserial, row.p_wilcoxon) == (1.0, 0.125)
+
+
+# ------------------------------------------------------------- properties
+paired_arrays = st.integers(3, 18).flatmap(lambda n: st.tuples(
+    st.lists(st.floats(1, 60, allow_nan=False).map(lambda v: round(v, 1)), min_size=n,
+             max_size=n),
+    st.lists(st.floats(-8, 8, allow_nan=False).map(lambda v: round(v, 1)), min_size=n,
+             max_size=n),
+))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(paired_arrays)
+def test_flipping_direction_of_benefit_flips_g_and_swaps_ci(arrays):
+    base, delta = map(np.asarray, arrays)
+    t = _trial_from_arrays(base, base + delta + 0.5)  # SDMT: higher is better
+    flipped = t.with_registry(t.registry.with_outcome("SDMT", better="lower"))
+    a = effect_sizes(t, n_boot=200).iloc[0]
+    b = effect_sizes(flipped, n_boot=200).iloc[0]
+    if not a.estimable:
+        assert not b.estimable and a.note == b.note
+        return
+    assert b.hedges_g == pytest.approx(-a.hedges_g, abs=TOL)
+    assert (b.hedges_g_ci_low, b.hedges_g_ci_high) == pytest.approx(
+        (-a.hedges_g_ci_high, -a.hedges_g_ci_low), abs=TOL, nan_ok=True)
+    assert b.d_z == pytest.approx(-a.d_z) and b.rank_biserial == pytest.approx(-a.rank_biserial)
+    for col in ("change_mean", "change_ci_low", "p_ttest", "p_wilcoxon", "pct_change_median"):
+        assert b[col] == pytest.approx(a[col], nan_ok=True)
+    # a worsening by the rule in one direction is an improvement in the other
+    assert (b.improved_n, b.worsened_n) == (a.worsened_n, a.improved_n)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1))
+def test_row_order_of_the_input_does_not_matter(seed):
+    from dataclasses import replace
+
+    t = build_trial(n_per_arm=8, arms=("MSC", "Placebo"), seed=3)
+    rng = np.random.default_rng(seed)
+    shuffled = replace(
+        t,
+        measurements=t.measurements.sample(frac=1, random_state=rng).reset_index(drop=True),
+        subjects=t.subjects.sample(frac=1, random_state=rng).reset_index(drop=True),
+    )
+    # arms keep their order of first appearance; compare arm by arm
+    a = effect_sizes(t, n_boot=300).sort_values(["arm", "outcome", "visit"])
+    b = effect_sizes(shuffled, n_boot=300).sort_values(["arm", "outcome", "visit"])
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True),
+                                  check_exact=False, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("criteria", [{"ms_type": ["SPMS"]}, {"age": (40, 60)},
+                                      {"sex": "F", "arm": "MSC"}])
+def test_filtered_trial_equals_the_subset_built_by_hand(criteria):
+    t = build_trial(n_per_arm=14, arms=("MSC", "Placebo"), seed=4)
+    keep = pd.Series(True, index=t.subjects.index)
+    for col, rule in criteria.items():
+        v = t.subjects[col]
+        if isinstance(rule, tuple):
+            keep &= v.between(*rule)
+        elif isinstance(rule, list):
+            keep &= v.isin(rule)
+        else:
+            keep &= v == rule
+    ids = set(t.subjects.loc[keep, "subject_id"])
+    by_hand = Trial.from_tables(t.subjects[keep].drop(columns="n_injections"),
+                                t.measurements[t.measurements["subject_id"].isin(ids)])
+    pd.testing.assert_frame_equal(effect_sizes(t.filter(**criteria), n_boot=400),
+                                  effect_sizes(by_hand, n_boot=400))
+
+
+# ------------------------------------------------------------ edge cases
+def test_two_subject_arm_is_not_estimable_with_a_reason():
+    arms = ["MSC"] * 10 + ["Placebo"] * 2
+    rng = np.random.default_rng(1)
+    b = rng.normal(45, 10, 12).round()
+    t = _trial_from_arrays(b, b + rng.normal(2, 3, 12).round(1), arms=arms)
+    table = effect_sizes(t, n_boot=300).set_index("arm")
+    small = table.loc["Placebo"]
+    assert not small.estimable and small.note == "n < 3" and small.n == 2
+    for col in ("p_ttest", "p_wilcoxon", "p_adjusted", "hedges_g_ci_low", "hedges_g_ci_high",
+                "change_ci_low", "change_ci_high", "improved_ci_low", "d_z"):
+        assert np.isnan(small[col]), col
+    assert small.baseline_mean == pytest.approx(b[10:].mean())
+    assert table.loc["MSC"].estimable and table.loc["MSC"].note == ""
+    assert len(bootstrap_distribution(t, "SDMT", "M6", "Placebo", n_boot=50)) == 0
+
+
+def test_one_subject_and_empty_cells_do_not_crash():
+    t = _trial_from_arrays([40.0], [44.0])
+    row = effect_sizes(t, n_boot=100).iloc[0]
+    assert (row.n, row.estimable, row.note, row.change_mean) == (1, False, "n < 3", 4.0)
+    assert np.isnan(row.baseline_sd)
+    # an outcome measured only at baseline gives rows with n = 0
+    m = pd.concat([t.measurements, pd.DataFrame({"subject_id": ["s000"], "visit": ["BL"],
+                                                 "day": [0], "outcome": ["NFL"],
+                                                 "value": [10.0]})])
+    t2 = Trial.from_tables(t.subjects.drop(columns="n_injections"), m)
+    row = effect_sizes(t2, n_boot=100).set_index("outcome").loc["NFL"]
+    assert row.n == 0 and not row.estimable and np.isnan(row.baseline_mean)
+
+
+def test_zero_variance_of_changes():
+    base = np.array([40.0, 45, 50, 38, 41])
+    same = effect_sizes(_trial_from_arrays(base, base + 2), n_boot=100).iloc[0]
+    assert not same.estimable and same.note == "no variance"
+    assert np.isnan([same.p_ttest, same.p_wilcoxon, same.hedges_g_ci_low, same.d_z]).all()
+    assert same.change_mean == 2.0 and np.isfinite(same.hedges_g)
+    ties = effect_sizes(_trial_from_arrays(base, base), n_boot=100).iloc[0]
+    assert not ties.estimable and ties.note == "no variance; all changes are ties"
+    flat = effect_sizes(_trial_from_arrays(np.full(4, 6.0), np.full(4, 6.0), "EDSS"),
+                        n_boot=100).iloc[0]
+    assert np.isnan(flat.hedges_g) and flat.worsened_n == 0 and flat.improved_pct == 0
+
+
+def test_percent_change_skips_zero_baselines():
+    t = _trial_from_arrays([0.0, 10, 20, 40], [5.0, 11, 18, 44])
+    row = effect_sizes(t, n_boot=100).iloc[0]
+    assert row.pct_change_median == pytest.approx(np.median([10.0, -10.0, 10.0]))
+
+
+def test_large_n_uses_the_analytic_interval_close_to_the_bootstrap():
+    import pingouin as pg
+
+    rng = np.random.default_rng(8)
+    n = ANALYTIC_N + 200
+    b = rng.normal(45, 10, n)
+    v = 0.7 * b + 0.3 * 45 + rng.normal(1.5, 6, n)
+    row = effect_sizes(_trial_from_arrays(b, v), n_boot=500).iloc[0]
+    assert row.ci_method == "analytic"
+    order = np.argsort([f"s{i:03d}" for i in range(n)])
+    boot = pg.compute_bootci(v[order], b[order], func="hedges", paired=True, n_boot=2000,
+                             seed=0, method="per")
+    assert row.hedges_g_ci_low == pytest.approx(boot[0], abs=0.01)
+    assert row.hedges_g_ci_high == pytest.approx(boot[1], abs=0.01)
+    small = effect_sizes(_trial_from_arrays(b[:ANALYTIC_N], v[:ANALYTIC_N]), n_boot=50)
+    assert small["ci_method"].iloc[0] == "bca"
+
+
+def test_sample_trial_table_is_complete():
+    from msc_dash import TrialDataError, load_sample
+
+    try:
+        t = load_sample()
+    except TrialDataError:
+        pytest.skip("sample_data not generated yet")
+    table = effect_sizes(t, n_boot=300)
+    assert len(table) == len(t.arms) * len(t.outcomes) * len(t.followup_visits)
+    assert table["estimable"].any()
+    assert set(table["ci_method"]) == {"bca"}
+
+
+# ------------------------------------------------------------ trajectory
+@pytest.mark.parametrize("outcome", ["T25FW", "SDMT"])
+def test_trajectory_matches_pandas_and_scipy(two_arm_trial, outcome):
+    t = two_arm_trial
+    tr = trajectory(t, outcome)
+    cols = ["arm", "visit", "day", "n", "mean", "sd", "sem", "ci_low", "ci_high", "median",
+            "q1", "q3"]
+    log = t.outcome(outcome).scale == "log"
+    assert list(tr.columns) == cols + (["geo_mean", "geo_ci_low", "geo_ci_high"] if log else [])
+    assert list(zip(tr["arm"], tr["visit"], strict=True)) == [
+        (a, v) for a in t.arms for v in t.visits]
+    long = t.long()
+    for row in tr.itertuples(index=False):
+        g = long[(long["arm"] == row.arm) & (long["visit"] == row.visit)
+                 & (long["outcome"] == outcome)]
+        x = g["value"].to_numpy()
+        lo, hi = stats.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
+        assert (row.n, row.day) == (len(x), g["day"].median())
+        assert (row.mean, row.sd, row.sem, row.ci_low, row.ci_high) == pytest.approx(
+            (x.mean(), x.std(ddof=1), stats.sem(x), lo, hi), abs=TOL)
+        assert (row.median, row.q1, row.q3) == pytest.approx(
+            tuple(g["value"].quantile([0.5, 0.25, 0.75])), abs=TOL)
+        if log:
+            llo, lhi = stats.t.interval(0.95, len(x) - 1, loc=np.log(x).mean(),
+                                        scale=stats.sem(np.log(x)))
+            assert (row.geo_mean, row.geo_ci_low, row.geo_ci_high) == pytest.approx(
+                (stats.gmean(x), np.exp(llo), np.exp(lhi)), abs=TOL)
+
+
+# ------------------------------------------------------------ responders
+def _edss_plus_trial():
+    # subject: (EDSS b, v), (T25FW b, v), (NHPT b, v) -- None = not measured
+    rows = {
+        "w_edss": ((5.0, 6.0), (10.0, 10.0), (20.0, 20.0)),    # EDSS +1.0 -> worsened
+        "w_walk": ((4.0, 3.0), (10.0, 12.5), (20.0, 20.0)),    # T25FW +25% beats EDSS gain
+        "improv": ((6.0, 6.0), (10.0, 7.5), (20.0, 21.0)),     # T25FW -25% -> improved
+        "stable": ((6.5, 6.5), (10.0, 11.0), (20.0, 18.0)),    # nothing reaches a threshold
+        "no_nhp": ((6.0, 6.0), (10.0, 10.5), None),            # one timed test suffices
+        "no_tim": ((6.0, 5.0), None, None),                    # EDSS only -> unknown
+        "w_only": (None, (10.0, 13.0), None),                  # worsening is definitive
+    }
+    meas = []
+    for sid, comps in rows.items():
+        for code, pair in zip(("EDSS", "T25FW", "NHPT"), comps, strict=True):
+            if pair is not None:
+                meas += [(sid, "BL", 0, code, pair[0]), (sid, "M12", 365, code, pair[1])]
+    m = pd.DataFrame(meas, columns=["subject_id", "visit", "day", "outcome", "value"])
+    return Trial.from_tables(pd.DataFrame({"subject_id": list(rows)}), m)
+
+
+def test_responders_edss_plus_by_hand():
+    r = responders(_edss_plus_trial(), "M12")
+    assert list(r.columns) == ["subject_id", "arm", "outcome", "baseline", "value", "change",
+                               "status", "rule"]
+    plus = r[r["outcome"] == EDSS_PLUS].set_index("subject_id")["status"].to_dict()
+    assert plus == {"w_edss": "worsened", "w_walk": "worsened", "improv": "improved",
+                    "stable": "stable", "no_nhp": "stable", "no_tim": "unknown",
+                    "w_only": "worsened"}
+    edss = r[r["outcome"] == "EDSS"].set_index("subject_id")
+    assert edss.loc["no_tim", "status"] == "improved"  # 1.0 step at baseline 6.0 > 5.5
+    assert edss.loc["w_edss", "change"] == 1.0
+    assert edss["rule"].iloc[0] == REGISTRY["EDSS"].rule_text
+    # registry order (T25FW, NHPT, EDSS), EDSS-Plus last
+    assert list(pd.unique(r["outcome"])) == ["T25FW", "NHPT", "EDSS", EDSS_PLUS]
+
+
+def test_responders_match_registry_classify_and_flag_unknown(small_trial):
+    t = small_trial
+    visit = t.followup_visits[-1]
+    r = responders(t, visit)
+    for code in t.outcomes:
+        f = paired_frame(t, code, visit).sort_values("subject_id")
+        got = r[r["outcome"] == code].sort_values("subject_id")
+        assert got["subject_id"].tolist() == f["subject_id"].tolist()
+        status = t.outcome(code).classify(f["baseline"], f["value"])
+        names = {1.0: "improved", 0.0: "stable", -1.0: "worsened"}
+        expected = [names.get(s, "unknown") for s in status]
+        assert got["status"].tolist() == expected
+        if t.outcome(code).meaningful_change is None:  # NFL
+            assert set(got["status"]) == {"unknown"}
+            assert got["rule"].iloc[0] == "no meaningful-change rule"
+    # build_trial has EDSS and T25FW, so EDSS-Plus is there for every subject
+    assert (r["outcome"] == EDSS_PLUS).sum() == t.n_subjects
+
+
+def test_responder_counts_in_the_table_agree_with_responders(two_arm_trial):
+    t = two_arm_trial
+    table = effect_sizes(t, n_boot=100)
+    for visit in t.followup_visits:
+        r = responders(t, visit)
+        for row in table[table["visit"] == visit].itertuples():
+            got = r[(r["outcome"] == row.outcome) & (r["arm"] == row.arm)]
+            if t.outcome(row.outcome).meaningful_change is None:
+                continue
+            assert row.improved_n == (got["status"] == "improved").sum()
+            assert row.worsened_n == (got["status"] == "worsened").sum()
