@@ -148,5 +148,6 @@ def test_two_arm_sample():
     assert any(label.startswith(f"{arms[0]} · ") for label in labels)
     assert any(label.startswith(f"{arms[1]} · ") for label in labels)
     text = _markdown(at)
-    assert f"{arms[0]}: T25FW" in text
+    # findings in one column per arm, headed by the arm
+    assert f"**{arms[0]}**" in text and f"**{arms[1]}**" in text
     assert "Arm" in at.dataframe[0].value.columns

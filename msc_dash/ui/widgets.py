@@ -108,36 +108,40 @@ def _p_of(row) -> float:
     return p if math.isfinite(p) else _num(row.get("p_ttest"))
 
 
-def _metric(row, outcome, prefix: str, finding: str | None) -> None:
+def _metric(row, outcome, label: str, finding: str | None, *, describe: bool) -> None:
     if row is None or not _estimable(row):
         note = "" if row is None else str(row.get("note") or "")
-        st.metric(f"{prefix} change", "not estimable",
-                  help=note or "No paired data at this visit.")
+        st.metric(label, "not estimable", help=note or "No paired data at this visit.")
         return
-    what, value = _headline(row, outcome)
+    _, value = _headline(row, outcome)
     st.metric(
-        f"{prefix} {what}",
+        label,
         value,
         # the delta must start with the number: Streamlit colours it by its sign
         delta=format_ci(row["hedges_g"], row.get("hedges_g_ci_low"), row.get("hedges_g_ci_high"),
                         decimals=G_DECIMALS),
         delta_color="normal" if _significant(row) else "off",
-        delta_description="Hedges' g",
-        help=(finding or "") + f"\n\n{outcome.label}: Hedges' g with its CI, "
+        delta_description="Hedges' g" if describe else None,
+        help=(finding or "") + f"\n\n{outcome.label}. The badge is Hedges' g with its CI, "
         "positive = improvement.",
     )
     st.caption(f"{md_escape(p_phrase(_p_of(row)))} · n = {int(row['n'])}")
 
 
-def _row_line(row, code: str) -> str:
+def _g_text(row) -> str:
+    """``g = 0.31 [0.14, 0.54]``, coloured when significant, or why there is none."""
     if row is None or not _estimable(row):
         reason = "" if row is None else str(row.get("note") or "")
-        return f"**{md_escape(code)}**: not estimable{' (' + md_escape(reason) + ')' if reason else ''}"
+        return f"not estimable{' (' + md_escape(reason) + ')' if reason else ''}"
     g = format_ci(row["hedges_g"], row.get("hedges_g_ci_low"), row.get("hedges_g_ci_high"),
                   decimals=G_DECIMALS)
-    p = p_phrase(_p_of(row))
     colour = ("green" if row["hedges_g"] > 0 else "red") if _significant(row) else "gray"
-    return f"**{md_escape(code)}**: :{colour}[g = {md_escape(g)}], {md_escape(p)}, n = {int(row['n'])}"
+    return f":{colour}[g = {md_escape(g)}]"
+
+
+def _row_of(at: pd.DataFrame, code: str, arm: str):
+    hit = at[(at["outcome"] == code) & (at["arm"] == arm)]
+    return hit.iloc[0].to_dict() if len(hit) else None
 
 
 def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
@@ -148,42 +152,49 @@ def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
     A card shows the domain's first outcome (registry order) per arm: its
     change at ``visit`` (median % change for log-scale outcomes, else mean
     change) and Hedges' g with its CI, green for a significant improvement,
-    red for a significant worsening, grey otherwise; below it, up to three
-    more outcomes of the domain and a link to the domain's page.
+    red for a significant worsening, grey otherwise; below it, the g of up
+    to three more outcomes of the domain and a link to the domain's page.
     """
     at = effects[effects["visit"] == visit]
     texts = {(f.arm, f.outcome): f.text for f in (found or []) if f.visit == visit}
     cards = [d for d in DOMAINS if trial.outcomes_in(d)]
-    show_safety = safety is not None
-    n_cards = len(cards) + show_safety
+    n_cards = len(cards) + (safety is not None)
     grid = st.columns(min(columns, max(n_cards, 1)))
     arms = trial.arms
+    multi = len(arms) > 1
     for k, domain in enumerate(cards):
         codes = trial.outcomes_in(domain)
+        main = codes[0]
+        outcome = trial.outcome(main)
         with grid[k % len(grid)].container(border=True):
             st.markdown(f"#### {DOMAINS[domain]}")
-            main = codes[0]
-            outcome = trial.outcome(main)
-            cols = st.columns(len(arms)) if len(arms) > 1 else [st.container()]
+            first = next((r for r in (_row_of(at, main, a) for a in arms) if r), None)
+            what = _headline(first, outcome)[0] if first else "change"
+            if multi:
+                st.markdown(f"**{md_escape(main)}** {what}")
+            cols = st.columns(len(arms)) if multi else [st.container()]
             for arm, col in zip(arms, cols, strict=True):
-                hit = at[(at["outcome"] == main) & (at["arm"] == arm)]
-                row = hit.iloc[0].to_dict() if len(hit) else None
-                prefix = main if len(arms) == 1 else f"{arm} · {main}"
                 with col:
-                    _metric(row, outcome, prefix, texts.get((arm, main)))
+                    _metric(_row_of(at, main, arm), outcome,
+                            arm if multi else f"{main} {what}", texts.get((arm, main)),
+                            describe=not multi)
             lines = []
             for code in codes[1:1 + _MAX_SECONDARY]:
-                for arm in arms:
-                    hit = at[(at["outcome"] == code) & (at["arm"] == arm)]
-                    row = hit.iloc[0].to_dict() if len(hit) else None
-                    prefix = f"{md_escape(arm)} · " if len(arms) > 1 else ""
-                    lines.append(prefix + _row_line(row, code))
-            more = len(codes) - 1 - _MAX_SECONDARY
+                if multi:
+                    parts = [f"{md_escape(a)} {_g_text(_row_of(at, code, a))}" for a in arms]
+                    lines.append(f"**{md_escape(code)}**: " + " · ".join(parts))
+                    continue
+                row = _row_of(at, code, arms[0])
+                line = f"**{md_escape(code)}**: {_g_text(row)}"
+                if row is not None and _estimable(row):
+                    line += f", {md_escape(p_phrase(_p_of(row)))}, n = {int(row['n'])}"
+                lines.append(line)
             if lines:
                 st.markdown("\n".join(f"- {x}" for x in lines))
+            more = len(codes) - 1 - _MAX_SECONDARY
             link = f"All {len(codes)} outcomes" if more > 0 else "Details"
             _page_link(domain, f"{link} on the {DOMAINS[domain]} page")
-    if show_safety:
+    if safety is not None:
         with grid[len(cards) % len(grid)].container(border=True):
             st.markdown("#### Safety")
             _safety_card(safety)
@@ -220,9 +231,26 @@ _ICONS = {
 
 
 def findings_list(found: list[Finding]) -> None:
-    """The findings as a Markdown list, each with an icon for its status."""
+    """The findings as Markdown lists with a status icon; one column per arm.
+
+    Findings without an arm (safety) follow under the columns.
+    """
     if not found:
         st.info("No findings at this visit.")
+        return
+    arms = list(dict.fromkeys(f.arm for f in found if f.arm))
+    if len(arms) > 1:
+        for arm, col in zip(arms, st.columns(len(arms)), strict=True):
+            with col:
+                st.markdown(f"**{md_escape(arm)}**")
+                _finding_lines([f for f in found if f.arm == arm], strip=f"{arm}: ")
+        _finding_lines([f for f in found if not f.arm])
+    else:
+        _finding_lines(found)
+
+
+def _finding_lines(found: list[Finding], strip: str = "") -> None:
+    if not found:
         return
     lines = []
     for f in found:
@@ -233,7 +261,12 @@ def findings_list(found: list[Finding]) -> None:
             icon = ":gray[:material/help:]"
         else:
             icon = _ICONS.get((f.direction, f.significant), ":gray[:material/trending_flat:]")
-        lines.append(f"- {icon} {md_escape(f.text)}")
+        text = f.text[len(strip):] if strip and f.text.startswith(strip) else f.text
+        if f.domain != "safety" and text.startswith(f.outcome):
+            text = f"**{md_escape(f.outcome)}**{md_escape(text[len(f.outcome):])}"
+        else:
+            text = md_escape(text)
+        lines.append(f"- {icon} {text}")
     st.markdown("\n".join(lines))
 
 
