@@ -375,6 +375,11 @@ def _cell(v):
 
 
 def _decode(f: _File, warnings: list[str]) -> str:
+    if f.data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        try:
+            return f.data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     if b"\x00" in f.data[:4096]:
         raise TrialDataError(f"{f.name}: this is not a text (CSV) file; it contains binary "
                              "data. Upload CSV, XLSX, Parquet, ZIP or SAS .xpt files.")
@@ -413,19 +418,23 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
     if not any(ln.strip() for ln in lines[first + 1:]):
         raise TrialDataError(f"{f.name}: the file has a header row but no data rows. Add the "
                              "data below the header.")
-    try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                         na_filter=False, skip_blank_lines=False, header=None,
-                         skiprows=first + 1, names=header, index_col=False)
-    except pd.errors.ParserError as exc:
-        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if m:
-            raise TrialDataError(
-                f"{f.name}: row {int(m.group(2)) + first + 1} has {m.group(3)} values but the "
-                f"header has {m.group(1)} columns. Check for a stray `{sep}` or quote the "
-                "value.") from None
-        raise
-    df.index = np.arange(first + 2, first + 2 + len(df))
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    records, numbers = [], []
+    for record in reader:
+        if reader.line_num <= first + 1:
+            continue  # the header and anything blank above it
+        if len(record) > len(header):
+            if any(v.strip() for v in record[len(header):]):
+                raise TrialDataError(
+                    f"{f.name}: row {reader.line_num} has {len(record)} values but the header "
+                    f"has {len(header)} columns. Check for a stray `{sep}` (a decimal comma "
+                    "in a comma-separated file?) or quote the value.")
+            record = record[:len(header)]
+        records.append(record + [""] * (len(header) - len(record)))
+        numbers.append(reader.line_num)
+        if len(records) > MAX_ROWS:
+            raise TrialDataError(f"{f.name}: more than {MAX_ROWS} rows; split the file.")
+    df = pd.DataFrame(records, columns=header, index=numbers, dtype=object)
     frame = _as_text(df, 0)
     frame = frame.loc[frame.notna().any(axis=1)]
     unnamed = [c for c in frame.columns if not c]
@@ -502,6 +511,10 @@ def _rows(index, limit: int = 5) -> str:
     return ("row " if len(idx) == 1 else "rows ") + text
 
 
+def _verb(index, one: str, many: str) -> str:
+    return one if len(index) == 1 else many
+
+
 def _require(df: pd.DataFrame, table: str, label: str, required=None) -> None:
     required = required or TABLES[table][0]
     missing = [c for c in required if c not in df.columns]
@@ -546,7 +559,7 @@ def _numbers(df: pd.DataFrame, col: str, label: str, *, integer=False, date_hint
         examples = ", ".join(f"`{v}`" for v in pd.unique(rows)[:3])
         raise TrialDataError(
             f"{label}: column `{col}` must hold numbers, but {_rows(rows.index)} "
-            f"hold text ({examples}). Use plain numbers (decimal point, no units); leave "
+            f"{_verb(rows.index, 'holds', 'hold')} text ({examples}). Use plain numbers (decimal point, no units); leave "
             "a cell empty when the value is missing.")
     huge = ~np.isfinite(num) & num.notna() | (num.abs() > 1e12)
     if huge.any():
@@ -565,7 +578,7 @@ def _numbers(df: pd.DataFrame, col: str, label: str, *, integer=False, date_hint
         frac = num.notna() & (num != np.round(num))
         if frac.any():
             raise TrialDataError(f"{label}: column `{col}` must hold whole numbers; "
-                                 f"{_rows(num[frac].index)} do not "
+                                 f"{_rows(num[frac].index)} {_verb(num[frac].index, 'does', 'do')} not "
                                  f"(`{raw[frac].iloc[0]}`).")
     return num
 
@@ -637,7 +650,7 @@ def _range(index, values, code: str, label: str, col: str = "value") -> None:
         more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
         raise TrialDataError(
             f"{label}: column `{col}`: {code} must be {outcome.range_text()}; "
-            f"{'row' if len(rows) == 1 else 'rows'} {shown}{more} are outside that. "
+            f"{'row' if len(rows) == 1 else 'rows'} {shown}{more} {_verb(rows, 'is', 'are')} outside that. "
             "Correct or remove these values.")
 
 
@@ -751,7 +764,8 @@ def _bool(series: pd.Series, label: str, col: str) -> pd.Series:
     bad = parsed == "?"
     if bad.any():
         raise TrialDataError(f"{label}: column `{col}` must be yes/no (or true/false, Y/N); "
-                             f"{_rows(series.index[bad])} hold `{series[bad].iloc[0]}`.")
+                             f"{_rows(series.index[bad])} {_verb(series.index[bad], 'holds', 'hold')} "
+                             f"`{series[bad].iloc[0]}`.")
     if parsed.isna().any():
         return parsed.astype("boolean")
     return parsed.astype(bool)

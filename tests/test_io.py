@@ -207,7 +207,7 @@ def meas(body: str, head: str = M_HEAD) -> Trial:  # noqa: F821
      r"measurements.csv: required column `value` is missing .*found `vaule` — did you "
      r"mean `value`\? Rename"),
     (M_HEAD, "a,BL,0,EDSS,6\na,M6,180,EDSS,six\n",
-     r"column `value` must hold numbers, but row 3 hold text \(`six`\)"),
+     r"column `value` must hold numbers, but row 3 holds text \(`six`\)"),
     (M_HEAD, "a,BL,0,EDSS,6\na,BL,0,EDSS,6.5\n",
      r"2 rows repeat the same subject x visit x outcome.*subject `a`, visit `BL`.*rows 2, 3"),
     (M_HEAD, "a,BL,0,EDSS,6\nb,M6,180,EDSS,6.5\nb,BL,0,SDMT,40\n",

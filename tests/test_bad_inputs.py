@@ -1,0 +1,121 @@
+"""Malformed input: every file of the bad corpus gives its own clear TrialDataError,
+and random input never gives any other exception."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from msc_dash.errors import TrialDataError
+from msc_dash.io import MAX_UPLOAD_BYTES, load_trial
+from tests.data.make_bad_corpus import CASES, HERE
+
+
+def test_corpus_is_committed_and_large_enough():
+    on_disk = {p.name for p in Path(HERE).iterdir()}
+    assert on_disk == set(CASES), "run python tests/data/make_bad_corpus.py"
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_file_gives_its_message(name):
+    _content, match = CASES[name]
+    with pytest.raises(TrialDataError, match=match) as err:
+        load_trial(Path(HERE) / name)
+    assert "Traceback" not in str(err.value)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_file_as_upload_gives_the_same_message(name):
+    content, match = CASES[name]
+    if isinstance(content, dict):
+        pytest.skip("folders are uploaded as several files; covered by test_io")
+    with pytest.raises(TrialDataError, match=match):
+        load_trial(content, name=name)
+
+
+def test_oversized_bytes():
+    with pytest.raises(TrialDataError, match=r"big.csv is 51.0 MB; the limit is 50 MB"):
+        load_trial(b"x" * (MAX_UPLOAD_BYTES + 2**20), name="big.csv")
+
+
+def test_zip_bomb_over_200_mb_is_refused_quickly():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for i in range(3):
+            with zf.open(f"part{i}.csv", "w", force_zip64=True) as fh:
+                for _ in range(80):
+                    fh.write(b"\0" * 2**20)
+    assert len(buf.getvalue()) < 1_000_000
+    with pytest.raises(TrialDataError, match=r"would expand to 240 MB.*zip bomb"):
+        load_trial(buf.getvalue(), name="bomb.zip")
+
+
+def test_zip_with_too_many_members():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for i in range(101):
+            zf.writestr(f"f{i}.csv", b"a,b\n1,2\n")
+    with pytest.raises(TrialDataError, match=r"holds 101 files; at most 100"):
+        load_trial(buf.getvalue(), name="many.zip")
+
+
+def test_lying_zip_header_is_caught():
+    """A member whose header under-states its size is stopped while reading."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("measurements.csv", b"subject_id,visit,day,outcome,value\n" * 10)
+    data = bytearray(buf.getvalue())
+    # patch the central directory's uncompressed size (offset 24 in the entry) to 5
+    cd = data.rfind(b"PK\x01\x02")
+    data[cd + 24:cd + 28] = (5).to_bytes(4, "little")
+    with pytest.raises(TrialDataError, match=r"lying.zip"):
+        load_trial(bytes(data), name="lying.zip")
+
+
+# ------------------------------------------------------------------ fuzzing
+EXTENSIONS = st.sampled_from([".csv", ".xlsx", ".zip", ".xpt", ".parquet", ".txt", ".json",
+                              ""])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=400), ext=EXTENSIONS,
+       prefix=st.sampled_from([b"", b"PK\x03\x04", b"PAR1", b"\xef\xbb\xbf",
+                               b"HEADER RECORD*******LIBRARY", b"subject_id,visit\n"]))
+def test_random_bytes_only_raise_trial_data_error(data, ext, prefix):
+    try:
+        load_trial(prefix + data, name=f"fuzz{ext}")
+    except TrialDataError:
+        pass
+
+
+COLUMNS = ["subject_id", "visit", "day", "outcome", "value", "arm", "age", "term",
+           "severity", "serious", "injection_number", "onset_day", "EDSS", "T25FW", "USUBJID",
+           "PARAMCD", "AVAL", "AVISIT", "ADY", "ABLFL", "x"]
+CELLS = st.one_of(st.sampled_from(["", "0", "1", "6.5", "-3", "EDSS", "T25FW", "SDMT", "a",
+                                   "b", "Baseline", "M6", "yes", "2021-01-01", "1e999",
+                                   "NA", "7,5", "Y", "mild", "nan"]),
+                  st.text(max_size=6),
+                  st.floats(allow_nan=True).map(repr), st.integers(-10**20, 10**20).map(str))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cols=st.lists(st.sampled_from(COLUMNS), min_size=1, max_size=7),
+       rows=st.integers(0, 6), data=st.data(),
+       sep=st.sampled_from([",", ";", "\t"]),
+       name=st.sampled_from(["measurements.csv", "subjects.csv", "ae.csv", "injections.csv",
+                             "trial.csv", "adqs.csv"]))
+def test_random_small_frames_only_raise_trial_data_error(cols, rows, data, sep, name):
+    body = [sep.join(data.draw(st.lists(CELLS, min_size=len(cols), max_size=len(cols))))
+            for _ in range(rows)]
+    text = "\n".join([sep.join(cols), *body]) + "\n"
+    try:
+        trial = load_trial(text.encode("utf-8", errors="replace"), name=name)
+    except TrialDataError:
+        return
+    assert trial.n_subjects >= 1
