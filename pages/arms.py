@@ -1,7 +1,136 @@
+"""Arms: between-arm effects (Hedges' g of the change, ANCOVA) for two-arm trials."""
+
+import pandas as pd
 import streamlit as st
 
-from msc_dash.ui import state
+from msc_dash.arms import compare_arms, mixed_anova_table
+from msc_dash.figures.arms import adjusted_difference_figure
+from msc_dash.figures.forest import forest_figure
+from msc_dash.tables import format_ci, format_p, sig
+from msc_dash.ui import filters, state, widgets
+from msc_dash.ui.cache import cached
 
 trial = state.require_trial()
-st.title("arms")
-st.write(trial.summary())
+settings = state.get_settings()
+st.title("Arms")
+
+if trial.is_single_arm:
+    full = state.get_full_trial()
+    if full is not None and not full.is_single_arm:
+        st.info(f"Only one arm ({trial.arms[0]}) remains after the sidebar filters. "
+                "Clear the **Arm** filter to compare arms.")
+    else:
+        st.info(
+            "The arm comparison needs two arms, and this trial has one. To compare arms, "
+            "add an `arm` column to the subjects table giving each subject's group "
+            "(for example `MSC` or `Placebo`), then upload it again. "
+            "The *Sample two-arm trial* in the sidebar shows what this page looks like."
+        )
+    st.stop()
+
+arms = trial.arms
+c1, c2, c3 = st.columns(3)
+for key, default in (("arms_treatment", arms[0]), ("arms_control", arms[1])):
+    if st.session_state.get(key) not in arms:
+        st.session_state[key] = default
+treatment = c1.selectbox("Treatment arm", arms, key="arms_treatment")
+control = c2.selectbox("Compared with", arms, key="arms_control")
+if treatment == control:
+    st.warning("Choose two different arms to compare.")
+    st.stop()
+visit = widgets.visit_selector(trial, container=c3)
+if visit is None:
+    st.stop()
+
+table = cached(compare_arms, trial, treatment=treatment, control=control,
+               n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci)
+if table.empty:
+    st.info(f"No outcome has changes from baseline in both {treatment} and {control}.")
+    st.stop()
+
+st.subheader(f"Between-arm effects at {visit}")
+shown = table[table["visit"] == visit]
+if shown.empty:
+    st.info(f"No outcome was measured at {visit} in both arms.")
+else:
+    labels = {r.outcome: f"{r.outcome} ({r.n_treatment} vs {r.n_control})"
+              for r in shown.itertuples()}
+    fig = forest_figure(
+        shown, color_col=None, n_col=None, labels=labels,
+        x_title=f"Hedges' g of the change, {treatment} vs {control}",
+        favours=(control, treatment),
+    )
+    st.plotly_chart(fig, key="arms_forest", config={"displaylogo": False})
+    st.caption(
+        f"Hedges' g of the change from baseline in {treatment} against {control}, "
+        f"turned so that positive favours {treatment} (less worsening or more improvement); "
+        f"{settings.ci:.0%} BCa bootstrap CI ({settings.n_boot} resamples, seed "
+        f"{settings.seed}). Labels give n per arm.")
+
+st.subheader("Baseline-adjusted differences (ANCOVA)")
+visit_rows = table[table["visit"] == visit]
+
+
+def _row(r) -> dict:
+    o = trial.outcome(r.outcome)
+    return {
+        "Outcome": f"{o.label} ({r.outcome})" if o.label != r.outcome else r.outcome,
+        "Visit": r.visit,
+        "n": f"{r.n_treatment} vs {r.n_control}",
+        f"{treatment} − {control} [{settings.ci:.0%} CI]": format_ci(
+            r.adjusted_difference, r.adjusted_ci_low, r.adjusted_ci_high, sign=True,
+            unit=o.unit),
+        "Better": o.better,
+        "p (ANCOVA)": format_p(r.p_ancova),
+        "Hedges' g [CI]": format_ci(r.hedges_g, r.hedges_g_ci_low, r.hedges_g_ci_high,
+                                    decimals=2),
+        "Note": r.note,
+    }
+
+
+every = st.toggle("Show every visit", key="arms_all_visits")
+rows = table if every else visit_rows
+st.dataframe(pd.DataFrame([_row(r) for r in rows.itertuples()]), hide_index=True,
+             width="stretch")
+st.caption(
+    f"ANCOVA: value at the visit ~ arm + baseline value (OLS). The difference is "
+    f"{treatment} minus {control} in the outcome's own units: where lower is better, a "
+    f"negative difference favours {treatment}. p values are not adjusted for the number "
+    f"of outcomes and visits.")
+st.download_button("Download the comparison (CSV)", table.to_csv(index=False).encode(),
+                   file_name=f"arm_comparison_{treatment}_vs_{control}.csv",
+                   mime="text/csv", key="arms_download")
+
+st.subheader("One outcome over time")
+codes = list(pd.unique(table["outcome"]))
+if st.session_state.get(filters.OUTCOME_KEY) not in codes:
+    st.session_state[filters.OUTCOME_KEY] = codes[0]
+code = st.selectbox("Outcome", codes, key=filters.OUTCOME_KEY,
+                    format_func=lambda c: f"{trial.outcome(c).label} ({c})"
+                    if trial.outcome(c).label != c else c)
+o = trial.outcome(code)
+st.plotly_chart(
+    adjusted_difference_figure(table, outcome=code, axis_title=o.axis_title, better=o.better,
+                               treatment=treatment, control=control),
+    key="arms_difference", config={"displaylogo": False})
+
+with st.expander("Arm × visit mixed ANOVA (complete cases)"):
+    anova = cached(mixed_anova_table, trial, treatment=treatment, control=control)
+    if anova.empty:
+        st.info("No outcome has enough complete cases.")
+    else:
+        shown_anova = pd.DataFrame({
+            "Outcome": anova["outcome"], "Source": anova["source"],
+            "F": [sig(f) if pd.notna(f) else "–" for f in anova["f"]],
+            "df": [f"{a:.0f}, {b:.0f}" if pd.notna(a) else "–"
+                   for a, b in zip(anova["df1"], anova["df2"], strict=True)],
+            "p": [format_p(p) for p in anova["p_unc"]],
+            "partial η²": [sig(x, 2) if pd.notna(x) else "–" for x in anova["np2"]],
+            "n": [f"{a} vs {b}" for a, b in zip(anova["n_treatment"], anova["n_control"],
+                                                 strict=True)],
+            "Note": anova["note"].fillna(""),
+        })
+        st.dataframe(shown_anova, hide_index=True, width="stretch")
+        st.caption("pingouin.mixed_anova on subjects with a value at every visit of the "
+                   "outcome (visits measured in under half of the subjects are left out). "
+                   "The arm × visit row asks whether the arms change differently over time.")

@@ -82,3 +82,8 @@ def test_decode_never_raises(params):
 def test_category_round_trip(values):
     view, problems = decode_view(encode_view({"filters": {"site": values}}))
     assert problems == [] and view["filters"]["site"] == values
+
+
+def test_presenter_and_embed_parameters_are_not_ours():
+    view, problems = decode_view({"present": "1", "slide": "3", "embed": "true", "visit": "M6"})
+    assert view == {"visit": "M6"} and problems == []

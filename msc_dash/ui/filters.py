@@ -287,6 +287,17 @@ def _apply_pending(full: Trial, specs) -> None:
     st.session_state[_PROBLEMS] = problems
 
 
+def _valid(spec: FilterSpec, value) -> bool:
+    """Whether a stored widget value fits the widget (else Streamlit would raise)."""
+    if spec.kind == "categorical":
+        return isinstance(value, list | tuple) and all(v in spec.options for v in value)
+    if not (isinstance(value, list | tuple) and len(value) == 2):
+        return False
+    kind = int if spec.integer else float
+    return all(isinstance(v, kind) and not isinstance(v, bool) for v in value) and (
+        spec.low <= value[0] <= value[1] <= spec.high)
+
+
 def _reset(specs) -> None:
     for spec in specs:
         st.session_state[spec.key] = spec.default
@@ -313,8 +324,12 @@ def _write_url(criteria) -> None:
     view = {k: v for k, v in view.items() if not (k in (VISIT_KEY, OUTCOME_KEY)
                                                  and not isinstance(v, str))}
     params = urlstate.encode_view(view)
-    if st.query_params.to_dict() != params:
-        st.query_params.from_dict(params)
+    # only our parameters: presenter mode keeps its own in the same query string
+    for key in [k for k in st.query_params if urlstate.is_view_key(k) and k not in params]:
+        del st.query_params[key]
+    for key, value in params.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
 
 
 def sidebar_filters(full: Trial) -> Trial:
@@ -324,11 +339,11 @@ def sidebar_filters(full: Trial) -> Trial:
     criteria, so reruns that change nothing do not filter again.
     """
     origin = full.cache_key
-    if st.session_state.get(_ORIGIN) != origin:
+    if st.session_state.get(_ORIGIN) not in (None, origin):
         # other data: the old choices may not exist in it
         for key in [k for k in st.session_state if str(k).startswith(KEY_PREFIX)]:
             del st.session_state[key]
-        st.session_state[_ORIGIN] = origin
+    st.session_state[_ORIGIN] = origin
     cached_specs = st.session_state.get(_SPECS)
     if cached_specs and cached_specs[0] == origin:
         specs = cached_specs[1]
@@ -337,7 +352,7 @@ def sidebar_filters(full: Trial) -> Trial:
         st.session_state[_SPECS] = (origin, specs)
     _apply_pending(full, specs)
     for spec in specs:
-        if spec.key not in st.session_state:
+        if spec.key not in st.session_state or not _valid(spec, st.session_state[spec.key]):
             st.session_state[spec.key] = spec.default
 
     with st.sidebar:

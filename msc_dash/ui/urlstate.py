@@ -23,7 +23,8 @@ import math
 import re
 from collections.abc import Mapping
 
-__all__ = ["encode_view", "decode_view", "DATA_CHOICES", "FILTER_PREFIX"]
+__all__ = ["encode_view", "decode_view", "is_view_key", "DATA_CHOICES", "FILTER_PREFIX",
+           "FOREIGN_KEYS"]
 
 #: Values of the ``data`` parameter.
 DATA_CHOICES = ("single", "two_arm", "upload")
@@ -31,6 +32,8 @@ DATA_CHOICES = ("single", "two_arm", "upload")
 FILTER_PREFIX = "f."
 
 _TEXT_KEYS = ("visit", "outcome")
+#: Parameters owned by other parts (presenter mode, Streamlit embedding): skipped silently.
+FOREIGN_KEYS = frozenset({"present", "slide", "contrast", "embed", "embed_options"})
 _MAX_VALUE = 2000          # characters in one parameter value
 _MAX_TEXT = 100            # characters in one category, visit or outcome
 _MAX_ITEMS = 100           # values in one filter
@@ -94,6 +97,17 @@ def encode_view(view: Mapping) -> dict[str, str]:
     return out
 
 
+def is_view_key(key: str) -> bool:
+    """True for the query parameters this module writes (the rest belong to others).
+
+    Examples
+    --------
+    >>> is_view_key("f.age"), is_view_key("visit"), is_view_key("present")
+    (True, True, False)
+    """
+    return key in ("data", "page", *_TEXT_KEYS) or key.startswith(FILTER_PREFIX)
+
+
 def _reject_constant(name):
     raise ValueError(f"{name} is not allowed")
 
@@ -145,6 +159,8 @@ def decode_view(params: Mapping) -> tuple[dict, list[str]]:
     problems: list[str] = []
     for key, raw in params.items():
         key = str(key)
+        if key in FOREIGN_KEYS:
+            continue
         if isinstance(raw, list | tuple):
             raw = raw[-1] if raw else ""
         shown = key if len(key) <= 40 else key[:40] + "…"

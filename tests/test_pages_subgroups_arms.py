@@ -1,0 +1,171 @@
+"""AppTest: sidebar filters and shared links drive the Subgroups and Arms pages.
+
+AppTest runs the entry script only on the first run of a test (later runs
+execute the page alone), so each test presets widget state or the URL before
+that first run and then switches to the page; cross-page behaviour in a real
+browser is in tests/browser/test_filters_browser.py.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import build_trial
+from streamlit.testing.v1 import AppTest
+
+from msc_dash.arms import compare_arms
+from msc_dash.subgroups import subgroup_interaction
+from msc_dash.tables import format_p
+from msc_dash.ui import state
+
+ROOT = Path(__file__).resolve().parents[1]
+UPLOAD = "Upload my data"
+
+
+@pytest.fixture(scope="module")
+def two_arm():
+    return build_trial(n_per_arm=15, arms=("MSC", "Placebo"), seed=2)
+
+
+@pytest.fixture(scope="module")
+def single():
+    return build_trial(n_per_arm=16, seed=6)
+
+
+def _app(trial, query=None, **preset) -> AppTest:
+    """The app after one full run on ``trial`` (as if uploaded), with widget presets."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["data_choice"] = UPLOAD
+    at.session_state[state.FULL_TRIAL] = trial
+    for key, value in preset.items():
+        at.session_state[key] = value
+    if query:
+        at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _page(at, name) -> AppTest:
+    at.switch_page(f"pages/{name}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _spec(at, i=0) -> dict:
+    return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+def test_filter_sets_count_url_and_trial(two_arm):
+    at = _app(two_arm, flt_ms_type=["SPMS"], flt_age=(40, 65))
+    s = two_arm.subjects
+    expected = set(s.subject_id[(s.ms_type == "SPMS") & s.age.between(40, 65)])
+    assert set(at.session_state[state.TRIAL].subjects.subject_id) == expected
+    line = at.sidebar.markdown[0].value
+    assert line.startswith(f"Showing **{len(expected)}** of 30 subjects")
+    assert "MS type: SPMS" in line and "Age 40–65" in line
+    assert at.query_params["f.ms_type"] == "SPMS"
+    assert json.loads(at.query_params["f.age"]) == [40, 65]
+    assert at.query_params["data"] == "upload"
+
+
+def test_link_restores_filters_visit_outcome_and_reports_junk(two_arm):
+    at = _app(two_arm, query={"f.ms_type": "SPMS", "f.sex": '["F"]', "visit": "Month 6",
+                              "outcome": "SDMT", "f.age": "[0, 200]", "hack": "eval('1')",
+                              "f.ms_type_x": "1"})
+    assert at.session_state["flt_ms_type"] == ["SPMS"]
+    assert at.session_state["flt_sex"] == ["F"]
+    assert at.session_state["visit"] == "Month 6" and at.session_state["outcome"] == "SDMT"
+    assert at.selectbox(key="visit").value == "Month 6"      # the overview's visit selector
+    s = two_arm.subjects
+    assert at.session_state[state.TRIAL].n_subjects == ((s.ms_type == "SPMS")
+                                                        & (s.sex == "F")).sum()
+    notes = " ".join(c.value for c in at.sidebar.caption)
+    assert "unknown link parameter `hack`" in notes
+    assert "`ms_type_x`: no such subject variable" in notes
+    # the full age range is no filter, so it is not written back
+    assert "f.age" not in at.query_params and at.query_params["visit"] == "Month 6"
+    at = _page(at, "subgroups")
+    assert at.selectbox(key="outcome").value == "SDMT"
+
+
+def test_nobody_left_gives_a_message(two_arm):
+    ages = set(two_arm.subjects.age)
+    gap = next(a for a in range(min(ages), max(ages)) if a not in ages)
+    at = _app(two_arm, flt_ms_type=["SPMS"], flt_age=(gap, gap))
+    assert at.session_state[state.TRIAL].n_subjects == 0
+    assert any("No subject matches" in w.value for w in at.sidebar.warning)
+    for name in ("subgroups", "arms", "overview"):
+        at = _page(at, name)
+        assert any("No subject matches" in w.value for w in at.warning)
+        assert not at.get("plotly_chart")
+
+
+def test_subgroups_page_forest_and_interaction(two_arm):
+    at = _page(_app(two_arm, flt_sex=["M"], outcome="SDMT"), "subgroups")
+    assert at.selectbox(key="sg_variable").value == "ms_type"
+    spec = _spec(at)
+    rows = [tuple(r) for r in spec["layout"]["meta"]["rows"]]
+    assert sorted(rows) == sorted((None, lv, arm) for lv in ("PPMS", "SPMS")
+                                  for arm in ("MSC", "Placebo"))
+    males = two_arm.filter(sex=["M"])
+    visit = at.selectbox(key="visit").value
+    ref = subgroup_interaction(males, "ms_type", outcome="SDMT", visit=visit)
+    shown = {m.label: m.value for m in at.metric}
+    for row in ref.itertuples():
+        assert shown[f"Interaction p · {row.arm}"] == format_p(row.p_interaction)
+    assert any("exploratory" in i.value for i in at.info)
+    assert any("F test of the subgroup terms" in c.value for c in at.caption)
+
+
+def test_subgroups_numeric_cut_points(single):
+    at = _page(_app(single, sg_variable="age", sg_split="Cut points", sg_cuts="45, 55"),
+               "subgroups")
+    labels = [r[1] for r in _spec(at)["layout"]["meta"]["rows"]]
+    assert labels == ["≤ 45", "45 to 55", "> 55"]
+    assert [m.label for m in at.metric] == ["Interaction p"]
+
+
+def test_arms_page_matches_compare_arms(two_arm):
+    at = _page(_app(two_arm), "arms")
+    settings = state.AnalysisSettings()
+    ref = compare_arms(two_arm, "MSC", "Placebo", n_boot=settings.n_boot, seed=settings.seed,
+                       ci=settings.ci)
+    ref = ref[ref.visit == at.selectbox(key="visit").value].set_index("outcome")
+    spec = _spec(at)
+    trace = spec["data"][0]
+    got = dict(zip([r[1] for r in spec["layout"]["meta"]["rows"]], trace["x"], strict=True))
+    assert got == pytest.approx(ref.hedges_g.to_dict(), rel=1e-9)
+    table = at.dataframe[0].value
+    col = [c for c in table.columns if c.startswith("MSC − Placebo")][0]
+    assert len(table) == len(ref)
+    sdmt = table[table.Outcome.str.contains("SDMT")].iloc[0]
+    assert sdmt[col].startswith(f"{ref.loc['SDMT', 'adjusted_difference']:+.1f}"[:3])
+    assert sdmt["p (ANCOVA)"] == format_p(ref.loc["SDMT", "p_ancova"])
+
+
+def test_arms_page_single_arm_explains(single):
+    at = _page(_app(single), "arms")
+    assert any("needs two arms" in i.value and "`arm` column" in i.value for i in at.info)
+
+
+def test_arms_page_after_arm_filter(two_arm):
+    at = _page(_app(two_arm, flt_arm=["Placebo"]), "arms")
+    assert any("Only one arm (Placebo)" in i.value for i in at.info)
+
+
+def test_two_arm_sample_arms_page():
+    from msc_dash import io
+
+    try:
+        sample = io.load_sample("two_arm")
+    except Exception as exc:  # noqa: BLE001 - the sample is generated by another step
+        pytest.skip(f"two-arm sample not available: {exc}")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["data_choice"] = "Sample two-arm trial (simulated)"
+    at.run()
+    at = _page(at, "arms")
+    treatment, control = sample.arms[:2]
+    assert at.selectbox(key="arms_treatment").value == treatment
+    assert at.get("plotly_chart")
+    assert f"{treatment} − {control}" in " ".join(at.dataframe[0].value.columns)
