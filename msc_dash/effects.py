@@ -227,8 +227,9 @@ def _bca(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, ci: float):
     z0 = special.ndtri(below / (2 * theta_b.shape[-1]))
     jk = _jackknife_index(n)
     theta_i = _hedges_av(x[:, jk], y[:, jk])
-    u = (n - 1.0) * (theta_i.mean(axis=-1, keepdims=True) - theta_i)
+    # tiny samples: a jackknife sample without variance gives inf, so NaN here
     with np.errstate(divide="ignore", invalid="ignore"):
+        u = (n - 1.0) * (theta_i.mean(axis=-1, keepdims=True) - theta_i)
         a = 1 / 6 * (np.sum(u**3, axis=-1) / float(n) ** 3) / (
             np.sum(u**2, axis=-1) / float(n) ** 2) ** (3 / 2)
         z_alpha = float(special.ndtri((1 - ci) / 2))
@@ -237,11 +238,14 @@ def _bca(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, ci: float):
         alpha_1 = special.ndtr(z0 + num1 / (1 - a * num1))
         alpha_2 = special.ndtr(z0 + num2 / (1 - a * num2))
     probs = np.stack([alpha_1, alpha_2], axis=-1)
-    good = np.isfinite(theta_b).all(axis=-1) & np.isfinite(probs).all(axis=-1)
+    # a resample of one subject drawn n times has no variance: g is +-inf
+    # (kept, as in scipy) or NaN for a zero change (the interval is undefined)
+    good = ~np.isnan(theta_b).any(axis=-1) & np.isfinite(probs).all(axis=-1)
     low = np.full(len(x), np.nan)
     high = np.full(len(x), np.nan)
     if good.any():
-        q = stats.quantile(theta_b[good], probs[good], axis=-1)
+        with np.errstate(invalid="ignore"):
+            q = stats.quantile(theta_b[good], probs[good], axis=-1)
         low[good], high[good] = q[:, 0], q[:, 1]
     return low, high, theta_b
 
@@ -564,9 +568,10 @@ def effect_sizes(trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
         sign = trial.outcome(row["outcome"]).sign
         if sign < 0:
             lo, hi = -hi, -lo
-        row["hedges_g_ci_low"], row["hedges_g_ci_high"] = lo, hi
-        if row["estimable"] and not np.isfinite(lo):
+        if row["estimable"] and not (np.isfinite(lo) and np.isfinite(hi)):
+            lo = hi = np.nan
             row["note"] = "bootstrap CI undefined (resamples without variance)"
+        row["hedges_g_ci_low"], row["hedges_g_ci_high"] = lo, hi
     table = pd.DataFrame(rows).reindex(columns=list(COLUMNS))
     for col in COLUMNS:
         if col not in ("arm", "outcome", "domain", "visit", "ci_method", "estimable",

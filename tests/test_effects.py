@@ -513,3 +513,35 @@ def test_responder_counts_in_the_table_agree_with_responders(two_arm_trial):
                 continue
             assert row.improved_n == (got["status"] == "improved").sum()
             assert row.worsened_n == (got["status"] == "worsened").sum()
+
+
+def test_tiny_samples_match_pingouin_including_undefined_intervals():
+    # n = 3..8 with EDSS-like ties: some resamples draw one subject n times
+    # (g = +-inf, or NaN for a zero change); pingouin then returns a finite or
+    # a NaN interval and so must we -- without warnings.
+    import warnings
+
+    import pingouin as pg
+
+    from msc_dash.effects import _bca
+
+    rng = np.random.default_rng(1)
+    seen = {"finite": 0, "nan": 0}
+    for k in range(120):
+        n = int(rng.integers(3, 9))
+        b = rng.integers(8, 14, n) / 2
+        v = b + (rng.integers(-2, 3, n) / 2 if k % 2 else rng.normal(0, 1, n))
+        if np.std(v - b) == 0:
+            continue
+        with warnings.catch_warnings():  # pingouin/scipy warn on degenerate resamples
+            warnings.simplefilter("ignore")
+            ci = pg.compute_bootci(v, b, func="hedges", paired=True, n_boot=500, seed=k,
+                                   method="bca", decimals=10)
+        lo, hi, _ = _bca(v[None], b[None], n_boot=500, seed=k, ci=0.95)
+        np.testing.assert_allclose([lo[0], hi[0]], ci, atol=TOL, rtol=1e-12)
+        seen["nan" if np.isnan(ci).any() else "finite"] += 1
+    assert min(seen.values()) > 5
+    t = _trial_from_arrays([6.0, 6.0, 6.5], [6.0, 5.5, 6.5], outcome="EDSS")
+    row = effect_sizes(t, n_boot=500).iloc[0]
+    assert row.estimable and np.isnan(row.hedges_g_ci_low)
+    assert row.note == "bootstrap CI undefined (resamples without variance)"
