@@ -38,6 +38,9 @@ __all__ = [
     "TABLE_TEMPLATES",
     "MissingColumnsError",
     "MAX_UPLOAD_BYTES",
+    "visit_summary",
+    "outcome_summary",
+    "table_summary",
 ]
 
 #: Largest upload accepted, in bytes (matches ``maxUploadSize`` in .streamlit/config.toml).
@@ -1081,3 +1084,64 @@ def template_zip() -> bytes:
         for table, text in TABLE_TEMPLATES.items():
             zf.writestr(f"{table}.csv", text)
     return buf.getvalue()
+
+
+# ------------------------------------------------------------ data summaries
+def visit_summary(trial: Trial) -> pd.DataFrame:
+    """One row per visit in order: ``visit``, ``day`` (median), ``n_subjects``, ``n_values``.
+
+    Examples
+    --------
+    >>> csv = b"subject_id,visit,day,outcome,value\\na,BL,0,EDSS,6\\na,M6,170,EDSS,6\\nb,BL,0,EDSS,5\\n"
+    >>> visit_summary(load_trial(csv, name="m.csv")).to_dict("list")
+    {'visit': ['BL', 'M6'], 'day': [0.0, 170.0], 'n_subjects': [2, 1], 'n_values': [2, 1]}
+    """
+    m = trial.measurements
+    days = trial.visit_days
+    grouped = m.groupby("visit")
+    return pd.DataFrame({
+        "visit": list(days.index),
+        "day": days.to_numpy(dtype=float),
+        "n_subjects": grouped["subject_id"].nunique().reindex(days.index).to_numpy(dtype=int),
+        "n_values": grouped.size().reindex(days.index).to_numpy(dtype=int),
+    })
+
+
+def outcome_summary(trial: Trial) -> pd.DataFrame:
+    """One row per outcome: ``outcome``, ``label``, ``domain``, ``unit``, ``better``,
+    ``rule``, ``known``, ``n_subjects``, ``n_values``.
+
+    Examples
+    --------
+    >>> csv = b"subject_id,visit,day,outcome,value\\na,BL,0,EDSS,6\\na,BL,0,GRIP,30\\n"
+    >>> outcome_summary(load_trial(csv, name="m.csv"))[["outcome", "domain", "known"]].to_dict("list")
+    {'outcome': ['EDSS', 'GRIP'], 'domain': ['disability', 'other'], 'known': [True, False]}
+    """
+    m = trial.measurements
+    rows = []
+    for code in trial.outcomes:
+        o = trial.outcome(code)
+        part = m[m["outcome"] == code]
+        rows.append({"outcome": code, "label": o.label, "domain": o.domain, "unit": o.unit,
+                     "better": o.better, "rule": o.rule_text, "known": o.known,
+                     "n_subjects": int(part["subject_id"].nunique()),
+                     "n_values": len(part)})
+    return pd.DataFrame(rows, columns=["outcome", "label", "domain", "unit", "better", "rule",
+                                       "known", "n_subjects", "n_values"])
+
+
+def table_summary(trial: Trial) -> pd.DataFrame:
+    """Rows and columns of each of the four tables.
+
+    Examples
+    --------
+    >>> csv = b"subject_id,visit,day,outcome,value\\na,BL,0,EDSS,6\\n"
+    >>> table_summary(load_trial(csv, name="m.csv"))["rows"].tolist()
+    [1, 1, 0, 0]
+    """
+    rows = []
+    for name in TABLES:
+        frame = getattr(trial, name)
+        rows.append({"table": name, "rows": len(frame),
+                     "columns": ", ".join(map(str, frame.columns))})
+    return pd.DataFrame(rows)

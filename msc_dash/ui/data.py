@@ -1,15 +1,21 @@
-"""Sidebar data source: the bundled samples or the user's upload.
+"""Sidebar data source: the bundled samples or the user's upload, and the column mapping.
 
-A failed load keeps the last good trial and shows the error; nothing the
-user uploads is written to disk.
+A failed load keeps the last good trial and shows the error; when the error
+is about column names, a mapping editor proposes what each column means and
+reloads with the confirmed mapping. Nothing the user uploads is written to
+disk: files and mapping live in ``st.session_state`` only.
 """
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
 import streamlit as st
 
 from .. import io
 from ..errors import TrialDataError
+from ..mapping import IGNORE, TARGETS, mapping_from_json, mapping_to_json, propose_mapping
 from . import state
 
 SAMPLES = {
@@ -17,6 +23,11 @@ SAMPLES = {
     "Sample two-arm trial (simulated)": "two_arm",
 }
 UPLOAD = "Upload my data"
+
+MAPPING = "msc_column_mapping"          # the confirmed {column: target} mapping, or None
+MAPPING_COLUMNS = "msc_mapping_columns"  # columns to map after a failed load, or None
+_SIGNATURE = "upload_signature"
+_KEEP = "(keep as is)"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -30,45 +41,134 @@ def data_source() -> None:
     with st.sidebar:
         choice = st.radio("Data", [*SAMPLES, UPLOAD], key="data_choice")
         if choice in SAMPLES:
+            st.session_state[MAPPING_COLUMNS] = None
             trial = _sample(SAMPLES[choice])
             _accept(trial, choice)
             return
         files = st.file_uploader(
             "Trial files",
-            type=["csv", "txt", "xlsx", "parquet", "zip", "xpt", "json"],
+            type=["csv", "txt", "tsv", "xlsx", "parquet", "zip", "xpt", "sas7bdat", "json"],
             accept_multiple_files=True,
             key="upload_files",
-            help="The four tables as CSV, an Excel workbook, Parquet, a ZIP of those, "
-            "one long or wide CSV, or CDISC ADaM (.xpt). Files stay in memory.",
+            help="The four tables as CSV (subjects, measurements, adverse_events, "
+            "injections), an Excel workbook, Parquet, a ZIP of those, one long or wide "
+            "CSV, or CDISC ADaM (.xpt). A saved column mapping (.json) may be added. "
+            "Files stay in memory. See the Data page for the format and templates.",
         )
         if not files:
             if state.get_full_trial() is None:
                 _accept(_sample("single"), next(iter(SAMPLES)))
             st.caption("Nothing uploaded yet: showing the last data loaded.")
             return
-        signature = tuple((f.name, f.size, f.file_id) for f in files)
-        if st.session_state.get("upload_signature") == signature:
+        mapping = st.session_state.get(MAPPING)
+        signature = (tuple((f.name, f.size, f.file_id) for f in files),
+                     json.dumps(mapping, sort_keys=True))
+        if st.session_state.get(_SIGNATURE) == signature:
             return
-        st.session_state["upload_signature"] = signature
+        st.session_state[_SIGNATURE] = signature
         try:
-            trial = io.load_trial(files)
+            with st.spinner("Reading and checking the files..."):
+                trial = io.load_trial(files, mapping=mapping)
+        except io.MissingColumnsError as exc:
+            st.session_state[state.LOAD_ERROR] = str(exc)
+            st.session_state[MAPPING_COLUMNS] = _columns(files, exc)
+            return
         except TrialDataError as exc:
             st.session_state[state.LOAD_ERROR] = str(exc)
+            st.session_state[MAPPING_COLUMNS] = None
             return
+        st.session_state[MAPPING_COLUMNS] = None
         _accept(trial, ", ".join(f.name for f in files))
+
+
+def _columns(files, exc) -> list[str]:
+    try:
+        return [c for c in io.source_columns(files) if c]
+    except TrialDataError:
+        return list(exc.columns)
 
 
 def _accept(trial, label: str) -> None:
     if state.get_full_trial() is not trial:
         st.session_state[state.FULL_TRIAL] = trial
-        st.session_state[state.LOAD_ERROR] = None
+    st.session_state[state.LOAD_ERROR] = None
     st.session_state[state.SOURCE_LABEL] = label
 
 
 def show_load_error() -> None:
-    """Show the last load error (if any) above the page, with the data kept."""
+    """Show the last load error (if any) above the page, with the data kept.
+
+    When the error is about column names, the mapping editor follows.
+    """
     message = st.session_state.get(state.LOAD_ERROR)
     if message:
         kept = st.session_state.get(state.SOURCE_LABEL, "the previous data")
         st.error(f"**The upload could not be used.** {message}\n\n"
                  f"Still showing: {kept}.", icon="⚠️")
+        columns = st.session_state.get(MAPPING_COLUMNS)
+        if columns:
+            mapping_editor(columns)
+
+
+def mapping_editor(columns: list[str]) -> None:
+    """Propose a target for each column; on confirm, store the mapping and reload."""
+    with st.expander("Map your columns to the names msc-dash expects", expanded=True):
+        st.markdown(
+            "For each of your columns, choose what it holds. Proposed matches are filled "
+            "in: check them, then press **Apply mapping**. Outcome columns of a wide file "
+            "map to outcome codes (e.g. `T25FW`); columns you do not need can be "
+            f"`{IGNORE}`. Save the mapping to reuse it with the next export.")
+        saved = st.file_uploader("Use a saved mapping (.json)", type=["json"],
+                                 key="mapping_upload")
+        base = dict(st.session_state.get(MAPPING) or {})
+        if saved is not None:
+            try:
+                base = mapping_from_json(saved.getvalue())
+            except TrialDataError as exc:
+                st.error(str(exc))
+        proposal = {**propose_mapping(columns), **base}
+        table = pd.DataFrame({
+            "Your column": columns,
+            "Means": [proposal.get(c, _KEEP) if proposal.get(c) != c else _KEEP
+                      for c in columns],
+        })
+        key = "mapping_editor_" + str(abs(hash((tuple(columns), json.dumps(base)))))
+        edited = st.data_editor(
+            table, key=key, hide_index=True, width="stretch",
+            column_config={
+                "Your column": st.column_config.TextColumn(disabled=True),
+                "Means": st.column_config.SelectboxColumn(
+                    options=[_KEEP, *TARGETS], required=True,
+                    help="subject_id, visit, day, outcome, value (measurements); arm, "
+                    "sex, age... (subjects); term, severity... (adverse events); or an "
+                    "outcome code for one column per outcome."),
+            })
+        mapping = {c: t for c, t in zip(edited["Your column"], edited["Means"], strict=True)
+                   if t and t != _KEEP and t != c}
+        left, right = st.columns(2)
+        if left.button("Apply mapping and reload", type="primary", key="mapping_apply"):
+            st.session_state[MAPPING] = mapping
+            st.session_state.pop(_SIGNATURE, None)
+            st.rerun()
+        right.download_button("Download this mapping (.json)", mapping_to_json(mapping),
+                              file_name="msc_dash_mapping.json", mime="application/json",
+                              key="mapping_download")
+
+
+def mapping_panel() -> None:
+    """The mapping in use (if any), to download or clear; for the Data page."""
+    mapping = st.session_state.get(MAPPING)
+    if not mapping:
+        st.caption("No column mapping is in use. If an upload's column names are not "
+                   "recognised, a mapping editor appears above the page.")
+        return
+    st.dataframe(pd.DataFrame({"Your column": list(mapping), "Means": list(mapping.values())}),
+                 hide_index=True)
+    left, right = st.columns(2)
+    left.download_button("Download mapping (.json)", mapping_to_json(mapping),
+                         file_name="msc_dash_mapping.json", mime="application/json",
+                         key="mapping_panel_download")
+    if right.button("Stop using this mapping", key="mapping_clear"):
+        st.session_state[MAPPING] = None
+        st.session_state.pop(_SIGNATURE, None)
+        st.rerun()

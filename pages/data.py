@@ -1,0 +1,101 @@
+"""Data: what is loaded, what was noticed while loading, and the format to upload."""
+
+import streamlit as st
+
+from msc_dash import io
+from msc_dash.outcomes import DOMAINS
+from msc_dash.trial import TABLES
+from msc_dash.ui import data, state
+from msc_dash.ui.cache import cached
+
+st.title("Data")
+trial = state.get_full_trial()
+shown = state.get_trial()
+
+if trial is None:
+    st.info("No trial is loaded yet. Choose a sample or upload files in the sidebar; the "
+            "expected format is described below.")
+else:
+    source = st.session_state.get(state.SOURCE_LABEL) or trial.source
+    st.markdown(f"**Loaded:** {source}")
+    arms = "single arm" if trial.is_single_arm else ", ".join(
+        f"{arm} ({n})" for arm, n in trial.subjects["arm"].value_counts(sort=False).items())
+    cols = st.columns(5)
+    cols[0].metric("Subjects", trial.n_subjects)
+    cols[1].metric("Arms", len(trial.arms), help=arms)
+    cols[2].metric("Visits", len(trial.visits))
+    cols[3].metric("Outcomes", len(trial.outcomes))
+    cols[4].metric("Adverse events", len(trial.adverse_events))
+    st.caption(f"Arms: {arms}." + (
+        f" The sidebar filters keep {shown.n_subjects} of {trial.n_subjects} subjects; "
+        "this page describes all loaded data." if shown is not None
+        and shown.n_subjects != trial.n_subjects else ""))
+
+    if trial.warnings:
+        with st.expander(f"⚠️ {len(trial.warnings)} notes from loading", expanded=True):
+            st.markdown("\n".join(f"- {w}" for w in trial.warnings))
+
+    left, right = st.columns([2, 3])
+    with left:
+        st.subheader("Visits")
+        visits = cached(io.visit_summary, trial)
+        st.dataframe(visits, hide_index=True, column_config={
+            "visit": "Visit", "day": st.column_config.NumberColumn("Median day", format="%d"),
+            "n_subjects": "Subjects", "n_values": "Values"})
+        st.subheader("Tables")
+        st.dataframe(cached(io.table_summary, trial), hide_index=True, column_config={
+            "table": "Table", "rows": "Rows", "columns": "Columns"})
+    with right:
+        st.subheader("Outcomes")
+        outcomes = cached(io.outcome_summary, trial).assign(
+            domain=lambda d: d["domain"].map(lambda x: DOMAINS.get(x, x)))
+        st.dataframe(outcomes, hide_index=True, column_config={
+            "outcome": "Code", "label": "Outcome", "domain": "Domain", "unit": "Unit",
+            "better": "Better", "rule": "Meaningful change",
+            "known": st.column_config.CheckboxColumn("In registry"),
+            "n_subjects": "Subjects", "n_values": "Values"})
+
+    st.subheader("Subjects")
+    st.dataframe(trial.subjects, hide_index=True)
+    with st.expander("Measurements, adverse events and injections (first 500 rows each)"):
+        for name in ("measurements", "adverse_events", "injections"):
+            frame = getattr(trial, name)
+            st.markdown(f"**{name}** ({len(frame)} rows)")
+            st.dataframe(frame.head(500), hide_index=True)
+
+st.header("What to upload")
+st.markdown(
+    "Upload four tables (CSV, one Excel workbook with a sheet per table, Parquet, or a ZIP "
+    "of those). Files are recognised by name (`subjects.csv`, `measurements.csv`, "
+    "`adverse_events.csv` or `ae.csv`, `injections.csv`) or by their columns. Only "
+    "`measurements` is required.")
+rows = []
+for name, (required, optional) in TABLES.items():
+    rows.append({"table": name, "one row per": {
+        "subjects": "subject", "measurements": "subject x visit x outcome",
+        "adverse_events": "adverse event", "injections": "injection"}[name],
+        "required columns": ", ".join(required),
+        "optional columns": ", ".join(optional) + (
+            "; any other column is a subgroup variable" if name == "subjects" else "")})
+st.dataframe(rows, hide_index=True)
+st.markdown(
+    "- `day` is **days since the subject's baseline** (baseline = 0), not a date.\n"
+    "- `outcome` is a code such as `T25FW`, `NHPT`, `EDSS`, `SDMT`, `NFL` (see the outcome "
+    "table above); other codes are analysed with higher = better.\n"
+    "- Also accepted: **one long CSV** (measurements with subject columns such as `arm` "
+    "and `age` on every row), a **wide file** (one row per subject and visit, one column "
+    "per outcome code), and **CDISC ADaM** (ADSL + a BDS dataset such as ADQS + ADAE, as "
+    ".xpt or CSV).\n"
+    "- Column names that differ (\"Patient ID\", \"Timed 25ft walk (s)\") can be mapped "
+    "once in the app, and the mapping saved for next time.\n"
+    f"- Up to {io.MAX_UPLOAD_BYTES // 2**20} MB. Uploaded files stay in this browser "
+    "session's memory: never written to disk, never sent anywhere.")
+cols = st.columns(5)
+cols[0].download_button("All templates (.zip)", io.template_zip(), "msc_dash_templates.zip",
+                        mime="application/zip", type="primary", key="tpl_zip")
+for col, (name, text) in zip(cols[1:], io.TABLE_TEMPLATES.items(), strict=True):
+    col.download_button(f"{name}.csv", text, f"{name}.csv", mime="text/csv",
+                        key=f"tpl_{name}")
+
+st.header("Column mapping")
+data.mapping_panel()
