@@ -9,6 +9,7 @@ arm and baseline value (treatment minus control, raw units).
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -18,7 +19,11 @@ from scipy import stats
 from .trial import Trial
 
 __all__ = ["compare_arms", "mixed_anova_table", "change_frame", "hedges_g_independent",
-           "ancova_difference", "COMPARE_COLUMNS", "ANOVA_COLUMNS"]
+           "hedges_g_analytic_ci", "ancova_difference", "COMPARE_COLUMNS", "ANOVA_COLUMNS",
+           "ANALYTIC_N"]
+
+#: Above this many subjects (both arms together) the CI of g is analytic, not bootstrapped.
+ANALYTIC_N = 1000
 
 #: Columns of :func:`compare_arms`, in order.
 COMPARE_COLUMNS = (
@@ -114,6 +119,21 @@ def hedges_g_independent(x, y, *, n_boot: int = 2000, seed: int = 0,
     return g, float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
+def hedges_g_analytic_ci(g: float, nx: int, ny: int, *, ci: float = 0.95) -> tuple[float, float]:
+    """Large-sample CI of an independent-samples g, as ``pingouin.compute_esci``.
+
+    ``g ± t(ci, nx + ny - 2) * sqrt((nx + ny) / (nx ny) + g² / (2 (nx + ny)))``.
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in hedges_g_analytic_ci(0.5, 30, 30)]
+    [-0.0249, 1.0249]
+    """
+    se = math.sqrt((nx + ny) / (nx * ny) + g**2 / (2 * (nx + ny)))
+    crit = float(stats.t.ppf(0.5 + ci / 2, nx + ny - 2))
+    return g - crit * se, g + crit * se
+
+
 def ancova_difference(value, baseline, treated, *, ci: float = 0.95) -> tuple[float, ...]:
     """OLS ``value ~ 1 + treated + baseline``: the coefficient of ``treated``.
 
@@ -186,11 +206,12 @@ def compare_arms(trial: Trial, treatment: str, control: str, *, n_boot: int = 20
         Columns :data:`COMPARE_COLUMNS`: ``outcome``, ``domain``, ``visit``,
         ``day`` (the visit's median day), ``n_treatment``, ``n_control``
         (subjects with a change from baseline), ``hedges_g`` and its BCa
-        bootstrap interval (g of change in treatment vs control, sign flipped
-        where lower is better), ``adjusted_difference``, ``adjusted_ci_low``,
+        interval (g of change in treatment vs control, sign flipped where lower
+        is better; BCa bootstrap, or above :data:`ANALYTIC_N` subjects the
+        t-based interval of ``pingouin.compute_esci``), ``adjusted_difference``, ``adjusted_ci_low``,
         ``adjusted_ci_high``, ``p_ancova`` (ANCOVA of the value at the visit
         on arm and baseline: treatment minus control in raw units, not sign
-        flipped), ``treatment``, ``control``, ``ci_method`` ("bca"),
+        flipped), ``treatment``, ``control``, ``ci_method`` ("bca" or "analytic"),
         ``estimable`` and ``note`` (why a row has no estimate).
 
     Notes
@@ -245,7 +266,12 @@ def compare_arms(trial: Trial, treatment: str, control: str, *, n_boot: int = 20
             elif np.ptp(np.concatenate([ct - ct.mean(), cc - cc.mean()])) == 0:
                 row["note"] = "no variance"
             else:
-                g, lo, hi = hedges_g_independent(ct, cc, n_boot=n_boot, seed=seed, ci=ci)
+                if len(ct) + len(cc) > ANALYTIC_N:
+                    g = float(_hedges(ct, cc))
+                    lo, hi = hedges_g_analytic_ci(g, len(ct), len(cc), ci=ci)
+                    row["ci_method"] = "analytic"
+                else:
+                    g, lo, hi = hedges_g_independent(ct, cc, n_boot=n_boot, seed=seed, ci=ci)
                 s = out.sign
                 lo, hi = sorted((s * lo, s * hi))
                 both = pd.concat([t, c])

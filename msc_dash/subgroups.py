@@ -19,6 +19,8 @@ import pandas as pd
 from scipy import stats
 
 from .arms import change_frame
+from .effects import ANALYTIC_N
+from .effects import _analytic_ci as _paired_analytic_ci  # same large-n CI as effect_sizes
 from .trial import Trial
 
 __all__ = ["subgroup_levels", "subgroup_effects", "subgroup_interaction", "is_numeric_variable",
@@ -179,7 +181,9 @@ def subgroup_effects(trial: Trial, variable: str, *, outcome: str, visit: str, c
         ``hedges_g`` is ``pingouin.compute_effsize(visit, baseline,
         paired=True, eftype="hedges")`` with positive = improvement, and its
         interval the seeded BCa bootstrap over subjects
-        (``pingouin.compute_bootci(..., paired=True, method="bca")``).
+        (``pingouin.compute_bootci(..., paired=True, method="bca")``), or above
+        ``msc_dash.effects.ANALYTIC_N`` subjects the same normal-approximation
+        interval as :func:`msc_dash.effect_sizes` (``ci_method`` "analytic").
         Levels with fewer than 3 subjects have ``estimable`` False.
 
     Examples
@@ -210,7 +214,12 @@ def subgroup_effects(trial: Trial, variable: str, *, outcome: str, visit: str, c
             elif post.var() + pre.var() == 0:
                 row["note"] = "no variance"
             else:
-                g, lo, hi = _paired_g(post, pre, n_boot=n_boot, seed=seed, ci=ci)
+                if len(d) > ANALYTIC_N:
+                    g = float(_hedges_paired(post, pre))
+                    lo, hi = _paired_analytic_ci(post, pre, ci)
+                    row["ci_method"] = "analytic"
+                else:
+                    g, lo, hi = _paired_g(post, pre, n_boot=n_boot, seed=seed, ci=ci)
                 lo, hi = sorted((sign * lo, sign * hi))
                 row.update(hedges_g=sign * g, hedges_g_ci_low=lo, hedges_g_ci_high=hi,
                            estimable=True)

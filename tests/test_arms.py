@@ -140,3 +140,20 @@ def test_mixed_anova_matches_pingouin_complete_cases(trial):
     assert sd.loc["visit", "df2"] == ref.loc["visit", "DF2"]
     assert sd.loc["arm", "n_treatment"] == 14 and sd.loc["arm", "n_control"] == 15
     assert set(out.outcome) == set(t.outcomes)
+
+
+def test_large_trials_use_the_analytic_ci_of_pingouin_compute_esci():
+    from msc_dash.arms import ANALYTIC_N
+
+    n = ANALYTIC_N // 2 + 10
+    t = build_trial(n_per_arm=n, arms=("MSC", "Placebo"), seed=4,
+                    outcomes={"SDMT": (43.0, 12.0, 2.0, False)},
+                    visits=(("Baseline", 0), ("Month 12", 365)), with_events=False)
+    row = compare_arms(t, "MSC", "Placebo").iloc[0]
+    assert row.ci_method == "analytic"
+    d = _pairs(t, "SDMT", "Month 12")
+    ct, cc = d[d.arm == "MSC"].change, d[d.arm == "Placebo"].change
+    g = pg.compute_effsize(ct, cc, eftype="hedges")
+    ref = pg.compute_esci(stat=g, nx=n, ny=n, eftype="hedges", decimals=10)
+    assert row.hedges_g == pytest.approx(g)
+    assert (row.hedges_g_ci_low, row.hedges_g_ci_high) == pytest.approx(tuple(ref), abs=1e-9)

@@ -138,3 +138,18 @@ def test_missing_values_left_out(trial):
     t = Trial.from_tables(s.drop(columns="n_injections"), trial.measurements)
     out = subgroup_effects(t, "sex", outcome="SDMT", visit="Month 12", n_boot=200)
     assert out.n.sum() == len(_pairs(trial, "SDMT", "Month 12")) - 5
+
+
+def test_large_levels_use_the_effect_table_analytic_ci():
+    from msc_dash.effects import ANALYTIC_N, effect_sizes
+
+    t = build_trial(n_per_arm=2 * ANALYTIC_N + 40, seed=12,
+                    outcomes={"SDMT": (43.0, 12.0, 2.0, False)},
+                    visits=(("Baseline", 0), ("Month 12", 365)), with_events=False)
+    out = subgroup_effects(t, "ms_type", outcome="SDMT", visit="Month 12").set_index("level")
+    ref = effect_sizes(t.filter(ms_type=["SPMS"]))
+    ref = ref[(ref.outcome == "SDMT") & (ref.visit == "Month 12")].iloc[0]
+    got = out.loc["SPMS"]
+    assert got.ci_method == ref.ci_method == "analytic"
+    assert (got.hedges_g, got.hedges_g_ci_low, got.hedges_g_ci_high) == pytest.approx(
+        (ref.hedges_g, ref.hedges_g_ci_low, ref.hedges_g_ci_high), rel=1e-9)
