@@ -62,6 +62,9 @@ EDSS_PLUS_COMPONENTS = ("EDSS", "T25FW", "NHPT")
 EDSS_PLUS = "EDSS_PLUS"
 
 # --------------------------------------------------------------------- pairs
+_PAIR_COLUMNS = ("outcome", "visit", "subject_id", "value", "day", "baseline", "arm")
+
+
 def _pairs(trial, outcomes=None, visits=None) -> pd.DataFrame:
     """Long frame of (arm, outcome, visit, subject_id, baseline, value, day).
 
@@ -77,6 +80,9 @@ def _pairs(trial, outcomes=None, visits=None) -> pd.DataFrame:
             .mean().rename("baseline"))
     visits = trial.followup_visits if visits is None else visits
     fu = m[m["visit"].isin(visits)]
+    if fu.empty:
+        return pd.DataFrame({c: pd.Series(dtype=float if c in ("value", "day", "baseline")
+                                          else object) for c in _PAIR_COLUMNS})
     fu = fu.groupby(["outcome", "visit", "subject_id"], sort=False).agg(
         value=("value", "mean"), day=("day", "median"))
     out = fu.join(base, on=["outcome", "subject_id"], how="inner").reset_index()
@@ -122,6 +128,8 @@ def paired_frame(trial, outcome: str, visit: str) -> pd.DataFrame:
     2          c      38.0   39.0     1.0
     3          d      45.0   50.0     5.0
     """
+    _check_choice("outcome", outcome, trial.outcomes)
+    _check_choice("visit", visit, trial.visits)
     p = _pairs(trial, [outcome], [visit])
     arm_rank = {a: i for i, a in enumerate(trial.arms)}
     p = p.assign(_r=p["arm"].map(arm_rank)).sort_values(["_r", "subject_id"], kind="stable")
@@ -421,6 +429,12 @@ def _cell(b: np.ndarray, v: np.ndarray, out: Outcome, ci: float) -> dict:
     return row
 
 
+def _check_choice(name: str, value, choices) -> None:
+    if value not in choices:
+        raise ValueError(f"`{name}` must be one of {', '.join(map(str, choices))}; "
+                         f"got {value!r}")
+
+
 def _check(n_boot, ci, padjust) -> None:
     if padjust not in PADJUST_METHODS:
         raise ValueError(f"`padjust` must be one of {', '.join(PADJUST_METHODS)}; "
@@ -573,13 +587,15 @@ def effect_sizes(trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
             row["note"] = "bootstrap CI undefined (resamples without variance)"
         row["hedges_g_ci_low"], row["hedges_g_ci_high"] = lo, hi
     table = pd.DataFrame(rows).reindex(columns=list(COLUMNS))
+    text = ("arm", "outcome", "domain", "visit", "ci_method", "note")
     for col in COLUMNS:
-        if col not in ("arm", "outcome", "domain", "visit", "ci_method", "estimable",
-                       "note", "n"):
+        if col not in (*text, "estimable", "n"):
             table[col] = table[col].astype(float)
     table["n"] = table["n"].astype(int)
     table["estimable"] = table["estimable"].astype(bool)
-    table["note"] = table["note"].fillna("").astype(str)
+    table["note"] = table["note"].fillna("")
+    for col in text:
+        table[col] = table[col].astype("str")
     p = table["p_ttest"].to_numpy()
     adj = np.full(len(table), np.nan)
     for idx in table.groupby(["arm", "visit"], sort=False).indices.values():
@@ -607,6 +623,7 @@ def bootstrap_distribution(trial, outcome: str, visit: str, arm: str, *, n_boot:
     >>> bootstrap_distribution(t, "SDMT", "M12", "All", n_boot=500).shape
     (500,)
     """
+    _check_choice("arm", arm, trial.arms)
     f = paired_frame(trial, outcome, visit)
     f = f[f["arm"] == arm].sort_values("subject_id", kind="stable")
     if len(f) < 3:
@@ -643,6 +660,7 @@ def trajectory(trial, outcome: str) -> pd.DataFrame:
     0  All    BL    0.0  4  43.75    42.5
     1  All   M12  365.0  4  47.00    47.0
     """
+    _check_choice("outcome", outcome, trial.outcomes)
     out = trial.outcome(outcome)
     m = trial.long()
     m = m[(m["outcome"] == outcome) & m["value"].notna()]
@@ -730,6 +748,7 @@ def responders(trial, visit: str) -> pd.DataFrame:
     2          c     1.0    stable
     3          d     5.0  improved
     """
+    _check_choice("visit", visit, trial.visits)
     p = _pairs(trial, visits=[visit])
     cols = ["subject_id", "arm", "outcome", "baseline", "value", "change", "status", "rule"]
     parts = []

@@ -545,3 +545,26 @@ def test_tiny_samples_match_pingouin_including_undefined_intervals():
     row = effect_sizes(t, n_boot=500).iloc[0]
     assert row.estimable and np.isnan(row.hedges_g_ci_low)
     assert row.note == "bootstrap CI undefined (resamples without variance)"
+
+
+def test_unknown_names_raise_with_the_choices(small_trial):
+    t = small_trial
+    with pytest.raises(ValueError, match=r"`outcome` must be one of T25FW, EDSS, SDMT, NFL; "
+                                         r"got 'GRIP'"):
+        trajectory(t, "GRIP")
+    with pytest.raises(ValueError, match=r"`visit` must be one of Baseline, Month 3"):
+        responders(t, "Week 1")
+    with pytest.raises(ValueError, match=r"`visit` must be one of"):
+        paired_frame(t, "SDMT", "Week 1")
+    with pytest.raises(ValueError, match=r"`arm` must be one of All; got 'MSC'"):
+        bootstrap_distribution(t, "SDMT", "Month 3", "MSC")
+
+
+def test_trial_without_follow_up_gives_an_empty_table_with_the_columns():
+    m = pd.DataFrame({"subject_id": ["a", "b"], "visit": "BL", "day": 0, "outcome": "SDMT",
+                      "value": [40.0, 50.0]})
+    t = Trial.from_tables(pd.DataFrame({"subject_id": ["a", "b"]}), m)
+    table = effect_sizes(t)
+    assert table.empty and list(table.columns) == DESIGN_COLUMNS
+    assert table["hedges_g"].dtype == float and table["n"].dtype == int
+    assert trajectory(t, "SDMT")["n"].tolist() == [2]
