@@ -114,7 +114,12 @@ st.plotly_chart(
                                treatment=treatment, control=control),
     key="arms_difference", config={"displaylogo": False})
 
-with st.expander("Arm × visit mixed ANOVA (complete cases)"):
+st.subheader("Arm × visit mixed ANOVA")
+if not st.toggle("Show the mixed ANOVA of every outcome (complete cases)", key="arms_anova",
+                 help="Computed on request: it takes a moment on large trials."):
+    st.caption("Asks, per outcome, whether the arms differ, the visits differ, and whether "
+               "the arms change differently over time (the arm × visit interaction).")
+else:
     anova = cached(mixed_anova_table, trial, treatment=treatment, control=control)
     if anova.empty:
         st.info("No outcome has enough complete cases.")

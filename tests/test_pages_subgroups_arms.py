@@ -169,3 +169,13 @@ def test_two_arm_sample_arms_page():
     assert at.selectbox(key="arms_treatment").value == treatment
     assert at.get("plotly_chart")
     assert f"{treatment} − {control}" in " ".join(at.dataframe[0].value.columns)
+
+
+def test_arms_page_mixed_anova_on_request(two_arm):
+    from msc_dash.arms import mixed_anova_table
+
+    at = _page(_app(two_arm, arms_anova=True), "arms")
+    table = at.dataframe[1].value
+    ref = mixed_anova_table(two_arm, "MSC", "Placebo")
+    assert list(table.Source) == list(ref.source)
+    assert list(table.p) == [format_p(p) for p in ref.p_unc]
