@@ -251,12 +251,13 @@ def restore_view() -> None:
         return
     st.session_state[_URL_DONE] = True
     view, problems = urlstate.decode_view(st.query_params.to_dict())
-    from .data import SAMPLES
+    from .data import SAMPLES, UPLOAD
 
     samples = {v: k for k, v in SAMPLES.items()}
     if view.get("data") in samples:
         st.session_state["data_choice"] = samples[view["data"]]
     elif view.get("data") == "upload":
+        st.session_state["data_choice"] = UPLOAD
         problems.append("This link was made with uploaded data, which is never stored: "
                         "upload the same files to see the same view.")
     st.session_state[_PENDING] = view

@@ -1,0 +1,101 @@
+"""Global filters in a real browser: a filter set on one page holds on every page, and
+the address (copied into a fresh session) reopens the same view."""
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pandas as pd
+import pytest
+from conftest import assert_no_exception, wait_for_app, wait_for_charts
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+SIDEBAR = "[data-testid='stSidebar']"
+
+
+@pytest.fixture(scope="module")
+def counts():
+    path = ROOT / "sample_data" / "subjects.csv"
+    if not path.is_file():
+        pytest.skip("sample data not generated (make sample)")
+    s = pd.read_csv(path)
+    return len(s), int((s.ms_type == "SPMS").sum())
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the sidebar multiselect labelled ``label``."""
+    box = page.locator(f"{SIDEBAR} [data-testid='stMultiSelect']").filter(has_text=label)
+    box.locator("input").click()
+    page.get_by_role("option", name=option).first.click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+
+
+def _sidebar(page) -> str:
+    return page.inner_text(SIDEBAR)
+
+
+def _go(page, title: str) -> None:
+    """Move to another page through the sidebar navigation (same session)."""
+    page.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).first.click()
+    page.wait_for_function(
+        f"() => document.querySelector('h1') && document.querySelector('h1').innerText"
+        f".includes({title!r})", timeout=60_000)
+    wait_for_app(page)
+
+
+def test_filter_holds_across_pages_and_in_the_link(page, browser, app_url, counts):
+    total, spms = counts
+    page.goto(f"{app_url}/")
+    wait_for_app(page)
+    assert f"Showing {total} of {total} subjects" in _sidebar(page)
+
+    _choose(page, "MS type", "SPMS")
+    line = f"Showing {spms} of {total} subjects"
+    page.wait_for_function(
+        f"() => document.querySelector(\"{SIDEBAR}\").innerText.includes({line!r})",
+        timeout=60_000)
+    assert "MS type: SPMS" in _sidebar(page)
+    assert_no_exception(page)
+    assert f"{spms} subjects" in page.inner_text("[data-testid='stMain']")  # overview header
+
+    for title in ("Subgroups", "Mobility", "Arms", "Overview"):
+        _go(page, title)
+        assert_no_exception(page)
+        text = _sidebar(page)
+        assert line in text and "MS type: SPMS" in text, (title, text)
+    _go(page, "Subgroups")
+    wait_for_charts(page, 1)
+
+    url = page.url
+    params = parse_qs(urlparse(url).query)
+    assert params["f.ms_type"] == ["SPMS"], url
+    assert urlparse(url).path.endswith("/subgroups")
+
+    other = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        fresh = other.new_page()
+        fresh.goto(url)
+        wait_for_app(fresh)
+        fresh.wait_for_function("() => document.querySelector('h1')", timeout=60_000)
+        assert "Subgroups" in fresh.inner_text("h1")
+        assert line in _sidebar(fresh) and "MS type: SPMS" in _sidebar(fresh)
+        assert_no_exception(fresh)
+    finally:
+        other.close()
+
+
+def test_reset_and_bad_link(page, app_url, counts):
+    total, _ = counts
+    page.goto(f"{app_url}/?f.ms_type=SPMS&f.nonsense=1&visit=Week%2099")
+    wait_for_app(page)
+    text = _sidebar(page)
+    assert "no such subject variable" in text and "Week 99" in text
+    assert f"of {total} subjects" in text and "MS type: SPMS" in text
+    page.locator(SIDEBAR).get_by_role("button", name="Reset filters").click()
+    wait_for_app(page)
+    page.wait_for_function(
+        f"() => document.querySelector(\"{SIDEBAR}\").innerText"
+        f".includes('Showing {total} of {total} subjects')", timeout=60_000)
+    assert "f.ms_type" not in page.url
+    assert_no_exception(page)
