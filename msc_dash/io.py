@@ -865,13 +865,21 @@ def _melt_wide(df: pd.DataFrame, label: str, warnings: list[str]):
     rest = [c for c in df.columns if c not in ("subject_id", "visit", "day", *subject_cols,
                                                *outcome_cols)]
     ids = _ids(df["subject_id"])
+    ignored = []
     for col in rest:  # unknown columns: subject variable if constant, else an outcome
         per = df.assign(subject_id=ids).groupby("subject_id")[col].nunique(dropna=True)
         nums = df[col].dropna().map(lambda v: bool(_NUMBER.match(str(v))))
-        if (per > 1).any() and len(nums) and nums.all():
+        if not (per > 1).any():
+            subject_cols.append(col)
+        elif len(nums) and nums.all():
             outcome_cols.append(col)
         else:
-            subject_cols.append(col)
+            ignored.append(col)
+    if ignored:
+        warnings.append(f"{label}: " + ", ".join(f"`{c}`" for c in ignored) + " changes "
+                        "within subjects and is not numeric, so it is neither a subject "
+                        "variable nor an outcome; it was ignored.")
+    df = df.drop(columns=ignored)
     subjects = _subjects_from(df, subject_cols, label)
     rows = []
     for col in outcome_cols:

@@ -32,7 +32,8 @@ else:
         and shown.n_subjects != trial.n_subjects else ""))
 
     if trial.warnings:
-        with st.expander(f"⚠️ {len(trial.warnings)} notes from loading", expanded=True):
+        n = len(trial.warnings)
+        with st.expander(f"⚠️ {n} note{'s' if n > 1 else ''} from loading", expanded=True):
             st.markdown("\n".join(f"- {w}" for w in trial.warnings))
 
     left, right = st.columns([2, 3])

@@ -285,3 +285,12 @@ def test_bad_source_type():
 def test_unexpected_parser_failure_becomes_trial_data_error():
     with pytest.raises(TrialDataError, match=r"x.parquet: could not be read as a Parquet file"):
         load_trial(b"PAR1 not really parquet", name="x.parquet")
+
+
+def test_wide_file_ignores_varying_text_column_with_warning():
+    text = (b"subject_id,visit,day,T25FW,Notes,site\n1,BL,0,9.1,a,X\n1,M6,180,8.2,b,X\n"
+            b"2,BL,0,10.1,,Y\n2,M6,181,9.0,,Y\n")
+    trial = load_trial(text, name="wide.csv")
+    assert trial.outcomes == ["T25FW"]
+    assert trial.subjects["site"].tolist() == ["X", "Y"]
+    assert any("`Notes` changes within subjects" in w for w in trial.warnings)

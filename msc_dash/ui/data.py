@@ -75,7 +75,8 @@ def data_source() -> None:
             return
         except TrialDataError as exc:
             st.session_state[state.LOAD_ERROR] = str(exc)
-            st.session_state[MAPPING_COLUMNS] = None
+            # with a mapping in use, keep the editor open so it can be corrected
+            st.session_state[MAPPING_COLUMNS] = _columns(files, exc) if mapping else None
             return
         st.session_state[MAPPING_COLUMNS] = None
         _accept(trial, ", ".join(f.name for f in files))
@@ -85,7 +86,7 @@ def _columns(files, exc) -> list[str]:
     try:
         return [c for c in io.source_columns(files) if c]
     except TrialDataError:
-        return list(exc.columns)
+        return list(getattr(exc, "columns", []))
 
 
 def _accept(trial, label: str) -> None:
