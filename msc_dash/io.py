@@ -421,24 +421,12 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
     if not any(ln.strip() for ln in lines[first + 1:]):
         raise TrialDataError(f"{f.name}: the file has a header row but no data rows. Add the "
                              "data below the header.")
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    records, numbers = [], []
-    for record in reader:
-        if reader.line_num <= first + 1:
-            continue  # the header and anything blank above it
-        if len(record) > len(header):
-            if any(v.strip() for v in record[len(header):]):
-                raise TrialDataError(
-                    f"{f.name}: row {reader.line_num} has {len(record)} values but the header "
-                    f"has {len(header)} columns. Check for a stray `{sep}` (a decimal comma "
-                    "in a comma-separated file?) or quote the value.")
-            record = record[:len(header)]
-        records.append(record + [""] * (len(header) - len(record)))
-        numbers.append(reader.line_num)
-        if len(records) > MAX_ROWS:
-            raise TrialDataError(f"{f.name}: more than {MAX_ROWS} rows; split the file.")
-    df = pd.DataFrame(records, columns=header, index=numbers, dtype=object)
-    frame = _as_text(df, 0)
+    frame = _fast_csv(text, sep, header, first)
+    if frame is None:  # ragged rows: read row by row for an exact message
+        frame = _slow_csv(text, sep, header, first, f.name)
+    for col in frame.columns:
+        cells = frame[col].str.strip()
+        frame[col] = cells.where(~cells.str.lower().isin(_NA), None).astype(object)
     frame = frame.loc[frame.notna().any(axis=1)]
     unnamed = [c for c in frame.columns if not c]
     if unnamed:
@@ -448,6 +436,44 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
         frame = frame.drop(columns=unnamed)
     _decimal_commas(frame, f.name, warnings)
     return _Frame(f.name, frame, _hint(f.name))
+
+
+def _slow_csv(text: str, sep: str, header: list[str], first: int, name: str) -> pd.DataFrame:
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    records, numbers = [], []
+    for record in reader:
+        if reader.line_num <= first + 1:
+            continue  # the header and anything blank above it
+        if len(record) > len(header):
+            if any(v.strip() for v in record[len(header):]):
+                raise TrialDataError(
+                    f"{name}: row {reader.line_num} has {len(record)} values but the header "
+                    f"has {len(header)} columns. Check for a stray `{sep}` (a decimal comma "
+                    "in a comma-separated file?) or quote the value.")
+            record = record[:len(header)]
+        records.append(record + [""] * (len(header) - len(record)))
+        numbers.append(reader.line_num)
+        if len(records) > MAX_ROWS:
+            raise TrialDataError(f"{name}: more than {MAX_ROWS} rows; split the file.")
+    return pd.DataFrame(records, columns=header, index=numbers, dtype=object)
+
+
+def _fast_csv(text: str, sep: str, header: list[str], first: int) -> pd.DataFrame | None:
+    """pandas' C parser; None when a row has more fields than the header."""
+    try:
+        raw = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str,
+                          keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                          engine="c", quotechar='"')
+    except pd.errors.ParserError:
+        return None
+    if raw.shape[1] != len(header):
+        return None
+    raw = raw.iloc[first + 1:]
+    if len(raw) > MAX_ROWS:
+        raise TrialDataError(f"More than {MAX_ROWS} rows; split the file.")
+    raw.columns = header
+    raw.index = np.arange(first + 2, first + 2 + len(raw))  # line numbers in the file
+    return raw.astype(object).where(raw.notna(), "")
 
 
 _DEC_COMMA = re.compile(r"^[+-]?\d*,\d+$")
@@ -611,8 +637,10 @@ def _no_missing(df: pd.DataFrame, cols, label: str) -> None:
 
 
 def _ids(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: v[:-2] if isinstance(v, str) and re.match(r"^\d+\.0$", v)
-                      else v)
+    """IDs as text; ``101.0`` (a number column read as float) becomes ``101``."""
+    fixed = {v: v[:-2] for v in pd.unique(series.dropna())
+             if isinstance(v, str) and re.match(r"^\d+\.0$", v)}
+    return series.replace(fixed) if fixed else series
 
 
 # ----------------------------------------------------------- table checkers
@@ -671,7 +699,8 @@ def _measurements(df: pd.DataFrame, label: str, warnings: list[str], *,
         raise TrialDataError(f"{label}: no row has a `value`; the measurements table is "
                              "empty.")
     df["subject_id"] = _ids(df["subject_id"])
-    df["outcome"] = df["outcome"].map(_outcome_code)
+    codes = {v: _outcome_code(v) for v in pd.unique(df["outcome"])}
+    df["outcome"] = df["outcome"].map(codes)
     df["day"] = _tidy_number(_numbers(df, "day", label, date_hint=True))
     df["value"] = _numbers(df, "value", label)
     for code, part in df.groupby("outcome", sort=False):

@@ -132,11 +132,15 @@ def exact_target(name: str) -> str | None:
     >>> exact_target("Subject ID"), exact_target("T25FW (s)"), exact_target("vaule")
     ('subject_id', 'T25FW', None)
     """
-    norm = normalise(name)
+    return _exact().get(normalise(name))
+
+
+@functools.cache
+def _exact() -> dict[str, str]:
+    out: dict[str, str] = {}
     for target in TARGETS[:-1]:
-        if normalise(target) == norm:
-            return target
-    return None
+        out.setdefault(normalise(target), target)
+    return out
 
 
 def outcome_target(name: str) -> str | None:
