@@ -3,8 +3,7 @@
 import streamlit as st
 
 from msc_dash.effects import effect_sizes
-from msc_dash.figures.forest import forest_figure
-from msc_dash.findings import describe_p_basis, findings, safety_numbers
+from msc_dash.findings import describe_p_basis, findings, one_year_visit, safety_numbers
 from msc_dash.ui import state, widgets
 from msc_dash.ui.cache import cached
 from msc_dash.ui.settings import PADJUST
@@ -39,21 +38,18 @@ at_visit = findings(trial, effects, visit=visit, safety=safety)
 widgets.domain_cards(trial, effects, visit, safety=safety, found=at_visit)
 
 st.subheader(f"Effect sizes at {visit}")
-shown = effects[effects["visit"] == visit]
-if shown.empty:
-    st.info(f"No outcome has paired data at {visit}.")
-else:
-    fig = forest_figure(shown)
-    st.plotly_chart(fig, key="overview_forest", theme=None, config={"displaylogo": False})
+widgets.forest_chart(trial, effects, visit, settings, key="overview_forest")
 
 st.subheader("Findings")
-key = findings(trial, effects, safety=safety)
-tab_visit, tab_key = st.tabs([f"At {visit}", "First follow-up and about one year"])
+at_key = findings(trial, effects, safety=safety)
+key_names = list(dict.fromkeys([trial.followup_visits[0], one_year_visit(trial)]))
+tab_visit, tab_key = st.tabs([f"At {visit}",
+                              f"First follow-up and about one year ({' and '.join(key_names)})"])
 with tab_visit:
     widgets.findings_list(at_visit)
 with tab_key:
-    widgets.findings_list(key)
-st.caption(f"{describe_p_basis(at_visit + key)} Multiplicity correction: "
+    widgets.findings_list(at_key)
+st.caption(f"{describe_p_basis(at_visit + at_key)} Multiplicity correction: "
            f"{PADJUST.get(settings.padjust, settings.padjust)}.")
 
 st.subheader("Effect table")

@@ -5,6 +5,7 @@
 - :func:`domain_cards`: one headline card per domain plus safety.
 - :func:`findings_list`: plain-language findings with a status icon.
 - :func:`effect_table`: the formatted effect table with a CSV download of the raw one.
+- :func:`forest_chart`: the forest plot of Hedges' g at one visit.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import math
 import pandas as pd
 import streamlit as st
 
+from ..figures.forest import forest_figure
 from ..findings import Finding, one_year_visit
 from ..outcomes import DOMAINS
 from ..tables import G_DECIMALS, format_ci, format_effect_table, format_pct, p_phrase, sig
 from ..trial import Trial
 
 __all__ = ["VISIT_KEY", "DOMAIN_PAGES", "visit_selector", "domain_cards", "findings_list",
-           "effect_table", "md_escape"]
+           "effect_table", "forest_chart", "md_escape"]
 
 #: Widget key of the visit selector (shared by every page that shows one visit).
 VISIT_KEY = "visit"
@@ -286,3 +288,25 @@ def effect_table(trial: Trial, effects: pd.DataFrame, *, visit: str | None = Non
         file_name="effect_sizes.csv", mime="text/csv", key=f"{key}_download",
         on_click="ignore", icon=":material/download:",
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _forest(trial_key: str, visit: str, settings, _rows: pd.DataFrame):
+    # building the figure costs ~40 ms (plotly validation); the rows are a
+    # function of (trial, settings, visit), so those key the cache
+    return forest_figure(_rows)
+
+
+def forest_chart(trial: Trial, effects: pd.DataFrame, visit: str, settings, *,
+                 key: str = "forest") -> None:
+    """Forest plot of Hedges' g of every outcome (and arm) at ``visit``.
+
+    ``effects`` must be the effect table of ``trial`` under ``settings``
+    (they key the figure cache).
+    """
+    rows = effects[effects["visit"] == visit]
+    if rows.empty:
+        st.info(f"No outcome has paired data at {visit}.")
+        return
+    fig = _forest(trial.cache_key, visit, settings, rows)
+    st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
