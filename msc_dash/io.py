@@ -724,9 +724,7 @@ def _measurements(df: pd.DataFrame, label: str, warnings: list[str], *,
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         warnings.append(f"{label}: outcome `{code}` is not in the outcome registry{hint}; "
                         "it is analysed with higher = better and no meaningful-change rule.")
-    keep = list(TABLES["measurements"][0])
-    extra = [c for c in df.columns if c not in keep]
-    return df[keep + extra]
+    return df[list(TABLES["measurements"][0])]
 
 
 def _outcome_code(v):

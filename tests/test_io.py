@@ -184,6 +184,16 @@ def test_mapping_is_applied_and_json_mapping_file_too():
     assert again.fingerprint == trial.fingerprint
 
 
+def test_long_file_beside_a_subjects_table_keeps_the_subjects_table(canonical):
+    tabs = tables()
+    long = tabs["measurements"].merge(tabs["subjects"][["subject_id", "age"]])
+    ups = [Upload(f"{n}.csv", csv_bytes(df)) for n, df in tabs.items()
+           if n != "measurements"] + [Upload("measurements.csv", csv_bytes(long))]
+    trial = load_trial(ups)
+    assert trial.fingerprint == canonical.fingerprint
+    assert any("`age` are not used" in w for w in trial.warnings)
+
+
 def test_source_columns_lists_every_file():
     ups = [Upload("a.csv", b"x,y\n1,2\n"), Upload("b.csv", b"y,z\n1,2\n")]
     assert source_columns(ups) == ["x", "y", "z"]
@@ -198,7 +208,7 @@ def test_templates_load_as_a_trial():
 M_HEAD = "subject_id,visit,day,outcome,value\n"
 
 
-def meas(body: str, head: str = M_HEAD) -> Trial:  # noqa: F821
+def meas(body: str, head: str = M_HEAD):
     return load_trial((head + body).encode(), name="measurements.csv")
 
 
