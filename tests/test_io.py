@@ -304,3 +304,25 @@ def test_wide_file_ignores_varying_text_column_with_warning():
     assert trial.outcomes == ["T25FW"]
     assert trial.subjects["site"].tolist() == ["X", "Y"]
     assert any("`Notes` changes within subjects" in w for w in trial.warnings)
+
+
+@pytest.mark.parametrize("which", ["single", "two_arm"])
+def test_bundled_samples_load_without_warnings(which):
+    folder = mio.SAMPLES[which]
+    trial = mio.load_sample(which)
+    for name in TABLE_NAMES:
+        assert len(getattr(trial, name)) == len(pd.read_csv(folder / f"{name}.csv")), name
+    assert trial.warnings == ()
+    assert trial.is_single_arm == (which == "single")
+
+
+def test_sample_workbook_matches_sample_csvs():
+    workbook = mio.SAMPLE_DIR / "sample_trial.xlsx"
+    if not workbook.exists():
+        pytest.skip("no sample workbook")
+    assert load_trial(workbook).fingerprint == mio.load_sample("single").fingerprint
+
+
+def test_load_sample_rejects_unknown_name():
+    with pytest.raises(ValueError, match="which must be one of"):
+        mio.load_sample("three_arm")
