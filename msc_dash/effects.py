@@ -61,6 +61,9 @@ ANALYTIC_N = 1000
 EDSS_PLUS_COMPONENTS = ("EDSS", "T25FW", "NHPT")
 EDSS_PLUS = "EDSS_PLUS"
 
+# multiply-adds below which bootstrap sums use einsum rather than BLAS
+_EINSUM_LIMIT = 50_000_000
+
 # --------------------------------------------------------------------- pairs
 _PAIR_COLUMNS = ("outcome", "visit", "subject_id", "value", "day", "baseline", "arm")
 
@@ -200,9 +203,13 @@ def _boot_dist(x: np.ndarray, y: np.ndarray, idx: np.ndarray) -> np.ndarray:
                          minlength=n_boot * n).reshape(n_boot, n).astype(float)
     shift = (x.mean(axis=1, keepdims=True) + y.mean(axis=1, keepdims=True)) / 2
     xc, yc = x - shift, y - shift
-    # einsum, not BLAS: multithreaded BLAS on tiny products is several times
-    # slower on a busy server than numpy's own loop
-    sums = np.einsum("bn,kn->bk", counts, np.concatenate([xc, yc, xc * xc, yc * yc]))
+    stacked = np.concatenate([xc, yc, xc * xc, yc * yc])
+    if counts.size * len(stacked) < _EINSUM_LIMIT:
+        # numpy's own loop: multithreaded BLAS on small products is several
+        # times slower on a busy server
+        sums = np.einsum("bn,kn->bk", counts, stacked)
+    else:
+        sums = counts @ stacked.T
     sx, sy, qx, qy = np.split(sums, 4, axis=1)
     ss = (qx - sx * sx / n) + (qy - sy * sy / n)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -210,6 +217,30 @@ def _boot_dist(x: np.ndarray, y: np.ndarray, idx: np.ndarray) -> np.ndarray:
     theta_b = np.ascontiguousarray((d * (1 - (3 / (4 * (n + n) - 9)))).T)
     _exact_at(x, y, idx, theta_b, (ss <= 1e-9 * (qx + qy)).T)
     return theta_b
+
+
+def _jackknife(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Leave-one-out g for cells x (c, n), y (c, n) -> (c, n).
+
+    Small n: each jackknife sample computed as pingouin does (so samples
+    without variance give the same inf/NaN). Large n: leave-one-out sums,
+    O(n) instead of O(n^2) time and memory.
+    """
+    n = x.shape[-1]
+    if n <= 64:
+        jk = _jackknife_index(n)
+        return _hedges_av(x[:, jk], y[:, jk])
+    shift = (x.mean(axis=1, keepdims=True) + y.mean(axis=1, keepdims=True)) / 2
+    xc, yc = x - shift, y - shift
+    m = n - 1
+    sx = xc.sum(axis=1, keepdims=True) - xc
+    sy = yc.sum(axis=1, keepdims=True) - yc
+    qx = (xc * xc).sum(axis=1, keepdims=True) - xc * xc
+    qy = (yc * yc).sum(axis=1, keepdims=True) - yc * yc
+    ss = (qx - sx * sx / m) + (qy - sy * sy / m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = (sx - sy) / m / np.sqrt(ss / (m - 1) / 2)
+    return d * (1 - (3 / (4 * (m + m) - 9)))
 
 
 def _bca(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, ci: float):
@@ -233,8 +264,7 @@ def _bca(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, ci: float):
     below = (np.count_nonzero(theta_b < theta, axis=-1)
              + np.count_nonzero(theta_b <= theta, axis=-1))
     z0 = special.ndtri(below / (2 * theta_b.shape[-1]))
-    jk = _jackknife_index(n)
-    theta_i = _hedges_av(x[:, jk], y[:, jk])
+    theta_i = _jackknife(x, y)
     # tiny samples: a jackknife sample without variance gives inf, so NaN here
     with np.errstate(divide="ignore", invalid="ignore"):
         u = (n - 1.0) * (theta_i.mean(axis=-1, keepdims=True) - theta_i)

@@ -568,3 +568,27 @@ def test_trial_without_follow_up_gives_an_empty_table_with_the_columns():
     assert table.empty and list(table.columns) == DESIGN_COLUMNS
     assert table["hedges_g"].dtype == float and table["n"].dtype == int
     assert trajectory(t, "SDMT")["n"].tolist() == [2]
+
+
+@pytest.mark.parametrize("blas", [False, True])
+def test_larger_samples_still_match_pingouin_bootci(blas, monkeypatch):
+    # n > 64 takes the leave-one-out-sums jackknife; big products go to BLAS
+    import pingouin as pg
+
+    import msc_dash.effects
+
+    if blas:
+        monkeypatch.setattr(msc_dash.effects, "_EINSUM_LIMIT", 0)
+
+    rng = np.random.default_rng(21)
+    for n, outcome in [(90, "SDMT"), (400, "T25FW")]:
+        b = rng.lognormal(2.5, 0.3, n).round(2)
+        v = (b * rng.lognormal(-0.05, 0.1, n)).round(2)
+        t = _trial_from_arrays(b, v, outcome=outcome)
+        row = effect_sizes(t, n_boot=1000, seed=3).iloc[0]
+        f = paired_frame(t, outcome, "M6").sort_values("subject_id")
+        ci = pg.compute_bootci(f["value"].to_numpy(), f["baseline"].to_numpy(), func="hedges",
+                               paired=True, n_boot=1000, seed=3, method="bca", decimals=10)
+        s = t.outcome(outcome).sign
+        lo, hi = (ci[0], ci[1]) if s > 0 else (-ci[1], -ci[0])
+        assert (row.hedges_g_ci_low, row.hedges_g_ci_high) == pytest.approx((lo, hi), abs=TOL)
