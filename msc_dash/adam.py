@@ -142,8 +142,8 @@ def _measurements(label: str, df: pd.DataFrame, codes: dict, warnings: list[str]
         keep &= _flag(df, "ANL01FL")
     dropped = int((~keep).sum())
     if dropped:
-        warnings.append(f"{label}: {dropped} derived or non-analysis records (`DTYPE` set or "
-                        "`ANL01FL` not Y) were left out so that no value counts twice.")
+        warnings.append(f"{label}: {dropped} derived or non-analysis record(s) (`DTYPE` set or "
+                        "`ANL01FL` not Y) left out so that no value counts twice.")
     d = df.loc[keep]
     visit = _first(d, "AVISIT", "VISIT")
     if visit is None:
@@ -171,13 +171,13 @@ def _measurements(label: str, df: pd.DataFrame, codes: dict, warnings: list[str]
         out.loc[base.index, "day"] = 0
     no_day = out["day"].isna()
     if no_day.any():
-        warnings.append(f"{label}: {int(no_day.sum())} records without a study day were "
-                        "left out.")
+        warnings.append(f"{label}: {int(no_day.sum())} record(s) without a study day left "
+                        "out.")
         out = out.loc[~no_day]
     dup = out.duplicated(["subject_id", "visit", "outcome"])
     if dup.any():
         warnings.append(f"{label}: {int(dup.sum())} repeated subject x visit x parameter "
-                        "records remain after the analysis flags; the first of each was kept.")
+                        "record(s) remain after the analysis flags; the first of each was kept.")
         out = out.loc[~dup]
     out["day"] = out["day"].map(lambda v: f"{v:g}")
     out["value"] = out["value"].map(lambda v: None if np.isnan(v) else repr(float(v)))
@@ -189,8 +189,8 @@ def _events(label: str, df: pd.DataFrame, warnings: list[str], offsets: dict) ->
     if "TRTEMFL" in d:
         te = _flag(d, "TRTEMFL")
         if (~te).any():
-            warnings.append(f"{label}: {int((~te).sum())} adverse events that are not "
-                            "treatment-emergent (`TRTEMFL` not Y) were left out.")
+            warnings.append(f"{label}: {int((~te).sum())} adverse event(s) not "
+                            "treatment-emergent (`TRTEMFL` not Y) left out.")
         d = d.loc[te]
     term = _first(d, "AEDECOD", "AETERM")
     out = pd.DataFrame({"subject_id": d["USUBJID"], "term": d[term]}, index=d.index)

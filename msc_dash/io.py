@@ -540,6 +540,12 @@ def _rows(index, limit: int = 5) -> str:
     return ("row " if len(idx) == 1 else "rows ") + text
 
 
+def _count(n, noun: str) -> str:
+    """``'1 row'``, ``'3 rows'``."""
+    n = int(n)
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _verb(index, one: str, many: str) -> str:
     return one if len(index) == 1 else many
 
@@ -692,7 +698,7 @@ def _measurements(df: pd.DataFrame, label: str, warnings: list[str], *,
     _no_missing(df, ["subject_id", "visit", "day", "outcome"], label)
     empty = df["value"].isna()
     if empty.any():
-        warnings.append(f"{label}: {empty.sum()} rows without a `value` were skipped "
+        warnings.append(f"{label}: {_count(empty.sum(), 'row')} without a `value` skipped "
                         f"({_rows(df.index[empty], 3)}).")
         df = df.loc[~empty]
     if df.empty:
@@ -761,11 +767,11 @@ def _baselines(df, label, warnings, strict: bool) -> None:
         raise TrialDataError(
             f"{label}: subject `{first['subject_id']}` has `{first['outcome']}` values after "
             f"baseline ({_rows(partial.index[(partial['subject_id'] == first['subject_id']) & (partial['outcome'] == first['outcome'])])}) "
-            f"but no baseline value (a row with `day` 0); {len(pairs)} subject x outcome "
-            "pairs lack one. Add the baseline rows, or set the baseline visit's `day` to 0.")
-    warnings.append(f"{label}: {len(pairs)} subject x outcome pairs have follow-up values "
-                    "but no baseline (day 0) value; they are left out of changes from "
-                    "baseline.")
+            f"but no baseline value (a row with `day` 0); "
+            f"{_count(len(pairs), 'subject x outcome pair')} in all.  Add the baseline rows, or set the baseline visit's `day` to 0.")
+    warnings.append(f"{label}: {_count(len(pairs), 'subject x outcome pair')} with "
+                    "follow-up values but no baseline (day 0) value: left out of changes "
+                    "from baseline.")
 
 
 def _windows(df, label, warnings) -> None:
@@ -774,7 +780,7 @@ def _windows(df, label, warnings) -> None:
     if off.any():
         first = df.loc[off].iloc[0]
         warnings.append(
-            f"{label}: {int(off.sum())} visit days are more than {VISIT_WINDOW_DAYS} days from "
+            f"{label}: {_count(off.sum(), 'visit day')} more than {VISIT_WINDOW_DAYS} days from "
             f"their visit's median day, e.g. subject `{first['subject_id']}` at "
             f"`{first['visit']}` on day {first['day']:g} ({_rows(df.index[off], 3)}). Check "
             "the visit names and days.")
@@ -821,8 +827,8 @@ def _events(df: pd.DataFrame, label: str, warnings: list[str]) -> pd.DataFrame:
             continue
         df[col] = df[col].map(lambda v: v.strip().lower() if isinstance(v, str) else v)
         if col == "severity" and df[col].isna().any():
-            warnings.append(f"{label}: {int(df[col].isna().sum())} adverse events have no "
-                            f"`severity` ({_rows(df.index[df[col].isna()], 3)}).")
+            warnings.append(f"{label}: {_count(df[col].isna().sum(), 'adverse event')} "
+                            f"without a `severity` ({_rows(df.index[df[col].isna()], 3)}).")
         odd = sorted(set(df[col].dropna()) - set(allowed))
         if odd:
             warnings.append(f"{label}: `{col}` has values outside "

@@ -156,7 +156,7 @@ def test_unknown_outcome_and_far_visit_day_warn():
     trial = load_trial(text.encode(), name="measurements.csv")
     assert trial.outcomes == ["GRIP"]
     assert any("`GRIP` is not in the outcome registry" in w for w in trial.warnings)
-    assert any("more than 60 days from their visit's median" in w and "row 5" in w
+    assert any("1 visit day more than 60 days from their visit's median" in w and "row 5" in w
                for w in trial.warnings)
 
 
@@ -166,7 +166,7 @@ def test_missing_severity_warns():
     trial = load_trial([Upload("measurements.csv", m.encode()),
                         Upload("ae.csv", ae.encode())])
     assert trial.adverse_events["severity"].tolist()[1] == "mild"
-    assert any("no `severity`" in w and "row 2" in w for w in trial.warnings)
+    assert any("1 adverse event without a `severity`" in w and "row 2" in w for w in trial.warnings)
 
 
 def test_mapping_is_applied_and_json_mapping_file_too():
