@@ -35,8 +35,8 @@ from .slides import (
 )
 from .trial import Trial
 
-__all__ = ["build_report", "methods_text", "safety_summary", "software_versions",
-           "PADJUST_NAMES"]
+__all__ = ["build_report", "key_figures", "key_figures_zip", "methods_text", "safety_summary",
+           "software_versions", "PADJUST_NAMES"]
 
 PADJUST_NAMES = {"holm": "the Holm method", "fdr_bh": "the Benjamini-Hochberg method (FDR)",
                  "bonf": "the Bonferroni method", "none": "no correction"}
@@ -158,6 +158,44 @@ def safety_summary(trial: Trial) -> pd.DataFrame:
                      "_k": k})
     out = pd.DataFrame(rows).sort_values(["_k", "Events"], ascending=False, kind="stable")
     return out.drop(columns="_k").reset_index(drop=True)
+
+
+def key_figures(trial: Trial, effects: pd.DataFrame, *, n_boot: int = 2000,
+                seed: int = 0) -> list[tuple[str, object]]:
+    """``(file stem, figure)`` of every presenter slide that has a figure, in slide order."""
+    import re
+
+    from .slides import slide_figure, slides
+
+    out = []
+    for k, slide in enumerate(slides(trial, effects), start=1):
+        fig = slide_figure(trial, slide, effects, n_boot=n_boot, seed=seed)
+        if fig is not None:
+            stem = re.sub(r"[^A-Za-z0-9_-]+", "_", slide.title).strip("_")[:70]
+            out.append((f"{k:02d}_{stem}", fig))
+    return out
+
+
+def key_figures_zip(trial: Trial, effects: pd.DataFrame, *, n_boot: int = 2000,
+                    seed: int = 0) -> bytes:
+    """A ZIP of the key figures as PNG (slide size) and SVG.
+
+    Raises
+    ------
+    msc_dash.export.ExportError
+        When no Chrome/Chromium is installed.
+    """
+    import io
+    import zipfile
+
+    from .export import figure_to_image
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for stem, fig in key_figures(trial, effects, n_boot=n_boot, seed=seed):
+            for fmt in ("png", "svg"):
+                zf.writestr(f"{stem}.{fmt}", figure_to_image(fig, fmt))
+    return buf.getvalue()
 
 
 # ------------------------------------------------------------------- HTML

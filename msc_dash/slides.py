@@ -266,7 +266,7 @@ def safety_chart(trial: Trial):
         return None
     builder = getattr(_figures(), "swimmer_figure", None)
     if builder is None:
-        return None
+        return _fallback_safety(trial)
     for attempt in (lambda: builder(trial), lambda: builder(trial.adverse_events,
                                                             trial.injections,
                                                             trial.subjects)):
@@ -275,6 +275,25 @@ def safety_chart(trial: Trial):
         except (TypeError, AttributeError, KeyError):
             continue
     return None
+
+
+def _fallback_safety(trial: Trial):
+    """Subjects with each adverse event (bars), when no swimmer plot is available."""
+    import plotly.graph_objects as go
+
+    from .figures.style import OKABE_ITO, base_layout
+
+    ae = trial.adverse_events
+    counts = (ae.groupby(ae["term"].astype(str))["subject_id"].nunique()
+              .sort_values(kind="stable").tail(12))
+    n = max(trial.n_subjects, 1)
+    fig = go.Figure(go.Bar(
+        x=counts.to_numpy(), y=counts.index.tolist(), orientation="h",
+        marker_color=OKABE_ITO[0], text=[f"{k} ({100 * k / n:.0f}%)" for k in counts],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{x} subjects<extra></extra>"))
+    fig.update_xaxes(title_text=f"Subjects with the event (of {trial.n_subjects})")
+    return base_layout(fig, title="Adverse events: subjects per term")
 
 
 def slide_figure(trial: Trial, slide: Slide, effects: pd.DataFrame, *, n_boot: int = 2000,
@@ -310,7 +329,18 @@ def high_contrast(fig, *, font_size: int = 24):
     out.update_xaxes(gridcolor="#444444", zerolinecolor="#AAAAAA", linecolor="#FFFFFF")
     out.update_yaxes(gridcolor="#444444", zerolinecolor="#AAAAAA", linecolor="#FFFFFF")
     for trace in out.data:
+        for part in ("line", "marker", "error_x", "error_y"):
+            obj = getattr(trace, part, None)
+            color = getattr(obj, "color", None) if obj is not None else None
+            if isinstance(color, str) and color.upper() in _ON_BLACK:
+                obj.color = _ON_BLACK[color.upper()]
         if getattr(trace, "type", "") == "scatter" and trace.line is not None:
             width = trace.line.width
             trace.line.width = max(width if width and not math.isnan(width) else 2, 3)
     return out
+
+
+# colours too dark on black -> lighter Okabe-Ito / white
+_ON_BLACK = {"#0072B2": "#56B4E9", "#000000": "#FFFFFF", "BLACK": "#FFFFFF",
+             "#D55E00": "#FF8C42", "#CC79A7": "#F0A3CF", "#BBBBBB": "#DDDDDD",
+             "#888888": "#CCCCCC", "#999999": "#CCCCCC"}

@@ -1,7 +1,79 @@
+"""Export & report: the HTML report in one click, tables for spreadsheets, figures for slides."""
+
 import streamlit as st
 
-from msc_dash.ui import state
+from msc_dash.effects import effect_sizes
+from msc_dash.report import build_report, key_figures_zip, safety_summary
+from msc_dash.slides import describe_filters
+from msc_dash.tables import format_effect_table
+from msc_dash.ui import export_widgets, state
+from msc_dash.ui.cache import cached
+from msc_dash.ui.settings import PADJUST
 
 trial = state.require_trial()
-st.title("export")
-st.write(trial.summary())
+settings = state.get_settings()
+effects = cached(effect_sizes, trial, n_boot=settings.n_boot, seed=settings.seed,
+                 ci=settings.ci, padjust=settings.padjust)
+
+st.title("Export & report")
+st.caption(f"{trial.n_subjects} subjects · filters: {describe_filters(trial.filters)} · "
+           f"{settings.n_boot} bootstrap resamples, seed {settings.seed}, "
+           f"{settings.ci:.0%} CI, {PADJUST.get(settings.padjust, settings.padjust)} correction")
+
+st.subheader("Report")
+st.markdown(
+    "One HTML file with the key figures of every page, the effect table, the safety "
+    "summary, the filters in force, a methods paragraph, the data fingerprint and the "
+    "software versions. It opens offline in any browser (nothing is loaded from the web)."
+)
+
+
+def _report() -> str:
+    return build_report(trial, n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci,
+                        padjust=settings.padjust, effects=effects)
+
+
+st.download_button("Download the HTML report", data=_report, file_name="msc-dash-report.html",
+                   mime="text/html", key="export_report", on_click="ignore", type="primary",
+                   icon=":material/description:")
+st.caption("The same report from the command line: "
+           "`msc-dash report sample_data/ -o report.html --filter ms_type=SPMS`")
+
+st.subheader("Tables")
+st.markdown("CSV and Excel files. Text that a spreadsheet would run as a formula "
+            "(starting with =, +, -, @) is prefixed with an apostrophe; numbers stay numbers.")
+formatted = format_effect_table(effects, trial.registry, ci=settings.ci)
+st.markdown("**Effect table** (every arm x outcome x follow-up visit)")
+export_widgets.table_downloads(effects, "effect table", key="export_effects",
+                               sheets={"Effects (formatted)": formatted})
+if len(trial.adverse_events):
+    summary = cached(safety_summary, trial)
+    st.markdown("**Adverse events**: summary by term, and the full listing")
+    export_widgets.table_downloads(summary, "adverse event summary", key="export_ae_summary",
+                                   sheets={"Listing": trial.adverse_events})
+else:
+    st.caption("The data has no adverse-event table.")
+st.markdown("**The data as analysed** (after the filters): the four tables")
+export_widgets.table_downloads(
+    trial.subjects, "subjects", key="export_data",
+    sheets={"measurements": trial.measurements, "adverse_events": trial.adverse_events,
+            "injections": trial.injections})
+
+st.subheader("Figures")
+st.markdown(
+    "Every chart in the app has **PNG**, **SVG** and **HTML** buttons under it: PNG at "
+    "slide size (2560 x 1440 px, 16:9), SVG for print, HTML interactive and offline. "
+    "Presenter mode (sidebar, or `?present=1` in the address) shows the key findings "
+    "full-screen."
+)
+chrome = export_widgets._chrome()
+st.download_button(
+    "All key figures (ZIP of PNG and SVG)",
+    data=lambda: key_figures_zip(trial, effects, n_boot=settings.n_boot, seed=settings.seed),
+    file_name="msc-dash-figures.zip", mime="application/zip", key="export_figures_zip",
+    on_click="ignore", icon=":material/folder_zip:", disabled=not chrome,
+    help="Takes a few seconds" if chrome else None)
+if not chrome:
+    from msc_dash.export import CHROME_HELP
+
+    st.warning(CHROME_HELP)
