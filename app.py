@@ -11,6 +11,7 @@ from msc_dash.ui import data, filters, presenter, settings, state
 st.set_page_config(page_title="msc-dash", page_icon="🧬", layout="wide",
                    initial_sidebar_state="expanded")
 
+presenter.read_url()  # before anything rewrites the query string
 filters.restore_view()  # a shared link may pick the sample, filters, visit and outcome
 data.data_source()
 full = state.get_full_trial()
