@@ -560,8 +560,8 @@ def _require(df: pd.DataFrame, table: str, label: str, required=None) -> None:
     others = [c for c in found if c not in TABLES[table][0]]
     close = difflib.get_close_matches(col, others, n=1, cutoff=0.6)
     if close:
-        fix = (f"found `{close[0]}` — did you mean `{col}`? Rename the column `{col}` "
-               "(or map it on the Data page).")
+        fix = (f"found `{close[0]}` — did you mean `{col}`? Rename `{close[0]}` to `{col}` "
+               "(or map it in the column-mapping step).")
     else:
         fix = ("found columns: " + ", ".join(f"`{c}`" for c in found[:12])
                + (" ..." if len(found) > 12 else "")
@@ -570,9 +570,9 @@ def _require(df: pd.DataFrame, table: str, label: str, required=None) -> None:
     if len(missing) > 1:
         also = " Also missing: " + ", ".join(f"`{c}`" for c in missing[1:]) + "."
     raise MissingColumnsError(
-        f"{label}: required column `{col}` is missing for the {table.replace('_', ' ')} "
-        f"table; {fix} Expected columns: "
-        + ", ".join(f"`{c}`" for c in required) + "." + also, found, label)
+        f"{label}: required column `{col}` is missing; {fix}{also} The "
+        f"{table.replace('_', ' ')} table needs the columns "
+        + ", ".join(f"`{c}`" for c in required) + ".", found, label)
 
 
 def _numbers(df: pd.DataFrame, col: str, label: str, *, integer=False, date_hint=False):
@@ -1050,7 +1050,7 @@ def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None 
     >>> load_trial(csv.replace(b"value", b"vaule"), name="measurements.csv")
     Traceback (most recent call last):
     ...
-    msc_dash.io.MissingColumnsError: measurements.csv: required column `value` is missing ...
+    msc_dash.io.MissingColumnsError: measurements.csv: required column `value` is missing; found `vaule` — did you mean `value`? ...
     """
     warnings: list[str] = []
     files = _collect(source, name)

@@ -214,7 +214,7 @@ def meas(body: str, head: str = M_HEAD):
 
 @pytest.mark.parametrize(("head", "body", "match"), [
     ("subject_id,visit,day,outcome,vaule\n", "a,BL,0,EDSS,6\n",
-     r"measurements.csv: required column `value` is missing .*found `vaule` — did you "
+     r"measurements.csv: required column `value` is missing; found `vaule` — did you "
      r"mean `value`\? Rename"),
     (M_HEAD, "a,BL,0,EDSS,6\na,M6,180,EDSS,six\n",
      r"column `value` must hold numbers, but row 3 holds text \(`six`\)"),

@@ -91,7 +91,7 @@ CASES: dict[str, tuple[object, str]] = {
     "excel_serial_day.csv": (_b(M + "P1,Baseline,44259,EDSS,6\n"),
                              r"more than 20 years from baseline \(`44259`\)"),
     "typo_value.csv": (_b(M.replace("value", "vaule") + "P1,Baseline,0,EDSS,6\n"),
-                       r"required column `value` is missing .*found `vaule` — did you mean "
+                       r"required column `value` is missing; found `vaule` — did you mean "
                        r"`value`\?"),
     "typo_subject.csv": (_b(M.replace("subject_id", "subjet_id") + "P1,Baseline,0,EDSS,6\n"),
                          r"`subject_id` is missing.*did you mean `subject_id`\?"),
