@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["main", "build_parser", "parse_filter"]
+__all__ = ["main", "build_parser", "parse_filter", "expand_paths"]
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -117,10 +117,46 @@ class _Progress:
         sys.stderr.flush()
 
 
+DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".parquet", ".zip", ".xpt", ".json")
+
+
+def expand_paths(paths: list[str]) -> list[Path]:
+    """Files to load: files as given; a folder's data files (README and the like skipped).
+
+    A folder holding the tables as ``subjects.csv``, ``measurements.csv``, ...
+    gives exactly those (and any ``.json`` column mapping), so a folder that
+    also keeps the same data as a workbook (like ``sample_data/``) is not read
+    twice.
+    """
+    from .trial import TABLES
+
+    out: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if not path.is_dir():
+            out.append(path)
+            continue
+        files = sorted(p for p in path.iterdir() if p.is_file()
+                       and not p.name.startswith((".", "~$"))
+                       and p.suffix.lower() in DATA_SUFFIXES)
+        tables = [p for p in files if p.stem.lower() in TABLES and p.suffix.lower() == ".csv"]
+        if tables:
+            files = tables + [p for p in files if p.suffix.lower() == ".json"]
+        if not files:
+            from .errors import TrialDataError
+
+            raise TrialDataError(f"{path}: the folder holds no data files "
+                                 f"({', '.join(DATA_SUFFIXES)}).")
+        out.extend(files)
+    return out
+
+
 def _load(paths: list[str]):
     from .io import load_trial
 
-    return load_trial(paths[0] if len(paths) == 1 else list(paths))
+    files = expand_paths(paths)
+    name = Path(paths[0]).resolve().name if len(paths) == 1 else None
+    return load_trial(files[0] if len(files) == 1 else files, name=name)
 
 
 def _analysis_args(p: argparse.ArgumentParser) -> None:

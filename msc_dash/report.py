@@ -344,7 +344,7 @@ def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float =
     if found:
         parts.append(f"<h3>Key findings at {e(visit)}</h3><ul class='findings'>")
         for f in found:
-            mark = _MARKS.get(f.direction, "●")
+            mark = _MARKS.get(f.direction, "●") if f.significant else "●"
             cls = ' class="sig"' if f.significant else ""
             parts.append(f"<li{cls}>{mark} {e(f.text)}</li>")
         parts.append("</ul>")

@@ -60,6 +60,18 @@ def test_report_with_filters(data_dir, tmp_path):
     assert f"<strong>{trial.n_subjects} subjects</strong>" in page
 
 
+def test_folder_skips_readme_and_duplicate_workbook(data_dir, tmp_path):
+    from msc_dash.cli import expand_paths
+
+    folder = _write(build_trial(), tmp_path / "with_extras")
+    (folder / "README.md").write_text("# Simulated data\n", encoding="utf-8")
+    (folder / "same_data.xlsx").write_bytes(b"not read")
+    names = [p.name for p in expand_paths([str(folder)])]
+    assert names == ["adverse_events.csv", "injections.csv", "measurements.csv",
+                     "subjects.csv"]
+    assert main(["validate", str(folder)]) == 0
+
+
 def test_effects_csv_matches_effect_sizes(data_dir, tmp_path):
     from msc_dash.effects import effect_sizes
     from msc_dash.io import load_trial
