@@ -283,22 +283,10 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_sample(args) -> int:
-    try:
-        from . import sample
-    except ImportError:
-        print("error: the sample generator (msc_dash.sample) is not available in this "
-              "install.", file=sys.stderr)
-        return EXIT_DATA
+    from . import sample
+
     out = Path(args.output)
-    if hasattr(sample, "write_sample"):
-        sample.write_sample(out)
-    elif hasattr(sample, "main"):
-        code = sample.main(["-o", str(out)]) if sample.main.__code__.co_argcount else 1
-        if code:
-            return int(code)
-    else:
-        print("error: msc_dash.sample has no write_sample(out_dir).", file=sys.stderr)
-        return EXIT_DATA
+    sample.write_sample(out)
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     print(f"wrote {len(files)} files to {out}: {', '.join(files)}")
     return EXIT_OK

@@ -164,6 +164,18 @@ def test_parse_filter_rejects(text):
         parse_filter(text)
 
 
+def test_sample_command_writes_a_loadable_trial(tmp_path, capsys):
+    from msc_dash.io import load_trial
+
+    out = tmp_path / "sample"
+    assert main(["sample", "-o", str(out)]) == 0
+    assert "subjects.csv" in capsys.readouterr().out
+    assert main(["validate", str(out)]) == 0
+    trial = load_trial([out / f"{t}.csv" for t in ("subjects", "measurements",
+                                                   "adverse_events", "injections")])
+    assert trial.n_subjects == 23  # DESIGN.md: the seed study's 23 subjects
+
+
 def test_entry_point_runs_as_a_process(data_dir):
     proc = subprocess.run([sys.executable, "-m", "msc_dash.cli", "validate", str(data_dir)],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
