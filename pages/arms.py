@@ -105,7 +105,7 @@ st.subheader("One outcome over time")
 codes = list(pd.unique(table["outcome"]))
 if st.session_state.get(filters.OUTCOME_KEY) not in codes:
     st.session_state[filters.OUTCOME_KEY] = codes[0]
-code = st.selectbox("Outcome", codes, key=filters.OUTCOME_KEY,
+code = st.columns([1, 2])[0].selectbox("Outcome", codes, key=filters.OUTCOME_KEY,
                     format_func=lambda c: f"{trial.outcome(c).label} ({c})"
                     if trial.outcome(c).label != c else c)
 o = trial.outcome(code)

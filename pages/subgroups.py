@@ -91,7 +91,7 @@ if effects.empty or effects["n"].sum() == 0:
     st.stop()
 
 var_label = filters.LABELS.get(variable, variable.replace("_", " "))
-st.subheader(f"{out.label}: change to {visit} by {var_label.lower()}")
+st.subheader(f"{out.label}: change to {visit} by {var_label.split(' (')[0]}")
 fig = forest_figure(
     effects, label_col="level", group_col=None,
     color_col="arm" if not trial.is_single_arm else None, n_col="n",
@@ -110,7 +110,7 @@ for col, row in zip(metrics, inter.itertuples(), strict=False):
         col.metric(name, "–", help=row.note)
         col.caption(f"Not testable: {row.note}.")
 st.caption(f"Test: {INTERACTION_TEST}. A small p means the change differs between "
-           f"{var_label.lower()} groups more than chance would explain.")
+           f"{var_label.split(' (')[0]} groups more than chance would explain.")
 st.info(MULTIPLICITY_NOTE, icon="ℹ️")
 
 with st.expander("Subgroup table"):
