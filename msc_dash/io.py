@@ -525,7 +525,7 @@ def _classify(frame: _Frame) -> str:
         return "measurements"
     if "subject_id" in cols:
         return "subjects"
-    return "measurements"
+    return "unknown"
 
 
 def _wide_codes(df: pd.DataFrame) -> list[str]:
@@ -931,9 +931,13 @@ def _melt_wide(df: pd.DataFrame, label: str, warnings: list[str]):
 def _frames_to_tables(frames: list[_Frame], warnings: list[str], mapping) -> dict:
     """Find which frame is which table; returns {table: (label, frame)}."""
     found: dict[str, list[tuple[str, pd.DataFrame]]] = {}
+    unknown: list[_Frame] = []
     for fr in frames:
         _normalise_columns(fr, mapping)
         kind = _classify(fr)
+        if kind == "unknown":
+            unknown.append(fr)
+            continue
         if kind == "wide":
             subj, meas = _melt_wide(fr.data, fr.label, warnings)
             found.setdefault("measurements", []).append((fr.label, meas))
@@ -953,13 +957,15 @@ def _frames_to_tables(frames: list[_Frame], warnings: list[str], mapping) -> dic
             tables[name] = items[0]
     if "measurements" not in tables:
         names = ", ".join(f"`{fr.label}`" for fr in frames)
-        if len(frames) == 1:
-            fr = frames[0]
-            _require(fr.data, "measurements", fr.label)
+        if unknown:  # columns not recognised: ask for them (the app offers a mapping)
+            _require(unknown[0].data, "measurements", unknown[0].label)
         raise TrialDataError(
             f"No measurements table found in {names}. Upload measurements.csv (columns "
             "`subject_id`, `visit`, `day`, `outcome`, `value`), a wide file with one column "
             "per outcome, or an ADaM BDS dataset.")
+    for fr in unknown:
+        warnings.append(f"{fr.label}: no known column (such as `subject_id`), so it was not "
+                        "used.")
     label, meas = tables["measurements"]
     extra = [c for c in meas.columns if c not in TABLES["measurements"][0]]
     derived = found.get("_derived_subjects")

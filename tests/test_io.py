@@ -326,3 +326,25 @@ def test_sample_workbook_matches_sample_csvs():
 def test_load_sample_rejects_unknown_name():
     with pytest.raises(ValueError, match="which must be one of"):
         mio.load_sample("three_arm")
+
+
+def test_workbook_with_a_notes_sheet(canonical):
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        pd.DataFrame({"About": ["Exported 2024", "Site 3"]}).to_excel(
+            xl, sheet_name="README", index=False)
+        for name, df in tables().items():
+            df.to_excel(xl, sheet_name=name, index=False)
+    trial = load_trial(buf.getvalue(), name="trial.xlsx")
+    assert trial.fingerprint == canonical.fingerprint
+    assert trial.warnings == ("trial.xlsx (sheet README): no known column (such as "
+                              "`subject_id`), so it was not used.",)
+
+
+def test_unrecognised_columns_in_one_of_several_files_ask_for_a_mapping():
+    ups = [Upload("subjects.csv", b"subject_id\na\n"),
+           Upload("export.csv", b"Patient,Walk time\na,9\n")]
+    with pytest.raises(MissingColumnsError, match=r"export.csv: required column "
+                       r"`subject_id` is missing") as err:
+        load_trial(ups)
+    assert err.value.columns == ["Patient", "Walk time"]
