@@ -26,7 +26,13 @@ import pandas as pd
 
 from . import adam
 from .errors import TrialDataError
-from .mapping import apply_mapping, exact_target, mapping_from_json, outcome_target
+from .mapping import (
+    apply_mapping,
+    check_mapping,
+    exact_target,
+    mapping_from_json,
+    outcome_target,
+)
 from .outcomes import REGISTRY
 from .trial import TABLES, Trial
 
@@ -813,10 +819,7 @@ def _events(df: pd.DataFrame, label: str, warnings: list[str]) -> pd.DataFrame:
     _no_missing(df, ["subject_id", "term"], label)
     df["subject_id"] = _ids(df["subject_id"])
     if "onset_day" in df:
-        num = pd.to_numeric(df["onset_day"], errors="coerce")
-        df["onset_day"] = _tidy_number(_numbers(df, "onset_day", label)) \
-            if num.abs().max(skipna=True) <= MAX_DAY or num.isna().all() \
-            else _numbers(df, "onset_day", label, date_hint=True)
+        df["onset_day"] = _tidy_number(_numbers(df, "onset_day", label, date_hint=True))
     if "injection_number" in df:
         df["injection_number"] = _tidy_number(_numbers(df, "injection_number", label,
                                                         integer=True))
@@ -1065,7 +1068,7 @@ def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None 
     mappings: list[dict] = []
     frames = [fr for f in files for fr in _read_file(f, warnings, mappings)]
     if mapping is not None:
-        mapping = mapping_from_json(__import__("json").dumps(mapping)) if mapping else {}
+        mapping = check_mapping(mapping)
     for extra in mappings:
         mapping = {**extra, **(mapping or {})}
     if not frames:

@@ -31,6 +31,7 @@ __all__ = [
     "apply_mapping",
     "mapping_to_json",
     "mapping_from_json",
+    "check_mapping",
 ]
 
 #: Target meaning "drop this column".
@@ -273,6 +274,17 @@ def mapping_from_json(text: str | bytes) -> dict[str, str]:
     if isinstance(data, dict) and "columns" in data:
         data = data["columns"]
     return _validate(data)
+
+
+def check_mapping(mapping) -> dict[str, str]:
+    """``mapping`` as a plain dict if it maps text to allowed targets, else TrialDataError.
+
+    Examples
+    --------
+    >>> check_mapping({"Patient": "subject_id"})
+    {'Patient': 'subject_id'}
+    """
+    return _validate(mapping)
 
 
 def _validate(mapping) -> dict[str, str]:

@@ -102,3 +102,13 @@ def test_json_validation(text, match):
 def test_targets_allow_list():
     assert {"subject_id", "value", "T25FW", "MSWS12", IGNORE} <= set(TARGETS)
     assert len(TARGETS) == len(set(TARGETS))
+
+
+def test_load_trial_validates_a_mapping_argument():
+    from msc_dash.io import load_trial
+
+    csv = b"subject_id,visit,day,outcome,value\na,BL,0,EDSS,6\n"
+    with pytest.raises(TrialDataError, match="may only map text to text"):
+        load_trial(csv, name="m.csv", mapping={"a": object()})
+    with pytest.raises(TrialDataError, match="not a known column"):
+        load_trial(csv, name="m.csv", mapping={"a": "rm -rf"})
