@@ -1,0 +1,49 @@
+"""Uploading files in the browser: a typo gets a clear message and a mapping editor,
+the last good data stays, and applying the proposed mapping loads the upload."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import assert_no_exception, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+TYPO = b"subject_id,visit,day,outcome,vaule\nP1,Baseline,0,EDSS,6\nP1,Month 6,182,EDSS,5.5\n"
+
+
+def _upload(page, app_url, name: str, data: bytes) -> None:
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_role("link", name="Data", exact=True).click()
+    wait_for_app(page)
+    page.get_by_text("Upload my data").click()
+    wait_for_app(page)
+    page.locator("[data-testid='stSidebar'] input[type=file]").first.set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
+    wait_for_app(page)
+
+
+def test_typo_shows_message_keeps_data_and_mapping_fixes_it(page, app_url):
+    _upload(page, app_url, "measurements.csv", TYPO)
+    alert = page.locator("[data-testid='stAlertContentError']").first
+    alert.wait_for(timeout=30_000)
+    text = alert.inner_text()
+    assert "measurements.csv: required column value is missing; found vaule" in text
+    assert "Still showing: Sample trial" in text
+    assert "Sample trial (simulated, single arm)" in page.inner_text("[data-testid='stMain']")
+    page.get_by_role("button", name="Apply mapping and reload").click()
+    wait_for_app(page)
+    page.get_by_text("Loaded: measurements.csv").wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    assert_no_exception(page)
+
+
+def test_bad_value_message_names_row(page, app_url):
+    bad = b"subject_id,visit,day,outcome,value\nP1,Baseline,0,EDSS,7.3\n"
+    _upload(page, app_url, "measurements.csv", bad)
+    alert = page.locator("[data-testid='stAlertContentError']").first
+    alert.wait_for(timeout=30_000)
+    assert "in steps of 0.5; row 2 (7.3) is outside that" in alert.inner_text()
+    assert page.get_by_role("button", name="Apply mapping and reload").count() == 0
+    assert_no_exception(page)
