@@ -243,16 +243,14 @@ def _jackknife(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return d * (1 - (3 / (4 * (m + m) - 9)))
 
 
-def _bca(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, ci: float):
-    """BCa intervals of g for a batch of cells sharing n; (low, high, theta_b).
+def _bca_probs(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, ci: float):
+    """BCa quantile levels and the bootstrap distribution for cells sharing n.
 
     Follows scipy.stats.bootstrap(method="BCa", paired=True) step by step
     (Efron & Tibshirani 1993, 14.3 and 15.4): the same resample indices, the
-    bias correction from the share of resamples below the estimate, the
-    acceleration from the jackknife, and linear quantiles.
+    bias correction from the share of resamples below the estimate and the
+    acceleration from the jackknife. Returns (probs (c, 2), theta_b (c, n_boot)).
     """
-    from scipy import stats
-
     n = x.shape[-1]
     idx = _resample_index(n, n_boot, seed)
     theta_b = _boot_dist(x, y, idx)
@@ -275,17 +273,31 @@ def _bca(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, ci: float):
         num2 = z0 - z_alpha
         alpha_1 = special.ndtr(z0 + num1 / (1 - a * num1))
         alpha_2 = special.ndtr(z0 + num2 / (1 - a * num2))
-    probs = np.stack([alpha_1, alpha_2], axis=-1)
-    # a resample of one subject drawn n times has no variance: g is +-inf
-    # (kept, as in scipy) or NaN for a zero change (the interval is undefined)
+    return np.stack([alpha_1, alpha_2], axis=-1), theta_b
+
+
+def _quantiles(theta_b: np.ndarray, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows' linear quantiles at their own levels (``scipy.stats.quantile``).
+
+    A resample of one subject drawn n times has no variance: g is +-inf (kept,
+    as in scipy) or NaN for a zero change, and then the interval is undefined.
+    """
+    from scipy import stats
+
     good = ~np.isnan(theta_b).any(axis=-1) & np.isfinite(probs).all(axis=-1)
-    low = np.full(len(x), np.nan)
-    high = np.full(len(x), np.nan)
+    low = np.full(len(theta_b), np.nan)
+    high = np.full(len(theta_b), np.nan)
     if good.any():
         with np.errstate(invalid="ignore"):
             q = stats.quantile(theta_b[good], probs[good], axis=-1)
         low[good], high[good] = q[:, 0], q[:, 1]
-    return low, high, theta_b
+    return low, high
+
+
+def _bca(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, ci: float):
+    """BCa intervals of g for a batch of cells sharing n: (low, high, theta_b)."""
+    probs, theta_b = _bca_probs(x, y, n_boot=n_boot, seed=seed, ci=ci)
+    return (*_quantiles(theta_b, probs), theta_b)
 
 
 def _analytic_ci(x: np.ndarray, y: np.ndarray, ci: float) -> tuple[float, float]:
@@ -347,6 +359,18 @@ def _adjust(p: np.ndarray, method: str) -> np.ndarray:
     return out
 
 
+def _average_ranks(a: np.ndarray) -> np.ndarray:
+    """Ranks 1..n with ties averaged (``scipy.stats.rankdata``, without its overhead)."""
+    order = np.argsort(a, kind="mergesort")
+    inverse = np.empty(len(a), dtype=np.intp)
+    inverse[order] = np.arange(len(a))
+    s = a[order]
+    first = np.r_[True, s[1:] != s[:-1]]
+    dense = np.cumsum(first)[inverse]
+    bounds = np.r_[np.nonzero(first)[0], len(a)]
+    return 0.5 * (bounds[dense] + bounds[dense - 1] + 1)
+
+
 @functools.lru_cache(maxsize=64)
 def _signed_rank_counts(n: int) -> np.ndarray:
     """Number of sign patterns of ranks 1..n giving each rank sum W+ (exact)."""
@@ -369,14 +393,12 @@ def _wilcoxon_p(v: np.ndarray, b: np.ndarray) -> float:
     the sum of the ranks flipped positive: exact, as ranks are multiples of
     0.5); else the normal approximation.
     """
-    from scipy.stats import rankdata
-
     d = v - b
     n = len(d)
     nz = d[d != 0]
     m = len(nz)
     absd = np.abs(nz)
-    r = rankdata(absd)
+    r = _average_ranks(absd)
     r_plus = r[nz > 0].sum()
     _, tie_sizes = np.unique(absd, return_counts=True)
     irregular = m < n or len(tie_sizes) < m
@@ -400,10 +422,8 @@ def _wilcoxon_p(v: np.ndarray, b: np.ndarray) -> float:
 
 def _rank_biserial(change: np.ndarray) -> float:
     """Matched-pairs rank-biserial r of the changes (Kerby 2014), zeros dropped."""
-    from scipy.stats import rankdata
-
     d = change[change != 0]
-    r = rankdata(np.abs(d))
+    r = _average_ranks(np.abs(d))
     total = r.sum()
     return r[d > 0].sum() / total - r[d < 0].sum() / total
 
@@ -601,11 +621,16 @@ def effect_sizes(trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
                     else:
                         boot_jobs.setdefault(n, []).append((len(rows), v, b))
                 rows.append(row)
-    for jobs in boot_jobs.values():
-        x = np.stack([j[1] for j in jobs])
-        y = np.stack([j[2] for j in jobs])
-        lo, hi, _ = _bca(x, y, n_boot=n_boot, seed=seed, ci=ci)
-        for (r, _, _), lo_, hi_ in zip(jobs, lo, hi, strict=True):
+    if boot_jobs:
+        order, probs, dists = [], [], []
+        for jobs in boot_jobs.values():
+            p_, d_ = _bca_probs(np.stack([j[1] for j in jobs]), np.stack([j[2] for j in jobs]),
+                                n_boot=n_boot, seed=seed, ci=ci)
+            order += [j[0] for j in jobs]
+            probs.append(p_)
+            dists.append(d_)
+        lows, highs = _quantiles(np.concatenate(dists), np.concatenate(probs))
+        for r, lo_, hi_ in zip(order, lows, highs, strict=True):
             rows[r]["_lo"], rows[r]["_hi"] = lo_, hi_
     for row in rows:
         lo, hi = row.pop("_lo", np.nan), row.pop("_hi", np.nan)
