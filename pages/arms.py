@@ -103,11 +103,7 @@ st.download_button("Download the comparison (CSV)", table.to_csv(index=False).en
 
 st.subheader("One outcome over time")
 codes = list(pd.unique(table["outcome"]))
-if st.session_state.get(filters.OUTCOME_KEY) not in codes:
-    st.session_state[filters.OUTCOME_KEY] = codes[0]
-code = st.columns([1, 2])[0].selectbox("Outcome", codes, key=filters.OUTCOME_KEY,
-                    format_func=lambda c: f"{trial.outcome(c).label} ({c})"
-                    if trial.outcome(c).label != c else c)
+code = filters.outcome_selector(trial, codes, container=st.columns([1, 2])[0])
 o = trial.outcome(code)
 st.plotly_chart(
     adjusted_difference_figure(table, outcome=code, axis_title=o.axis_title, better=o.better,

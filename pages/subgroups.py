@@ -36,12 +36,7 @@ if not variables:
     st.stop()
 
 cols = st.columns(3)
-if st.session_state.get(filters.OUTCOME_KEY) not in trial.outcomes:
-    st.session_state[filters.OUTCOME_KEY] = trial.outcomes[0]
-outcome = cols[0].selectbox(
-    "Outcome", trial.outcomes, key=filters.OUTCOME_KEY,
-    format_func=lambda c: f"{trial.outcome(c).label} ({c})"
-    if trial.outcome(c).label != c else c)
+outcome = filters.outcome_selector(trial, trial.outcomes, container=cols[0])
 visit = widgets.visit_selector(trial, container=cols[1])
 if visit is None:
     st.stop()

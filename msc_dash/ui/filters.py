@@ -21,7 +21,7 @@ from ..trial import Trial
 from . import urlstate
 
 __all__ = ["FilterSpec", "filter_specs", "criteria_from_values", "describe_criteria",
-           "values_from_view", "restore_view", "sidebar_filters", "KEY_PREFIX",
+           "values_from_view", "restore_view", "sidebar_filters", "outcome_selector", "KEY_PREFIX",
            "VISIT_KEY", "OUTCOME_KEY"]
 
 #: Prefix of the filter widgets' session-state keys.
@@ -38,6 +38,7 @@ _PENDING = "msc_flt_pending"      # decoded view waiting for the trial
 _PROBLEMS = "msc_flt_problems"    # link problems to show once
 # widgets.visit_selector remembers the visit here when its widget is not on the page
 _VISIT_MEMORY = "msc_visit_memory"
+_OUTCOME_MEMORY = "msc_outcome_memory"   # the outcome chosen last, across page switches
 
 #: Display names of the known subject columns; the first seven come first.
 LABELS = {
@@ -281,8 +282,7 @@ def _apply_pending(full: Trial, specs) -> None:
             continue
         if wanted in allowed:
             st.session_state[key] = wanted
-            if key == VISIT_KEY:
-                st.session_state[_VISIT_MEMORY] = wanted
+            st.session_state[_VISIT_MEMORY if key == VISIT_KEY else _OUTCOME_MEMORY] = wanted
         else:
             problems.append(f"Link {what} `{wanted}` is not in the data.")
     st.session_state[_PROBLEMS] = problems
@@ -297,6 +297,22 @@ def _valid(spec: FilterSpec, value) -> bool:
     kind = int if spec.integer else float
     return all(isinstance(v, kind) and not isinstance(v, bool) for v in value) and (
         spec.low <= value[0] <= value[1] <= spec.high)
+
+
+def outcome_selector(trial: Trial, options, *, container=None, label: str = "Outcome") -> str:
+    """Select one outcome (key ``"outcome"``, kept in the URL and across page switches)."""
+    options = list(options)
+    if st.session_state.get(OUTCOME_KEY) not in options:
+        remembered = st.session_state.get(_OUTCOME_MEMORY)
+        st.session_state[OUTCOME_KEY] = remembered if remembered in options else options[0]
+
+    def name(code: str) -> str:
+        text = trial.outcome(code).label
+        return f"{text} ({code})" if text != code else code
+
+    choice = (container or st).selectbox(label, options, key=OUTCOME_KEY, format_func=name)
+    st.session_state[_OUTCOME_MEMORY] = choice
+    return choice
 
 
 def _reset(specs) -> None:
@@ -321,7 +337,7 @@ def _write_url(criteria) -> None:
     choice = st.session_state.get("data_choice")
     view = {"data": SAMPLES.get(choice, "upload") if choice else None, "filters": criteria,
             "visit": st.session_state.get(VISIT_KEY) or st.session_state.get(_VISIT_MEMORY),
-            "outcome": st.session_state.get(OUTCOME_KEY)}
+            "outcome": st.session_state.get(OUTCOME_KEY) or st.session_state.get(_OUTCOME_MEMORY)}
     view = {k: v for k, v in view.items() if not (k in (VISIT_KEY, OUTCOME_KEY)
                                                  and not isinstance(v, str))}
     params = urlstate.encode_view(view)
