@@ -566,7 +566,16 @@ def effect_sizes(trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
     The matched-pairs rank-biserial correlation (Kerby 2014) is
     :math:`(R_+ - R_-) / (R_+ + R_-)` over the ranks of the non-zero
     |changes|; it equals pingouin's ``wilcoxon(visit, baseline)["RBC"]``
-    (two-sided), times the outcome's sign.
+    (two-sided), times the outcome's sign. (pingouin's RBC is positive when
+    ``x > y``, i.e. visit above baseline, and reverses for
+    ``alternative="less"``; ours is always positive = improvement.)
+
+    ``p_wilcoxon`` is ``scipy.stats.wilcoxon(visit, baseline)`` with scipy's
+    defaults (zeros dropped, no continuity correction; exact, permutation or
+    normal method chosen as scipy does), which differs from pingouin's
+    ``wilcoxon`` (continuity correction on) where the normal approximation
+    applies. Percentages (``improved_pct``, its Wilson CI, ``worsened_pct``)
+    are on the 0-100 scale.
 
     References
     ----------
