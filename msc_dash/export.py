@@ -23,6 +23,7 @@ __all__ = [
     "escape_formulas",
     "to_csv_bytes",
     "to_xlsx_bytes",
+    "to_csv_zip",
     "figure_to_image",
     "figure_to_html",
     "chrome_available",
@@ -140,6 +141,25 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
                 width = max([len(str(col))] + [len(str(v)) for v in safe[col].head(200)])
                 ws.column_dimensions[ws.cell(1, i).column_letter].width = min(width + 2, 60)
             ws.freeze_panes = "A2"
+    return buf.getvalue()
+
+
+def to_csv_zip(tables: dict[str, pd.DataFrame]) -> bytes:
+    """A ZIP of one escaped CSV per frame (``<name>.csv``).
+
+    Examples
+    --------
+    >>> import zipfile
+    >>> data = to_csv_zip({"subjects": pd.DataFrame({"subject_id": ["a"]})})
+    >>> zipfile.ZipFile(io.BytesIO(data)).namelist()
+    ['subjects.csv']
+    """
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, df in tables.items():
+            zf.writestr(f"{name}.csv", to_csv_bytes(df))
     return buf.getvalue()
 
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from msc_dash.effects import effect_sizes
+from msc_dash.export import to_csv_zip, to_xlsx_bytes
 from msc_dash.report import build_report, key_figures_zip, safety_summary
 from msc_dash.slides import describe_filters
 from msc_dash.tables import format_effect_table
@@ -54,10 +55,18 @@ if len(trial.adverse_events):
 else:
     st.caption("The data has no adverse-event table.")
 st.markdown("**The data as analysed** (after the filters): the four tables")
-export_widgets.table_downloads(
-    trial.subjects, "subjects", key="export_data",
-    sheets={"measurements": trial.measurements, "adverse_events": trial.adverse_events,
-            "injections": trial.injections})
+tables = {name: getattr(trial, name) for name in
+          ("subjects", "measurements", "adverse_events", "injections")}
+cols = st.columns([1, 1, 10], gap="small", vertical_alignment="center")
+cols[0].download_button("CSV", data=lambda: to_csv_zip(tables), file_name="trial_tables.zip",
+                        mime="application/zip", key="export_data__zip", on_click="ignore",
+                        type="tertiary", icon=":material/download:",
+                        help="A ZIP with one CSV per table")
+cols[1].download_button("XLSX", data=lambda: to_xlsx_bytes(tables),
+                        file_name="trial_tables.xlsx",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        key="export_data__xlsx", on_click="ignore", type="tertiary",
+                        icon=":material/download:", help="One sheet per table")
 
 st.subheader("Figures")
 st.markdown(
@@ -72,7 +81,7 @@ st.download_button(
     data=lambda: key_figures_zip(trial, effects, n_boot=settings.n_boot, seed=settings.seed),
     file_name="msc-dash-figures.zip", mime="application/zip", key="export_figures_zip",
     on_click="ignore", icon=":material/folder_zip:", disabled=not chrome,
-    help="Takes a few seconds" if chrome else None)
+    help="About 20 seconds: every key figure drawn twice" if chrome else None)
 if not chrome:
     from msc_dash.export import CHROME_HELP
 

@@ -156,3 +156,46 @@ def test_report_opens_offline(browser, tmp_path):
         page.screenshot(path=str(SHOTS / "report_top.png"))
     finally:
         context.close()
+
+
+def test_export_page_downloads(browser, app_url, sample_ready, tmp_path):
+    import io
+    import zipfile
+
+    import openpyxl
+
+    context = browser.new_context(viewport={"width": 1440, "height": 900},
+                                  accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(app_url)
+        wait_for_app(page, 90_000)
+        page.get_by_role("link", name="Export & report").click()
+        page.wait_for_selector("text=Download the HTML report", timeout=60_000)
+        assert_no_exception(page)
+
+        def fetch(label: str, nth: int = 0) -> tuple[str, bytes]:
+            with page.expect_download(timeout=120_000) as info:
+                page.get_by_role("button", name=label).nth(nth).click()
+            dl = info.value
+            return dl.suggested_filename, Path(dl.path()).read_bytes()
+
+        name, data = fetch("Download the HTML report")
+        assert name.endswith(".html")
+        html = data.decode("utf-8")
+        assert html.startswith("<!DOCTYPE html>") and "Effect table" in html
+        assert html.count("* plotly.js v") == 1
+
+        name, data = fetch("CSV")  # the effect table comes first
+        assert name == "effect_table.csv" and data.startswith(b"\xef\xbb\xbfarm,outcome")
+
+        name, data = fetch("XLSX")
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+        assert wb.sheetnames[:2] == ["effect table", "Effects (formatted)"]
+
+        name, data = fetch("CSV", 2)
+        assert sorted(zipfile.ZipFile(io.BytesIO(data)).namelist()) == [
+            "adverse_events.csv", "injections.csv", "measurements.csv", "subjects.csv"]
+        assert_no_exception(page)
+    finally:
+        context.close()
