@@ -329,8 +329,9 @@ def _read_xlsx(f: _File) -> list[_Frame]:
         raw = raw.dropna(how="all").dropna(axis=1, how="all")
         if raw.empty or len(raw) < 2:
             continue
-        header = [_clean_header(v) for v in raw.iloc[0]]
-        body = raw.iloc[1:]
+        top = _header_row(raw)
+        header = [_clean_header(v) for v in raw.iloc[top]]
+        body = raw.iloc[top + 1:]
         body.columns = header
         body.index = body.index + 1  # 0-based sheet row -> 1-based row number
         frames.append(_Frame(f"{f.name} (sheet {sheet})", _as_text(body, 0), _hint(sheet)))
@@ -341,6 +342,19 @@ def _read_xlsx(f: _File) -> list[_Frame]:
             "Name the sheets subjects, measurements, adverse_events and injections, "
             "with column names in the first row.")
     return frames
+
+
+def _header_row(raw: pd.DataFrame) -> int:
+    """Position of the header among the first rows: the one naming most known columns
+    (a title or notes above the table are skipped)."""
+    def known(i: int) -> int:
+        names = [_clean_header(v) for v in raw.iloc[i]]
+        return sum(bool(n) and bool(exact_target(n) or outcome_target(n)
+                                    or n.upper() in ("USUBJID", "PARAMCD", "AVAL"))
+                   for n in names)
+    scores = [known(i) for i in range(min(10, len(raw) - 1))]
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    return best if scores[best] else 0
 
 
 def _clean_header(value) -> str:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from msc_dash.errors import TrialDataError
 from msc_dash.io import MAX_UPLOAD_BYTES, load_trial
 from tests.data.make_bad_corpus import CASES, HERE
+from tests.test_io import Upload
 
 
 def test_corpus_is_committed_and_large_enough():
@@ -33,10 +34,10 @@ def test_bad_file_gives_its_message(name):
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_file_as_upload_gives_the_same_message(name):
     content, match = CASES[name]
-    if isinstance(content, dict):
-        pytest.skip("folders are uploaded as several files; covered by test_io")
+    source = ([Upload(n, d) for n, d in content.items()] if isinstance(content, dict)
+              else content)
     with pytest.raises(TrialDataError, match=match):
-        load_trial(content, name=name)
+        load_trial(source, name=None if isinstance(content, dict) else name)
 
 
 def test_oversized_bytes():

@@ -348,3 +348,26 @@ def test_unrecognised_columns_in_one_of_several_files_ask_for_a_mapping():
                        r"`subject_id` is missing") as err:
         load_trial(ups)
     assert err.value.columns == ["Patient", "Walk time"]
+
+
+def test_workbook_with_title_rows_above_the_header():
+    buf = io.BytesIO()
+    m = tables()["measurements"]
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        pd.DataFrame([["Trial export, site 3"], [None]]).to_excel(
+            xl, sheet_name="measurements", index=False, header=False)
+        m.to_excel(xl, sheet_name="measurements", index=False, startrow=3)
+    trial = load_trial(buf.getvalue(), name="export.xlsx")
+    assert len(trial.measurements) == len(m)
+    bad = m.copy()
+    bad["value"] = bad["value"].astype(object)
+    bad.loc[1, "value"] = "high"
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        pd.DataFrame([["Trial export"]]).to_excel(xl, sheet_name="measurements",
+                                                  index=False, header=False)
+        bad.to_excel(xl, sheet_name="measurements", index=False, startrow=2)
+    # title in row 1, header in row 3, so the second data row is sheet row 5
+    with pytest.raises(TrialDataError, match=r"export.xlsx \(sheet measurements\): column "
+                       r"`value` must hold numbers, but row 5 holds text"):
+        load_trial(buf.getvalue(), name="export.xlsx")
