@@ -128,12 +128,18 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
     intro = (f"{trial.n_subjects} subjects, {arms}. Follow-up visits: {follow}.")
     if trial.filters:
         intro += " Subgroup: " + describe_filters(trial.filters) + "."
+    found = findings(trial, effects, visit=visit, safety=safety) if visit is not None else []
+    measured = [f for f in found if f.domain != "safety" and f.estimable]
+    if measured:
+        up = sum(f.significant and f.direction == "improved" for f in measured)
+        down = sum(f.significant and f.direction == "worsened" for f in measured)
+        intro += (f" At {visit}: {up} of {len(measured)} outcome estimates improved "
+                  f"significantly, {down} worsened.")
     out = [Slide("title", _trial_title(trial), intro)]
     if visit is not None and len(effects) and (effects["visit"] == visit).any():
         out.append(Slide("overview", f"Effect sizes at {visit}",
                          "Hedges' g per outcome, paired against baseline; "
                          "positive = improvement.", visit=visit))
-    found = findings(trial, effects, visit=visit, safety=safety) if visit is not None else []
     safety_slides = [_finding_slide(f, trial) for f in found if f.domain == "safety"]
     out += [_finding_slide(f, trial) for f in found if f.domain != "safety"]
     for domain, codes in domain_outcomes(trial).items():

@@ -1,0 +1,70 @@
+"""Presenter slides as data, and their figures."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import pytest
+from conftest import build_trial
+
+from msc_dash.effects import effect_sizes
+from msc_dash.findings import findings, one_year_visit
+from msc_dash.slides import describe_filters, high_contrast, slide_figure, slides
+
+
+@pytest.fixture(scope="module")
+def trial():
+    return build_trial()
+
+
+@pytest.fixture(scope="module")
+def effects(trial):
+    return effect_sizes(trial, n_boot=300)
+
+
+def test_slide_order_follows_the_overview(trial, effects):
+    deck = slides(trial, effects)
+    kinds = [s.kind for s in deck]
+    visit = one_year_visit(trial)
+    found = [f for f in findings(trial, effects, visit=visit) if f.domain != "safety"]
+    assert kinds[:2] == ["title", "overview"]
+    assert kinds[2:2 + len(found)] == ["finding"] * len(found)
+    assert [s.text for s in deck[2:2 + len(found)]] == [f.text for f in found]
+    # then one main chart per domain present, then safety
+    assert kinds[2 + len(found):] == ["domain"] * 4 + ["safety"]
+    assert [s.outcome for s in deck if s.kind == "domain"] == ["T25FW", "EDSS", "SDMT", "NFL"]
+
+
+def test_title_counts_significant_findings(trial, effects):
+    visit = one_year_visit(trial)
+    found = [f for f in findings(trial, effects, visit=visit) if f.domain != "safety"]
+    up = sum(f.significant and f.direction == "improved" for f in found)
+    assert f"{up} of {len(found)} outcome estimates improved" in slides(trial, effects)[0].text
+
+
+def test_two_arm_slides_name_the_arm(two_arm_trial):
+    effects = effect_sizes(two_arm_trial, n_boot=300)
+    titles = [s.title for s in slides(two_arm_trial, effects) if s.kind == "finding"]
+    assert any(t.endswith("(MSC)") for t in titles)
+    assert any(t.endswith("(Placebo)") for t in titles)
+
+
+def test_every_slide_with_a_chart_draws(trial, effects):
+    for slide in slides(trial, effects):
+        fig = slide_figure(trial, slide, effects, n_boot=300)
+        if slide.kind == "title":
+            assert fig is None
+        else:
+            assert isinstance(fig, go.Figure) and len(fig.data) >= 1, slide
+
+
+def test_high_contrast_is_a_new_white_on_black_figure():
+    fig = go.Figure(go.Scatter(x=[1, 2], y=[1, 2], line=dict(color="#0072B2", width=1)))
+    out = high_contrast(fig)
+    assert out.layout.paper_bgcolor == "#000000" and out.layout.font.color == "#FFFFFF"
+    assert out.data[0].line.color == "#56B4E9" and out.data[0].line.width == 3
+    assert fig.data[0].line.color == "#0072B2" and fig.layout.paper_bgcolor is None
+
+
+def test_describe_filters_open_ranges():
+    assert describe_filters({"age": (None, 60)}) == "age <= 60"
+    assert describe_filters({"age": (40.5, None)}) == "age >= 40.5"
