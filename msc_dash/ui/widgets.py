@@ -105,9 +105,12 @@ def _estimable(row) -> bool:
     return bool(row.get("estimable", True)) and math.isfinite(_num(row.get("hedges_g")))
 
 
-def _p_of(row) -> float:
+def _p_text(row) -> str:
+    """The p value that decides significance, named: "adjusted p = 0.49" or "p = 0.01"."""
     p = _num(row.get("p_adjusted"))
-    return p if math.isfinite(p) else _num(row.get("p_ttest"))
+    if math.isfinite(p):
+        return md_escape(p_phrase(p, "adjusted p"))
+    return md_escape(p_phrase(row.get("p_ttest")))
 
 
 def _metric(row, outcome, label: str, finding: str | None, *, describe: bool) -> None:
@@ -127,7 +130,7 @@ def _metric(row, outcome, label: str, finding: str | None, *, describe: bool) ->
         help=(finding or "") + f"\n\n{outcome.label}. The badge is Hedges' g with its CI, "
         "positive = improvement.",
     )
-    st.caption(f"{md_escape(p_phrase(_p_of(row)))} · n = {int(row['n'])}")
+    st.caption(f"{_p_text(row)} · n = {int(row['n'])}")
 
 
 def _g_text(row) -> str:
@@ -189,23 +192,24 @@ def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
                 row = _row_of(at, code, arms[0])
                 line = f"**{md_escape(code)}**: {_g_text(row)}"
                 if row is not None and _estimable(row):
-                    line += f", {md_escape(p_phrase(_p_of(row)))}, n = {int(row['n'])}"
+                    line += f", {_p_text(row)}, n = {int(row['n'])}"
                 lines.append(line)
             if lines:
                 st.markdown("\n".join(f"- {x}" for x in lines))
             more = len(codes) - 1 - _MAX_SECONDARY
-            link = f"All {len(codes)} outcomes" if more > 0 else "Details"
-            _page_link(domain, f"{link} on the {DOMAINS[domain]} page")
+            _page_link(domain, f"All {len(codes)} outcomes" if more > 0 else "Details",
+                       f"Open the {DOMAINS[domain]} page")
     if safety is not None:
         with grid[len(cards) % len(grid)].container(border=True):
             st.markdown("#### Safety")
             _safety_card(safety)
-            _page_link("safety", "Adverse events on the Safety page")
+            _page_link("safety", "Adverse events", "Open the Safety page")
 
 
-def _page_link(domain: str, label: str) -> None:
+def _page_link(domain: str, label: str, help: str) -> None:
     try:
-        st.page_link(DOMAIN_PAGES[domain], label=label, icon=":material/arrow_forward:")
+        st.page_link(DOMAIN_PAGES[domain], label=label, help=help,
+                     icon=":material/arrow_forward:")
     except Exception:  # noqa: BLE001 - page not in the navigation (e.g. run alone)
         pass
 
@@ -280,8 +284,7 @@ def effect_table(trial: Trial, effects: pd.DataFrame, *, visit: str | None = Non
     """
     shown = effects if visit is None else effects[effects["visit"] == visit]
     st.dataframe(format_effect_table(shown, trial.registry, ci=ci), hide_index=True,
-                 key=f"{key}_table", height="auto",
-                 column_config={"Outcome": st.column_config.TextColumn(pinned=True)})
+                 key=f"{key}_table", height="auto")
     st.download_button(
         "Download the effect table (CSV, every visit)",
         effects.to_csv(index=False).encode("utf-8"),

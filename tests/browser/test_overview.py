@@ -17,8 +17,11 @@ def _select_visit(page, label_start: str) -> None:
 
 
 def _visit_shown(page) -> str:
+    """The visit selectbox's label and value (the value may sit in its text input)."""
     box = page.locator("[data-testid='stSelectbox']").filter(has_text="Visit").first
-    return box.inner_text()
+    inputs = box.locator("input")
+    values = [inputs.nth(i).input_value() for i in range(inputs.count())]
+    return " ".join([box.inner_text(), *values])
 
 
 def test_overview_draws_forest_cards_and_findings(page, app_url):
