@@ -26,6 +26,7 @@ from . import __version__
 from .findings import describe_p_basis, findings, one_year_visit, safety_numbers
 from .slides import (
     DOMAIN_TITLES,
+    arms_chart,
     describe_filters,
     domain_outcomes,
     estimation_chart,
@@ -357,6 +358,12 @@ def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float =
     parts.append(figs.html(overview_figure(trial, effects, visit) if visit else None,
                            f"Hedges' g at {visit} with {ci:.0%} CI; positive = improvement."
                            if visit else "No follow-up visit."))
+    if visit and len(trial.arms) == 2:
+        treatment, control = trial.arms
+        parts.append(f"<h3>{e(treatment)} vs {e(control)}</h3>")
+        parts.append(figs.html(arms_chart(trial, visit, n_boot=n_boot, seed=seed),
+                               f"Hedges' g of the change from baseline at {visit}, "
+                               f"{treatment} vs {control}; positive favours {treatment}."))
     tick("overview")
 
     # --- domains

@@ -22,7 +22,7 @@ from .outcomes import DOMAINS
 from .trial import Trial
 
 __all__ = ["Slide", "slides", "slide_figure", "DOMAIN_TITLES", "domain_outcomes", "describe_filters",
-           "overview_figure", "trajectory_chart", "estimation_chart", "safety_chart",
+           "overview_figure", "arms_chart", "trajectory_chart", "estimation_chart", "safety_chart",
            "high_contrast"]
 
 #: Display name of each domain code.
@@ -43,7 +43,7 @@ class Slide:
 
     Attributes
     ----------
-    kind : {"title", "overview", "finding", "domain", "safety"}
+    kind : {"title", "overview", "arms", "finding", "domain", "safety"}
     title : str
         Heading of the screen.
     text : str
@@ -97,7 +97,8 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
            safety: dict | None = None) -> list[Slide]:
     """The presenter's walk through a trial.
 
-    Title; the overview's forest plot at ``visit``; the overview's findings
+    Title; the overview's forest plot at ``visit`` (and, with two arms, the
+    between-arm forest plot); the overview's findings
     at ``visit``, one per slide (safety last); then each domain's main
     chart (trajectory of its first outcome); then the adverse-event
     swimmer plot when there are adverse events.
@@ -140,6 +141,11 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
         out.append(Slide("overview", f"Effect sizes at {visit}",
                          "Hedges' g per outcome, paired against baseline; "
                          "positive = improvement.", visit=visit))
+    if len(trial.arms) == 2 and visit is not None:
+        treatment, control = trial.arms
+        out.append(Slide("arms", f"{treatment} vs {control} at {visit}",
+                         f"Hedges' g of the change from baseline; positive favours "
+                         f"{treatment}.", visit=visit, arm=treatment))
     safety_slides = [_finding_slide(f, trial) for f in found if f.domain == "safety"]
     out += [_finding_slide(f, trial) for f in found if f.domain != "safety"]
     for domain, codes in domain_outcomes(trial).items():
@@ -200,6 +206,25 @@ def overview_figure(trial: Trial, effects: pd.DataFrame, visit: str):
     if shown.empty:
         return None
     return _figures().forest_figure(shown, title=f"Effect sizes at {visit}")
+
+
+def arms_chart(trial: Trial, visit: str, *, n_boot: int = 2000, seed: int = 0):
+    """Forest plot of the between-arm effects (first arm vs second) at ``visit``."""
+    from .arms import compare_arms
+
+    if len(trial.arms) != 2:
+        return None
+    treatment, control = trial.arms
+    table = compare_arms(trial, treatment, control, n_boot=n_boot, seed=seed)
+    shown = table[table["visit"] == visit]
+    if shown.empty:
+        return None
+    labels = {r.outcome: f"{r.outcome} ({r.n_treatment} vs {r.n_control})"
+              for r in shown.itertuples()}
+    return _figures().forest_figure(
+        shown, color_col=None, n_col=None, labels=labels,
+        x_title=f"Hedges' g of the change, {treatment} vs {control}",
+        favours=(control, treatment), title=f"{treatment} vs {control} at {visit}")
 
 
 def trajectory_chart(trial: Trial, outcome: str):
@@ -308,6 +333,8 @@ def slide_figure(trial: Trial, slide: Slide, effects: pd.DataFrame, *, n_boot: i
     try:
         if slide.kind == "overview":
             return overview_figure(trial, effects, slide.visit)
+        if slide.kind == "arms":
+            return arms_chart(trial, slide.visit, n_boot=n_boot, seed=seed)
         if slide.kind == "finding":
             fig = estimation_chart(trial, effects, slide.outcome, slide.visit, slide.arm or None,
                                    n_boot=n_boot, seed=seed)

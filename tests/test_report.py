@@ -79,6 +79,7 @@ def test_report_lists_the_filters_in_force():
 def test_two_arm_report_builds(two_arm_trial):
     page = build_report(two_arm_trial, n_boot=N_BOOT, date="x")
     assert "2 arms (MSC, Placebo)" in page
+    assert "<h3>MSC vs Placebo</h3>" in page
 
 
 def test_progress_is_reported(trial):

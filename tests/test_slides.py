@@ -43,7 +43,12 @@ def test_title_counts_significant_findings(trial, effects):
 
 def test_two_arm_slides_name_the_arm(two_arm_trial):
     effects = effect_sizes(two_arm_trial, n_boot=300)
-    titles = [s.title for s in slides(two_arm_trial, effects) if s.kind == "finding"]
+    deck = slides(two_arm_trial, effects)
+    assert [s.kind for s in deck[:3]] == ["title", "overview", "arms"]
+    assert deck[2].title.startswith("MSC vs Placebo at ")
+    fig = slide_figure(two_arm_trial, deck[2], effects, n_boot=300)
+    assert isinstance(fig, go.Figure) and "MSC vs Placebo" in fig.layout.title.text
+    titles = [s.title for s in deck if s.kind == "finding"]
     assert any(t.endswith("(MSC)") for t in titles)
     assert any(t.endswith("(Placebo)") for t in titles)
 
