@@ -75,7 +75,9 @@ def test_zero_line_and_favours_labels():
     texts = [a.text for a in fig.layout.annotations]
     assert "← favours worsening" in texts and "favours improvement →" in texts
     left = next(a for a in fig.layout.annotations if a.text.startswith("←"))
-    assert left.xanchor == "right" and left.yref == "paper" and left.y == 0  # under the axis
+    # on an extra row below the last estimate, just above the axis
+    assert left.xanchor == "right" and left.yref == "y"
+    assert left.y > max(fig.layout.yaxis.tickvals) and left.y < fig.layout.yaxis.range[0]
     # symmetric range around zero that holds every interval
     lo, hi = fig.layout.xaxis.range
     assert lo == -hi and hi >= 0.9 + 0.35

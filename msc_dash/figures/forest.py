@@ -227,17 +227,19 @@ def forest_figure(
     reach = float(numbers.abs().max()) if numbers.notna().any() else 1.0
     reach = max(reach, 0.1) * 1.12
 
-    height = 150 + _ROW_PX * n_lines
+    # one extra row at the bottom carries the "favours" labels, inside the plot
+    # area so that no theme's axis fonts can push them onto the axis title
+    height = 150 + _ROW_PX * (n_lines + 1)
     base_layout(fig, title=title, height=max(height, 320))
     fig.update_layout(
-        margin=dict(l=10, r=30, t=70 if title else 40, b=110),
+        margin=dict(l=10, r=30, t=70 if title else 40, b=70),
         meta={"rows": rows_meta},
         hovermode="closest",
     )
-    fig.update_yaxes(tickvals=tickvals, ticktext=ticktext, range=[n_lines - 0.4, -0.6],
+    fig.update_yaxes(tickvals=tickvals, ticktext=ticktext, range=[n_lines + 0.5, -0.6],
                      showgrid=False, zeroline=False, automargin=True, fixedrange=True,
                      ticks="", tickfont=dict(size=FONT_SIZE))
-    fig.update_xaxes(range=[-reach, reach], zeroline=False, title=dict(text=x_title, standoff=34),
+    fig.update_xaxes(range=[-reach, reach], zeroline=False, title=dict(text=x_title),
                      automargin=True)
     for hy in header_ys:  # a faint band behind each group header
         fig.add_shape(type="rect", xref="paper", x0=0, x1=1, y0=hy - 0.5, y1=hy + 0.5,
@@ -246,7 +248,7 @@ def forest_figure(
     left, right = favours
     for text, anchor in ((f"← favours {left}", "right"), (f"favours {right} →", "left")):
         fig.add_annotation(
-            x=0, xref="x", y=0, yref="paper", yanchor="top", yshift=-30,
+            x=0, xref="x", y=n_lines, yref="y", yanchor="middle",
             xanchor=anchor, xshift=-8 if anchor == "right" else 8, showarrow=False,
             text=text, font=dict(size=FONT_SIZE - 1, color="#555555"),
         )
