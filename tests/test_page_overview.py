@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import build_trial
 from scipy import stats
 from streamlit.testing.v1 import AppTest
 
@@ -160,3 +161,49 @@ def test_two_arm_sample():
     # findings in one column per arm, headed by the arm
     assert f"**{arms[0]}**" in text and f"**{arms[1]}**" in text
     assert "Arm" in at.dataframe[0].value.columns
+
+
+def _overview_of(trial) -> AppTest:
+    """The Overview on a trial built in the test (as if uploaded)."""
+    from msc_dash.ui import state
+    from msc_dash.ui.data import UPLOAD
+
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.session_state["data_choice"] = UPLOAD
+    at.session_state[state.FULL_TRIAL] = trial
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_tiny_trial_shows_not_estimable_instead_of_failing():
+    # two subjects: every effect has n < 3
+    at = _overview_of(build_trial(n_per_arm=2, seed=5))
+    values = [m.value for m in at.metric if m.label != "Serious adverse events"]
+    assert values and all(v == "not estimable" for v in values)
+    spec = _forest(at)
+    assert [t["name"] for t in spec["data"]] == ["not estimable"]
+    assert "could not be estimated" in _markdown(at)
+
+
+def test_trial_without_events_or_follow_up():
+    trial = build_trial(with_events=False)
+    at = _overview_of(trial)
+    assert "#### Safety" not in [m.value for m in at.markdown]
+    assert "adverse events" not in _markdown(at)  # no safety finding either
+    baseline_only = trial.filter()  # same data; then drop every follow-up row
+    from dataclasses import replace
+
+    m = baseline_only.measurements
+    baseline_only = replace(baseline_only, measurements=m[m["day"] == 0].reset_index(drop=True))
+    at = _overview_of(baseline_only)
+    assert any("no follow-up visit" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def test_unknown_outcome_gets_an_other_card():
+    spec = {"SDMT": (43.0, 12.0, 2.0, False), "GRIP": (30.0, 5.0, 2.0, False)}
+    at = _overview_of(build_trial(outcomes=spec))
+    headers = {m.value for m in at.markdown if m.value.startswith("#### ")}
+    assert {"#### Cognition", "#### Other outcomes"} <= headers
+    assert "GRIP" in _markdown(at)
