@@ -57,7 +57,8 @@ else:
 st.markdown("**The data as analysed** (after the filters): the four tables")
 tables = {name: getattr(trial, name) for name in
           ("subjects", "measurements", "adverse_events", "injections")}
-cols = st.columns([1, 1, 10], gap="small", vertical_alignment="center")
+row = st.container(horizontal=True, gap="small")
+cols = (row, row)
 cols[0].download_button("CSV", data=lambda: to_csv_zip(tables), file_name="trial_tables.zip",
                         mime="application/zip", key="export_data__zip", on_click="ignore",
                         type="tertiary", icon=":material/download:",

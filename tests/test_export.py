@@ -129,3 +129,28 @@ def test_html_export_is_offline_and_interactive():
     assert 'id="fig-a"' in html
     assert '<script src="http' not in html and "<link" not in html
     assert "Plotly.newPlot" in html
+
+
+def test_chart_and_table_widgets_render_lazy_download_buttons():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import pandas as pd
+        import plotly.graph_objects as go
+
+        from msc_dash.ui import export_widgets
+
+        export_widgets.chart(go.Figure(go.Scatter(x=[1, 2], y=[2, 1])), key="demo",
+                             name="Demo: chart")
+        export_widgets.table_downloads(pd.DataFrame({"a": ["=1"], "b": [-1.0]}), "demo table")
+
+    at = AppTest.from_function(script, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == ["PNG", "SVG", "HTML", "CSV", "XLSX"]
+    # the files are made on click, not on every rerun: nothing is attached yet
+    assert all(b.proto.deferred_file_id for b in buttons)
+    config = at.get("plotly_chart")[0].proto.config
+    assert '"filename": "Demo_chart"' in config or '"filename":"Demo_chart"' in config

@@ -68,7 +68,8 @@ def figure_downloads(fig, *, key: str, name: str | None = None) -> None:
     """A compact row of PNG / SVG / HTML download buttons for ``fig``."""
     stem = file_stem(name or key)
     has_chrome = _chrome()
-    cols = st.columns([1, 1, 1, 9], gap="small", vertical_alignment="center")
+    row = st.container(horizontal=True, gap="small", key=f"{key}__downloads")
+    cols = (row, row, row)
     help_img = (f"Slide size (16:9, {export.SLIDE_WIDTH * export.SLIDE_SCALE} x {export.SLIDE_HEIGHT * export.SLIDE_SCALE} px)"
         if has_chrome else export.CHROME_HELP)
     cols[0].download_button(
@@ -120,7 +121,8 @@ def table_downloads(df: pd.DataFrame, name: str, *, key: str | None = None,
     stem = file_stem(name)
     key = key or f"tbl_{stem}"
     workbook = {name[:31]: df, **(sheets or {})}
-    cols = st.columns([1, 1, 10], gap="small", vertical_alignment="center")
+    row = st.container(horizontal=True, gap="small", key=f"{key}__downloads")
+    cols = (row, row)
     cols[0].download_button(
         "CSV", data=lambda: export.to_csv_bytes(df), file_name=f"{stem}.csv",
         mime="text/csv", key=f"{key}__csv", on_click="ignore", type="tertiary",
