@@ -313,3 +313,7 @@ def forest_chart(trial: Trial, effects: pd.DataFrame, visit: str, settings, *,
         return
     fig = _forest(trial.cache_key, visit, settings, rows)
     st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
+    ci = getattr(settings, "ci", 0.95)
+    st.caption(f"Squares: Hedges' g of the change from baseline to {md_escape(visit)} "
+               f"(positive = improvement); bars: {ci:.0%} bootstrap CI; n: subjects with "
+               "both values. Grey crosses: not estimable (hover for the reason).")
