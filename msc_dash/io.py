@@ -419,6 +419,29 @@ def _decode(f: _File, warnings: list[str]) -> str:
             return f.data.decode("latin-1")
 
 
+def _separator(line: str) -> str:
+    return max([",", ";", "\t", "|"],
+               key=lambda s: (len(next(csv.reader([line], delimiter=s))), s == ","))
+
+
+def _known_names(line: str) -> int:
+    names = next(csv.reader([line], delimiter=_separator(line)), [])
+    return sum(bool(n.strip()) and bool(exact_target(n) or outcome_target(n)
+                                        or n.strip().upper() in ("USUBJID", "PARAMCD"))
+               for n in names)
+
+
+def _header_line(lines: list[str], first: int) -> int:
+    """The header line: the first non-blank one, unless a later line among the next
+    few names more known columns (title lines above the table are skipped)."""
+    candidates = [i for i in range(first, min(first + 10, len(lines) - 1)) if lines[i].strip()]
+    if len(candidates) < 2:
+        return first
+    scores = {i: _known_names(lines[i]) for i in candidates}
+    best = max(candidates, key=lambda i: (scores[i], -i))
+    return best if scores[best] > scores[first] else first
+
+
 def _read_text(f: _File, warnings: list[str]) -> _Frame:
     text = _decode(f, warnings)
     lines = text.splitlines()
@@ -426,9 +449,9 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
     if first is None:
         raise TrialDataError(f"{f.name}: the file is empty. Upload the file with its header "
                              "row and data.")
+    first = _header_line(lines, first)
     header_line = lines[first]
-    sep = max([",", ";", "\t", "|"],
-              key=lambda s: (len(next(csv.reader([header_line], delimiter=s))), s == ","))
+    sep = _separator(header_line)
     header = [_clean_header(h) for h in next(csv.reader([header_line], delimiter=sep))]
     if len(header) == 1 and re.search(r"\s|:", header[0]) and not exact_target(header[0]):
         raise TrialDataError(

@@ -371,3 +371,12 @@ def test_workbook_with_title_rows_above_the_header():
     with pytest.raises(TrialDataError, match=r"export.xlsx \(sheet measurements\): column "
                        r"`value` must hold numbers, but row 5 holds text"):
         load_trial(buf.getvalue(), name="export.xlsx")
+
+
+def test_csv_with_title_lines_above_the_header():
+    text = ("EDC export;;;;\nGenerated 2024-05-01;;;;\n\n" + M_HEAD.replace(",", ";")
+            + "a;BL;0;EDSS;6\na;M6;180;EDSS;x\n")
+    with pytest.raises(TrialDataError, match=r"row 6 holds text \(`x`\)"):
+        load_trial(text.encode(), name="measurements.csv")
+    trial = load_trial(text.replace(";x", ";6,5").encode(), name="measurements.csv")
+    assert trial.measurements["value"].tolist() == [6.0, 6.5]
