@@ -139,7 +139,9 @@ def test_changing_the_visit_updates_the_page(sample_trial):
     assert set(table["Visit"]) == {first}
     at.toggle(key="overview_all_visits").set_value(True).run()
     assert set(at.dataframe[0].value["Visit"]) == set(sample_trial.followup_visits)
-    assert at.get("download_button")
+    # raw effect table and forest plot downloads
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert {"CSV", "XLSX", "PNG"} <= set(labels), labels
 
 
 def test_two_arm_sample():

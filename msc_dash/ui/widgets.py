@@ -20,6 +20,7 @@ from ..findings import Finding, one_year_visit
 from ..outcomes import DOMAINS
 from ..tables import G_DECIMALS, format_ci, format_effect_table, format_pct, p_phrase, sig
 from ..trial import Trial
+from . import export_widgets
 
 __all__ = ["VISIT_KEY", "DOMAIN_PAGES", "visit_selector", "domain_cards", "findings_list",
            "effect_table", "forest_chart", "md_escape"]
@@ -278,19 +279,15 @@ def _finding_lines(found: list[Finding], strip: str = "") -> None:
 
 def effect_table(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
                  ci: float = 0.95, key: str = "effects") -> None:
-    """The formatted effect table (one visit, or all when ``visit`` is None) and a CSV download.
+    """The formatted effect table (one visit, or all when ``visit`` is None) and downloads.
 
-    The download holds the raw effect table of every visit, unformatted.
+    The CSV / XLSX downloads hold the raw effect table of every visit, unformatted.
     """
     shown = effects if visit is None else effects[effects["visit"] == visit]
     st.dataframe(format_effect_table(shown, trial.registry, ci=ci), hide_index=True,
                  key=f"{key}_table", height="auto")
-    st.download_button(
-        "Download the effect table (CSV, every visit)",
-        effects.to_csv(index=False).encode("utf-8"),
-        file_name="effect_sizes.csv", mime="text/csv", key=f"{key}_download",
-        on_click="ignore", icon=":material/download:",
-    )
+    st.caption("Download the raw effect table (every visit, full precision):")
+    export_widgets.table_downloads(effects, "effect sizes", key=f"{key}_download")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -312,7 +309,7 @@ def forest_chart(trial: Trial, effects: pd.DataFrame, visit: str, settings, *,
         st.info(f"No outcome has paired data at {visit}.")
         return
     fig = _forest(trial.cache_key, visit, settings, rows)
-    st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
+    export_widgets.chart(fig, key=key, name=f"effect sizes at {visit}", theme=None)
     ci = getattr(settings, "ci", 0.95)
     st.caption(f"Squares: Hedges' g of the change from baseline to {md_escape(visit)} "
                f"(positive = improvement); bars: {ci:.0%} bootstrap CI; n: subjects with "
