@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from msc_dash import io as mio
 from msc_dash.errors import TrialDataError
@@ -383,9 +385,6 @@ def test_csv_with_title_lines_above_the_header():
 
 
 # ------------------------------------------------------------ properties
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
 VALUES = {"EDSS": st.integers(0, 20).map(lambda k: k / 2),
           "T25FW": st.floats(1.0, 180.0).map(lambda x: round(x, 2)),
           "SDMT": st.integers(0, 120).map(float),
