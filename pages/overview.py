@@ -3,7 +3,7 @@
 import streamlit as st
 
 from msc_dash.effects import effect_sizes
-from msc_dash.findings import describe_p_basis, findings, one_year_visit, safety_numbers
+from msc_dash.findings import describe_p_basis, one_year_visit, safety_numbers
 from msc_dash.ui import state, widgets
 from msc_dash.ui.cache import cached
 from msc_dash.ui.settings import PADJUST
@@ -33,7 +33,7 @@ top[1].caption(
 effects = cached(effect_sizes, trial, n_boot=settings.n_boot, seed=settings.seed,
                  ci=settings.ci, padjust=settings.padjust)
 safety = cached(safety_numbers, trial) if len(trial.adverse_events) else None
-at_visit = findings(trial, effects, visit=visit, safety=safety)
+at_visit = widgets.page_findings(trial, effects, settings, visit=visit, safety=safety)
 
 widgets.domain_cards(trial, effects, visit, safety=safety, found=at_visit)
 
@@ -41,7 +41,7 @@ st.subheader(f"Effect sizes at {visit}")
 widgets.forest_chart(trial, effects, visit, settings, key="overview_forest")
 
 st.subheader("Findings")
-at_key = findings(trial, effects, safety=safety)
+at_key = widgets.page_findings(trial, effects, settings, safety=safety)
 key_names = list(dict.fromkeys([trial.followup_visits[0], one_year_visit(trial)]))
 tab_visit, tab_key = st.tabs([f"At {visit}",
                               f"First follow-up and about one year ({' and '.join(key_names)})"])
@@ -54,5 +54,5 @@ st.caption(f"{describe_p_basis(at_visit + at_key)} Multiplicity correction: "
 
 st.subheader("Effect table")
 all_visits = st.toggle("Show every visit", key="overview_all_visits")
-widgets.effect_table(trial, effects, visit=None if all_visits else visit, ci=settings.ci,
+widgets.effect_table(trial, effects, settings, visit=None if all_visits else visit,
                      key="overview_effects")

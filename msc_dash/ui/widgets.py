@@ -16,14 +16,14 @@ import pandas as pd
 import streamlit as st
 
 from ..figures.forest import forest_figure
-from ..findings import Finding, one_year_visit
+from ..findings import Finding, findings, one_year_visit
 from ..outcomes import DOMAINS
 from ..tables import G_DECIMALS, format_ci, format_effect_table, format_pct, p_phrase, sig
 from ..trial import Trial
 from . import export_widgets
 
 __all__ = ["VISIT_KEY", "DOMAIN_PAGES", "visit_selector", "domain_cards", "findings_list",
-           "effect_table", "forest_chart", "md_escape"]
+           "effect_table", "forest_chart", "page_findings", "md_escape"]
 
 #: Widget key of the visit selector (shared by every page that shows one visit).
 VISIT_KEY = "visit"
@@ -277,15 +277,16 @@ def _finding_lines(found: list[Finding], strip: str = "") -> None:
     st.markdown("\n".join(lines))
 
 
-def effect_table(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
-                 ci: float = 0.95, key: str = "effects") -> None:
+def effect_table(trial: Trial, effects: pd.DataFrame, settings, *, visit: str | None = None,
+                 key: str = "effects") -> None:
     """The formatted effect table (one visit, or all when ``visit`` is None) and downloads.
 
-    The CSV / XLSX downloads hold the raw effect table of every visit, unformatted.
+    ``effects`` must be the effect table of ``trial`` under ``settings`` (they
+    key the cache of the formatted table). The CSV / XLSX downloads hold the
+    raw effect table of every visit, unformatted.
     """
-    shown = effects if visit is None else effects[effects["visit"] == visit]
-    st.dataframe(format_effect_table(shown, trial.registry, ci=ci), hide_index=True,
-                 key=f"{key}_table", height="auto")
+    table = _formatted(trial.cache_key, settings, visit, trial, effects)
+    st.dataframe(table, hide_index=True, key=f"{key}_table", height="auto")
     st.caption("Download the raw effect table (every visit, full precision):")
     export_widgets.table_downloads(effects, "effect sizes", key=f"{key}_download")
 
@@ -314,3 +315,26 @@ def forest_chart(trial: Trial, effects: pd.DataFrame, visit: str, settings, *,
     st.caption(f"Squares: Hedges' g of the change from baseline to {md_escape(visit)} "
                f"(positive = improvement); bars: {ci:.0%} bootstrap CI; n: subjects with "
                "both values. Grey crosses: not estimable (hover for the reason).")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _formatted(trial_key: str, settings, visit, _trial: Trial,
+               _effects: pd.DataFrame) -> pd.DataFrame:
+    shown = _effects if visit is None else _effects[_effects["visit"] == visit]
+    return format_effect_table(shown, _trial.registry, ci=getattr(settings, "ci", 0.95))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _findings(trial_key: str, settings, visit, safety_key: str, _trial: Trial,
+              _effects: pd.DataFrame, _safety: dict | None) -> list[Finding]:
+    return findings(_trial, _effects, visit=visit, safety=_safety)
+
+
+def page_findings(trial: Trial, effects: pd.DataFrame, settings, *, visit: str | None = None,
+                  safety: dict | None = None) -> list[Finding]:
+    """:func:`msc_dash.findings.findings`, cached per trial, settings, visit and safety.
+
+    ``effects`` must be the effect table of ``trial`` under ``settings``
+    (they key the cache).
+    """
+    return _findings(trial.cache_key, settings, visit, repr(safety), trial, effects, safety)
