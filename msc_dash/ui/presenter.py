@@ -186,7 +186,7 @@ def _present() -> None:
         st.title(slide.title, anchor=False)
         if slide.text:
             st.markdown(_md_escape(slide.text))
-        fig = slide_figure(trial, slide, effects, n_boot=settings.n_boot, seed=settings.seed)
+        fig = _slide_figure(trial.cache_key, settings, slide, trial, effects)
         if fig is not None:
             fig.update_layout(height=None, autosize=True, title=None,
                               font=dict(size=20), margin=dict(t=50))
@@ -211,6 +211,12 @@ def _present() -> None:
         cols[4].button("Exit presenter mode", on_click=_exit, key="slide_exit",
                        width="stretch")
     _write_url(index, contrast)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _slide_figure(key: str, settings, slide, _trial, _effects):
+    # keyed on the trial's cache key, the settings and the slide (all hashable)
+    return slide_figure(_trial, slide, _effects, n_boot=settings.n_boot, seed=settings.seed)
 
 
 def _md_escape(text: str) -> str:
