@@ -73,7 +73,13 @@ def visit_selector(trial: Trial, *, label: str = "Visit", container=None,
 
 
 def md_escape(text: str) -> str:
-    """Escape Markdown control characters so a sentence shows as written."""
+    """Escape Markdown control characters so a sentence shows as written.
+
+    Examples
+    --------
+    >>> print(md_escape("FSS_SUM: g = 0.29 [0.15, 0.43], p < 0.001"))
+    FSS\\_SUM: g = 0.29 \\[0.15, 0.43\\], p \\< 0.001
+    """
     for ch in "\\`*_{}[]<>#+!|~$":
         text = text.replace(ch, "\\" + ch)
     return text
