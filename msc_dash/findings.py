@@ -162,14 +162,24 @@ def _change_part(row, outcome) -> str:
     return f"mean {change}{unit}" if change else ""
 
 
-def _significance(row) -> tuple[float, str]:
+def _adjusted_in_use(effects: pd.DataFrame) -> bool:
+    """False when the table has no adjusted p, or it equals the t-test p everywhere
+    (``padjust="none"``): the findings then do not speak of adjustment."""
+    if "p_adjusted" not in effects or "p_ttest" not in effects:
+        return "p_adjusted" in effects
+    adj = pd.to_numeric(effects["p_adjusted"], errors="coerce").to_numpy(dtype=float)
+    raw = pd.to_numeric(effects["p_ttest"], errors="coerce").to_numpy(dtype=float)
+    return not np.allclose(adj, raw, rtol=1e-12, atol=0.0, equal_nan=True)
+
+
+def _significance(row, adjusted_in_use: bool = True) -> tuple[float, str]:
     adjusted = _num(row.get("p_adjusted"))
-    if _ok(adjusted):
+    if adjusted_in_use and _ok(adjusted):
         return adjusted, "adjusted"
     return _num(row.get("p_ttest")), "t-test" if _ok(row.get("p_ttest")) else ""
 
 
-def _effect_finding(row, trial: Trial, show_arm: bool) -> Finding:
+def _effect_finding(row, trial: Trial, show_arm: bool, adjusted_in_use: bool = True) -> Finding:
     code = str(row["outcome"])
     outcome = trial.registry.get(code)
     visit = str(row["visit"])
@@ -185,7 +195,7 @@ def _effect_finding(row, trial: Trial, show_arm: bool) -> Finding:
         text = f"{subject} change could not be estimated {where}: {reason} (n = {n})."
         return Finding(domain, code, visit, text, False, False, "unchanged", arm)
 
-    p, basis = _significance(row)
+    p, basis = _significance(row, adjusted_in_use)
     significant = _ok(p) and p < ALPHA
     direction = _direction(row, outcome)
     if significant and direction != "unchanged":
@@ -317,9 +327,9 @@ def findings(trial: Trial, effects: pd.DataFrame | None = None, *, visit: str | 
     ...            n=20, baseline_mean=42.9, visit_mean=45.0, change_mean=2.1,
     ...            pct_change_median=4.0, hedges_g=0.17, hedges_g_ci_low=0.05,
     ...            hedges_g_ci_high=0.3, p_ttest=0.0102, p_wilcoxon=0.0004,
-    ...            p_adjusted=0.0102, estimable=True, note="")
+    ...            p_adjusted=0.0306, estimable=True, note="")
     >>> [f.text for f in findings(Trial.from_tables(s, m), pd.DataFrame([row]))]
-    ['SDMT improved at Month 12: mean 42.9 → 45.0 correct answers (change +2.1), g = 0.17 [0.05, 0.30], p = 0.010 (Wilcoxon p < 0.001; adjusted p = 0.010), n = 20.']
+    ['SDMT improved at Month 12: mean 42.9 → 45.0 correct answers (change +2.1), g = 0.17 [0.05, 0.30], p = 0.010 (Wilcoxon p < 0.001; adjusted p = 0.031), n = 20.']
     """
     if effects is None:
         from .effects import effect_sizes
@@ -342,7 +352,8 @@ def findings(trial: Trial, effects: pd.DataFrame | None = None, *, visit: str | 
             _v=pd.to_numeric(rows["day"], errors="coerce"),
         ).sort_values(["_a", "_d", "_o", "_v"], kind="stable")
         show_arm = rows["arm"].nunique() > 1 or len(trial.arms) > 1
-        out = [_effect_finding(r, trial, show_arm) for r in order.to_dict("records")]
+        adjusted = _adjusted_in_use(effects)
+        out = [_effect_finding(r, trial, show_arm, adjusted) for r in order.to_dict("records")]
     if len(trial.adverse_events):
         out.append(_safety_finding(safety if safety is not None else safety_numbers(trial)))
     return out

@@ -221,3 +221,17 @@ def test_describe_p_basis(bases, expected):
     found = [Finding("mobility", "T25FW", "V", "", True, True, "improved", p_basis=b)
              for b in bases]
     assert describe_p_basis(found) == expected
+
+
+def test_no_adjustment_in_the_table_means_no_adjusted_wording():
+    # padjust="none": p_adjusted equals p_ttest in every row
+    rows = [row(p_ttest=0.03, p_adjusted=0.03),
+            row(outcome="SDMT", domain="cognition", p_ttest=0.2, p_adjusted=0.2)]
+    out = findings(make_trial(), pd.DataFrame(rows), visit="Post-injection 1")
+    assert out[0].p_basis == "t-test" and out[0].significant
+    assert "adjusted" not in out[0].text
+    assert out[0].text.endswith("p = 0.030 (Wilcoxon p = 0.004), n = 16.")
+    # one row adjusted differently: adjustment is in use everywhere
+    rows[1]["p_adjusted"] = 0.4
+    out = findings(make_trial(), pd.DataFrame(rows), visit="Post-injection 1")
+    assert [f.p_basis for f in out] == ["adjusted", "adjusted"]

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from ..figures.forest import forest_figure
-from ..findings import Finding, findings, one_year_visit
+from ..findings import ALPHA, Finding, findings, one_year_visit
 from ..outcomes import DOMAINS
 from ..tables import G_DECIMALS, format_ci, format_effect_table, format_pct, p_phrase, sig
 from ..trial import Trial
@@ -92,11 +92,15 @@ def _num(x) -> float:
         return math.nan
 
 
-def _significant(row) -> bool:
+def _p_of(row) -> float:
+    """The p value that decides significance: adjusted where the table has one."""
     p = _num(row.get("p_adjusted"))
-    if not math.isfinite(p):
-        p = _num(row.get("p_ttest"))
-    return math.isfinite(p) and p < 0.05
+    return p if math.isfinite(p) else _num(row.get("p_ttest"))
+
+
+def _significant(row) -> bool:
+    p = _p_of(row)
+    return math.isfinite(p) and p < ALPHA
 
 
 def _headline(row, outcome) -> tuple[str, str]:
@@ -115,9 +119,9 @@ def _estimable(row) -> bool:
 def _p_text(row) -> str:
     """The p value that decides significance, named: "adjusted p = 0.49" or "p = 0.01"."""
     p = _num(row.get("p_adjusted"))
-    if math.isfinite(p):
+    if math.isfinite(p) and p != _num(row.get("p_ttest")):  # equal: no adjustment made
         return md_escape(p_phrase(p, "adjusted p"))
-    return md_escape(p_phrase(row.get("p_ttest")))
+    return md_escape(p_phrase(_p_of(row)))
 
 
 def _metric(row, outcome, label: str, finding: str | None, *, describe: bool) -> None:
