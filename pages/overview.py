@@ -33,9 +33,12 @@ top[1].caption(
 effects = cached(effect_sizes, trial, n_boot=settings.n_boot, seed=settings.seed,
                  ci=settings.ci, padjust=settings.padjust)
 safety = cached(safety_numbers, trial) if len(trial.adverse_events) else None
+safety_by_arm = ({arm: cached(safety_numbers, trial.filter(arm=[arm])) for arm in trial.arms}
+                 if safety and not trial.is_single_arm else None)
 at_visit = widgets.page_findings(trial, effects, settings, visit=visit, safety=safety)
 
-widgets.domain_cards(trial, effects, visit, safety=safety, found=at_visit)
+widgets.domain_cards(trial, effects, visit, safety=safety, safety_by_arm=safety_by_arm,
+                     found=at_visit)
 
 st.subheader(f"Effect sizes at {visit}")
 widgets.forest_chart(trial, effects, visit, settings, key="overview_forest")

@@ -163,6 +163,13 @@ def test_two_arm_sample():
     # findings in one column per arm, headed by the arm
     assert f"**{arms[0]}**" in text and f"**{arms[1]}**" in text
     assert "Arm" in at.dataframe[0].value.columns
+    # the safety card splits the adverse events by arm (counted here with pandas)
+    ae = trial.adverse_events.merge(trial.subjects[["subject_id", "arm"]], on="subject_id")
+    for arm in arms:
+        events = int((ae["arm"] == arm).sum())
+        size = int((trial.subjects["arm"] == arm).sum())
+        with_event = ae.loc[ae["arm"] == arm, "subject_id"].nunique()
+        assert f"**{arm}**: {events} events in {with_event} of {size}" in text
 
 
 def _overview_of(trial) -> AppTest:

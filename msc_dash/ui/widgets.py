@@ -141,7 +141,8 @@ def _metric(row, outcome, label: str, finding: str | None, *, describe: bool) ->
         help=(finding or "") + f"\n\n{outcome.label}. The badge is Hedges' g with its CI, "
         "positive = improvement.",
     )
-    st.caption(f"{_p_text(row)} · n = {int(row['n'])}")
+    # non-breaking spaces: narrow arm columns wrap only at the dot
+    st.caption(f"{_p_text(row)} · n = {int(row['n'])}".replace(" = ", "\u00a0=\u00a0"))
 
 
 def _g_text(row) -> str:
@@ -161,8 +162,8 @@ def _row_of(at: pd.DataFrame, code: str, arm: str):
 
 
 def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
-                 safety: dict | None = None, found: list[Finding] | None = None,
-                 columns: int = 3) -> None:
+                 safety: dict | None = None, safety_by_arm: dict | None = None,
+                 found: list[Finding] | None = None, columns: int = 3) -> None:
     """One bordered card per domain with data (in DOMAINS order), then safety.
 
     A card shows the domain's first outcome (registry order) per arm: its
@@ -170,6 +171,8 @@ def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
     change) and Hedges' g with its CI, green for a significant improvement,
     red for a significant worsening, grey otherwise; below it, the g of up
     to three more outcomes of the domain and a link to the domain's page.
+    The safety card shows ``safety`` (counts over all arms) and, in a
+    two-arm trial, ``safety_by_arm`` (arm -> counts).
     """
     at = effects[effects["visit"] == visit]
     texts = {(f.arm, f.outcome): f.text for f in (found or []) if f.visit == visit}
@@ -213,7 +216,7 @@ def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
     if safety is not None:
         with grid[len(cards) % len(grid)].container(border=True):
             st.markdown("#### Safety")
-            _safety_card(safety)
+            _safety_card(safety, safety_by_arm)
             _page_link("safety", "Adverse events", "Open the Safety page")
 
 
@@ -225,7 +228,7 @@ def _page_link(domain: str, label: str, help: str) -> None:
         pass
 
 
-def _safety_card(safety: dict) -> None:
+def _safety_card(safety: dict, by_arm: dict | None = None) -> None:
     serious = _num(safety.get("n_serious"))
     n = safety.get("n_subjects")
     events = safety.get("n_events", 0)
@@ -239,6 +242,15 @@ def _safety_card(safety: dict) -> None:
                  icon=":material/warning:", color="red")
     st.markdown(f"{events} adverse events in {safety.get('n_subjects_with_event')} "
                 f"of {n} subjects.")
+    if by_arm and len(by_arm) > 1:
+        lines = []
+        for arm, numbers in by_arm.items():
+            k = _num(numbers.get("n_serious"))
+            serious_text = "not recorded" if not math.isfinite(k) else f"{int(k)} serious"
+            lines.append(f"- **{md_escape(str(arm))}**: {numbers.get('n_events', 0)} events "
+                         f"in {numbers.get('n_subjects_with_event')} of "
+                         f"{numbers.get('n_subjects')}, {serious_text}")
+        st.markdown("\n".join(lines))
 
 
 _ICONS = {
