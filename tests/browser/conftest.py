@@ -18,6 +18,24 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _shared_builders():
+    # Both this file and tests/conftest.py are imported as module "conftest";
+    # when this one wins, `from conftest import build_trial` in tests/ must still
+    # work, so the shared builders are re-exported here.
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("msc_tests_conftest",
+                                                  ROOT / "tests" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_shared = _shared_builders()
+build_trial, OUTCOME_SPECS, VISITS = _shared.build_trial, _shared.OUTCOME_SPECS, _shared.VISITS
+
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
