@@ -4,8 +4,13 @@
   the overview and the domain pages, remembered across page switches).
 - :func:`domain_cards`: one headline card per domain plus safety.
 - :func:`findings_list`: plain-language findings with a status icon.
-- :func:`effect_table`: the formatted effect table with a CSV download of the raw one.
+- :func:`effect_table`: the formatted effect table, CSV/XLSX downloads of the raw one.
 - :func:`forest_chart`: the forest plot of Hedges' g at one visit.
+- :func:`page_findings`: :func:`msc_dash.findings.findings`, cached.
+
+Expensive pieces (figure, formatted table, findings) are cached per trial key,
+analysis settings and visit; the effect table passed in must be the one those
+settings give.
 """
 
 from __future__ import annotations
