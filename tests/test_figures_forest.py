@@ -91,6 +91,10 @@ def test_not_estimable_rows_are_grey_with_note_in_hover():
     assert bad[0].marker.color == NOT_ESTIMABLE_COLOR
     assert list(bad[0].x) == [0.0]  # no estimate: drawn at zero
     assert "not estimable: n &lt; 3" in bad[0].hovertext[0]
+    # estimable rows: estimate with CI, n and p in the hover
+    first = fig.data[0].hovertext[0]
+    assert "T25FW" in first and "0.450 [0.150, 0.800]" in first and "n = 16" in first
+    assert "p (t-test) = 0.010" in first
     # all-estimable data has no grey trace
     ok = _effects()
     ok = ok[ok["estimable"]]

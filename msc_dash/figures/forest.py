@@ -169,7 +169,8 @@ def forest_figure(
     n_lines = max(int(y), 1)
 
     def hover(i) -> str:
-        parts = [f"<b>{html.escape(str(labels.get(frame.at[i, label_col], frame.at[i, label_col])))}</b>"]
+        name = labels.get(frame.at[i, label_col], frame.at[i, label_col])
+        parts = [f"<b>{html.escape(str(name))}</b>"]
         if multi:
             parts[0] += f" · {html.escape(colour_of(i))}"
         if "visit" in frame:
@@ -185,7 +186,7 @@ def forest_figure(
             parts.append(f"not estimable{': ' + html.escape(note) if note else ''}")
         if n_col and n_col in frame:
             parts.append(f"n = {frame.at[i, n_col]}")
-        ps = [p_phrase(frame.at[i, col], name) for col, name in _P_COLUMNS
+        ps = [html.escape(p_phrase(frame.at[i, col], name)) for col, name in _P_COLUMNS
               if col in frame and not math.isnan(_num(frame.at[i, col]))]
         if ps:
             parts.append(", ".join(ps))
