@@ -11,12 +11,15 @@ from msc_dash.ui import data, filters, presenter, settings, state
 st.set_page_config(page_title="msc-dash", page_icon="🧬", layout="wide",
                    initial_sidebar_state="expanded")
 
-presenter.read_url()  # before anything rewrites the query string
-filters.restore_view()  # a shared link may pick the sample, filters, visit and outcome
-data.data_source()
-full = state.get_full_trial()
-settings.analysis_settings()
-st.session_state[state.TRIAL] = filters.sidebar_filters(full) if full is not None else None
+# Sidebar widgets get the same IDs on a session's first run as later (else Streamlit
+# 1.67 drops the first change of any of them on a fresh session).
+with filters.stable_widget_ids():
+    presenter.read_url()  # before anything rewrites the query string
+    filters.restore_view()  # a shared link may pick the sample, filters, visit and outcome
+    data.data_source()
+    full = state.get_full_trial()
+    settings.analysis_settings()
+    st.session_state[state.TRIAL] = filters.sidebar_filters(full) if full is not None else None
 trial = state.get_trial()
 
 PAGES = {

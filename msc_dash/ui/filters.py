@@ -10,6 +10,7 @@ every page. The pure parts (:func:`filter_specs`, :func:`criteria_from_values`,
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 
@@ -21,7 +22,8 @@ from ..trial import Trial
 from . import urlstate
 
 __all__ = ["FilterSpec", "filter_specs", "criteria_from_values", "describe_criteria",
-           "values_from_view", "restore_view", "sidebar_filters", "outcome_selector", "KEY_PREFIX",
+           "values_from_view", "restore_view", "sidebar_filters", "outcome_selector",
+           "stable_widget_ids", "KEY_PREFIX",
            "VISIT_KEY", "OUTCOME_KEY"]
 
 #: Prefix of the filter widgets' session-state keys.
@@ -320,6 +322,27 @@ def _reset(specs) -> None:
         st.session_state[spec.key] = spec.default
 
 
+@contextlib.contextmanager
+def stable_widget_ids():
+    """Give widgets made before ``st.navigation`` the same IDs on a session's first run as later.
+
+    Streamlit 1.67 hashes the active page into widget IDs; before
+    ``st.navigation`` runs, a session's first run uses the requested page's
+    hash and later runs the entry script's, so without this the first filter
+    a user picks on a fresh session is dropped (seen in the browser test).
+    app.py wraps its whole sidebar in this.
+    """
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        scope = ctx.run_with_active_hash(ctx.pages_manager.main_script_hash)
+    except (ImportError, AttributeError):  # another Streamlit version or no context
+        scope = contextlib.nullcontext()
+    with scope:
+        yield
+
+
 def _widget(spec: FilterSpec) -> None:
     if spec.kind == "categorical":
         counts = dict(zip(spec.options, spec.counts, strict=True))
@@ -372,7 +395,7 @@ def sidebar_filters(full: Trial) -> Trial:
         if spec.key not in st.session_state or not _valid(spec, st.session_state[spec.key]):
             st.session_state[spec.key] = spec.default
 
-    with st.sidebar:
+    with st.sidebar, stable_widget_ids():
         st.subheader("Filters")
         summary = st.container()
         with st.expander("Subject filters", expanded=True):
