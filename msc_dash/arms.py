@@ -10,6 +10,7 @@ arm and baseline value (treatment minus control, raw units).
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -18,7 +19,7 @@ from scipy import stats
 
 from .trial import Trial
 
-__all__ = ["compare_arms", "mixed_anova_table", "change_frame", "hedges_g_independent",
+__all__ = ["compare_arms", "mixed_anova_table", "default_arms", "change_frame", "hedges_g_independent",
            "hedges_g_analytic_ci", "ancova_difference", "COMPARE_COLUMNS", "ANOVA_COLUMNS",
            "ANALYTIC_N"]
 
@@ -176,6 +177,31 @@ def ancova_difference(value, baseline, treated, *, ci: float = 0.95) -> tuple[fl
     q = stats.t.ppf(0.5 + ci / 2, df)
     p = float(2 * stats.t.sf(abs(est / se), df))
     return est, est - q * se, est + q * se, p
+
+
+_CONTROL_WORDS = re.compile(r"placebo|saline|sham|control|usual|standard|vehicle|untreated",
+                            re.IGNORECASE)
+
+
+def default_arms(arms) -> tuple[str, str]:
+    """A sensible (treatment, control) pair: control is the arm named like a control.
+
+    Examples
+    --------
+    >>> default_arms(["Saline", "MSC-NP"])
+    ('MSC-NP', 'Saline')
+    >>> default_arms(["IT", "IV", "Sham"])
+    ('IT', 'Sham')
+    >>> default_arms(["A", "B"])
+    ('A', 'B')
+    """
+    arms = list(arms)
+    if len(arms) < 2:
+        raise ValueError("`arms` must hold at least two arms")
+    controls = [a for a in arms if _CONTROL_WORDS.search(str(a))]
+    control = controls[0] if controls else arms[1]
+    treatment = next(a for a in arms if a != control)
+    return treatment, control
 
 
 def _check_arms(trial: Trial, treatment: str, control: str) -> None:

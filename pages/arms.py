@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from msc_dash.arms import compare_arms, mixed_anova_table
+from msc_dash.arms import compare_arms, default_arms, mixed_anova_table
 from msc_dash.figures.arms import adjusted_difference_figure
 from msc_dash.figures.forest import forest_figure
 from msc_dash.tables import format_ci, format_p, sig
@@ -30,7 +30,7 @@ if trial.is_single_arm:
 
 arms = trial.arms
 c1, c2, c3 = st.columns(3)
-for key, default in (("arms_treatment", arms[0]), ("arms_control", arms[1])):
+for key, default in zip(("arms_treatment", "arms_control"), default_arms(arms), strict=True):
     if st.session_state.get(key) not in arms:
         st.session_state[key] = default
 treatment = c1.selectbox("Treatment arm", arms, key="arms_treatment")

@@ -165,7 +165,8 @@ def test_two_arm_sample_arms_page():
     at.session_state["data_choice"] = "Sample two-arm trial (simulated)"
     at.run()
     at = _page(at, "arms")
-    treatment, control = sample.arms[:2]
+    treatment, control = "MSC-NP", "Saline"   # Saline is named like a control
+    assert set(sample.arms) == {treatment, control}
     assert at.selectbox(key="arms_treatment").value == treatment
     assert at.get("plotly_chart")
     assert f"{treatment} − {control}" in " ".join(at.dataframe[0].value.columns)

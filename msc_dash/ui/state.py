@@ -46,10 +46,28 @@ def get_settings() -> AnalysisSettings:
     return st.session_state.get(SETTINGS) or AnalysisSettings()
 
 
+def _leave_pages_folder_mode() -> None:
+    """Rerun through app.py when Streamlit ran this page without it.
+
+    On a fresh server, Streamlit treats the first run as a pages/-folder app
+    (``pages/`` exists) and runs a deep-linked page such as ``/arms?...``
+    alone, without app.py's data, filters and navigation. The rerun goes
+    through app.py's ``st.navigation``, which opens the same page.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # another Streamlit layout: nothing to undo
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def require_trial() -> Trial:
     """The filtered trial, or stop the page with a clear message."""
     trial = get_trial()
     if trial is None:
+        _leave_pages_folder_mode()
         st.info("No trial is loaded. Choose the sample trial or upload files in the sidebar.")
         st.stop()
     if trial.n_subjects == 0:

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 import pytest
-from conftest import assert_no_exception, wait_for_app, wait_for_charts
+from conftest import assert_no_exception, start_app, wait_for_app, wait_for_charts
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,3 +105,19 @@ def test_reset_and_bad_link(page, app_url, counts):
     _wait_sidebar(page, f"Showing {total} of {total} subjects")
     assert "f.ms_type" not in page.url
     assert_no_exception(page)
+
+
+def test_shared_link_is_the_first_request_to_a_fresh_server(page, counts):
+    """Streamlit runs a deep link on a fresh server without app.py (pages/ exists);
+    state.require_trial reruns it through app.py, so the link still opens its view."""
+    total, spms = counts
+    proc, url = start_app()
+    try:
+        page.goto(f"{url}/subgroups?data=single&f.ms_type=SPMS")
+        _wait_sidebar(page, f"Showing {spms} of {total} subjects")
+        page.wait_for_function("() => document.querySelector('h1')", timeout=60_000)
+        assert "subgroups" in page.inner_text("h1").lower()
+        assert_no_exception(page)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
