@@ -77,3 +77,9 @@ def require_trial() -> Trial:
         )
         st.stop()
     return trial
+
+
+# Every page imports this module, and the first import in a server process happens on
+# its first run: leave pages-folder mode there too, for pages that never call
+# require_trial (the Data page).
+_leave_pages_folder_mode()

@@ -105,6 +105,10 @@ def page(browser):
 def wait_for_app(page, timeout: float = 30_000) -> None:
     """Wait until Streamlit has finished running the script."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    # a fresh server's first page shows an empty main area before the status widget
+    page.wait_for_function(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m && m.innerText.trim().length > 0; }", timeout=timeout)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText"
