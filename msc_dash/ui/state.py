@@ -56,9 +56,10 @@ def _leave_pages_folder_mode() -> None:
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
     except ImportError:  # another Streamlit layout: nothing to undo
         return
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
