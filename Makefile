@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: run test chromium sample bench lint clean
+.PHONY: run test chromium sample bench load-test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ sample: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_effects.py
 	$(PY) benchmarks/bench_pages.py
+	$(PY) benchmarks/bench_filters.py --quick
+
+# 8 browser sessions against one server (needs chromium)
+load-test: $(STAMP) chromium
+	$(PY) benchmarks/load_test.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
