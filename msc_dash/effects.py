@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from .outcomes import Outcome
+from .outcomes import EDSS_PLUS, EDSS_PLUS_COMPONENTS, Outcome
 
 __all__ = [
     "COLUMNS",
@@ -57,9 +57,6 @@ PADJUST_METHODS = ("holm", "fdr_bh", "bonf", "none")
 #: Above this many pairs the CI of g is analytic instead of bootstrapped.
 ANALYTIC_N = 1000
 
-#: EDSS-Plus components (Cadavid et al. 2017): EDSS, then the timed tests.
-EDSS_PLUS_COMPONENTS = ("EDSS", "T25FW", "NHPT")
-EDSS_PLUS = "EDSS_PLUS"
 
 # multiply-adds below which bootstrap sums use einsum rather than BLAS
 _EINSUM_LIMIT = 50_000_000

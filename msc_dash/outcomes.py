@@ -22,6 +22,8 @@ __all__ = [
     "Outcome",
     "Registry",
     "MSFC_REFERENCE",
+    "EDSS_PLUS",
+    "EDSS_PLUS_COMPONENTS",
 ]
 
 #: Domains in display order, with their page titles.
@@ -257,6 +259,11 @@ MSFC_REFERENCE = MappingProxyType(
         "PASAT": (45.0311, 12.0771),
     }
 )
+
+#: The EDSS-Plus composite (Cadavid et al., Mult Scler 2017): its code, then its
+#: components, EDSS first, then the timed tests.
+EDSS_PLUS = "EDSS_PLUS"
+EDSS_PLUS_COMPONENTS = ("EDSS", "T25FW", "NHPT")
 
 
 @dataclass(frozen=True)
