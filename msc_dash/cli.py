@@ -117,37 +117,14 @@ class _Progress:
         sys.stderr.flush()
 
 
-DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".parquet", ".zip", ".xpt", ".json")
-
-
 def expand_paths(paths: list[str]) -> list[Path]:
-    """Files to load: files as given; a folder's data files (README and the like skipped).
-
-    A folder holding the tables as ``subjects.csv``, ``measurements.csv``, ...
-    gives exactly those (and any ``.json`` column mapping), so a folder that
-    also keeps the same data as a workbook (like ``sample_data/``) is not read
-    twice.
-    """
-    from .trial import TABLES
+    """Files to load: files as given; a folder's data files (see ``io.folder_files``)."""
+    from .io import folder_files
 
     out: list[Path] = []
     for text in paths:
         path = Path(text)
-        if not path.is_dir():
-            out.append(path)
-            continue
-        files = sorted(p for p in path.iterdir() if p.is_file()
-                       and not p.name.startswith((".", "~$"))
-                       and p.suffix.lower() in DATA_SUFFIXES)
-        tables = [p for p in files if p.stem.lower() in TABLES and p.suffix.lower() == ".csv"]
-        if tables:
-            files = tables + [p for p in files if p.suffix.lower() == ".json"]
-        if not files:
-            from .errors import TrialDataError
-
-            raise TrialDataError(f"{path}: the folder holds no data files "
-                                 f"({', '.join(DATA_SUFFIXES)}).")
-        out.extend(files)
+        out.extend(folder_files(path) if path.is_dir() else [path])
     return out
 
 

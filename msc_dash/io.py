@@ -131,6 +131,35 @@ class _Frame:
     hint: str | None = None
 
 
+DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".parquet", ".zip", ".xpt", ".json")
+
+
+def folder_files(path: Path) -> list[Path]:
+    """A folder's data files, README and the like skipped.
+
+    A folder holding the tables as ``subjects.csv``, ``measurements.csv``, ...
+    gives exactly those (and any ``.json`` column mapping), so a folder that
+    also keeps the same data as a workbook (like ``sample_data/``) is not read
+    twice.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> [p.name for p in folder_files(Path("sample_data"))][:2]
+    ['adverse_events.csv', 'injections.csv']
+    """
+    files = sorted(p for p in Path(path).iterdir() if p.is_file()
+                   and not p.name.startswith((".", "~$"))
+                   and p.suffix.lower() in DATA_SUFFIXES)
+    tables = [p for p in files if p.stem.lower() in TABLES and p.suffix.lower() == ".csv"]
+    if tables:
+        files = tables + [p for p in files if p.suffix.lower() == ".json"]
+    if not files:
+        raise TrialDataError(f"{Path(path).name}: the folder holds no data files "
+                             f"({', '.join(DATA_SUFFIXES)}).")
+    return files
+
+
 def _collect(source, name: str | None) -> list[_File]:
     """Turn any accepted ``source`` into in-memory files (size-checked)."""
     if isinstance(source, (list, tuple)):
@@ -146,11 +175,7 @@ def _collect(source, name: str | None) -> list[_File]:
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.is_dir():
-            members = sorted(p for p in path.iterdir()
-                             if p.is_file() and not p.name.startswith((".", "~$")))
-            if not members:
-                raise TrialDataError(f"{path.name}: the folder holds no files.")
-            return _collect(members, None)
+            return _collect(folder_files(path), None)
         if not path.is_file():
             raise TrialDataError(f"{path}: no such file or folder.")
         _check_size(path.name, path.stat().st_size)
