@@ -1,0 +1,696 @@
+"""Adverse-event summaries: headline counts, incidence tables, exposure-adjusted rates.
+
+Pure pandas / scipy (no Streamlit): the Safety page, the report, the slides
+and tests all call these functions. Every function accepts a trial without
+adverse events (an empty table) and returns zero counts or an empty frame.
+
+Conventions
+-----------
+- Severity is one of :data:`SEVERITIES`; a missing or unrecognised severity
+  counts as ``"unknown"`` and :func:`safety_warnings` says how many.
+- Relatedness is one of :data:`RELATEDNESS`, likewise with ``"unknown"``.
+- ``serious`` is read as a yes/no flag (``True``/``False``, ``yes``/``no``,
+  ``1``/``0``, ``Y``/``N``); anything else is unknown.
+- Percentages are of the subjects in the arm (or in the trial for "Total").
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .trial import Trial
+
+__all__ = [
+    "SEVERITIES",
+    "RELATEDNESS",
+    "DAYS_PER_MONTH",
+    "DAYS_PER_YEAR",
+    "adverse_events",
+    "safety_headline",
+    "headline_text",
+    "safety_warnings",
+    "incidence_counts",
+    "incidence_table",
+    "serious_events",
+    "post_injection_events",
+    "follow_up",
+    "exposure_rates",
+    "poisson_ci",
+]
+
+#: Severity grades in order (CTCAE-like); "unknown" collects missing values.
+SEVERITIES = ("mild", "moderate", "severe", "life-threatening", "fatal", "unknown")
+#: Relatedness to the study treatment, in order; "unknown" collects missing values.
+RELATEDNESS = ("not related", "unlikely", "possible", "probable", "definite", "unknown")
+DAYS_PER_YEAR = 365.25
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+TOTAL = "Total"
+
+_SEVERITY_ALIASES = {
+    "1": "mild", "grade 1": "mild", "life threatening": "life-threatening",
+    "2": "moderate", "grade 2": "moderate", "3": "severe", "grade 3": "severe",
+    "4": "life-threatening", "grade 4": "life-threatening", "5": "fatal",
+    "grade 5": "fatal", "death": "fatal",
+}
+_RELATED_ALIASES = {
+    "not related": "not related", "unrelated": "not related", "none": "not related",
+    "no": "not related", "not": "not related", "unlikely related": "unlikely",
+    "possibly": "possible", "possibly related": "possible", "probably": "probable",
+    "probably related": "probable", "definitely": "definite",
+    "definitely related": "definite", "certain": "definite",
+}
+_TRUE = {"true", "1", "1.0", "y", "yes"}
+_FALSE = {"false", "0", "0.0", "n", "no"}
+
+# display names of the grouping variables of incidence_table
+_BY = {
+    "term": ("body_system", "term"),
+    "body_system": ("body_system",),
+    "severity": ("severity",),
+    "serious": ("serious_label",),
+    "related": ("related",),
+}
+_LABELS = {"body_system": "Body system", "term": "Term", "severity": "Severity",
+           "serious_label": "Serious", "related": "Relatedness"}
+_CATEGORIES = {"severity": SEVERITIES, "related": RELATEDNESS,
+               "serious_label": ("serious", "not serious", "unknown")}
+
+
+# ---------------------------------------------------------------- normalising
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return str(value).strip().lower()
+
+
+def _severity(value) -> str:
+    s = _text(value)
+    s = _SEVERITY_ALIASES.get(s, s)
+    return s if s in SEVERITIES else "unknown"
+
+
+def _related(value) -> str:
+    s = _text(value)
+    s = _RELATED_ALIASES.get(s, s)
+    return s if s in RELATEDNESS else "unknown"
+
+
+def _serious(value):
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    s = _text(value)
+    if s in _TRUE:
+        return True
+    if s in _FALSE:
+        return False
+    return None
+
+
+def adverse_events(trial: Trial) -> pd.DataFrame:
+    """The adverse events of ``trial`` in canonical form, with each subject's arm.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``subject_id, arm, term, body_system, onset_day, severity,
+        serious, serious_label, related, injection_number`` (plus any other
+        columns of the table). ``severity`` and ``related`` are canonical
+        lower-case categories with ``"unknown"`` for missing values;
+        ``serious`` is True / False / None; ``serious_label`` is "serious",
+        "not serious" or "unknown"; ``body_system`` is "Not coded" when missing;
+        ``onset_day`` and ``injection_number`` are numeric (NaN when missing).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"subject_id": ["a", "b"]})
+    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
+    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> ae = pd.DataFrame({"subject_id": ["a"], "term": ["Headache"], "severity": ["Grade 2"]})
+    >>> adverse_events(Trial.from_tables(s, m, ae))[["term", "severity", "serious_label"]]
+           term  severity serious_label
+    0  Headache  moderate       unknown
+    """
+    ae = trial.adverse_events.copy()
+    arm = trial.subjects.set_index("subject_id")["arm"]
+    ae["subject_id"] = ae["subject_id"].astype(str)
+    ae["arm"] = ae["subject_id"].map(arm)
+    ae["term"] = ae["term"].map(lambda v: str(v).strip() if _text(v) else "Not coded")
+    ae["body_system"] = ae["body_system"].map(
+        lambda v: str(v).strip() if _text(v) else "Not coded")
+    ae["onset_day"] = pd.to_numeric(ae["onset_day"], errors="coerce").astype(float)
+    ae["injection_number"] = pd.to_numeric(ae["injection_number"],
+                                           errors="coerce").astype(float)
+    ae["severity"] = ae["severity"].map(_severity).astype(object)
+    ae["related"] = ae["related"].map(_related).astype(object)
+    ae["serious"] = pd.Series([_serious(v) for v in ae["serious"]], index=ae.index,
+                              dtype=object)
+    ae["serious_label"] = ae["serious"].map(
+        lambda v: "unknown" if v is None else ("serious" if v else "not serious")
+    ).astype(object)
+    first = ["subject_id", "arm", "term", "body_system", "onset_day", "severity", "serious",
+             "serious_label", "related", "injection_number"]
+    return ae[first + [c for c in ae.columns if c not in first]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- headline
+def safety_headline(trial: Trial) -> dict:
+    """Headline adverse-event counts.
+
+    Returns
+    -------
+    dict
+        ``n_subjects`` (in the trial), ``n_events``, ``n_subjects_with_event``,
+        ``n_serious`` (events flagged serious; NaN when no event says whether
+        it was serious) and ``n_subjects_serious`` (NaN likewise). A trial
+        without adverse events has zero events and zero serious events.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"subject_id": ["a", "b", "c"]})
+    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
+    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> ae = pd.DataFrame({"subject_id": ["a", "a", "b"], "term": ["Headache"] * 3,
+    ...                    "serious": [False, True, False]})
+    >>> safety_headline(Trial.from_tables(s, m, ae))
+    {'n_subjects': 3, 'n_events': 3, 'n_subjects_with_event': 2, 'n_serious': 1, 'n_subjects_serious': 1}
+    """
+    ae = adverse_events(trial)
+    known = ae["serious"].notna()
+    serious = ae[ae["serious"].eq(True)]
+    unknown = len(ae) > 0 and not known.any()
+    return {
+        "n_subjects": trial.n_subjects,
+        "n_events": len(ae),
+        "n_subjects_with_event": int(ae["subject_id"].nunique()),
+        "n_serious": math.nan if unknown else len(serious),
+        "n_subjects_serious": math.nan if unknown else int(serious["subject_id"].nunique()),
+    }
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def headline_text(trial: Trial) -> str:
+    """The serious-adverse-event headline in words, derived from the data.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"subject_id": ["a", "b", "c"]})
+    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
+    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> ae = pd.DataFrame({"subject_id": ["a", "b"], "term": ["Headache", "Stroke"],
+    ...                    "serious": [False, True]})
+    >>> headline_text(Trial.from_tables(s, m, ae))
+    '1 serious adverse event (1 subject) in 3 subjects'
+    >>> headline_text(Trial.from_tables(s, m, ae.assign(serious=False)))
+    '0 serious adverse events in 3 subjects'
+    """
+    h = safety_headline(trial)
+    n = h["n_subjects"]
+    if not h["n_events"]:
+        return f"No adverse events recorded in {_plural(n, 'subject')}"
+    k = h["n_serious"]
+    if isinstance(k, float) and math.isnan(k):
+        return (f"{_plural(h['n_events'], 'adverse event')} in {_plural(n, 'subject')}; "
+                "whether any was serious was not recorded")
+    text = f"{k} serious adverse event{'' if k == 1 else 's'}"
+    if k:
+        text += f" ({_plural(h['n_subjects_serious'], 'subject')})"
+    return f"{text} in {_plural(n, 'subject')}"
+
+
+def safety_warnings(trial: Trial) -> list[str]:
+    """Plain-language warnings about gaps in the adverse-event table (empty when none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"subject_id": ["a"]})
+    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
+    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> ae = pd.DataFrame({"subject_id": ["a", "a"], "term": ["Headache", "Nausea"],
+    ...                    "severity": ["mild", None], "serious": [False, False],
+    ...                    "related": ["possible", "unlikely"], "onset_day": [1, 3]})
+    >>> safety_warnings(Trial.from_tables(s, m, ae))
+    ['1 of 2 adverse events have no recognised severity (mild, moderate, severe, life-threatening, fatal); they are counted as "unknown".']
+    """
+    raw = trial.adverse_events
+    if raw.empty:
+        return []
+    ae = adverse_events(trial)
+    n = len(ae)
+    out = []
+    checks = (
+        ("severity", ae["severity"] == "unknown", "have no recognised severity",
+         ", ".join(SEVERITIES[:-1])),
+        ("serious", ae["serious"].isna(), "do not say whether they were serious",
+         "yes/no"),
+        ("related", ae["related"] == "unknown",
+         "have no recognised relatedness to treatment", ", ".join(RELATEDNESS[:-1])),
+    )
+    for _col, bad, what, allowed in checks:
+        k = int(bad.sum())
+        if k:
+            out.append(f'{k} of {n} adverse events {what} ({allowed}); they are counted '
+                       'as "unknown".')
+    k = int(ae["onset_day"].isna().sum())
+    if k:
+        out.append(f"{k} of {n} adverse events have no onset day; they are left out of "
+                   "the timeline and the post-injection windows.")
+    k = int(ae["arm"].isna().sum())
+    if k:
+        out.append(f"{k} adverse events belong to subjects missing from the subjects "
+                   "table; they count in the totals only.")
+    return out
+
+
+# ---------------------------------------------------------------- incidence
+def _arm_sizes(trial: Trial) -> dict[str, int]:
+    sizes = trial.subjects.groupby("arm", sort=False).size()
+    return {arm: int(sizes.get(arm, 0)) for arm in trial.arms}
+
+
+def incidence_counts(trial: Trial, by: str | None = None) -> pd.DataFrame:
+    """Subjects with at least one event and number of events, per arm and category.
+
+    Parameters
+    ----------
+    trial : Trial
+    by : {None, "term", "body_system", "severity", "serious", "related"}
+        ``None`` or ``"term"``: per body system and term. ``"severity"``,
+        ``"serious"``, ``"related"``: per category, every category listed
+        (zeros included; "unknown" only when present). Empty without events.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long format: the grouping columns, ``arm`` (each arm, plus "Total"
+        when there are several), ``n_arm`` (subjects in the arm),
+        ``n_subjects`` (with >= 1 such event), ``pct`` (of ``n_arm``) and
+        ``n_events``. Grouped by term: sorted by subjects then events over
+        all arms (most frequent first); by category: in category order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"subject_id": ["a", "b", "c", "d"]})
+    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
+    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> ae = pd.DataFrame({"subject_id": ["a", "a", "b"], "term": ["Headache", "Headache", "Rash"]})
+    >>> incidence_counts(Trial.from_tables(s, m, ae))[["term", "n_subjects", "pct", "n_events"]]
+           term  n_subjects   pct  n_events
+    0  Headache           1  25.0         2
+    1      Rash           1  25.0         1
+    """
+    by = by or "term"
+    if by not in _BY:
+        raise ValueError(f"by must be one of {sorted(_BY)} or None, not {by!r}")
+    keys = list(_BY[by])
+    cols = [*keys, "arm", "n_arm", "n_subjects", "pct", "n_events"]
+    ae = adverse_events(trial)
+    if ae.empty:
+        return pd.DataFrame(columns=cols)
+    sizes = _arm_sizes(trial)
+    groups = [(arm, ae[ae["arm"] == arm], n) for arm, n in sizes.items()]
+    if len(sizes) > 1:
+        groups.append((TOTAL, ae, trial.n_subjects))
+    cat = _CATEGORIES.get(keys[0])
+    if cat is not None:
+        present = set(ae[keys[0]])
+        levels = [c for c in cat if c != "unknown" or "unknown" in present]
+        index = pd.Index(levels, name=keys[0])
+    else:
+        index = (pd.MultiIndex.from_frame(ae[keys].drop_duplicates())
+                 if len(ae) else pd.MultiIndex.from_arrays([[]] * len(keys), names=keys))
+    parts = []
+    for arm, frame, n in groups:
+        grouped = frame.groupby(keys, sort=False)["subject_id"]
+        if len(keys) == 1 and len(frame):
+            subjects, events = grouped.nunique(), grouped.size()
+            subjects.index.name = events.index.name = keys[0]
+        elif len(frame):
+            subjects, events = grouped.nunique(), grouped.size()
+        else:
+            subjects = events = pd.Series(dtype=float)
+        part = pd.DataFrame({
+            "n_subjects": subjects.reindex(index).fillna(0).astype(int).to_numpy(),
+            "n_events": events.reindex(index).fillna(0).astype(int).to_numpy(),
+        }, index=index).reset_index()
+        part.insert(len(keys), "arm", arm)
+        part.insert(len(keys) + 1, "n_arm", n)
+        part.insert(len(keys) + 3, "pct", 100 * part["n_subjects"] / n if n else np.nan)
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+    if cat is None and len(out):
+        overall = out[out["arm"] == (TOTAL if len(sizes) > 1 else next(iter(sizes)))]
+        rank = overall.sort_values(["n_subjects", "n_events", *keys],
+                                   ascending=[False, False] + [True] * len(keys),
+                                   kind="stable")
+        order = {tuple(r): i for i, r in enumerate(rank[keys].itertuples(index=False))}
+        out["_rank"] = [order[tuple(r)] for r in out[keys].itertuples(index=False)]
+        arm_order = {a: i for i, (a, _, _) in enumerate(groups)}
+        out["_arm"] = out["arm"].map(arm_order)
+        out = out.sort_values(["_rank", "_arm"], kind="stable").drop(columns=["_rank", "_arm"])
+    return out.reset_index(drop=True)
+
+
+def _n_pct(k: int, n: int) -> str:
+    return f"{k} ({100 * k / n:.0f}%)" if n else str(k)
+
+
+def incidence_table(trial: Trial, by: str | None = None) -> pd.DataFrame:
+    """Display-ready incidence table: subjects with >= 1 event "n (%)" and events, per arm.
+
+    Parameters
+    ----------
+    trial : Trial
+    by : {None, "term", "body_system", "severity", "serious", "related"}
+        See :func:`incidence_counts`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The grouping columns with display names ("Body system", "Term",
+        "Severity", "Serious", "Relatedness"); then, for a single arm,
+        ``Subjects`` ("n (%)") and ``Events``; for several arms, a pair
+        ``"<arm>: Subjects"``, ``"<arm>: Events"`` per arm and for the total.
+        Grouped by term it also has ``Serious`` and ``Related`` (events flagged
+        serious; events possibly, probably or definitely related), over all arms.
+        Empty (with these columns) when there are no events.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"subject_id": ["a", "b"]})
+    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
+    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> ae = pd.DataFrame({"subject_id": ["a", "a"], "term": ["Headache"] * 2,
+    ...                    "severity": ["mild", "moderate"]})
+    >>> incidence_table(Trial.from_tables(s, m, ae))[["Term", "Events", "Subjects"]]
+           Term  Events Subjects
+    0  Headache       2  1 (50%)
+    >>> incidence_table(Trial.from_tables(s, m, ae), by="severity")
+               Severity Subjects  Events
+    0              mild  1 (50%)       1
+    1          moderate  1 (50%)       1
+    2            severe   0 (0%)       0
+    3  life-threatening   0 (0%)       0
+    4             fatal   0 (0%)       0
+    """
+    by = by or "term"
+    counts = incidence_counts(trial, by)
+    keys = list(_BY[by])
+    arms = list(dict.fromkeys(counts["arm"])) if len(counts) else list(_arm_sizes(trial))
+    if len(arms) > 1 and TOTAL not in arms:
+        arms.append(TOTAL)
+    single = len(arms) == 1
+    names = [_LABELS[k] for k in keys]
+    if by == "term":
+        value_cols = ["Events", "Subjects"] if single else [
+            f"{a}: {w}" for a in arms for w in ("Subjects", "Events")]
+        value_cols += ["Serious", "Related"]
+    else:
+        value_cols = ["Subjects", "Events"] if single else [
+            f"{a}: {w}" for a in arms for w in ("Subjects", "Events")]
+    if counts.empty:
+        return pd.DataFrame(columns=names + value_cols)
+    table = counts[keys].drop_duplicates().reset_index(drop=True)
+    for arm in arms:
+        part = counts[counts["arm"] == arm].reset_index(drop=True)
+        prefix = "" if single else f"{arm}: "
+        table[f"{prefix}Subjects"] = [_n_pct(k, n) for k, n in
+                                      zip(part["n_subjects"], part["n_arm"], strict=True)]
+        table[f"{prefix}Events"] = part["n_events"].to_numpy()
+    if by == "term":
+        ae = adverse_events(trial)
+        g = ae.groupby(keys, sort=False)
+        serious = g["serious"].agg(lambda s: int(s.eq(True).sum()))
+        related = g["related"].agg(lambda s: int(s.isin(["possible", "probable",
+                                                          "definite"]).sum()))
+        idx = pd.MultiIndex.from_frame(table[keys])
+        table["Serious"] = serious.reindex(idx).fillna(0).astype(int).to_numpy()
+        table["Related"] = related.reindex(idx).fillna(0).astype(int).to_numpy()
+    table = table.rename(columns=_LABELS)
+    return table[names + value_cols]
+
+
+# ---------------------------------------------------------------- listings
+def _injection_days(trial: Trial) -> pd.DataFrame:
+    inj = trial.injections[["subject_id", "injection_number", "day"]].copy()
+    inj["subject_id"] = inj["subject_id"].astype(str)
+    inj["injection_number"] = pd.to_numeric(inj["injection_number"], errors="coerce")
+    inj["day"] = pd.to_numeric(inj["day"], errors="coerce")
+    return inj.dropna().sort_values(["subject_id", "day"], kind="stable")
+
+
+def _match_injections(trial: Trial, ae: pd.DataFrame) -> pd.DataFrame:
+    """``ae`` with ``matched_injection`` and ``injection_day``.
+
+    The event's own ``injection_number`` when given (its day from the
+    injections table), else the subject's latest injection on or before onset.
+    """
+    ae = ae.copy()
+    ae["matched_injection"] = np.nan
+    ae["injection_day"] = np.nan
+    inj = _injection_days(trial)
+    by_subject = {sid: g for sid, g in inj.groupby("subject_id", sort=False)}
+    for i, row in ae.iterrows():
+        g = by_subject.get(row["subject_id"])
+        number = row["injection_number"]
+        if pd.notna(number):
+            ae.at[i, "matched_injection"] = number
+            if g is not None:
+                hit = g.loc[g["injection_number"] == number, "day"]
+                if len(hit):
+                    ae.at[i, "injection_day"] = float(hit.iloc[0])
+        elif g is not None and pd.notna(row["onset_day"]):
+            before = g[g["day"] <= row["onset_day"]]
+            if len(before):
+                ae.at[i, "matched_injection"] = float(before["injection_number"].iloc[-1])
+                ae.at[i, "injection_day"] = float(before["day"].iloc[-1])
+    return ae
+
+
+def serious_events(trial: Trial) -> pd.DataFrame:
+    """Every serious adverse event, one row each, by onset day.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Subject, Arm, Term, Body system, Onset day, Severity,
+        Relatedness, Injection`` (the injection the event followed: its own
+        ``injection_number`` or the latest injection on or before onset).
+        Empty when there is none.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"subject_id": ["a", "b"]})
+    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
+    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> ae = pd.DataFrame({"subject_id": ["a", "b"], "term": ["Headache", "Meningitis"],
+    ...                    "serious": [False, True], "onset_day": [3, 40],
+    ...                    "severity": ["mild", "severe"]})
+    >>> inj = pd.DataFrame({"subject_id": ["b", "b"], "injection_number": [1, 2],
+    ...                     "day": [0, 30]})
+    >>> serious_events(Trial.from_tables(s, m, ae, inj))[["Subject", "Term", "Onset day", "Injection"]]
+      Subject        Term  Onset day  Injection
+    0       b  Meningitis         40          2
+    """
+    cols = ["Subject", "Arm", "Term", "Body system", "Onset day", "Severity", "Relatedness",
+            "Injection"]
+    ae = adverse_events(trial)
+    ae = ae[ae["serious"].eq(True)]
+    if ae.empty:
+        return pd.DataFrame(columns=cols)
+    ae = _match_injections(trial, ae).sort_values(["onset_day", "subject_id"],
+                                                  kind="stable", na_position="last")
+    return pd.DataFrame({
+        "Subject": ae["subject_id"].to_numpy(),
+        "Arm": ae["arm"].to_numpy(),
+        "Term": ae["term"].to_numpy(),
+        "Body system": ae["body_system"].to_numpy(),
+        "Onset day": pd.array(ae["onset_day"].to_numpy(), dtype="Int64"),
+        "Severity": ae["severity"].to_numpy(),
+        "Relatedness": ae["related"].to_numpy(),
+        "Injection": pd.array(ae["matched_injection"].to_numpy(), dtype="Int64"),
+    })
+
+
+def post_injection_events(trial: Trial, window: int = 7) -> pd.DataFrame:
+    """Adverse events starting within ``window`` days after each injection, per injection number.
+
+    An event counts for injection *k* when it belongs to *k* (its own
+    ``injection_number``, else the subject's latest injection on or before its
+    onset) and ``0 <= onset_day - day of injection k <= window``. Events
+    without an onset day are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``arm, injection_number, injections_given, events,
+        subjects_with_event, pct_subjects`` (percent of the subjects given that
+        injection), one row per arm and injection number; "Total" rows follow
+        when there are several arms. Empty without injections.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"subject_id": ["a", "b"]})
+    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
+    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> inj = pd.DataFrame({"subject_id": ["a", "a", "b"], "injection_number": [1, 2, 1],
+    ...                     "day": [0, 90, 0]})
+    >>> ae = pd.DataFrame({"subject_id": ["a", "a", "b"], "term": ["Headache"] * 3,
+    ...                    "onset_day": [2, 60, 7]})
+    >>> table = post_injection_events(Trial.from_tables(s, m, ae, inj), window=7)
+    >>> table[["injection_number", "injections_given", "events", "subjects_with_event"]]
+       injection_number  injections_given  events  subjects_with_event
+    0                 1                 2       2                    2
+    1                 2                 1       0                    0
+    """
+    cols = ["arm", "injection_number", "injections_given", "events", "subjects_with_event",
+            "pct_subjects"]
+    inj = _injection_days(trial)
+    if inj.empty:
+        return pd.DataFrame(columns=cols)
+    arm_of = trial.subjects.set_index("subject_id")["arm"]
+    inj["arm"] = inj["subject_id"].map(arm_of)
+    ae = _match_injections(trial, adverse_events(trial))
+    delta = ae["onset_day"] - ae["injection_day"]
+    ae = ae[(delta >= 0) & (delta <= window)]
+    arms = list(trial.arms)
+    scopes = [(a, inj[inj["arm"] == a], ae[ae["arm"] == a]) for a in arms]
+    if len(arms) > 1:
+        scopes.append((TOTAL, inj, ae))
+    numbers = sorted(inj["injection_number"].unique())
+    rows = []
+    for arm, i_frame, a_frame in scopes:
+        for k in numbers:
+            given = int((i_frame["injection_number"] == k).sum())
+            hits = a_frame[a_frame["matched_injection"] == k]
+            subj = int(hits["subject_id"].nunique())
+            rows.append({"arm": arm, "injection_number": int(k), "injections_given": given,
+                         "events": len(hits), "subjects_with_event": subj,
+                         "pct_subjects": 100 * subj / given if given else np.nan})
+    return pd.DataFrame(rows, columns=cols)
+
+
+# ---------------------------------------------------------------- exposure
+def follow_up(trial: Trial) -> pd.DataFrame:
+    """Each subject's follow-up: last day seen and last visit.
+
+    The last day is the latest of the subject's last measurement, last
+    injection and last adverse-event onset (0 when nothing follows baseline).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``subject_id, arm, last_day, last_measurement_day, last_visit,
+        n_visits, patient_years``; one row per subject of ``trial.subjects``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"subject_id": ["a", "b"]})
+    >>> m = pd.DataFrame({"subject_id": ["a", "a", "b"], "visit": ["BL", "M12", "BL"],
+    ...                   "day": [0, 365, 0], "outcome": "SDMT", "value": [40.0, 42, 39]})
+    >>> follow_up(Trial.from_tables(s, m))[["subject_id", "last_day", "last_visit"]]
+      subject_id  last_day last_visit
+    0          a     365.0        M12
+    1          b       0.0         BL
+    """
+    s = trial.subjects[["subject_id", "arm"]].copy()
+    m = trial.measurements
+    last_m = m.groupby("subject_id")["day"].max() if len(m) else pd.Series(dtype=float)
+    last_visit = (m.sort_values("day", kind="stable").groupby("subject_id")["visit"].last()
+                  if len(m) else pd.Series(dtype=object))
+    n_visits = m.groupby("subject_id")["visit"].nunique() if len(m) else pd.Series(dtype=int)
+    inj = _injection_days(trial)
+    last_i = inj.groupby("subject_id")["day"].max() if len(inj) else pd.Series(dtype=float)
+    ae = trial.adverse_events
+    onset = pd.to_numeric(ae["onset_day"], errors="coerce")
+    last_a = (onset.groupby(ae["subject_id"].astype(str)).max() if len(ae)
+              else pd.Series(dtype=float))
+    ids = s["subject_id"]
+    s["last_measurement_day"] = ids.map(last_m).astype(float)
+    days = pd.concat([s["last_measurement_day"], ids.map(last_i).astype(float),
+                      ids.map(last_a).astype(float)], axis=1)
+    s["last_day"] = days.max(axis=1).fillna(0.0).clip(lower=0.0)
+    s["last_visit"] = ids.map(last_visit)
+    s["n_visits"] = ids.map(n_visits).fillna(0).astype(int)
+    s["patient_years"] = s["last_day"] / DAYS_PER_YEAR
+    return s[["subject_id", "arm", "last_day", "last_measurement_day", "last_visit",
+              "n_visits", "patient_years"]].reset_index(drop=True)
+
+
+def poisson_ci(k: int, exposure: float, ci: float = 0.95) -> tuple[float, float]:
+    """Exact (Garwood) confidence interval of a Poisson rate ``k / exposure``.
+
+    Lower bound ``chi2.ppf(a/2, 2k) / 2 / exposure`` (0 when ``k == 0``),
+    upper bound ``chi2.ppf(1 - a/2, 2k + 2) / 2 / exposure``.
+
+    Examples
+    --------
+    >>> [round(x, 4) for x in poisson_ci(0, 1.0)]
+    [0.0, 3.6889]
+    >>> [round(x, 4) for x in poisson_ci(3, 2.0)]
+    [0.3094, 4.3837]
+    """
+    if not exposure or exposure <= 0:
+        return (math.nan, math.nan)
+    a = 1 - ci
+    low = stats.chi2.ppf(a / 2, 2 * k) / 2 if k > 0 else 0.0
+    high = stats.chi2.ppf(1 - a / 2, 2 * k + 2) / 2
+    return (float(low) / exposure, float(high) / exposure)
+
+
+def exposure_rates(trial: Trial, *, ci: float = 0.95, per: float = 100.0) -> pd.DataFrame:
+    """Adverse events per ``per`` patient-years of follow-up, per arm, with exact Poisson CI.
+
+    Patient-years: each subject's :func:`follow_up` ``last_day`` / 365.25, summed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``arm, n_subjects, patient_years, events, serious_events, rate,
+        ci_low, ci_high`` (``rate`` and its CI per ``per`` patient-years; NaN
+        without follow-up); a "Total" row follows when there are several arms.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"subject_id": ["a", "b"]})
+    >>> m = pd.DataFrame({"subject_id": ["a", "a", "b", "b"], "visit": ["BL", "M12"] * 2,
+    ...                   "day": [0, 365.25, 0, 365.25], "outcome": "SDMT", "value": 40.0})
+    >>> ae = pd.DataFrame({"subject_id": ["a", "a", "b"], "term": ["Headache"] * 3,
+    ...                    "onset_day": [2, 30, 100]})
+    >>> exposure_rates(Trial.from_tables(s, m, ae))[["arm", "patient_years", "events", "rate"]]
+       arm  patient_years  events   rate
+    0  All            2.0       3  150.0
+    """
+    fu = follow_up(trial)
+    ae = adverse_events(trial)
+    arms = list(trial.arms)
+    scopes = [(a, fu[fu["arm"] == a], ae[ae["arm"] == a]) for a in arms]
+    if len(arms) > 1:
+        scopes.append((TOTAL, fu, ae))
+    rows = []
+    for arm, f, a in scopes:
+        py = float(f["patient_years"].sum())
+        k = len(a)
+        low, high = poisson_ci(k, py, ci)
+        rows.append({"arm": arm, "n_subjects": len(f), "patient_years": py, "events": k,
+                     "serious_events": int(a["serious"].eq(True).sum()),
+                     "rate": k / py * per if py > 0 else math.nan,
+                     "ci_low": low * per, "ci_high": high * per})
+    return pd.DataFrame(rows, columns=["arm", "n_subjects", "patient_years", "events",
+                                       "serious_events", "rate", "ci_low", "ci_high"])
