@@ -292,39 +292,10 @@ def estimation_chart(trial: Trial, effects: pd.DataFrame, outcome: str, visit: s
 
 
 def safety_chart(trial: Trial):
-    """The adverse-event swimmer plot (None without events or builder)."""
+    """The adverse-event swimmer plot (None without adverse events)."""
     if not len(trial.adverse_events):
         return None
-    builder = getattr(_figures(), "swimmer_figure", None)
-    if builder is None:
-        return _fallback_safety(trial)
-    for attempt in (lambda: builder(trial), lambda: builder(trial.adverse_events,
-                                                            trial.injections,
-                                                            trial.subjects)):
-        try:
-            return attempt()
-        except (TypeError, AttributeError, KeyError):
-            continue
-    return None
-
-
-def _fallback_safety(trial: Trial):
-    """Subjects with each adverse event (bars), when no swimmer plot is available."""
-    import plotly.graph_objects as go
-
-    from .figures.style import OKABE_ITO, base_layout
-
-    ae = trial.adverse_events
-    counts = (ae.groupby(ae["term"].astype(str))["subject_id"].nunique()
-              .sort_values(kind="stable").tail(12))
-    n = max(trial.n_subjects, 1)
-    fig = go.Figure(go.Bar(
-        x=counts.to_numpy(), y=counts.index.tolist(), orientation="h",
-        marker_color=OKABE_ITO[0], text=[f"{k} ({100 * k / n:.0f}%)" for k in counts],
-        textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{x} subjects<extra></extra>"))
-    fig.update_xaxes(title_text=f"Subjects with the event (of {trial.n_subjects})")
-    return base_layout(fig, title="Adverse events: subjects per term")
+    return _figures().swimmer_figure(trial)
 
 
 def slide_figure(trial: Trial, slide: Slide, effects: pd.DataFrame, *, n_boot: int = 2000,
