@@ -1,7 +1,156 @@
+"""Safety: serious-event headline, incidence tables, post-injection events, rates, charts."""
+
+import math
+
+import pandas as pd
 import streamlit as st
 
-from msc_dash.ui import state
+from msc_dash import safety
+from msc_dash.figures.safety import SWIMMER_SORTS, ae_timeline_figure, swimmer_figure
+from msc_dash.ui import export_widgets, state
+from msc_dash.ui.cache import cached
+from msc_dash.ui.widgets import md_escape
 
 trial = state.require_trial()
-st.title("safety")
-st.write(trial.summary())
+st.title("🛡️ Safety")
+
+SORT_LABELS = {"arm": "Arm", "follow-up": "Follow-up time", "response": "Response (EDSS-Plus)"}
+
+
+def swimmer_section() -> None:
+    st.subheader("Every subject's course")
+    sort_by = st.segmented_control(
+        "Sort subjects by", SWIMMER_SORTS, format_func=SORT_LABELS.get, default="arm",
+        key="safety_swimmer_sort") or "arm"
+    fig = cached(swimmer_figure, trial, sort_by=sort_by)
+    export_widgets.chart(fig, key="safety_swimmer", name="Swimmer plot")
+    st.caption(
+        "One bar per subject: follow-up from baseline to the last visit, injection or "
+        "adverse event. ▲ injection; dots: adverse events coloured by severity; ★ outlined: "
+        "serious adverse event; | last visit; × follow-up ended more than a month before the "
+        "visit closest to one year. Response: EDSS-Plus at the visit closest to one year.")
+
+
+if trial.adverse_events.empty:
+    st.info(
+        "ℹ️ This trial has no adverse-event table, so there is nothing to summarise here. "
+        "To add one, upload an `adverse_events` table (a CSV file or an Excel sheet named "
+        "`adverse_events`) with one row per event and the columns `subject_id` and `term`; "
+        "optional: `onset_day`, `body_system`, `severity` (mild / moderate / severe / "
+        "life-threatening / fatal), `serious` (yes/no), `related` (not related / unlikely / "
+        "possible / probable / definite) and `injection_number`. The **Data** page lists "
+        "every table and column.")
+    swimmer_section()
+    st.stop()
+
+# --- headline
+head = cached(safety.safety_headline, trial)
+text = cached(safety.headline_text, trial)
+st.markdown(f"### {'✅' if head['n_serious'] == 0 else '⚠️'} {md_escape(text)}")
+c1, c2, c3, c4 = st.columns(4)
+serious = head["n_serious"]
+c1.metric("Serious adverse events",
+          "not recorded" if isinstance(serious, float) and math.isnan(serious) else serious)
+c2.metric("Adverse events", head["n_events"])
+c3.metric("Subjects with an event",
+          f"{head['n_subjects_with_event']} of {head['n_subjects']}")
+rates = cached(safety.exposure_rates, trial)
+total = rates.iloc[-1]
+c4.metric("Events per 100 patient-years",
+          "–" if pd.isna(total["rate"]) else f"{total['rate']:.0f}",
+          help=f"{total['events']} events in {total['patient_years']:.1f} patient-years "
+               "of follow-up")
+if not trial.is_single_arm:
+    lines = []
+    for arm in trial.arms:
+        h = cached(safety.safety_headline, trial.filter(arm=[arm]))
+        k = h["n_serious"]
+        k_text = "seriousness not recorded" if isinstance(k, float) and math.isnan(k) else (
+            f"{k} serious")
+        lines.append(f"- **{md_escape(arm)}**: {h['n_events']} events in "
+                     f"{h['n_subjects_with_event']} of {h['n_subjects']} subjects, {k_text}")
+    st.markdown("\n".join(lines))
+for warning in cached(safety.safety_warnings, trial):
+    st.warning(f"⚠️ {warning}")
+
+# --- serious events
+st.subheader("Serious adverse events")
+listing = cached(safety.serious_events, trial)
+if listing.empty:
+    if isinstance(serious, float) and math.isnan(serious):
+        st.info("The adverse-event table does not say which events were serious.")
+    else:
+        st.success("✅ No serious adverse events")
+else:
+    st.dataframe(listing, hide_index=True, width="stretch")
+    export_widgets.table_downloads(listing, "serious adverse events", key="safety_sae_dl")
+
+# --- incidence
+st.subheader("Adverse events by body system and term")
+incidence = cached(safety.incidence_table, trial)
+st.dataframe(incidence, hide_index=True, width="stretch")
+export_widgets.table_downloads(incidence, "adverse events by term", key="safety_terms_dl")
+st.caption("Subjects: with at least one such event, n (% of the subjects in the arm); "
+           "Events: every occurrence. Most frequent first. Serious: events flagged serious; "
+           "Related: events possibly, probably or definitely related to treatment.")
+
+tabs = st.tabs(["Severity", "Seriousness", "Relatedness", "Body system"])
+for tab, by, name in zip(tabs, ("severity", "serious", "related", "body_system"),
+                         ("by severity", "by seriousness", "by relatedness",
+                          "by body system"), strict=True):
+    with tab:
+        table = cached(safety.incidence_table, trial, by=by)
+        st.dataframe(table, hide_index=True, width="stretch")
+        export_widgets.table_downloads(table, f"adverse events {name}",
+                                       key=f"safety_{by}_dl")
+st.caption("A subject counts once in each category they had an event of; a subject with "
+           "a mild and a moderate event counts in both rows.")
+
+# --- after each injection
+st.subheader("Events after each injection")
+cols = st.columns([1, 3], vertical_alignment="bottom")
+window = int(cols[0].number_input("Window (days after the injection)", min_value=0,
+                                  max_value=365, value=7, step=1, key="safety_window"))
+post = cached(safety.post_injection_events, trial, window=window)
+if post.empty:
+    st.info("The trial has no injection table, so events cannot be placed after injections.")
+else:
+    shown = post.rename(columns={
+        "arm": "Arm", "injection_number": "Injection", "injections_given": "Injections given",
+        "events": f"Events within {window} days", "subjects_with_event": "Subjects with an event",
+        "pct_subjects": "% of subjects injected"})
+    if trial.is_single_arm:
+        shown = shown.drop(columns="Arm")
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={"% of subjects injected": st.column_config.NumberColumn(
+                     format="%.0f%%")})
+    export_widgets.table_downloads(shown, f"events within {window} days of an injection",
+                                   key="safety_post_dl")
+    cols[1].caption(
+        f"An event counts for injection k when it started 0 to {window} days after it: "
+        "the event's own injection number when recorded, else the latest injection on or "
+        "before its onset.")
+
+# --- exposure-adjusted rates
+st.subheader("Exposure-adjusted rates")
+shown = pd.DataFrame({
+    "Arm": rates["arm"], "Subjects": rates["n_subjects"],
+    "Patient-years": rates["patient_years"].round(1), "Events": rates["events"],
+    "Serious events": rates["serious_events"],
+    "Events per 100 patient-years [95% CI]": [
+        "–" if pd.isna(r.rate) else f"{r.rate:.1f} [{r.ci_low:.1f}, {r.ci_high:.1f}]"
+        for r in rates.itertuples()],
+})
+st.dataframe(shown, hide_index=True, width="stretch")
+export_widgets.table_downloads(rates, "exposure-adjusted adverse event rates",
+                               key="safety_rates_dl")
+st.caption("Follow-up per subject: from baseline to the latest of their last visit, last "
+           "injection and last adverse event (days / 365.25). 95% CI: exact Poisson.")
+
+# --- charts
+st.subheader("Adverse events over time")
+export_widgets.chart(cached(ae_timeline_figure, trial), key="safety_timeline",
+                     name="Adverse events over time")
+st.caption("Each dot is one event at its onset, on the row of its term (most frequent at "
+           "the top); colour = severity, outlined star = serious. ▲ injections.")
+swimmer_section()

@@ -1,0 +1,113 @@
+"""The Safety and Patients pages in Streamlit's AppTest, on both bundled samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import msc_dash
+
+ROOT = Path(__file__).resolve().parents[1]
+SINGLE = "Sample trial (simulated, single arm)"
+TWO_ARM = "Sample two-arm trial (simulated)"
+
+
+def _page(sample: str, page: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["data_choice"] = sample  # as in test_app_smoke
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [m.value for m in at.success]
+    parts += [m.value for m in at.info] + [m.value for m in at.warning]
+    return "\n".join(parts)
+
+
+def test_single_arm_safety_headline_and_tables():
+    at = _page(SINGLE, "pages/safety.py")
+    assert "0 serious adverse events in 23 subjects" in _texts(at)
+    assert "No serious adverse events" in _texts(at)
+    frames = [d.value for d in at.dataframe]
+    terms = next(f for f in frames if "Term" in f.columns)
+    # the most frequent term of the sample, counted independently here
+    ae = pd.read_csv(ROOT / "sample_data" / "adverse_events.csv")
+    top = ae.groupby("term")["subject_id"].nunique().sort_values(ascending=False)
+    assert terms.iloc[0]["Term"] == top.index[0]
+    assert terms.iloc[0]["Subjects"].startswith(f"{top.iloc[0]} (")
+    assert any("Severity" in f.columns for f in frames)
+    assert at.number_input(key="safety_window").value == 7
+
+
+def test_two_arm_safety_lists_its_serious_events():
+    at = _page(TWO_ARM, "pages/safety.py")
+    assert "2 serious adverse events (2 subjects) in 54 subjects" in _texts(at)
+    listing = next(d.value for d in at.dataframe if "Onset day" in d.value.columns)
+    ae = msc_dash.load_sample("two_arm").adverse_events
+    expected = ae[ae["serious"].astype(str).str.lower() == "true"]
+    assert sorted(listing["Subject"]) == sorted(expected["subject_id"])
+    assert sorted(listing["Term"]) == sorted(expected["term"])
+    # the window changes the post-injection table's column
+    at.number_input(key="safety_window").set_value(3).run()
+    assert not at.exception
+    assert any("Events within 3 days" in d.value.columns for d in at.dataframe)
+
+
+@pytest.mark.parametrize("sample", [SINGLE, TWO_ARM], ids=["single_arm", "two_arm"])
+def test_swimmer_sort_selector(sample):
+    at = _page(sample, "pages/safety.py")
+    for choice in ("follow-up", "response", "arm"):
+        at.segmented_control(key="safety_swimmer_sort").set_value(choice).run()
+        assert not at.exception, [e.value for e in at.exception]
+
+
+def test_safety_page_without_adverse_events():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["data_choice"] = SINGLE
+    at.run()
+    from msc_dash.ui import state
+    full = at.session_state[state.FULL_TRIAL]
+    bare = msc_dash.Trial.from_tables(full.subjects.drop(columns="n_injections"),
+                                      full.measurements)
+    at.session_state[state.TRIAL] = bare
+    at.session_state[state.FULL_TRIAL] = bare
+    at.switch_page("pages/safety.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    info = "\n".join(i.value for i in at.info)
+    assert "no adverse-event table" in info and "subject_id" in info
+
+
+def test_patients_previous_next_and_every_subject():
+    at = _page(SINGLE, "pages/patients.py")
+    ids = sorted(pd.read_csv(ROOT / "sample_data" / "subjects.csv")["subject_id"])
+    box = at.selectbox(key="patients_subject")
+    assert box.value == ids[0]
+    at.button(key="patients_next").click().run()
+    assert at.selectbox(key="patients_subject").value == ids[1]
+    at.button(key="patients_prev").click().run()
+    at.button(key="patients_prev").click().run()
+    assert at.selectbox(key="patients_subject").value == ids[-1]  # wraps around
+    # walk through every subject: each page renders without an exception
+    seen = []
+    for _ in ids:
+        at.button(key="patients_next").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        seen.append(at.selectbox(key="patients_subject").value)
+        assert at.subheader[0].value == f"Subject {seen[-1]}"
+    assert sorted(seen) == ids
+
+
+def test_patients_status_table_two_arm():
+    at = _page(TWO_ARM, "pages/patients.py")
+    status = next(d.value for d in at.dataframe if "Status" in d.value.columns)
+    assert "EDSS_PLUS" in set(status["Code"])
+    at.selectbox(key="patients_subject").set_value("H10").run()
+    assert not at.exception
+    events = next(d.value for d in at.dataframe if "Onset day" in d.value.columns)
+    assert "serious" in set(events["Serious"])
