@@ -24,6 +24,8 @@ __all__ = [
     "MSFC_REFERENCE",
     "EDSS_PLUS",
     "EDSS_PLUS_COMPONENTS",
+    "FUNCTIONAL_SYSTEMS",
+    "DERIVED",
 ]
 
 #: Domains in display order, with their page titles.
@@ -209,6 +211,11 @@ _FS = [
     ("FS_CEREBRAL", "Cerebral functions", 5),
 ]
 
+#: Individual Kurtzke Functional Systems scores (their sum is ``FSS_SUM``).
+FUNCTIONAL_SYSTEMS = tuple(code for code, _, _ in _FS)
+#: Outcomes computed from others when their parts are present.
+DERIVED = ("MSFC",)
+
 _OUTCOMES: tuple[Outcome, ...] = (
     Outcome("T25FW", "Timed 25-Foot Walk", "mobility", "s", "lower", "log",
             MeaningfulChange("relative", 0.2), _POS, low_exclusive=True,
@@ -317,6 +324,20 @@ class Registry:
     def by_domain(self, domain: str) -> list[Outcome]:
         """Outcomes of one domain, in registry order."""
         return [o for o in self.outcomes if o.domain == domain]
+
+    def core(self, domain: str) -> list[str]:
+        """The outcomes a domain page expects (and notes when missing), in registry order.
+
+        Individual Functional Systems scores and derived composites are shown
+        when present but not expected.
+
+        Examples
+        --------
+        >>> REGISTRY.core("disability")
+        ['EDSS', 'FSS_SUM']
+        """
+        return [o.code for o in self.by_domain(domain)
+                if o.known and o.code not in FUNCTIONAL_SYSTEMS and o.code not in DERIVED]
 
     def with_outcome(self, code: str, **changes) -> Registry:
         """A registry where ``code`` (known or not) has the given attributes.

@@ -375,14 +375,11 @@ def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float =
             parts.append(figs.html(trajectory_chart(trial, code),
                                    f"{out.label}: mean at each visit with 95% CI."))
             if visit:
-                for arm in trial.arms:
-                    fig = estimation_chart(trial, effects, code, visit, arm, n_boot=n_boot,
-                                           seed=seed)
-                    if fig is not None:
-                        label = f" ({arm})" if not trial.is_single_arm else ""
-                        parts.append(figs.html(
-                            fig, f"{out.label}{label}: baseline and {visit} per subject, "
-                                 "with the bootstrap distribution of Hedges' g."))
+                fig = estimation_chart(trial, effects, code, visit, n_boot=n_boot, seed=seed)
+                arms = "" if trial.is_single_arm else " (arms side by side)"
+                parts.append(figs.html(
+                    fig, f"{out.label}{arms}: baseline and {visit} per subject, with Hedges' "
+                         "g, its bootstrap distribution and CI."))
             tick(code)
 
     # --- effect table

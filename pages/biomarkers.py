@@ -1,7 +1,5 @@
-import streamlit as st
+"""Biomarkers: one section per outcome (see msc_dash.ui.domain)."""
 
-from msc_dash.ui import state
+from msc_dash.ui.domain import render_domain
 
-trial = state.require_trial()
-st.title("biomarkers")
-st.write(trial.summary())
+render_domain("biomarker")

@@ -1,5 +1,492 @@
-"""Figures: clinical."""
+"""Figures of the clinical pages: trajectory, estimation plot, waterfall, responders,
+biomarker-clinical correlation.
+
+Every function takes analysis DataFrames (from :mod:`msc_dash.effects` and
+:mod:`msc_dash.correlations`) and returns a ``plotly.graph_objects.Figure``;
+none computes a statistic.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..outcomes import Outcome
+from .style import STATUS_COLORS, arm_colors, base_layout
+
+__all__ = ["DAYS_PER_MONTH", "trajectory_figure", "estimation_figure", "waterfall_figure",
+           "responder_figure", "correlation_figure"]
+
+DAYS_PER_MONTH = 365.25 / 12
+_STATUSES = ("improved", "stable", "worsened")
+_NEUTRAL = "#6F8FAF"  # bars of outcomes without a meaningful-change rule
+
+
+def _months(days) -> np.ndarray:
+    return np.asarray(days, dtype=float) / DAYS_PER_MONTH
+
+
+def _fade(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _legend_below(fig: go.Figure, bottom: int = 110) -> go.Figure:
+    """Legend at the foot of the figure, so long titles never run into it."""
+    fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", yref="container",
+                                  y=0.01, yanchor="bottom"), margin=dict(b=bottom))
+    return fig
+
+
+def _wrap(text: str, width: int = 10) -> str:
+    """Break a long tick label at its first space (``Post-injection 1``)."""
+    return text.replace(" ", "<br>", 1) if len(text) > width else text
+
+
+def _log_ticks(values) -> list[float] | None:
+    """1-2-5 ticks spanning ``values`` (plotly's own log ticks label 20 and 30 as "2", "3")."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return None
+    lo, hi = math.floor(math.log10(v.min())), math.ceil(math.log10(v.max()))
+    ticks = [m * 10.0**k for k in range(lo, hi + 1) for m in (1, 2, 5)]
+    inside = [t for t in ticks if v.min() / 1.5 <= t <= v.max() * 1.5]
+    return inside if len(inside) >= 2 else ticks
+
+
+def _log_axis(values) -> dict:
+    ticks = _log_ticks(values)
+    return dict(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks] if ticks else None)
+
+
+def _arms(frame: pd.DataFrame, arms: Sequence[str] | None) -> list[str]:
+    return list(arms) if arms is not None else list(dict.fromkeys(frame["arm"].astype(str)))
+
+
+def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
+                      subjects: pd.DataFrame | None = None, show_subjects: bool = False,
+                      injection_days: Mapping[int, float] | None = None,
+                      arms: Sequence[str] | None = None) -> go.Figure:
+    """Mean with its CI at each visit per arm, on a time axis in months.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        :func:`msc_dash.trajectory` output. For log-scale outcomes the geometric
+        mean and its CI are drawn (``geo_*`` columns) on a log axis.
+    outcome : Outcome
+        Registry entry (label, unit, scale).
+    subjects : DataFrame, optional
+        Individual values (``subject_id``, ``arm``, ``visit``, ``day``, ``value``),
+        drawn as thin lines per subject, one legend entry per arm that toggles them.
+    show_subjects : bool
+        Whether the subject lines start visible (else click their legend entry).
+    injection_days : mapping, optional
+        Injection number -> typical day, marked with dotted vertical lines.
+    arms : sequence of str, optional
+        All arms of the trial, so colours stay fixed when a filter drops one.
+
+    Examples
+    --------
+    >>> from msc_dash import load_sample, trajectory
+    >>> t = load_sample()
+    >>> fig = trajectory_figure(trajectory(t, "SDMT"), outcome=t.outcome("SDMT"))
+    >>> fig.data[0].name, fig.layout.xaxis.title.text
+    ('All', 'Months since first injection')
+    """
+    arms = _arms(frame, arms)
+    colors = arm_colors(arms)
+    log = outcome.scale == "log" and "geo_mean" in frame
+    centre, low, high = (("geo_mean", "geo_ci_low", "geo_ci_high") if log
+                         else ("mean", "ci_low", "ci_high"))
+    stat = "geometric mean" if log else "mean"
+    fig = go.Figure()
+    if subjects is not None and len(subjects):
+        for arm in arms:
+            s = subjects[subjects["arm"].astype(str) == arm].sort_values(["subject_id", "day"])
+            if s.empty:
+                continue
+            # one trace per arm, subjects separated by gaps: fast with hundreds of subjects
+            parts = [g for _, g in s.groupby("subject_id", sort=False)]
+            gap = pd.DataFrame({c: [None] for c in s.columns})
+            s = pd.concat([p for g in parts for p in (g, gap)], ignore_index=True)
+            fig.add_trace(go.Scatter(
+                x=_months(s["day"].astype(float)), y=s["value"].astype(float),
+                mode="lines+markers", name=f"Subjects ({arm})" if len(arms) > 1 else "Subjects",
+                legendgroup=f"subjects-{arm}", connectgaps=False,
+                visible=True if show_subjects else "legendonly",
+                line=dict(color=_fade(colors[arm], 0.35), width=1.2),
+                marker=dict(size=5, color=_fade(colors[arm], 0.5)),
+                customdata=s[["subject_id", "visit"]].astype(object).to_numpy(),
+                hovertemplate=("%{customdata[0]} · %{customdata[1]}<br>"
+                               f"{outcome.label} %{{y:.3g}} {outcome.unit}"
+                               "<br>month %{x:.1f}<extra></extra>")))
+    for arm in arms:
+        g = frame[(frame["arm"].astype(str) == arm) & (frame["n"] > 0)]
+        if g.empty:
+            continue
+        c = g[centre].to_numpy(float)
+        fig.add_trace(go.Scatter(
+            x=_months(g["day"]), y=c, mode="lines+markers", name=arm,
+            line=dict(color=colors[arm], width=3.5), marker=dict(size=11),
+            error_y=dict(type="data", symmetric=False, thickness=2, width=6,
+                         array=g[high].to_numpy(float) - c,
+                         arrayminus=c - g[low].to_numpy(float)),
+            customdata=np.column_stack([g["visit"].astype(str), g["n"],
+                                        g[low].round(4), g[high].round(4)]).astype(object),
+            hovertemplate=(f"<b>{arm}</b> · %{{customdata[0]}}<br>{stat} %{{y:.3g}} "
+                           f"{outcome.unit} [%{{customdata[2]:.3g}}, %{{customdata[3]:.3g}}]"
+                           "<br>n = %{customdata[1]}<extra></extra>")))
+    for number, day in sorted((injection_days or {}).items()):
+        fig.add_vline(x=float(day) / DAYS_PER_MONTH, layer="below",
+                      line=dict(color="rgba(120,120,120,0.55)", dash="dash", width=1.2),
+                      annotation_text=f"inj. {number}", annotation_position="top right",
+                      annotation_font=dict(size=12, color="#666"))
+    fig.update_xaxes(title_text="Months since first injection", rangemode="tozero")
+    if outcome.scale == "log":
+        shown = [frame[low], frame[high]] + ([subjects["value"]] if subjects is not None
+                                             and len(subjects) else [])
+        fig.update_yaxes(**_log_axis(pd.concat(shown, ignore_index=True)))
+    fig.update_yaxes(title_text=outcome.axis_title)
+    base_layout(fig, title=f"{outcome.code}: {stat} and 95% CI per visit", height=460)
+    return _legend_below(fig)
+
+
+def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.DataFrame,
+                      distribution: Mapping[str, np.ndarray] | np.ndarray | None = None,
+                      visit: str | None = None,
+                      arms: Sequence[str] | None = None) -> go.Figure:
+    """Paired baseline/visit values per subject beside Hedges' g with its bootstrap.
+
+    Left: each subject's baseline and visit value joined by a line, per arm
+    (a Gardner-Altman / Cumming estimation plot). Right: Hedges' g (positive =
+    improvement) with its bootstrap distribution and CI, per arm.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        :func:`msc_dash.effects.paired_frame` output (``subject_id``, ``arm``,
+        ``baseline``, ``value``).
+    outcome : Outcome
+    effects : DataFrame
+        The effect-table rows of this outcome and visit (one per arm).
+    distribution : array or mapping arm -> array, optional
+        Bootstrap resamples of g (:func:`msc_dash.effects.bootstrap_distribution`).
+    visit : str, optional
+        Visit name for the axis (default: the effect rows' visit).
+    arms : sequence of str, optional
+
+    Examples
+    --------
+    >>> from msc_dash import effect_sizes, load_sample
+    >>> from msc_dash.effects import paired_frame
+    >>> t = load_sample()
+    >>> e = effect_sizes(t, n_boot=200)
+    >>> rows = e[(e.outcome == "SDMT") & (e.visit == "Month 12")]
+    >>> fig = estimation_figure(paired_frame(t, "SDMT", "Month 12"),
+    ...                         outcome=t.outcome("SDMT"), effects=rows)
+    >>> fig.layout.yaxis2.title.text
+    "Hedges' g (+ = improvement)"
+    """
+    all_arms = _arms(pairs if len(pairs) else effects, arms)
+    colors = arm_colors(all_arms)
+    arms = [a for a in all_arms if (pairs["arm"].astype(str) == a).any()] or all_arms
+    if visit is None:
+        visit = str(effects["visit"].iloc[0]) if len(effects) else "Visit"
+    if distribution is not None and not isinstance(distribution, Mapping):
+        distribution = {arms[0]: np.asarray(distribution)}
+    distribution = distribution or {}
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.64, 0.36], horizontal_spacing=0.06)
+    ticks, labels = [], []
+    for i, arm in enumerate(arms):
+        p = pairs[pairs["arm"].astype(str) == arm].sort_values("subject_id")
+        x0, x1 = 2.6 * i, 2.6 * i + 1
+        ticks += [x0, x1]
+        labels += ["Baseline", _wrap(visit)]
+        if p.empty:
+            continue
+        xs, ys, cd = [], [], []
+        for r in p.itertuples():
+            xs += [x0, x1, None]
+            ys += [r.baseline, r.value, None]
+            cd += [[r.subject_id, "Baseline"], [r.subject_id, visit], [None, None]]
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines+markers", name=arm, legendgroup=arm,
+            showlegend=len(arms) > 1,
+            line=dict(color=_fade(colors[arm], 0.45), width=1.5),
+            marker=dict(size=9, color=colors[arm], line=dict(color="white", width=1)),
+            customdata=np.array(cd, dtype=object),
+            hovertemplate=("%{customdata[0]} · %{customdata[1]}<br>"
+                           f"{outcome.label} %{{y:.3g}} {outcome.unit}<extra></extra>")),
+            row=1, col=1)
+        fig.add_trace(go.Scatter(
+            x=[x0, x1], y=[p["baseline"].mean(), p["value"].mean()], mode="markers",
+            showlegend=False, marker=dict(symbol="line-ew-open", size=34, color="#222",
+                                          line=dict(width=4)),
+            hovertemplate=f"{arm} mean %{{y:.3g}} {outcome.unit}<extra></extra>"),
+            row=1, col=1)
+    for i, arm in enumerate(arms):
+        row = effects[effects["arm"].astype(str) == arm]
+        dist = np.asarray(distribution.get(arm, np.empty(0)), dtype=float)
+        dist = dist[np.isfinite(dist)]
+        if len(dist) > 1:
+            fig.add_trace(go.Violin(
+                x=np.full(len(dist), i, dtype=float), y=dist, side="positive", width=0.9,
+                points=False, fillcolor=_fade(colors[arm], 0.3), line_color=colors[arm],
+                showlegend=False, hoverinfo="skip", spanmode="hard", name=f"{arm} bootstrap"),
+                row=1, col=2)
+        if row.empty or not bool(row["estimable"].iloc[0]):
+            continue
+        r = row.iloc[0]
+        fig.add_trace(go.Scatter(
+            x=[i], y=[r["hedges_g"]], mode="markers", showlegend=False,
+            marker=dict(size=16, color=colors[arm], line=dict(color="#222", width=1.5)),
+            error_y=dict(type="data", symmetric=False, thickness=3, width=10, color="#222",
+                         array=[r["hedges_g_ci_high"] - r["hedges_g"]],
+                         arrayminus=[r["hedges_g"] - r["hedges_g_ci_low"]]),
+            hovertemplate=(f"<b>{arm}</b> · {visit}<br>g = %{{y:.2f}} "
+                           f"[{r['hedges_g_ci_low']:.2f}, {r['hedges_g_ci_high']:.2f}]"
+                           f"<br>n = {int(r['n'])}<extra></extra>")),
+            row=1, col=2)
+    fig.add_hline(y=0, line=dict(color="#555", width=1.5), row=1, col=2)
+    # the violins' extent is not part of plotly's autorange: span them explicitly
+    span = [0.0, *effects[["hedges_g_ci_low", "hedges_g_ci_high"]].to_numpy(float).ravel()]
+    for d in distribution.values():
+        d = np.asarray(d, dtype=float)
+        span += [np.nanmin(d), np.nanmax(d)] if np.isfinite(d).any() else []
+    span = np.asarray(span)[np.isfinite(span)]
+    span = (span.min(), span.max())
+    pad = 0.06 * (span[1] - span[0] or 1.0)
+    fig.update_yaxes(range=[span[0] - pad, span[1] + pad], row=1, col=2)
+    fig.update_xaxes(tickvals=ticks, ticktext=labels, tickangle=0,
+                     range=[-0.5, ticks[-1] + 0.5] if ticks else None, row=1, col=1)
+    fig.update_yaxes(title_text=outcome.axis_title, row=1, col=1,
+                     **(_log_axis(pd.concat([pairs["baseline"], pairs["value"]]))
+                        if outcome.scale == "log" else {}))
+    fig.update_xaxes(tickvals=list(range(len(arms))), ticktext=arms if len(arms) > 1 else [""],
+                     range=[-0.5, len(arms) - 0.05], row=1, col=2)
+    fig.update_yaxes(title_text="Hedges' g (+ = improvement)", zeroline=False, side="right",
+                     row=1, col=2)
+    base_layout(fig, title=f"{outcome.code}: baseline vs {visit}, and Hedges' g", height=460)
+    return _legend_below(fig, 90)
+
+
+def _in_percent(outcome: Outcome) -> bool:
+    """Percent change for ratio-scale outcomes; points where a baseline can be 0 (FS, PROs)."""
+    rule = outcome.meaningful_change
+    return outcome.scale == "log" or (rule is not None and rule.kind == "relative")
+
+
+def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFrame | None = None,
+                     visit: str | None = None, arms: Sequence[str] | None = None) -> go.Figure:
+    """Per-subject change from baseline, sorted, with the meaningful-change band.
+
+    Log-scale outcomes and those with a relative rule (timed tests, NfL) show
+    percent change; scores such as EDSS, SDMT or MSIS-29, whose baseline can
+    be 0 and whose rules are in points, show the change in their own units.
+    Bars are sorted from most improved (left) to most worsened (right) and
+    coloured by the registry's improved / stable / worsened classification;
+    the grey band behind each bar is that subject's meaningful change (so
+    EDSS's baseline-dependent step shows per subject). One panel per arm.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        :func:`msc_dash.effects.paired_frame` output (``change``, ``pct_change``).
+    outcome : Outcome
+    status : DataFrame, optional
+        :func:`msc_dash.responders` rows of this outcome (``subject_id``, ``status``).
+    visit : str, optional
+    arms : sequence of str, optional
+
+    Examples
+    --------
+    >>> from msc_dash import load_sample
+    >>> from msc_dash.effects import paired_frame
+    >>> t = load_sample()
+    >>> fig = waterfall_figure(paired_frame(t, "T25FW", "Month 12"), outcome=t.outcome("T25FW"))
+    >>> fig.data[0].name, fig.layout.yaxis.title.text
+    ('meaningful change', 'Change from baseline (%)')
+    """
+    arms = [a for a in _arms(pairs, arms) if (pairs["arm"].astype(str) == a).any()] or ["All"]
+    fig = make_subplots(rows=1, cols=len(arms), shared_yaxes=True,
+                        subplot_titles=arms if len(arms) > 1 else None,
+                        horizontal_spacing=0.04)
+    rule = outcome.meaningful_change
+    percent = _in_percent(outcome)
+    column, unit = ("pct_change", "%") if percent else ("change", outcome.unit)
+    status_of = (dict(zip(status["subject_id"].astype(str), status["status"], strict=True))
+                 if status is not None and len(status) else {})
+    shown = set()
+    for j, arm in enumerate(arms, start=1):
+        p = pairs[pairs["arm"].astype(str) == arm]
+        p = p[np.isfinite(p[column].astype(float))]
+        # improvement first: lower-is-better outcomes improve with negative change
+        p = p.sort_values(column, ascending=outcome.better == "lower", kind="stable")
+        x = p["subject_id"].astype(str).tolist()
+        if rule is not None and len(p):
+            base = p["baseline"].to_numpy(float)
+            band = rule.thresholds(base)
+            if percent:
+                band = 100 * band / np.abs(base)
+            fig.add_trace(go.Bar(
+                x=x, y=2 * band, base=-band, name="meaningful change",
+                marker=dict(color="rgba(120,120,120,0.18)", line=dict(width=0)),
+                width=1.0, hoverinfo="skip", showlegend=j == 1, legendgroup="band"),
+                row=1, col=j)
+        p = p.assign(status=[status_of.get(s, "unknown") for s in x] if rule is not None
+                     else "change")
+        # one trace per status (its legend entry); the category array keeps the sort
+        for s in _STATUSES + ("unknown", "change"):
+            q = p[p["status"] == s]
+            if q.empty:
+                continue
+            fig.add_trace(go.Bar(
+                x=q["subject_id"].astype(str), y=q[column].astype(float), name=s,
+                legendgroup=s, showlegend=s not in shown and s != "change",
+                marker_color=STATUS_COLORS.get(s, _NEUTRAL),
+                width=0.7,
+                customdata=np.column_stack([q["baseline"], q["value"], q["change"],
+                                            q["pct_change"]]).astype(object),
+                hovertemplate=("<b>%{x}</b><br>"
+                               f"%{{customdata[2]:+.3g}} {outcome.unit} (%{{customdata[3]:+.1f}}%)"
+                               f"<br>baseline %{{customdata[0]:.3g}} → {visit or 'visit'} "
+                               f"%{{customdata[1]:.3g}}<br>{s if rule else ''}<extra>{arm}</extra>")),
+                row=1, col=j)
+            shown.add(s)
+        fig.update_xaxes(type="category", categoryorder="array", categoryarray=x,
+                         showticklabels=len(x) <= 40, tickangle=-90, tickfont=dict(size=11),
+                         row=1, col=j)
+    fig.update_layout(barmode="overlay", bargap=0.15)
+    fig.update_yaxes(title_text=f"Change from baseline ({unit})" if unit else
+                     "Change from baseline", row=1, col=1, zeroline=True,
+                     zerolinecolor="#555", zerolinewidth=1.5)
+    title = f"{outcome.code}: change per subject" + (f" at {visit}" if visit else "")
+    sub = f"{outcome.better} is better" + (
+        f"; grey band: meaningful change, {rule.describe(outcome.unit)}" if rule
+        else "; no meaningful-change rule")
+    base_layout(fig, title=f"{title}<br><sup>{sub}</sup>", height=480)
+    fig.update_layout(margin=dict(t=110 if len(arms) > 1 else 80))
+    return _legend_below(fig, 140)  # under the rotated subject IDs
+
+
+def responder_figure(resp: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
+                     arms: Sequence[str] | None = None, visit: str | None = None) -> go.Figure:
+    """Improved / stable / worsened subjects per outcome (and arm), as 100% stacked bars.
+
+    Parameters
+    ----------
+    resp : DataFrame
+        :func:`msc_dash.responders` rows (``outcome``, ``arm``, ``status``) of
+        the outcomes to show; ``unknown`` rows are left out.
+    labels : mapping, optional
+        Outcome code -> label on the axis.
+    arms : sequence of str, optional
+    visit : str, optional
+
+    Examples
+    --------
+    >>> from msc_dash import load_sample, responders
+    >>> r = responders(load_sample(), "Month 12")
+    >>> fig = responder_figure(r[r.outcome.isin(["EDSS", "EDSS_PLUS"])])
+    >>> [tr.name for tr in fig.data]
+    ['improved', 'stable', 'worsened']
+    """
+    resp = resp[resp["status"].isin(_STATUSES)]
+    arms = [a for a in _arms(resp, arms) if (resp["arm"].astype(str) == a).any()]
+    outcomes = list(dict.fromkeys(resp["outcome"]))
+    labels = dict(labels or {})
+    rows = []
+    for code in outcomes:
+        for arm in arms:
+            g = resp[(resp["outcome"] == code) & (resp["arm"].astype(str) == arm)]
+            n = len(g)
+            name = labels.get(code, code)
+            key = f"{name} · {arm}" if len(arms) > 1 else name
+            for s in _STATUSES:
+                k = int((g["status"] == s).sum())
+                rows.append((key, s, k, n, 100 * k / n if n else math.nan))
+    table = pd.DataFrame(rows, columns=["key", "status", "k", "n", "pct"])
+    fig = go.Figure()
+    for s in _STATUSES:
+        t = table[table["status"] == s]
+        fig.add_trace(go.Bar(
+            y=t["key"], x=t["pct"], orientation="h", name=s, marker_color=STATUS_COLORS[s],
+            text=[f"{k}" if k else "" for k in t["k"]], textposition="inside",
+            insidetextanchor="middle", textfont=dict(size=15),
+            customdata=t[["k", "n"]].to_numpy(),
+            hovertemplate=f"%{{y}}<br>{s}: %{{customdata[0]}} of %{{customdata[1]}} "
+                          "(%{x:.0f}%)<extra></extra>"))
+    n_bars = table["key"].nunique()
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_xaxes(title_text="Subjects (%)", range=[0, 100])
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    title = f"Improved, stable, worsened at {visit}" if visit else "Improved, stable, worsened"
+    return base_layout(fig, title=title, height=max(240, 110 + 48 * n_bars))
+
+
+def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Outcome,
+                       stats: Mapping | None = None,
+                       arms: Sequence[str] | None = None) -> go.Figure:
+    """Change in a biomarker against change in a clinical outcome, one dot per subject-visit.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        :func:`msc_dash.correlations.change_pairs` output (``subject_id``, ``arm``,
+        ``visit``, ``x``, ``y``).
+    x_outcome, y_outcome : Outcome
+    stats : mapping, optional
+        :func:`msc_dash.correlations.correlate` result, shown in the title.
+    arms : sequence of str, optional
+
+    Examples
+    --------
+    >>> from msc_dash import load_sample
+    >>> from msc_dash.correlations import change_pairs
+    >>> t = load_sample()
+    >>> fig = correlation_figure(change_pairs(t, "NFL", "T25FW"), x_outcome=t.outcome("NFL"),
+    ...                          y_outcome=t.outcome("T25FW"))
+    >>> fig.layout.xaxis.title.text
+    'NFL change from baseline (%)'
+    """
+    arms = _arms(frame, arms)
+    colors = arm_colors(arms)
+    fig = go.Figure()
+    x_unit = "%" if x_outcome.scale == "log" else x_outcome.unit
+    y_unit = "%" if y_outcome.scale == "log" else y_outcome.unit
+    for arm in arms:
+        g = frame[frame["arm"].astype(str) == arm]
+        if g.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=g["x"], y=g["y"], mode="markers", name=arm, showlegend=len(arms) > 1,
+            marker=dict(size=10, color=colors[arm], opacity=0.8,
+                        line=dict(color="white", width=1)),
+            customdata=g[["subject_id", "visit"]].astype(object).to_numpy(),
+            hovertemplate=("%{customdata[0]} · %{customdata[1]}<br>"
+                           f"{x_outcome.code} %{{x:+.3g}} {x_unit}<br>"
+                           f"{y_outcome.code} %{{y:+.3g}} {y_unit}<extra></extra>")))
+    ok = frame[np.isfinite(frame["x"].astype(float)) & np.isfinite(frame["y"].astype(float))]
+    if len(ok) >= 3 and ok["x"].nunique() > 1:
+        slope, intercept = np.polyfit(ok["x"].astype(float), ok["y"].astype(float), 1)
+        xs = np.array([ok["x"].min(), ok["x"].max()], dtype=float)
+        fig.add_trace(go.Scatter(x=xs, y=intercept + slope * xs, mode="lines",
+                                 name="least-squares line", showlegend=False,
+                                 line=dict(color="#444", dash="dash", width=2),
+                                 hoverinfo="skip"))
+    fig.add_hline(y=0, line=dict(color="#999", width=1))
+    fig.add_vline(x=0, line=dict(color="#999", width=1))
+    fig.update_xaxes(title_text=f"{x_outcome.code} change from baseline ({x_unit})")
+    fig.update_yaxes(title_text=f"{y_outcome.code} change from baseline ({y_unit})")
+    title = f"{x_outcome.code} vs {y_outcome.code} change"
+    if stats:
+        title += f"<br><sup>{stats['text']}</sup>"
+    return base_layout(fig, title=title, height=420)

@@ -305,17 +305,20 @@ def _finding_lines(found: list[Finding], strip: str = "") -> None:
 
 
 def effect_table(trial: Trial, effects: pd.DataFrame, settings, *, visit: str | None = None,
-                 key: str = "effects") -> None:
+                 outcomes: tuple[str, ...] | None = None, key: str = "effects") -> None:
     """The formatted effect table (one visit, or all when ``visit`` is None) and downloads.
 
-    ``effects`` must be the effect table of ``trial`` under ``settings`` (they
-    key the cache of the formatted table). The CSV / XLSX downloads hold the
-    raw effect table of every visit, unformatted.
+    ``effects`` must be the whole effect table of ``trial`` under ``settings``
+    (they key the cache of the formatted table); ``outcomes`` keeps only those
+    rows. The CSV / XLSX downloads hold the raw rows of every visit, unformatted.
     """
-    table = _formatted(trial.cache_key, settings, visit, trial, effects)
+    outcomes = tuple(outcomes) if outcomes is not None else None
+    table = _formatted(trial.cache_key, settings, visit, outcomes, trial, effects)
     st.dataframe(table, hide_index=True, key=f"{key}_table", height="auto")
     st.caption("Download the raw effect table (every visit, full precision):")
-    export_widgets.table_downloads(effects, "effect sizes", key=f"{key}_download")
+    raw = effects if outcomes is None else effects[effects["outcome"].isin(outcomes)]
+    name = "effect sizes" if outcomes is None else f"effect sizes {' '.join(outcomes)}"
+    export_widgets.table_downloads(raw, name, key=f"{key}_download")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -345,9 +348,11 @@ def forest_chart(trial: Trial, effects: pd.DataFrame, visit: str, settings, *,
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _formatted(trial_key: str, settings, visit, _trial: Trial,
+def _formatted(trial_key: str, settings, visit, outcomes, _trial: Trial,
                _effects: pd.DataFrame) -> pd.DataFrame:
     shown = _effects if visit is None else _effects[_effects["visit"] == visit]
+    if outcomes is not None:
+        shown = shown[shown["outcome"].isin(outcomes)]
     return format_effect_table(shown, _trial.registry, ci=getattr(settings, "ci", 0.95))
 
 

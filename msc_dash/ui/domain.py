@@ -1,0 +1,283 @@
+"""The clinical domain pages: one renderer, one section per outcome.
+
+Each outcome section answers "did it change, by how much, for whom, how
+sure are we": headline numbers per arm, the trajectory over time, the
+estimation plot (paired values beside Hedges' g and its bootstrap), the
+waterfall of per-subject change, improved / stable / worsened bars and the
+outcome's rows of the effect table. Figures are built by
+:mod:`msc_dash.figures` and cached per trial, settings and visit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from .. import figures
+from ..correlations import CLINICAL_PARTNERS, change_pairs, correlate
+from ..effects import bootstrap_distribution, effect_sizes, paired_frame, responders, trajectory
+from ..outcomes import DOMAINS, EDSS_PLUS, EDSS_PLUS_COMPONENTS, FUNCTIONAL_SYSTEMS
+from ..tables import format_ci, format_p, format_pct, sig
+from ..trial import Trial
+from . import export_widgets, state, widgets
+from .cache import cached
+
+__all__ = ["render_domain"]
+
+_INTRO = {
+    "mobility": "Walking speed (Timed 25-Foot Walk) and hand function (9-Hole Peg Test). "
+                "Lower times are better.",
+    "disability": "EDSS, the Functional Systems scores and the EDSS-Plus composite. "
+                  "Lower scores are better.",
+    "cognition": "Processing speed and attention (SDMT, PASAT). More correct answers are better.",
+    "biomarker": "Serum markers of neuro-axonal damage (NfL) and astroglial activation (GFAP), "
+                 "on a log scale: changes are ratios (geometric mean ratio, % change).",
+    "patient-reported": "How patients rate their MS: MSIS-29 physical and psychological impact, "
+                        "MS Walking Scale-12. Lower scores are better.",
+    "other": "Outcomes outside the registry, analysed with the direction and domain given on "
+             "the Data page (default: higher is better, no meaningful-change rule).",
+}
+
+
+# ---------------------------------------------------------------- cached figures
+@st.cache_data(show_spinner=False, max_entries=512)
+def _figure(kind: str, trial_key: str, args: tuple, _trial: Trial, _extra=None):
+    """Build one figure (``kind``) of ``_trial``; ``trial_key`` and ``args`` key the cache."""
+    t = _trial
+    kw = dict(args)
+    code = kw.get("outcome")
+    out = t.outcome(code) if code else None
+    if kind == "trajectory":
+        long = t.long()
+        subjects = long[long["outcome"] == code][["subject_id", "arm", "visit", "day", "value"]]
+        inj = t.injections
+        days = (inj.groupby("injection_number")["day"].median().to_dict() if len(inj) else {})
+        return figures.trajectory_figure(trajectory(t, code), outcome=out, subjects=subjects,
+                                         show_subjects=kw["show_subjects"],
+                                         injection_days=days, arms=t.arms)
+    if kind == "estimation":
+        visit = kw["visit"]
+        dist = {arm: bootstrap_distribution(t, code, visit, arm, n_boot=kw["n_boot"],
+                                            seed=kw["seed"]) for arm in t.arms}
+        return figures.estimation_figure(paired_frame(t, code, visit), outcome=out,
+                                         effects=_extra, distribution=dist, visit=visit,
+                                         arms=t.arms)
+    if kind == "waterfall":
+        visit = kw["visit"]
+        status = responders(t, visit)
+        return figures.waterfall_figure(paired_frame(t, code, visit), outcome=out,
+                                        status=status[status["outcome"] == code],
+                                        visit=visit, arms=t.arms)
+    if kind == "responders":
+        codes = list(kw["codes"])
+        resp = responders(t, kw["visit"])
+        resp = resp[resp["outcome"].isin(codes)]
+        labels = {c: _short(t, c) for c in codes}
+        return figures.responder_figure(resp, labels=labels, arms=t.arms, visit=kw["visit"])
+    if kind == "correlation":
+        frame = change_pairs(t, kw["x"], kw["y"])
+        return figures.correlation_figure(frame, x_outcome=t.outcome(kw["x"]),
+                                          y_outcome=t.outcome(kw["y"]), stats=_extra,
+                                          arms=t.arms)
+    if kind == "forest":
+        return figures.forest_figure(_extra, title=kw["title"])
+    raise ValueError(kind)
+
+
+def _short(trial: Trial, code: str) -> str:
+    if code == EDSS_PLUS:
+        return "EDSS-Plus"
+    return code if trial.outcome(code).known else trial.outcome(code).label
+
+
+def _chart(kind: str, trial: Trial, key: str, name: str, extra=None, **args) -> None:
+    fig = _figure(kind, trial.cache_key, tuple(sorted(args.items())), trial, extra)
+    export_widgets.chart(fig, key=key, name=name, theme=None)
+
+
+# ---------------------------------------------------------------- sections
+def _headline(trial: Trial, rows: pd.DataFrame, code: str) -> None:
+    """One line of numbers per arm: change, g with CI, p values, responders."""
+    out = trial.outcome(code)
+    for r in rows.itertuples():
+        cols = st.columns(4)
+        prefix = f"{r.arm}: " if not trial.is_single_arm else ""
+        if not r.estimable:
+            cols[0].metric(f"{prefix}n", int(r.n))
+            cols[1].markdown(f"Not estimable: {r.note}.")
+            continue
+        if out.scale == "log" and math.isfinite(r.gmr):
+            cols[0].metric(f"{prefix}Geometric mean ratio",
+                           format_ci(r.gmr, r.gmr_ci_low, r.gmr_ci_high, 2),
+                           f"{format_pct(100 * (r.gmr - 1))} (median {format_pct(r.pct_change_median)})",
+                           delta_color="inverse" if out.better == "lower" else "normal",
+                           help=f"Visit / baseline, with its 95% t CI on the log scale; "
+                                f"n = {int(r.n)}.")
+        else:
+            cols[0].metric(f"{prefix}Mean change ({out.unit})",
+                           format_ci(r.change_mean, r.change_ci_low, r.change_ci_high, 2,
+                                     sign=True),
+                           f"{sig(r.baseline_mean)} → {sig(r.visit_mean)}", delta_color="off",
+                           delta_arrow="off",
+                           help=f"Visit minus baseline with its t CI; n = {int(r.n)}.")
+        cols[1].metric("Hedges' g (+ = better)",
+                       format_ci(r.hedges_g, r.hedges_g_ci_low, r.hedges_g_ci_high, 2),
+                       help=f"Paired g_av, positive = improvement; {r.ci_method} CI.")
+        cols[2].metric("p (t-test · Wilcoxon)",
+                       f"{format_p(r.p_ttest)} · {format_p(r.p_wilcoxon)}",
+                       f"adjusted {format_p(r.p_adjusted)}", delta_color="off", delta_arrow="off",
+                       help="Paired t-test and Wilcoxon signed-rank test; adjusted: the "
+                            "t-test p after the multiplicity correction in the settings.")
+        if out.meaningful_change is not None and math.isfinite(r.improved_pct):
+            cols[3].metric("Improved · worsened",
+                           f"{int(r.improved_n)} · {int(r.worsened_n)} of {int(r.n)}",
+                           f"{r.improved_pct:.0f}% improved", delta_color="off", delta_arrow="off",
+                           help=f"Meaningful change: {out.rule_text}.")
+        else:
+            cols[3].metric("Subjects", int(r.n), help="Subjects with a baseline and this visit.")
+
+
+def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, settings, *,
+                    show_subjects: bool, key: str) -> None:
+    """Everything one page shows about one outcome."""
+    out = trial.outcome(code)
+    st.subheader(out.label if out.label == code else f"{out.label} ({code})", anchor=code.lower())
+    rule = f" Meaningful change: {out.rule_text}." if out.meaningful_change else \
+        " No meaningful-change rule."
+    st.caption(f"{out.description} Unit: {out.unit or 'none'}; "
+               f"{out.better} is better.{rule}".strip())
+    mine = effects[effects["outcome"] == code]
+    at = mine[mine["visit"] == visit]
+    if at.empty:
+        st.info(f"No subject has both a baseline and a {visit} value of {code}.")
+    else:
+        _headline(trial, at, code)
+    left, right = st.columns(2)
+    with left:
+        _chart("trajectory", trial, f"{key}_traj", f"{code} trajectory", outcome=code,
+               show_subjects=show_subjects)
+    with right:
+        if not at.empty:
+            _chart("estimation", trial, f"{key}_est", f"{code} estimation {visit}", at,
+                   outcome=code, visit=visit, n_boot=settings.n_boot, seed=settings.seed,
+                   ci=settings.ci, padjust=settings.padjust)
+    if not at.empty:
+        left, right = st.columns([3, 2])
+        with left:
+            _chart("waterfall", trial, f"{key}_wf", f"{code} waterfall {visit}", outcome=code,
+                   visit=visit)
+        with right:
+            if out.meaningful_change is not None:
+                _chart("responders", trial, f"{key}_resp", f"{code} responders {visit}",
+                       codes=(code,), visit=visit)
+                st.caption(f"By the rule: {out.rule_text}; stable = inside the band.")
+            else:
+                st.caption(f"{code} has no meaningful-change rule, so subjects are not "
+                           "classified as improved or worsened.")
+    with st.expander(f"{code}: effect table, every visit"):
+        widgets.effect_table(trial, effects, settings, outcomes=(code,), key=f"{key}_table")
+
+
+def _missing(trial: Trial, codes: list[str]) -> None:
+    for code in codes:
+        out = trial.registry[code]
+        st.caption(f"ℹ️ **{out.label} ({code})** is not in the data. Add rows with outcome "
+                   f"`{code}` to the measurements table (unit: {out.unit}) to see it here.")
+
+
+def _edss_plus(trial: Trial, visit: str) -> None:
+    present = [c for c in EDSS_PLUS_COMPONENTS if c in trial.outcomes]
+    st.subheader("EDSS-Plus composite", anchor="edss-plus")
+    if "EDSS" not in present or len(present) < 2:
+        st.caption("ℹ️ EDSS-Plus needs EDSS and the Timed 25-Foot Walk or the 9-Hole Peg "
+                   "Test; the data has " + (", ".join(present) or "none of them") + ".")
+        return
+    rules = "; ".join(f"{c}: {trial.outcome(c).rule_text}" for c in present)
+    st.caption("Worsened when any component worsens by its rule (Cadavid et al. 2017); "
+               "improved when none worsens and any improves (Harris et al. 2024). "
+               f"Rules: {rules}.")
+    _chart("responders", trial, "disability_edss_plus", f"EDSS-Plus {visit}",
+           codes=(EDSS_PLUS, *present), visit=visit)
+
+
+def _functional_systems(trial: Trial, effects: pd.DataFrame, visit: str, settings,
+                        show_subjects: bool) -> None:
+    present = [c for c in FUNCTIONAL_SYSTEMS if c in trial.outcomes]
+    if not present:
+        return
+    st.subheader("Individual Functional Systems", anchor="functional-systems")
+    rows = effects[effects["outcome"].isin(present) & (effects["visit"] == visit)]
+    if len(rows):
+        _chart("forest", trial, "disability_fs_forest", f"Functional Systems {visit}", rows,
+               title=f"Functional Systems at {visit}", visit=visit, settings=settings)
+    code = st.selectbox("Functional System in detail", present, key="disability_fs_choice",
+                        format_func=lambda c: trial.outcome(c).label)
+    outcome_section(trial, effects, code, visit, settings, show_subjects=show_subjects,
+                    key="disability_fs")
+
+
+def _correlations(trial: Trial, visit: str, settings) -> None:
+    markers = trial.outcomes_in("biomarker")
+    partners = [c for c in CLINICAL_PARTNERS if c in trial.outcomes]
+    st.subheader("Biomarker change against clinical change", anchor="correlation")
+    if not markers or not partners:
+        st.caption("ℹ️ Needs a biomarker and one of " + ", ".join(CLINICAL_PARTNERS)
+                   + " in the data.")
+        return
+    cols = st.columns([1, 1, 2])
+    x = cols[0].selectbox("Biomarker", markers, key="biomarker_corr_x")
+    y = cols[1].selectbox("Clinical outcome", partners, key="biomarker_corr_y")
+    frame = cached(change_pairs, trial, x_outcome=x, y_outcome=y)
+    rm = correlate(frame, ci=settings.ci)
+    sp = correlate(frame, visit=visit, ci=settings.ci)
+    cols[2].markdown(f"**Repeated-measures correlation** (every follow-up visit): {rm['text']}  \n"
+                     f"**{sp['method']}**: {sp['text'].split(': ', 1)[-1] if ': ' in sp['text'] else sp['text']}")
+    _chart("correlation", trial, "biomarker_corr", f"{x} vs {y} change", rm, x=x, y=y)
+    st.caption("Each dot: one subject at one follow-up visit. The repeated-measures r uses "
+               "only within-subject variation (Bakdash & Marusich 2017), so subjects with "
+               f"several visits are not counted as independent. {settings.ci:.0%} CIs by "
+               "Fisher's z. Exploratory: not adjusted for multiplicity.")
+
+
+def render_domain(domain: str) -> None:
+    """Draw the page of one domain (``"mobility"``, ``"biomarker"``, ...)."""
+    trial = state.require_trial()
+    settings = state.get_settings()
+    st.title(DOMAINS[domain])
+    st.caption(_INTRO.get(domain, ""))
+    codes = trial.outcomes_in(domain)
+    if domain == "disability":
+        codes = [c for c in codes if c not in FUNCTIONAL_SYSTEMS]
+    missing = [c for c in trial.registry.core(domain) if c not in trial.outcomes]
+    if not codes and not (domain == "disability" and trial.outcomes_in(domain)):
+        st.info(f"The data has no {DOMAINS[domain].lower()} outcome." + (
+            " The page shows " + ", ".join(trial.registry.core(domain))
+            + " when the measurements table has them." if missing else ""))
+        return
+    top = st.columns([1, 1, 2], vertical_alignment="bottom")
+    visit = widgets.visit_selector(trial, container=top[0])
+    if visit is None:
+        return
+    show = top[1].toggle("Individual subjects", key=f"{domain}_subjects",
+                         help="Draw each subject's values in the trajectory charts "
+                              "(or click 'Subjects' in a chart's legend).")
+    top[2].caption("Change is paired against each subject's own baseline. Hedges' g: "
+                   f"positive = improvement, {settings.ci:.0%} bootstrap CI. Arms are shown "
+                   "side by side in every chart.")
+    effects = cached(effect_sizes, trial, n_boot=settings.n_boot, seed=settings.seed,
+                     ci=settings.ci, padjust=settings.padjust)
+    for code in codes:
+        outcome_section(trial, effects, code, visit, settings, show_subjects=show,
+                        key=f"{domain}_{code}")
+        if domain == "disability" and code == "EDSS":
+            _edss_plus(trial, visit)
+    if domain == "disability":
+        if "EDSS" not in codes:
+            _edss_plus(trial, visit)
+        _functional_systems(trial, effects, visit, settings, show)
+    if domain == "biomarker":
+        _correlations(trial, visit, settings)
+    if missing:
+        _missing(trial, missing)
