@@ -228,67 +228,33 @@ def arms_chart(trial: Trial, visit: str, *, n_boot: int = 2000, seed: int = 0):
 
 
 def trajectory_chart(trial: Trial, outcome: str):
-    """Mean (95% CI) of ``outcome`` at each visit, per arm."""
+    """Mean (95% CI) of ``outcome`` at each visit per arm, injections marked."""
     from .effects import trajectory
 
-    frame = trajectory(trial, outcome)
-    builder = getattr(_figures(), "trajectory_figure", None)
-    if builder is not None:
-        try:
-            return builder(frame, outcome=trial.outcome(outcome))
-        except TypeError:
-            pass
-    return _fallback_trajectory(trial, frame, outcome)
-
-
-def _fallback_trajectory(trial: Trial, frame: pd.DataFrame, outcome: str):
-    import plotly.graph_objects as go
-
-    from .figures.style import arm_colors, base_layout
-
-    out = trial.outcome(outcome)
-    colors = arm_colors(trial.arms)
-    fig = go.Figure()
-    for arm, g in frame.groupby("arm", sort=False):
-        g = g[g["n"] > 0]
-        fig.add_trace(go.Scatter(
-            x=g["visit"], y=g["mean"], mode="lines+markers", name=str(arm),
-            line=dict(color=colors.get(arm), width=3), marker=dict(size=10),
-            error_y=dict(type="data", symmetric=False, array=g["ci_high"] - g["mean"],
-                         arrayminus=g["mean"] - g["ci_low"]),
-            customdata=g[["n"]].to_numpy(),
-            hovertemplate="%{x}<br>mean %{y:.3g}<br>n = %{customdata[0]}<extra>"
-                          + str(arm) + "</extra>"))
-    fig.update_yaxes(title_text=out.axis_title)
-    fig.update_xaxes(title_text="Visit")
-    return base_layout(fig, title=f"{out.label} over time")
+    inj = trial.injections
+    days = inj.groupby("injection_number")["day"].median().to_dict() if len(inj) else {}
+    return _figures().trajectory_figure(trajectory(trial, outcome),
+                                        outcome=trial.outcome(outcome), injection_days=days,
+                                        arms=trial.arms)
 
 
 def estimation_chart(trial: Trial, effects: pd.DataFrame, outcome: str, visit: str,
                      arm: str | None = None, *, n_boot: int = 2000, seed: int = 0):
-    """The estimation plot of ``outcome`` at ``visit`` (paired values + bootstrap g)."""
-    builder = getattr(_figures(), "estimation_figure", None)
-    if builder is None:
-        return None
+    """The estimation plot of ``outcome`` at ``visit``: paired values + bootstrap g per arm.
+
+    ``arm`` shows one arm only (default: every arm side by side).
+    """
     from .effects import bootstrap_distribution, paired_frame
 
-    arm = arm or trial.arms[0]
+    arms = [arm] if arm else list(trial.arms)
     pairs = paired_frame(trial, outcome, visit)
-    row = effects[(effects["outcome"] == outcome) & (effects["visit"] == visit)
-                  & (effects["arm"] == arm)]
-    dist = bootstrap_distribution(trial, outcome, visit, arm, n_boot=n_boot, seed=seed)
-    attempts = (
-        lambda: builder(pairs, outcome=trial.outcome(outcome), effects=row,
-                        distribution=dist),
-        lambda: builder(pairs, row, dist, outcome=trial.outcome(outcome)),
-        lambda: builder(pairs, outcome=trial.outcome(outcome)),
-    )
-    for attempt in attempts:
-        try:
-            return attempt()
-        except TypeError:
-            continue
-    return None
+    pairs = pairs[pairs["arm"].isin(arms)]
+    rows = effects[(effects["outcome"] == outcome) & (effects["visit"] == visit)
+                   & effects["arm"].isin(arms)]
+    dist = {a: bootstrap_distribution(trial, outcome, visit, a, n_boot=n_boot, seed=seed)
+            for a in arms}
+    return _figures().estimation_figure(pairs, outcome=trial.outcome(outcome), effects=rows,
+                                        distribution=dist, visit=visit, arms=arms)
 
 
 def safety_chart(trial: Trial):
