@@ -19,6 +19,7 @@ with filters.stable_widget_ids():
     data.data_source()
     full = state.get_full_trial()
     settings.analysis_settings()
+    full = settings.apply_registry(full)  # meaningful-change rules, the user's outcome settings
     st.session_state[state.TRIAL] = filters.sidebar_filters(full) if full is not None else None
 trial = state.get_trial()
 

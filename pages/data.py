@@ -5,11 +5,11 @@ import streamlit as st
 from msc_dash import io
 from msc_dash.outcomes import DOMAINS
 from msc_dash.trial import TABLES
-from msc_dash.ui import data, state
+from msc_dash.ui import data, settings, state
 from msc_dash.ui.cache import cached
 
 st.title("Data")
-trial = state.get_full_trial()
+trial = settings.apply_registry(state.get_full_trial())
 shown = state.get_trial()
 
 if trial is None:
@@ -55,6 +55,8 @@ else:
             "better": "Better", "rule": "Meaningful change",
             "known": st.column_config.CheckboxColumn("In registry"),
             "n_subjects": "Subjects", "n_values": "Values"})
+
+    settings.outcome_editor(trial)
 
     st.subheader("Subjects")
     st.dataframe(trial.subjects, hide_index=True)

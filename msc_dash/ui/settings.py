@@ -1,10 +1,24 @@
-"""Sidebar analysis settings (bootstrap size, seed, CI level, multiplicity)."""
+"""Sidebar analysis settings (bootstrap size, seed, CI level, multiplicity,
+meaningful-change rules) and the user's settings for outcomes outside the registry."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from ..outcomes import DOMAINS, REGISTRY, MeaningfulChange, Registry
+from ..trial import Trial
 from . import state
+
+#: session key: {code: {"label", "domain", "unit", "better"}} for outcomes outside the registry
+OUTCOME_SETTINGS = "msc_outcome_settings"
+#: session key: the meaningful-change rules chosen in the settings expander
+RULES = "msc_rules"
+
+_EDSS = REGISTRY["EDSS"].meaningful_change
+_SDMT = REGISTRY["SDMT"].meaningful_change
+_TIMED = [o.code for o in REGISTRY if o.meaningful_change is not None
+          and o.meaningful_change.kind == "relative"]
 
 PADJUST = {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg (FDR)", "bonf": "Bonferroni",
            "none": "None"}
@@ -20,6 +34,77 @@ def analysis_settings() -> state.AnalysisSettings:
                               format_func=lambda x: f"{x:.0%}", key="set_ci")
         padjust = st.selectbox("Multiplicity correction", list(PADJUST),
                                format_func=PADJUST.get, key="set_padjust")
+        st.markdown("**Meaningful change** (sources differ)")
+        edss = st.selectbox(
+            "EDSS: 1.0-point step up to baseline", [_EDSS.threshold, 5.0], key="set_edss_step",
+            format_func=lambda x: f"{x:g} (then 0.5)",
+            help="A change of 1.0 counts when baseline EDSS is at or below this, 0.5 above it.")
+        sdmt = st.selectbox("SDMT: points", [_SDMT.amount, 3.0], key="set_sdmt_points",
+                            format_func=lambda x: f"{x:g} correct answers")
+        timed = st.select_slider("Timed tests (T25FW, NHPT): % of baseline", [10, 15, 20, 25],
+                                 value=20, key="set_timed_pct")
+    st.session_state[RULES] = (float(edss), float(sdmt), int(timed))
     settings = state.AnalysisSettings(int(n_boot), int(seed), float(ci), padjust)
     st.session_state[state.SETTINGS] = settings
     return settings
+
+
+def registry_in_force() -> Registry:
+    """The registry with the chosen meaningful-change rules and the user's outcome settings."""
+    edss, sdmt, timed = st.session_state.get(RULES) or (_EDSS.threshold, _SDMT.amount, 20)
+    reg = REGISTRY
+    if edss != _EDSS.threshold:
+        reg = reg.with_rule("EDSS", MeaningfulChange("edss", _EDSS.amount, threshold=edss,
+                                                     amount_high=_EDSS.amount_high))
+    if sdmt != _SDMT.amount:
+        reg = reg.with_rule("SDMT", MeaningfulChange("absolute", sdmt))
+    if timed != 20:
+        for code in _TIMED:
+            reg = reg.with_rule(code, MeaningfulChange("relative", timed / 100))
+    for code, changes in (st.session_state.get(OUTCOME_SETTINGS) or {}).items():
+        reg = reg.with_outcome(code, **changes)
+    return reg
+
+
+def apply_registry(trial: Trial | None) -> Trial | None:
+    """``trial`` analysed with :func:`registry_in_force` (None stays None)."""
+    if trial is None:
+        return None
+    reg = registry_in_force()
+    return trial if reg == trial.registry else trial.with_registry(reg)
+
+
+def outcome_editor(trial: Trial) -> None:
+    """Let the user give each outcome outside the registry a label, domain, unit and direction.
+
+    The choices live in session state (never on disk) and apply on every page.
+    """
+    unknown = [c for c in trial.outcomes if not REGISTRY.get(c).known]
+    if not unknown:
+        return
+    st.subheader("Outcomes outside the registry")
+    st.caption("Say what each one is: the domain decides on which page it appears, the "
+               "direction decides the sign of effect sizes (positive = improvement).")
+    current = st.session_state.get(OUTCOME_SETTINGS) or {}
+    rows = []
+    for code in unknown:
+        out = trial.registry.get(code)
+        rows.append({"code": code, "label": current.get(code, {}).get("label", out.label),
+                     "domain": current.get(code, {}).get("domain", out.domain),
+                     "unit": current.get(code, {}).get("unit", out.unit),
+                     "better": current.get(code, {}).get("better", out.better)})
+    edited = st.data_editor(
+        pd.DataFrame(rows), hide_index=True, key="outcome_editor", disabled=["code"],
+        column_config={
+            "code": "Code", "label": "Label",
+            "domain": st.column_config.SelectboxColumn("Domain (page)", options=list(DOMAINS),
+                                                       required=True),
+            "unit": "Unit",
+            "better": st.column_config.SelectboxColumn("Better", options=["higher", "lower"],
+                                                       required=True)})
+    wanted = {r["code"]: {"label": str(r["label"] or r["code"]), "domain": r["domain"],
+                          "unit": str(r["unit"] or ""), "better": r["better"]}
+              for r in edited.to_dict("records")}
+    if wanted != current:
+        st.session_state[OUTCOME_SETTINGS] = wanted
+        st.rerun()
