@@ -33,7 +33,7 @@ from .mapping import (
     mapping_from_json,
     outcome_target,
 )
-from .outcomes import REGISTRY
+from .outcomes import MSFC_REFERENCE, REGISTRY
 from .trial import TABLES, Trial
 
 __all__ = [
@@ -137,10 +137,9 @@ DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".parquet", ".zip", ".xpt", ".
 def folder_files(path: Path) -> list[Path]:
     """A folder's data files, README and the like skipped.
 
-    A folder holding the tables as ``subjects.csv``, ``measurements.csv``, ...
-    gives exactly those (and any ``.json`` column mapping), so a folder that
-    also keeps the same data as a workbook (like ``sample_data/``) is not read
-    twice.
+    A folder holding CSV files gives those (and any ``.json`` column mapping):
+    a workbook or ZIP beside them is taken as the same data in another format
+    (like ``sample_data/sample_trial.xlsx``) and not read twice.
 
     Examples
     --------
@@ -151,9 +150,8 @@ def folder_files(path: Path) -> list[Path]:
     files = sorted(p for p in Path(path).iterdir() if p.is_file()
                    and not p.name.startswith((".", "~$"))
                    and p.suffix.lower() in DATA_SUFFIXES)
-    tables = [p for p in files if p.stem.lower() in TABLES and p.suffix.lower() == ".csv"]
-    if tables:
-        files = tables + [p for p in files if p.suffix.lower() == ".json"]
+    if any(p.suffix.lower() == ".csv" for p in files):
+        files = [p for p in files if p.suffix.lower() not in (".xlsx", ".zip")]
     if not files:
         raise TrialDataError(f"{Path(path).name}: the folder holds no data files "
                              f"({', '.join(DATA_SUFFIXES)}).")
@@ -798,7 +796,50 @@ def _measurements(df: pd.DataFrame, label: str, warnings: list[str], *,
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         warnings.append(f"{label}: outcome `{code}` is not in the outcome registry{hint}; "
                         "it is analysed with higher = better and no meaningful-change rule.")
-    return df[list(TABLES["measurements"][0])]
+    df = df[list(TABLES["measurements"][0])]
+    msfc = msfc_rows(df)
+    if len(msfc):
+        warnings.append(f"{label}: the MSFC composite was computed from T25FW, NHPT and PASAT "
+                        f"for {_count(len(msfc), 'subject x visit')} (z-scores against the "
+                        "MSFC task-force reference population).")
+        df = pd.concat([df, msfc], ignore_index=True)
+    return df
+
+
+def msfc_rows(measurements: pd.DataFrame) -> pd.DataFrame:
+    """MSFC composite rows for every subject x visit with T25FW, NHPT and PASAT.
+
+    z-scores against the MSFC task-force reference population (Fischer et al.
+    1999; ``outcomes.MSFC_REFERENCE``), NHPT as the reciprocal of its time:
+    MSFC = (z_NHPT - z_T25FW + z_PASAT) / 3. Nothing when the data has its
+    own ``MSFC`` rows or lacks a component.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"subject_id": "a", "visit": "BL", "day": 0,
+    ...                   "outcome": ["T25FW", "NHPT", "PASAT"], "value": [9.5353, 1 / 0.0439, 45.0311]})
+    >>> round(float(msfc_rows(m)["value"].iloc[0]), 10)
+    0.0
+    """
+    cols = list(TABLES["measurements"][0])
+    parts = ("T25FW", "NHPT", "PASAT")
+    if "MSFC" in set(measurements["outcome"]) or not set(parts) <= set(measurements["outcome"]):
+        return pd.DataFrame(columns=cols)
+    wide = measurements[measurements["outcome"].isin(parts)].pivot_table(
+        index=["subject_id", "visit"], columns="outcome", values="value", aggfunc="first")
+    wide = wide.dropna()
+    if wide.empty:
+        return pd.DataFrame(columns=cols)
+    (nhpt_m, nhpt_sd), (t25_m, t25_sd), (pasat_m, pasat_sd) = (
+        MSFC_REFERENCE["NHPT_RECIPROCAL"], MSFC_REFERENCE["T25FW"], MSFC_REFERENCE["PASAT"])
+    z = ((1 / wide["NHPT"] - nhpt_m) / nhpt_sd - (wide["T25FW"] - t25_m) / t25_sd
+         + (wide["PASAT"] - pasat_m) / pasat_sd) / 3
+    day = (measurements[measurements["outcome"] == "T25FW"]
+           .set_index(["subject_id", "visit"])["day"])
+    out = z.rename("value").reset_index()
+    out["day"] = day.reindex(pd.MultiIndex.from_frame(out[["subject_id", "visit"]])).to_numpy()
+    out["outcome"] = "MSFC"
+    return out[cols]
 
 
 def _outcome_code(v):
