@@ -101,9 +101,10 @@ if visit is not None:
 # --- outcomes over time
 st.subheader("Every outcome against baseline")
 # the same options for every subject, so the choice survives Previous / Next
-chosen = st.multiselect("Outcomes", trial.outcomes, default=trial.outcomes,
-                        key="patients_outcomes",
-                        format_func=lambda c: f"{c} – {trial.outcome(c).label}")
+with st.expander("Choose outcomes"):
+    chosen = st.multiselect("Outcomes", trial.outcomes, default=trial.outcomes,
+                            key="patients_outcomes",
+                            format_func=lambda c: f"{c} – {trial.outcome(c).label}")
 if chosen:
     export_widgets.chart(patient_outcomes_figure(trial, sid, chosen, cols=4),
                          key="patients_outcomes_chart", name=f"{sid} outcomes")

@@ -26,8 +26,8 @@ def swimmer_section() -> None:
     export_widgets.chart(fig, key="safety_swimmer", name="Swimmer plot")
     st.caption(
         "One bar per subject: follow-up from baseline to the last visit, injection or "
-        "adverse event. ▲ injection; dots: adverse events coloured by severity; ★ outlined: "
-        "serious adverse event; | last visit; × follow-up ended more than a month before the "
+        "adverse event. | injection; dots: adverse events coloured by severity; ★ outlined: "
+        "serious adverse event; ◆ last visit; × last visit more than a month before the "
         "visit closest to one year. Response: EDSS-Plus at the visit closest to one year.")
 
 

@@ -72,10 +72,10 @@ def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = No
     -------
     plotly.graph_objects.Figure
         Bars coloured by arm (one ``go.Bar`` per arm, one bar per subject);
-        injections as dark triangles; adverse events as dots coloured by
-        severity; serious events as large outlined stars; a marker at each
-        subject's last visit (a cross when follow-up ended before the visit
-        closest to one year).
+        injections as dark vertical ticks; adverse events as dots coloured by
+        severity; serious events as large outlined stars; a diamond at each
+        subject's last visit (a cross when it came more than 30 days before
+        the visit closest to one year).
 
     Examples
     --------
@@ -128,27 +128,28 @@ def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = No
     seen = fu.dropna(subset=["last_measurement_day"])
     early = seen["last_measurement_day"] < year_day - 30 if math.isfinite(year_day) else (
         pd.Series(False, index=seen.index))
-    for mask, name, symbol in ((~early, "Last visit", "line-ns-open"),
-                               (early, f"Follow-up ended before {year}", "x-thin-open")):
+    for mask, name, symbol in ((~early, "Last visit", "diamond"),
+                               (early, f"Follow-up ended before {year}", "x")):
         part = seen[mask]
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
             y=part["subject_id"], x=_months(part["last_measurement_day"]), mode="markers",
-            name=name, marker=dict(symbol=symbol, size=16, color="#000000",
-                                   line=dict(width=2.5, color="#000000")),
+            name=name, marker=dict(symbol=symbol, size=12, color="#000000",
+                                   line=dict(width=1, color="#FFFFFF")),
             customdata=np.column_stack([part["last_visit"], part["last_measurement_day"]]),
             hovertemplate="<b>%{y}</b><br>last visit: %{customdata[0]} (day "
                           "%{customdata[1]:.0f})<extra></extra>",
         ))
+    # injections as tall ticks under the events, so a same-day event hides neither
     inj = trial.injections
     if len(inj):
         days = pd.to_numeric(inj["day"], errors="coerce")
         ok = days.notna()
         fig.add_trace(go.Scatter(
             y=inj.loc[ok, "subject_id"].astype(str), x=_months(days[ok]), mode="markers",
-            name="Injection", marker=dict(symbol="triangle-up", size=11,
-                                          color=_INJECTION_COLOR),
+            name="Injection", marker=dict(symbol="line-ns", size=20,
+                                          line=dict(width=3, color=_INJECTION_COLOR)),
             customdata=np.column_stack([inj.loc[ok, "injection_number"], days[ok]]),
             hovertemplate="<b>%{y}</b><br>injection %{customdata[0]} on day "
                           "%{customdata[1]:.0f}<extra></extra>",
@@ -173,8 +174,9 @@ def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = No
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title_text="Subject",
                      tickfont=dict(size=FONT_SIZE - 3 if n > 30 else FONT_SIZE - 1),
                      automargin=True)
-    fig.update_xaxes(title_text=_MONTHS, rangemode="tozero" if sort_by != "response" else None,
-                     zeroline=True)
+    right = max(float(fu["months"].max()) if len(fu) else 0.0, 1.0) + 0.6
+    fig.update_xaxes(title_text=_MONTHS, zeroline=True,
+                     range=[-1.4 if sort_by == "response" else -0.5, right])
     fig.update_layout(margin=dict(t=110))
     return fig
 
@@ -275,7 +277,10 @@ def ae_timeline_figure(trial: Trial, *, height: int | None = None) -> go.Figure:
     fig.update_yaxes(tickvals=list(range(n_rows)), ticktext=labels, range=[-0.6, n_rows - 0.4],
                      showgrid=True, zeroline=False)
     fig.update_yaxes(title_text="Adverse event (term)", automargin=True, row=1, col=1)
-    fig.update_xaxes(title_text=_MONTHS, rangemode="tozero")
+    last = max(float(_months(ae["onset_day"]).max()) if len(ae) else 0.0,
+               float(_months(pd.to_numeric(inj["day"], errors="coerce")).max())
+               if len(inj) else 0.0, 1.0)
+    fig.update_xaxes(title_text=_MONTHS, range=[-0.5, last + 0.5])
     fig.update_layout(margin=dict(t=110))
     return fig
 
@@ -384,6 +389,7 @@ def patient_outcomes_figure(trial: Trial, subject_id: str, outcomes=None, *,
     titles = [trial.outcome(c).axis_title for c in codes] or ["No measurements"]
     fig = make_subplots(rows=nrows, cols=cols, subplot_titles=titles,
                         horizontal_spacing=0.08, vertical_spacing=min(0.5 / nrows, 0.14))
+    right = float(_months([m["day"].max()])[0]) + 0.8 if len(m) else 1.0
     arm = trial.subjects.set_index("subject_id")["arm"].get(sid, "")
     color = arm_colors(trial.arms).get(arm, OKABE_ITO[0])
     for i, code in enumerate(codes):
@@ -413,10 +419,10 @@ def patient_outcomes_figure(trial: Trial, subject_id: str, outcomes=None, *,
                 lo, hi = b - t, b + t
                 if out.scale == "log":
                     lo = max(lo, b * 0.05)
-                fig.add_hrect(y0=lo, y1=hi, fillcolor="#BBBBBB", opacity=0.3, line_width=0,
-                              row=r, col=c)
+                fig.add_hrect(y0=lo, y1=hi, fillcolor="#BBBBBB", opacity=0.25, line_width=0,
+                              layer="below", row=r, col=c)
         fig.update_yaxes(type="log" if out.scale == "log" else "linear", row=r, col=c)
-        fig.update_xaxes(rangemode="tozero", row=r, col=c)
+        fig.update_xaxes(range=[-0.8, right], row=r, col=c)
         if r == nrows or (r == nrows - 1 and i + cols >= len(codes)):
             fig.update_xaxes(title_text=_MONTHS, row=r, col=c)
     base_layout(fig, height=max(300, 250 * nrows + 80))
