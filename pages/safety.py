@@ -31,6 +31,12 @@ def swimmer_section() -> None:
         "visit closest to one year. Response: EDSS-Plus at the visit closest to one year.")
 
 
+full = state.get_full_trial()
+if trial.adverse_events.empty and full is not None and not full.adverse_events.empty:
+    st.info(f"ℹ️ None of the {trial.n_subjects} subjects matching the sidebar filters had an "
+            "adverse event. Widen the filters to see the others.")
+    swimmer_section()
+    st.stop()
 if trial.adverse_events.empty:
     st.info(
         "ℹ️ This trial has no adverse-event table, so there is nothing to summarise here. "

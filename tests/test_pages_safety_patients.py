@@ -111,3 +111,18 @@ def test_patients_status_table_two_arm():
     assert not at.exception
     events = next(d.value for d in at.dataframe if "Onset day" in d.value.columns)
     assert "serious" in set(events["Serious"])
+
+
+def test_safety_page_filtered_to_subjects_without_events():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["data_choice"] = SINGLE
+    at.run()
+    from msc_dash.ui import state
+    full = at.session_state[state.FULL_TRIAL]
+    without = sorted(set(full.subjects["subject_id"]) - set(full.adverse_events["subject_id"]))
+    assert without  # the sample has a subject without adverse events
+    at.session_state[state.TRIAL] = full.filter(subject_id=without)
+    at.switch_page("pages/safety.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    info = "\n".join(i.value for i in at.info)
+    assert "matching the sidebar filters had an adverse event" in info
