@@ -59,7 +59,7 @@ _SEVERITY_ALIASES = {
 _RELATED_ALIASES = {
     "not related": "not related", "unrelated": "not related", "none": "not related",
     "no": "not related", "not": "not related", "unlikely related": "unlikely",
-    "possibly": "possible", "possibly related": "possible", "probably": "probable",
+    "remote": "unlikely", "possibly": "possible", "possibly related": "possible", "probably": "probable",
     "probably related": "probable", "definitely": "definite",
     "definitely related": "definite", "certain": "definite",
 }
@@ -328,18 +328,11 @@ def incidence_counts(trial: Trial, by: str | None = None) -> pd.DataFrame:
         levels = [c for c in cat if c != "unknown" or "unknown" in present]
         index = pd.Index(levels, name=keys[0])
     else:
-        index = (pd.MultiIndex.from_frame(ae[keys].drop_duplicates())
-                 if len(ae) else pd.MultiIndex.from_arrays([[]] * len(keys), names=keys))
+        index = pd.MultiIndex.from_frame(ae[keys].drop_duplicates())
     parts = []
     for arm, frame, n in groups:
-        grouped = frame.groupby(keys, sort=False)["subject_id"]
-        if len(keys) == 1 and len(frame):
-            subjects, events = grouped.nunique(), grouped.size()
-            subjects.index.name = events.index.name = keys[0]
-        elif len(frame):
-            subjects, events = grouped.nunique(), grouped.size()
-        else:
-            subjects = events = pd.Series(dtype=float)
+        grouped = frame.groupby(keys if len(keys) > 1 else keys[0], sort=False)["subject_id"]
+        subjects, events = grouped.nunique(), grouped.size()
         part = pd.DataFrame({
             "n_subjects": subjects.reindex(index).fillna(0).astype(int).to_numpy(),
             "n_events": events.reindex(index).fillna(0).astype(int).to_numpy(),
