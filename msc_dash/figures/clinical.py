@@ -49,20 +49,31 @@ def _wrap(text: str, width: int = 10) -> str:
     return text.replace(" ", "<br>", 1) if len(text) > width else text
 
 
-def _log_ticks(values) -> list[float] | None:
-    """1-2-5 ticks spanning ``values`` (plotly's own log ticks label 20 and 30 as "2", "3")."""
+_DENSE = (1, 1.5, 2, 3, 4, 5, 6, 8)
+
+
+def _log_ticks(values, dense: bool = False) -> list[float] | None:
+    """1-2-5 ticks spanning ``values`` (plotly's own log ticks label 20 and 30 as "2", "3").
+
+    Denser ticks when few fall inside; ``dense`` always uses them (for charts
+    whose visible range changes when the user shows hidden traces).
+    """
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v) & (v > 0)]
     if v.size == 0:
         return None
     lo, hi = math.floor(math.log10(v.min())), math.ceil(math.log10(v.max()))
-    ticks = [m * 10.0**k for k in range(lo, hi + 1) for m in (1, 2, 5)]
-    inside = [t for t in ticks if v.min() / 1.5 <= t <= v.max() * 1.5]
-    return inside if len(inside) >= 2 else ticks
+    choices = (_DENSE,) if dense else ((1, 2, 5), _DENSE)
+    for mantissas in (*choices, tuple(np.arange(1, 10, 0.5))):
+        ticks = [m * 10.0**k for k in range(lo, hi + 1) for m in mantissas]
+        inside = [t for t in ticks if v.min() / 1.1 <= t <= v.max() * 1.1]
+        if len(inside) >= 3:
+            return inside
+    return inside or ticks
 
 
-def _log_axis(values) -> dict:
-    ticks = _log_ticks(values)
+def _log_axis(values, dense: bool = False) -> dict:
+    ticks = _log_ticks(values, dense)
     return dict(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks] if ticks else None)
 
 
@@ -153,7 +164,7 @@ def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
     if outcome.scale == "log":
         shown = [frame[low], frame[high]] + ([subjects["value"]] if subjects is not None
                                              and len(subjects) else [])
-        fig.update_yaxes(**_log_axis(pd.concat(shown, ignore_index=True)))
+        fig.update_yaxes(**_log_axis(pd.concat(shown, ignore_index=True), dense=True))
     fig.update_yaxes(title_text=outcome.axis_title)
     base_layout(fig, title=f"{outcome.code}: {stat} and 95% CI per visit", height=460)
     return _legend_below(fig)
@@ -209,7 +220,7 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
         p = pairs[pairs["arm"].astype(str) == arm].sort_values("subject_id")
         x0, x1 = 2.6 * i, 2.6 * i + 1
         ticks += [x0, x1]
-        labels += ["Baseline", _wrap(visit)]
+        labels += ["Baseline", _wrap(visit, 10 if len(arms) == 1 else 6)]
         if p.empty:
             continue
         xs, ys, cd = [], [], []
@@ -266,6 +277,7 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
     pad = 0.06 * (span[1] - span[0] or 1.0)
     fig.update_yaxes(range=[span[0] - pad, span[1] + pad], row=1, col=2)
     fig.update_xaxes(tickvals=ticks, ticktext=labels, tickangle=0,
+                     tickfont=dict(size=16 if len(arms) == 1 else 13),
                      range=[-0.5, ticks[-1] + 0.5] if ticks else None, row=1, col=1)
     fig.update_yaxes(title_text=outcome.axis_title, row=1, col=1,
                      **(_log_axis(pd.concat([pairs["baseline"], pairs["value"]]))
@@ -429,7 +441,8 @@ def responder_figure(resp: pd.DataFrame, *, labels: Mapping[str, str] | None = N
     fig.update_xaxes(title_text="Subjects (%)", range=[0, 100])
     fig.update_yaxes(autorange="reversed", automargin=True)
     title = f"Improved, stable, worsened at {visit}" if visit else "Improved, stable, worsened"
-    return base_layout(fig, title=title, height=max(240, 110 + 48 * n_bars))
+    base_layout(fig, title=title, height=max(280, 160 + 48 * n_bars))
+    return _legend_below(fig, 90)
 
 
 def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Outcome,

@@ -110,7 +110,7 @@ def _headline(trial: Trial, rows: pd.DataFrame, code: str) -> None:
             continue
         if out.scale == "log" and math.isfinite(r.gmr):
             cols[0].metric(f"{prefix}Geometric mean ratio",
-                           format_ci(r.gmr, r.gmr_ci_low, r.gmr_ci_high, 2),
+                           format_ci(r.gmr, r.gmr_ci_low, r.gmr_ci_high, decimals=2),
                            f"{format_pct(100 * (r.gmr - 1))} (median {format_pct(r.pct_change_median)})",
                            delta_color="inverse" if out.better == "lower" else "normal",
                            help=f"Visit / baseline, with its 95% t CI on the log scale; "
