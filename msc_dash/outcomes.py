@@ -147,11 +147,24 @@ class Outcome:
         return f"{self.code} ({self.unit})" if self.unit else self.code
 
     @property
+    def change_unit(self) -> str:
+        """Unit of a change: ``points`` for scores and bounded scales ("0-100").
+
+        Examples
+        --------
+        >>> REGISTRY["MSIS29_PHYS"].change_unit, REGISTRY["T25FW"].change_unit
+        ('points', 's')
+        """
+        if not self.unit or self.unit == "score" or self.unit[0].isdigit():
+            return "points"
+        return self.unit
+
+    @property
     def rule_text(self) -> str:
         """The meaningful-change rule in words, or a note that there is none."""
         if self.meaningful_change is None:
             return "no meaningful-change rule"
-        return self.meaningful_change.describe(self.unit)
+        return self.meaningful_change.describe(self.change_unit)
 
     def classify(self, baseline, value) -> np.ndarray:
         """Classify each change: +1 improved, 0 stable, -1 worsened, NaN unknown.

@@ -135,7 +135,7 @@ def test_waterfall_of_edss_is_in_points_with_the_baseline_dependent_step():
     band = next(tr for tr in fig.data if tr.name == "meaningful change" and tr.xaxis == "x")
     baseline = dict(zip(["S1", "S2", "S3", "S4"], [5.0, 6.0, 6.5, 4.0], strict=True))
     assert [-b for b in band.base] == [1.0 if baseline[s] <= 5.5 else 0.5 for s in band.x]
-    assert fig.layout.yaxis.title.text == "Change from baseline (score)"
+    assert fig.layout.yaxis.title.text == "Change from baseline (points)"
 
 
 def test_responder_bars_count_subjects_by_the_rule():

@@ -333,7 +333,7 @@ def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFr
                         horizontal_spacing=0.04)
     rule = outcome.meaningful_change
     percent = _in_percent(outcome)
-    column, unit = ("pct_change", "%") if percent else ("change", outcome.unit)
+    column, unit = ("pct_change", "%") if percent else ("change", outcome.change_unit)
     status_of = (dict(zip(status["subject_id"].astype(str), status["status"], strict=True))
                  if status is not None and len(status) else {})
     shown = set()
@@ -368,7 +368,7 @@ def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFr
                 customdata=np.column_stack([q["baseline"], q["value"], q["change"],
                                             q["pct_change"]]).astype(object),
                 hovertemplate=("<b>%{x}</b><br>"
-                               f"%{{customdata[2]:+.3g}} {outcome.unit} (%{{customdata[3]:+.1f}}%)"
+                               f"%{{customdata[2]:+.3g}} {outcome.change_unit} (%{{customdata[3]:+.1f}}%)"
                                f"<br>baseline %{{customdata[0]:.3g}} → {visit or 'visit'} "
                                f"%{{customdata[1]:.3g}}<br>{s if rule else ''}<extra>{arm}</extra>")),
                 row=1, col=j)
@@ -382,7 +382,7 @@ def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFr
                      zerolinecolor="#555", zerolinewidth=1.5)
     title = f"{outcome.code}: change per subject" + (f" at {visit}" if visit else "")
     sub = f"{outcome.better} is better" + (
-        f"; grey band: meaningful change, {rule.describe(outcome.unit)}" if rule
+        f"; grey band: meaningful change, {outcome.rule_text}" if rule
         else "; no meaningful-change rule")
     base_layout(fig, title=f"{title}<br><sup>{sub}</sup>", height=480)
     fig.update_layout(margin=dict(t=110 if len(arms) > 1 else 80))
