@@ -1,0 +1,34 @@
+"""Every page in a real browser, on both samples: charts drawn, no exception box."""
+
+import pytest
+from conftest import assert_no_exception, wait_for_app, wait_for_charts
+
+pytestmark = pytest.mark.browser
+
+# page path -> charts it draws on the single-arm / two-arm sample (at least)
+PAGES = {
+    "": (1, 1),  # Overview: forest
+    "mobility": (8, 8),  # T25FW and NHPT: trajectory, estimation, waterfall, responders
+    "disability": (10, 5),
+    "cognition": (4, 4),
+    "biomarkers": (7, 4),  # + biomarker-clinical correlation
+    "patient_reported": (12, 4),
+    "safety": (2, 2),
+    "patients": (2, 2),
+    "subgroups": (1, 1),
+    "arms": (0, 1),  # needs two arms
+    "data": (0, 0),
+    "export": (0, 0),
+}
+
+
+@pytest.mark.parametrize("data", ["single", "two_arm"])
+@pytest.mark.parametrize("path", list(PAGES), ids=[p or "overview" for p in PAGES])
+def test_page_draws_its_charts(page, app_url, path, data):
+    page.goto(f"{app_url}/{path}?data={data}")
+    wait_for_app(page, timeout=120_000)
+    want = PAGES[path][data == "two_arm"]
+    if want:
+        assert wait_for_charts(page, minimum=want, timeout=90_000) >= want
+    assert_no_exception(page)
+    assert page.locator("h1").count() >= 1
