@@ -20,7 +20,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .trial import Trial
 
@@ -638,6 +637,8 @@ def poisson_ci(k: int, exposure: float, ci: float = 0.95) -> tuple[float, float]
     >>> [round(x, 4) for x in poisson_ci(3, 2.0)]
     [0.3094, 4.3837]
     """
+    from scipy import stats  # imported on use: keeps `import msc_dash.figures` light
+
     if not exposure or exposure <= 0:
         return (math.nan, math.nan)
     a = 1 - ci
