@@ -73,7 +73,7 @@ def test_swimmer_sort_by_response_groups_statuses():
     order = list(fig.layout.yaxis.categoryarray)[::-1]
     status = {}
     for t in fig.data:
-        if t.name and t.name.startswith("EDSS_PLUS: "):
+        if t.name and t.name.startswith("EDSS-Plus: "):
             status.update(dict.fromkeys(t.y, t.name.split(": ")[1]))
     assert set(status) == set(order)
     ranks = [("improved", "stable", "worsened", "unknown").index(status[s]) for s in order]

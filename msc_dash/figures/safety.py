@@ -157,15 +157,16 @@ def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = No
     ae = adverse_events(trial).dropna(subset=["onset_day"])
     _add_events(fig, ae, y=ae["subject_id"])
     if sort_by == "response" and len(fu):
+        label = "EDSS-Plus" if status_code == "EDSS_PLUS" else status_code or "response"
         for s in _STATUS_ORDER:
             part = fu[fu["status"] == s]
             if part.empty:
                 continue
             fig.add_trace(go.Scatter(
                 y=part["subject_id"], x=np.full(len(part), -0.9), mode="markers",
-                name=f"{status_code or 'response'}: {s}",
+                name=f"{label}: {s}",
                 marker=dict(symbol="square", size=13, color=STATUS_COLORS[s]),
-                hovertemplate=f"<b>%{{y}}</b><br>{status_code} at {status_visit}: {s}"
+                hovertemplate=f"<b>%{{y}}</b><br>{label} at {status_visit}: {s}"
                               "<extra></extra>",
             ))
     n = max(len(order), 1)
