@@ -34,7 +34,7 @@ def analysis_settings() -> state.AnalysisSettings:
                               format_func=lambda x: f"{x:.0%}", key="set_ci")
         padjust = st.selectbox("Multiplicity correction", list(PADJUST),
                                format_func=PADJUST.get, key="set_padjust")
-        st.markdown("**Meaningful change** (sources differ)")
+        st.caption("**Meaningful change** (sources differ)")
         edss = st.selectbox(
             "EDSS: 1.0-point step up to baseline", [_EDSS.threshold, 5.0], key="set_edss_step",
             format_func=lambda x: f"{x:g} (then 0.5)",
