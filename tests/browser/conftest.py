@@ -119,18 +119,29 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
 
 
 def wait_for_charts(page, minimum: int = 1, timeout: float = 30_000) -> int:
-    """Scroll through the page so lazy Plotly charts draw; return how many drew."""
-    page.evaluate("""async () => {
-        const main = document.querySelector('[data-testid="stMain"]') || document.body;
-        for (let y = 0; y < main.scrollHeight; y += 600) {
-            main.scrollTo(0, y); window.scrollTo(0, y);
-            await new Promise(r => setTimeout(r, 120));
-        }
-        main.scrollTo(0, 0); window.scrollTo(0, 0);
-    }""")
-    page.wait_for_function(
-        f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {minimum}",
-        timeout=timeout)
+    """Scroll through the page until ``minimum`` lazy Plotly charts have drawn.
+
+    Plotly charts draw when scrolled into view, and on a busy machine a chart
+    may mount after the scroll has passed it: so scroll again until enough drew.
+    Returns how many charts the page holds.
+    """
+    drawn = "() => document.querySelectorAll('.js-plotly-plot .main-svg').length"
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        page.evaluate("""async () => {
+            const main = document.querySelector('[data-testid="stMain"]') || document.body;
+            for (let y = 0; y < main.scrollHeight; y += 600) {
+                main.scrollTo(0, y); window.scrollTo(0, y);
+                await new Promise(r => setTimeout(r, 120));
+            }
+            main.scrollTo(0, 0); window.scrollTo(0, 0);
+        }""")
+        if page.evaluate(drawn) >= minimum:
+            break
+        if time.monotonic() > deadline:
+            raise AssertionError(f"only {page.evaluate(drawn)} of {minimum} charts drew "
+                                 f"within {timeout / 1000:.0f} s")
+        page.wait_for_timeout(500)
     return page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length")
 
 
