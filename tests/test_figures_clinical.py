@@ -88,9 +88,9 @@ def test_estimation_plot_pairs_each_subject_and_shows_g_with_its_interval():
     paired = [tr for tr in fig.data if tr.type == "scatter" and tr.mode == "lines+markers"]
     assert [tr.name for tr in paired] == list(t.arms)
     first = msc.index[0]
-    assert list(paired[0].y[:3]) == [msc.loc[first, "Baseline"], msc.loc[first, "Month 12"],
-                                     None]
-    assert sum(v is not None for v in paired[0].y) == 2 * len(msc)
+    assert list(paired[0].y[:2]) == [msc.loc[first, "Baseline"], msc.loc[first, "Month 12"]]
+    assert np.isnan(paired[0].y[2])  # a gap before the next subject
+    assert np.isfinite(np.asarray(paired[0].y, float)).sum() == 2 * len(msc)
     g = -pg.compute_effsize(msc["Month 12"], msc["Baseline"], paired=True, eftype="hedges")
     marker = next(tr for tr in fig.data if tr.type == "scatter" and tr.xaxis == "x2"
                   and tr.x[0] == 0)

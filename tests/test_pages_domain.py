@@ -125,7 +125,7 @@ def test_estimation_plot_shows_pingouins_hedges_g():
     marker = next(t for t in fig["data"] if t.get("xaxis") == "x2" and t["type"] == "scatter")
     assert _array(marker["y"])[0] == pytest.approx(g, rel=1e-9)  # higher is better: no flip
     paired = next(t for t in fig["data"] if t.get("mode") == "lines+markers")
-    ys = _array([np.nan if v is None else v for v in paired["y"]])
+    ys = _array(paired["y"])
     assert np.nansum(ys) == pytest.approx(s.to_numpy().sum())
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..tables import format_ci, p_phrase
-from .style import FONT_SIZE, arm_colors, base_layout
+from .style import FONT_SIZE, arm_colors, base_layout, new_figure
 
 __all__ = ["adjusted_difference_figure"]
 
@@ -66,7 +66,7 @@ def adjusted_difference_figure(
         f"n = {r.n_treatment} vs {r.n_control}, {p_phrase(r.p_ancova, 'ANCOVA p')}"
         for r in d.itertuples()
     ]
-    fig = go.Figure(go.Scatter(
+    fig = new_figure(go.Scatter(
         x=list(d["visit"]), y=list(d["adjusted_difference"]), mode="markers+lines",
         name=f"{treatment} − {control}",
         marker=dict(size=12, color=colour, symbol="square"), line=dict(color=colour, width=1.5),

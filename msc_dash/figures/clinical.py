@@ -14,10 +14,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..outcomes import Outcome
-from .style import STATUS_COLORS, arm_colors, base_layout
+from .style import STATUS_COLORS, arm_colors, build_figure
 
 __all__ = ["DAYS_PER_MONTH", "trajectory_figure", "estimation_figure", "waterfall_figure",
            "responder_figure", "correlation_figure"]
@@ -35,13 +34,6 @@ def _fade(hex_color: str, alpha: float) -> str:
     h = hex_color.lstrip("#")
     r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
-
-
-def _legend_below(fig: go.Figure, bottom: int = 110) -> go.Figure:
-    """Legend at the foot of the figure, so long titles never run into it."""
-    fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", yref="container",
-                                  y=0.01, yanchor="bottom"), margin=dict(b=bottom))
-    return fig
 
 
 def _wrap(text: str, width: int = 10) -> str:
@@ -118,24 +110,26 @@ def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
     centre, low, high = (("geo_mean", "geo_ci_low", "geo_ci_high") if log
                          else ("mean", "ci_low", "ci_high"))
     stat = "geometric mean" if log else "mean"
-    fig = go.Figure()
+    traces = []
     if subjects is not None and len(subjects):
         for arm in arms:
             s = subjects[subjects["arm"].astype(str) == arm].sort_values(["subject_id", "day"])
             if s.empty:
                 continue
-            # one trace per arm, subjects separated by gaps: fast with hundreds of subjects
-            parts = [g for _, g in s.groupby("subject_id", sort=False)]
-            gap = pd.DataFrame({c: [None] for c in s.columns})
-            s = pd.concat([p for g in parts for p in (g, gap)], ignore_index=True)
-            fig.add_trace(go.Scatter(
-                x=_months(s["day"].astype(float)), y=s["value"].astype(float),
+            # one trace per arm, a gap (NaN) before each next subject: fast with thousands
+            ids = s["subject_id"].astype(str).to_numpy()
+            cut = np.flatnonzero(ids[1:] != ids[:-1]) + 1
+            cd = np.insert(s[["subject_id", "visit"]].astype(object).to_numpy(), cut, None,
+                           axis=0)
+            traces.append(go.Scatter(
+                x=np.insert(_months(s["day"]), cut, np.nan),
+                y=np.insert(s["value"].to_numpy(float), cut, np.nan),
                 mode="lines+markers", name=f"Subjects ({arm})" if len(arms) > 1 else "Subjects",
                 legendgroup=f"subjects-{arm}", connectgaps=False,
                 visible=True if show_subjects else "legendonly",
                 line=dict(color=_fade(colors[arm], 0.35), width=1.2),
                 marker=dict(size=5, color=_fade(colors[arm], 0.5)),
-                customdata=s[["subject_id", "visit"]].astype(object).to_numpy(),
+                customdata=cd,
                 hovertemplate=("%{customdata[0]} · %{customdata[1]}<br>"
                                f"{outcome.label} %{{y:.3g}} {outcome.unit}"
                                "<br>month %{x:.1f}<extra></extra>")))
@@ -144,7 +138,7 @@ def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
         if g.empty:
             continue
         c = g[centre].to_numpy(float)
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=_months(g["day"]), y=c, mode="lines+markers", name=arm,
             line=dict(color=colors[arm], width=3.5), marker=dict(size=11),
             error_y=dict(type="data", symmetric=False, thickness=2, width=6,
@@ -155,19 +149,25 @@ def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
             hovertemplate=(f"<b>{arm}</b> · %{{customdata[0]}}<br>{stat} %{{y:.3g}} "
                            f"{outcome.unit} [%{{customdata[2]:.3g}}, %{{customdata[3]:.3g}}]"
                            "<br>n = %{customdata[1]}<extra></extra>")))
+    shapes, notes = [], []
     for number, day in sorted((injection_days or {}).items()):
-        fig.add_vline(x=float(day) / DAYS_PER_MONTH, layer="below",
-                      line=dict(color="rgba(120,120,120,0.55)", dash="dash", width=1.2),
-                      annotation_text=f"inj. {number}", annotation_position="top right",
-                      annotation_font=dict(size=12, color="#666"))
-    fig.update_xaxes(title_text="Months since first injection", rangemode="tozero")
+        x = float(day) / DAYS_PER_MONTH
+        shapes.append(dict(type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="y domain",
+                           layer="below", line=dict(color="rgba(120,120,120,0.55)",
+                                                    dash="dash", width=1.2)))
+        notes.append(dict(text=f"inj. {number}", x=x, xref="x", y=1, yref="y domain",
+                          xanchor="left", yanchor="top", showarrow=False,
+                          font=dict(size=12, color="#666")))
+    yaxis = dict(title=dict(text=outcome.axis_title))
     if outcome.scale == "log":
         shown = [frame[low], frame[high]] + ([subjects["value"]] if subjects is not None
                                              and len(subjects) else [])
-        fig.update_yaxes(**_log_axis(pd.concat(shown, ignore_index=True), dense=True))
-    fig.update_yaxes(title_text=outcome.axis_title)
-    base_layout(fig, title=f"{outcome.code}: {stat} and 95% CI per visit", height=460)
-    return _legend_below(fig)
+        yaxis.update(_log_axis(pd.concat(shown, ignore_index=True), dense=True))
+    layout = dict(xaxis=dict(title=dict(text="Months since first injection"),
+                             rangemode="tozero"),
+                  yaxis=yaxis, shapes=shapes, annotations=notes)
+    return build_figure(traces, layout, title=f"{outcome.code}: {stat} and 95% CI per visit",
+                        height=460, legend_below=110)
 
 
 def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.DataFrame,
@@ -214,7 +214,8 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
     if distribution is not None and not isinstance(distribution, Mapping):
         distribution = {arms[0]: np.asarray(distribution)}
     distribution = distribution or {}
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.64, 0.36], horizontal_spacing=0.06)
+    # two panels on explicit axes (x/y: paired values, x2/y2: g); cheaper than make_subplots
+    traces = []
     ticks, labels = [], []
     for i, arm in enumerate(arms):
         p = pairs[pairs["arm"].astype(str) == arm].sort_values("subject_id")
@@ -223,50 +224,48 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
         labels += ["Baseline", _wrap(visit, 10 if len(arms) == 1 else 6)]
         if p.empty:
             continue
-        xs, ys, cd = [], [], []
-        for r in p.itertuples():
-            xs += [x0, x1, None]
-            ys += [r.baseline, r.value, None]
-            cd += [[r.subject_id, "Baseline"], [r.subject_id, visit], [None, None]]
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines+markers", name=arm, legendgroup=arm,
-            showlegend=len(arms) > 1,
+        n = len(p)
+        ids = p["subject_id"].astype(object).to_numpy()
+        cd = np.empty((3 * n, 2), dtype=object)  # per subject: baseline, visit, gap
+        cd[0::3, 0], cd[1::3, 0] = ids, ids
+        cd[0::3, 1], cd[1::3, 1] = "Baseline", visit
+        traces.append(go.Scatter(
+            x=np.tile([x0, x1, np.nan], n),
+            y=np.column_stack([p["baseline"].to_numpy(float), p["value"].to_numpy(float),
+                               np.full(n, np.nan)]).ravel(),
+            mode="lines+markers", name=arm, legendgroup=arm, showlegend=len(arms) > 1,
             line=dict(color=_fade(colors[arm], 0.45), width=1.5),
             marker=dict(size=9, color=colors[arm], line=dict(color="white", width=1)),
-            customdata=np.array(cd, dtype=object),
+            customdata=cd,
             hovertemplate=("%{customdata[0]} · %{customdata[1]}<br>"
-                           f"{outcome.label} %{{y:.3g}} {outcome.unit}<extra></extra>")),
-            row=1, col=1)
-        fig.add_trace(go.Scatter(
+                           f"{outcome.label} %{{y:.3g}} {outcome.unit}<extra></extra>")))
+        traces.append(go.Scatter(
             x=[x0, x1], y=[p["baseline"].mean(), p["value"].mean()], mode="markers",
             showlegend=False, marker=dict(symbol="line-ew-open", size=34, color="#222",
                                           line=dict(width=4)),
-            hovertemplate=f"{arm} mean %{{y:.3g}} {outcome.unit}<extra></extra>"),
-            row=1, col=1)
+            hovertemplate=f"{arm} mean %{{y:.3g}} {outcome.unit}<extra></extra>"))
     for i, arm in enumerate(arms):
         row = effects[effects["arm"].astype(str) == arm]
         dist = np.asarray(distribution.get(arm, np.empty(0)), dtype=float)
         dist = dist[np.isfinite(dist)]
         if len(dist) > 1:
-            fig.add_trace(go.Violin(
+            traces.append(go.Violin(
                 x=np.full(len(dist), i, dtype=float), y=dist, side="positive", width=0.9,
                 points=False, fillcolor=_fade(colors[arm], 0.3), line_color=colors[arm],
-                showlegend=False, hoverinfo="skip", spanmode="hard", name=f"{arm} bootstrap"),
-                row=1, col=2)
+                showlegend=False, hoverinfo="skip", spanmode="hard", name=f"{arm} bootstrap",
+                xaxis="x2", yaxis="y2"))
         if row.empty or not bool(row["estimable"].iloc[0]):
             continue
         r = row.iloc[0]
-        fig.add_trace(go.Scatter(
-            x=[i], y=[r["hedges_g"]], mode="markers", showlegend=False,
+        traces.append(go.Scatter(
+            x=[i], y=[r["hedges_g"]], mode="markers", showlegend=False, xaxis="x2", yaxis="y2",
             marker=dict(size=16, color=colors[arm], line=dict(color="#222", width=1.5)),
             error_y=dict(type="data", symmetric=False, thickness=3, width=10, color="#222",
                          array=[r["hedges_g_ci_high"] - r["hedges_g"]],
                          arrayminus=[r["hedges_g"] - r["hedges_g_ci_low"]]),
             hovertemplate=(f"<b>{arm}</b> · {visit}<br>g = %{{y:.2f}} "
                            f"[{r['hedges_g_ci_low']:.2f}, {r['hedges_g_ci_high']:.2f}]"
-                           f"<br>n = {int(r['n'])}<extra></extra>")),
-            row=1, col=2)
-    fig.add_hline(y=0, line=dict(color="#555", width=1.5), row=1, col=2)
+                           f"<br>n = {int(r['n'])}<extra></extra>")))
     # the violins' extent is not part of plotly's autorange: span them explicitly
     span = [0.0, *effects[["hedges_g_ci_low", "hedges_g_ci_high"]].to_numpy(float).ravel()]
     for d in distribution.values():
@@ -275,19 +274,23 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
     span = np.asarray(span)[np.isfinite(span)]
     span = (span.min(), span.max())
     pad = 0.06 * (span[1] - span[0] or 1.0)
-    fig.update_yaxes(range=[span[0] - pad, span[1] + pad], row=1, col=2)
-    fig.update_xaxes(tickvals=ticks, ticktext=labels, tickangle=0,
-                     tickfont=dict(size=16 if len(arms) == 1 else 13),
-                     range=[-0.5, ticks[-1] + 0.5] if ticks else None, row=1, col=1)
-    fig.update_yaxes(title_text=outcome.axis_title, row=1, col=1,
-                     **(_log_axis(pd.concat([pairs["baseline"], pairs["value"]]))
-                        if outcome.scale == "log" else {}))
-    fig.update_xaxes(tickvals=list(range(len(arms))), ticktext=arms if len(arms) > 1 else [""],
-                     range=[-0.5, len(arms) - 0.05], row=1, col=2)
-    fig.update_yaxes(title_text="Hedges' g (+ = improvement)", zeroline=False, side="right",
-                     row=1, col=2)
-    base_layout(fig, title=f"{outcome.code}: baseline vs {visit}, and Hedges' g", height=460)
-    return _legend_below(fig, 90)
+    yaxis = dict(title=dict(text=outcome.axis_title))
+    if outcome.scale == "log":
+        yaxis.update(_log_axis(pd.concat([pairs["baseline"], pairs["value"]])))
+    layout = dict(
+        xaxis=dict(domain=[0, 0.6], tickvals=ticks, ticktext=labels, tickangle=0,
+                   tickfont=dict(size=16 if len(arms) == 1 else 13),
+                   range=[-0.5, ticks[-1] + 0.5] if ticks else None),
+        yaxis=yaxis,
+        xaxis2=dict(domain=[0.66, 1], anchor="y2", tickvals=list(range(len(arms))),
+                    ticktext=arms if len(arms) > 1 else [""], range=[-0.5, len(arms) - 0.05]),
+        yaxis2=dict(anchor="x2", side="right", zeroline=False,
+                    range=[span[0] - pad, span[1] + pad],
+                    title=dict(text="Hedges' g (+ = improvement)")),
+        shapes=[dict(type="line", xref="x2 domain", x0=0, x1=1, yref="y2", y0=0, y1=0,
+                     line=dict(color="#555", width=1.5))])
+    return build_figure(traces, layout, title=f"{outcome.code}: baseline vs {visit}, and "
+                        "Hedges' g", height=460, legend_below=90)
 
 
 def _in_percent(outcome: Outcome) -> bool:
@@ -328,9 +331,11 @@ def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFr
     ('meaningful change', 'Change from baseline (%)')
     """
     arms = [a for a in _arms(pairs, arms) if (pairs["arm"].astype(str) == a).any()] or ["All"]
-    fig = make_subplots(rows=1, cols=len(arms), shared_yaxes=True,
-                        subplot_titles=arms if len(arms) > 1 else None,
-                        horizontal_spacing=0.04)
+    # one panel (x axis) per arm on a shared y axis; cheaper than make_subplots
+    traces = []
+    k, gap = len(arms), 0.04
+    width = (1 - gap * (k - 1)) / k
+    axes, titles = {}, []
     rule = outcome.meaningful_change
     percent = _in_percent(outcome)
     column, unit = ("pct_change", "%") if percent else ("change", outcome.change_unit)
@@ -338,6 +343,7 @@ def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFr
                  if status is not None and len(status) else {})
     shown = set()
     for j, arm in enumerate(arms, start=1):
+        xref = "x" if j == 1 else f"x{j}"
         p = pairs[pairs["arm"].astype(str) == arm]
         p = p[np.isfinite(p[column].astype(float))]
         # improvement first: lower-is-better outcomes improve with negative change
@@ -348,11 +354,11 @@ def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFr
             band = rule.thresholds(base)
             if percent:
                 band = 100 * band / np.abs(base)
-            fig.add_trace(go.Bar(
+            traces.append(go.Bar(
                 x=x, y=2 * band, base=-band, name="meaningful change",
                 marker=dict(color="rgba(120,120,120,0.18)", line=dict(width=0)),
-                width=1.0, hoverinfo="skip", showlegend=j == 1, legendgroup="band"),
-                row=1, col=j)
+                width=1.0, hoverinfo="skip", showlegend=j == 1, legendgroup="band",
+                xaxis=xref))
         p = p.assign(status=[status_of.get(s, "unknown") for s in x] if rule is not None
                      else "change")
         # one trace per status (its legend entry); the category array keeps the sort
@@ -360,7 +366,7 @@ def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFr
             q = p[p["status"] == s]
             if q.empty:
                 continue
-            fig.add_trace(go.Bar(
+            traces.append(go.Bar(
                 x=q["subject_id"].astype(str), y=q[column].astype(float), name=s,
                 legendgroup=s, showlegend=s not in shown and s != "change",
                 marker_color=STATUS_COLORS.get(s, _NEUTRAL),
@@ -370,23 +376,30 @@ def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFr
                 hovertemplate=("<b>%{x}</b><br>"
                                f"%{{customdata[2]:+.3g}} {outcome.change_unit} (%{{customdata[3]:+.1f}}%)"
                                f"<br>baseline %{{customdata[0]:.3g}} → {visit or 'visit'} "
-                               f"%{{customdata[1]:.3g}}<br>{s if rule else ''}<extra>{arm}</extra>")),
-                row=1, col=j)
+                               f"%{{customdata[1]:.3g}}<br>{s if rule else ''}<extra>{arm}</extra>"),
+                xaxis=xref))
             shown.add(s)
-        fig.update_xaxes(type="category", categoryorder="array", categoryarray=x,
-                         showticklabels=len(x) <= 40, tickangle=-90, tickfont=dict(size=11),
-                         row=1, col=j)
-    fig.update_layout(barmode="overlay", bargap=0.15)
-    fig.update_yaxes(title_text=f"Change from baseline ({unit})" if unit else
-                     "Change from baseline", row=1, col=1, zeroline=True,
-                     zerolinecolor="#555", zerolinewidth=1.5)
+        left = (j - 1) * (width + gap)
+        axes["xaxis" if j == 1 else f"xaxis{j}"] = dict(
+            domain=[left, left + width], anchor="y", type="category", categoryorder="array",
+            categoryarray=x, showticklabels=len(x) <= 40, tickangle=-90,
+            tickfont=dict(size=11))
+        if k > 1:
+            titles.append(dict(text=arm, x=left + width / 2, xref="paper", y=1.0,
+                               yref="paper", yanchor="bottom", showarrow=False,
+                               font=dict(size=16)))
+    layout = dict(
+        **axes, annotations=titles, barmode="overlay", bargap=0.15,
+        yaxis=dict(title=dict(text=f"Change from baseline ({unit})"), zeroline=True,
+                   zerolinecolor="#555", zerolinewidth=1.5))
     title = f"{outcome.code}: change per subject" + (f" at {visit}" if visit else "")
     sub = f"{outcome.better} is better" + (
         f"; grey band: meaningful change, {outcome.rule_text}" if rule
         else "; no meaningful-change rule")
-    base_layout(fig, title=f"{title}<br><sup>{sub}</sup>", height=480)
-    fig.update_layout(margin=dict(t=110 if len(arms) > 1 else 80))
-    return _legend_below(fig, 140)  # under the rotated subject IDs
+    layout["margin"] = dict(t=110 if len(arms) > 1 else 80)
+    # legend under the rotated subject IDs
+    return build_figure(traces, layout, title=f"{title}<br><sup>{sub}</sup>", height=480,
+                        legend_below=140)
 
 
 def responder_figure(resp: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
@@ -426,10 +439,10 @@ def responder_figure(resp: pd.DataFrame, *, labels: Mapping[str, str] | None = N
                 k = int((g["status"] == s).sum())
                 rows.append((key, s, k, n, 100 * k / n if n else math.nan))
     table = pd.DataFrame(rows, columns=["key", "status", "k", "n", "pct"])
-    fig = go.Figure()
+    traces = []
     for s in _STATUSES:
         t = table[table["status"] == s]
-        fig.add_trace(go.Bar(
+        traces.append(go.Bar(
             y=t["key"], x=t["pct"], orientation="h", name=s, marker_color=STATUS_COLORS[s],
             text=[f"{k}" if k else "" for k in t["k"]], textposition="inside",
             insidetextanchor="middle", textfont=dict(size=15),
@@ -437,12 +450,12 @@ def responder_figure(resp: pd.DataFrame, *, labels: Mapping[str, str] | None = N
             hovertemplate=f"%{{y}}<br>{s}: %{{customdata[0]}} of %{{customdata[1]}} "
                           "(%{x:.0f}%)<extra></extra>"))
     n_bars = table["key"].nunique()
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
-    fig.update_xaxes(title_text="Subjects (%)", range=[0, 100])
-    fig.update_yaxes(autorange="reversed", automargin=True)
+    layout = dict(barmode="stack", xaxis=dict(title=dict(text="Subjects (%)"), range=[0, 100]),
+                  yaxis=dict(autorange="reversed", automargin=True),
+                  legend=dict(traceorder="normal"))
     title = f"Improved, stable, worsened at {visit}" if visit else "Improved, stable, worsened"
-    base_layout(fig, title=title, height=max(280, 160 + 48 * n_bars))
-    return _legend_below(fig, 90)
+    return build_figure(traces, layout, title=title, height=max(280, 160 + 48 * n_bars),
+                        legend_below=90)
 
 
 def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Outcome,
@@ -472,14 +485,14 @@ def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Ou
     """
     arms = _arms(frame, arms)
     colors = arm_colors(arms)
-    fig = go.Figure()
+    traces = []
     x_unit = "%" if x_outcome.scale == "log" else x_outcome.unit
     y_unit = "%" if y_outcome.scale == "log" else y_outcome.unit
     for arm in arms:
         g = frame[frame["arm"].astype(str) == arm]
         if g.empty:
             continue
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=g["x"], y=g["y"], mode="markers", name=arm, showlegend=len(arms) > 1,
             marker=dict(size=10, color=colors[arm], opacity=0.8,
                         line=dict(color="white", width=1)),
@@ -491,15 +504,17 @@ def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Ou
     if len(ok) >= 3 and ok["x"].nunique() > 1:
         slope, intercept = np.polyfit(ok["x"].astype(float), ok["y"].astype(float), 1)
         xs = np.array([ok["x"].min(), ok["x"].max()], dtype=float)
-        fig.add_trace(go.Scatter(x=xs, y=intercept + slope * xs, mode="lines",
+        traces.append(go.Scatter(x=xs, y=intercept + slope * xs, mode="lines",
                                  name="least-squares line", showlegend=False,
                                  line=dict(color="#444", dash="dash", width=2),
                                  hoverinfo="skip"))
-    fig.add_hline(y=0, line=dict(color="#999", width=1))
-    fig.add_vline(x=0, line=dict(color="#999", width=1))
-    fig.update_xaxes(title_text=f"{x_outcome.code} change from baseline ({x_unit})")
-    fig.update_yaxes(title_text=f"{y_outcome.code} change from baseline ({y_unit})")
+    axis = dict(color="#999", width=1)
+    shapes = [dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=0, y1=0, line=axis),
+              dict(type="line", xref="x", x0=0, x1=0, yref="y domain", y0=0, y1=1, line=axis)]
+    layout = dict(shapes=shapes,
+                  xaxis=dict(title=dict(text=f"{x_outcome.code} change from baseline ({x_unit})")),
+                  yaxis=dict(title=dict(text=f"{y_outcome.code} change from baseline ({y_unit})")))
     title = f"{x_outcome.code} vs {y_outcome.code} change"
     if stats:
         title += f"<br><sup>{stats['text']}</sup>"
-    return base_layout(fig, title=title, height=420)
+    return build_figure(traces, layout, title=title, height=420)

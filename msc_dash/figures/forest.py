@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from ..outcomes import DOMAINS
 from ..tables import format_ci, p_phrase
-from .style import FONT_SIZE, base_layout
+from .style import FONT_SIZE, base_layout, new_figure
 from .style import arm_colors as _arm_colors
 
 __all__ = ["forest_figure", "NOT_ESTIMABLE_COLOR"]
@@ -192,7 +192,7 @@ def forest_figure(
             parts.append(", ".join(ps))
         return "<br>".join(parts)
 
-    fig = go.Figure()
+    fig = new_figure()
     for colour in colours_in:
         idx = [i for i in frame.index if colour_of(i) == colour and estimable[i]]
         if not idx:

@@ -15,7 +15,15 @@ from plotly.subplots import make_subplots
 
 from ..safety import DAYS_PER_MONTH, SEVERITIES, adverse_events, follow_up
 from ..trial import Trial
-from .style import FONT_SIZE, OKABE_ITO, SEVERITY_COLORS, STATUS_COLORS, arm_colors, base_layout
+from .style import (
+    FONT_SIZE,
+    OKABE_ITO,
+    SEVERITY_COLORS,
+    STATUS_COLORS,
+    arm_colors,
+    base_layout,
+    new_figure,
+)
 
 __all__ = ["swimmer_figure", "ae_timeline_figure", "patient_timeline_figure",
            "patient_outcomes_figure", "SWIMMER_SORTS"]
@@ -105,7 +113,7 @@ def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = No
                             ascending=[True, True, False, True], kind="stable")
     order = fu["subject_id"].tolist()
     colors = arm_colors(arms)
-    fig = go.Figure()
+    fig = new_figure()
     for arm in arms:
         part = fu[fu["arm"] == arm]
         if part.empty:
@@ -310,7 +318,7 @@ def patient_timeline_figure(trial: Trial, subject_id: str) -> go.Figure:
               .agg(day=("day", "median"), n=("outcome", "nunique")).reset_index()
               .sort_values("day", kind="stable"))
     rows = {"Visits": 2, "Injections": 1, "Adverse events": 0}
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_trace(go.Scatter(
         x=_months(visits["day"]), y=np.full(len(visits), rows["Visits"]),
         mode="markers+text", name="Visit", text=visits["visit"], textposition="top center",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-__all__ = ["OKABE_ITO", "arm_colors", "base_layout", "STATUS_COLORS", "SEVERITY_COLORS"]
+__all__ = ["OKABE_ITO", "arm_colors", "base_layout", "new_figure", "build_figure", "TEMPLATE",
+           "STATUS_COLORS", "SEVERITY_COLORS"]
 
 #: Okabe-Ito palette (colour-blind safe), black omitted.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
@@ -18,6 +19,31 @@ SEVERITY_COLORS = {"mild": "#56B4E9", "moderate": "#E69F00", "severe": "#D55E00"
 
 FONT_SIZE = 16
 
+_GRID = "#EBF0F8"
+_AXIS = dict(gridcolor=_GRID, linecolor=_GRID, zerolinecolor=_GRID, zerolinewidth=2,
+             ticks="", automargin=True, title=dict(standoff=15))
+#: The layout part of plotly's "plotly_white" with the Okabe-Ito colorway. Plotly's own
+#: template also carries defaults for every trace type (colorscales for 3-D, maps,
+#: ...): copying it costs ~10 ms per figure, which a page with 16 charts pays on
+#: every filter change.
+TEMPLATE = go.layout.Template(layout=dict(
+    paper_bgcolor="white", plot_bgcolor="white", colorway=list(OKABE_ITO),
+    font=dict(color="#2a3f5f"), hovermode="closest", hoverlabel=dict(align="left"),
+    xaxis=_AXIS, yaxis=_AXIS, title=dict(x=0.05),
+    annotationdefaults=dict(arrowcolor="#2a3f5f", arrowhead=0, arrowwidth=1),
+    shapedefaults=dict(line=dict(color="#2a3f5f"))))
+
+
+def new_figure(*traces) -> go.Figure:
+    """An empty figure on :data:`TEMPLATE` (cheaper than ``go.Figure()``'s default template).
+
+    Examples
+    --------
+    >>> new_figure().layout.template.layout.paper_bgcolor
+    'white'
+    """
+    return go.Figure(data=list(traces), layout=dict(template=TEMPLATE))
+
 
 def arm_colors(arms) -> dict[str, str]:
     """One fixed colour per arm, by position (the same arm list gives the same colours).
@@ -30,10 +56,50 @@ def arm_colors(arms) -> dict[str, str]:
     return {arm: OKABE_ITO[i % len(OKABE_ITO)] for i, arm in enumerate(arms)}
 
 
+def _base(title: str | None, height: int) -> dict:
+    return dict(
+        template=TEMPLATE,
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=FONT_SIZE + 4))
+        if title else None,
+        font=dict(size=FONT_SIZE, family="Source Sans Pro, Arial, sans-serif"),
+        height=height,
+        margin=dict(l=70, r=30, t=70 if title else 40, b=60),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
+        hoverlabel=dict(font=dict(size=FONT_SIZE - 2)),
+    )
+
+
+def build_figure(traces, layout: dict | None = None, *, title: str | None = None,
+                 height: int = 460, legend_below: int | None = None) -> go.Figure:
+    """One figure from its traces and layout, in the shared style, built in one step.
+
+    The same look as :func:`base_layout`, but plotly validates the layout once
+    instead of once per update (a figure costs ~1 ms instead of ~10 ms).
+    ``legend_below`` puts the legend at the foot, with that bottom margin (px).
+    ``layout["margin"]`` entries override the default margins one by one.
+
+    Examples
+    --------
+    >>> fig = build_figure([go.Bar(x=["a"], y=[1])], {"margin": {"b": 90}}, title="T")
+    >>> fig.layout.title.text, fig.layout.margin.b, fig.layout.margin.l
+    ('T', 90, 70)
+    """
+    merged = _base(title, height)
+    layout = dict(layout or {})
+    if legend_below is not None:
+        merged["legend"] = dict(orientation="h", x=0, xanchor="left", yref="container",
+                                y=0.01, yanchor="bottom", **layout.pop("legend", {}))
+        merged["margin"]["b"] = legend_below
+    merged["margin"].update(layout.pop("margin", {}))
+    merged.update(layout)
+    return go.Figure(data=list(traces), layout=merged)
+
+
 def base_layout(fig: go.Figure, *, title: str | None = None, height: int = 460) -> go.Figure:
     """Apply the shared template: white background, large type, legend on top."""
+    if tuple(fig.layout.template.layout.colorway or ()) != OKABE_ITO:  # not new_figure()
+        fig.update_layout(template=TEMPLATE)
     fig.update_layout(
-        template="plotly_white",
         title=dict(text=title, x=0, xanchor="left", font=dict(size=FONT_SIZE + 4))
         if title else None,
         font=dict(size=FONT_SIZE, family="Source Sans Pro, Arial, sans-serif"),

@@ -44,40 +44,45 @@ _INTRO = {
 # ---------------------------------------------------------------- cached figures
 @st.cache_data(show_spinner=False, max_entries=512)
 def _figure(kind: str, trial_key: str, args: tuple, _trial: Trial, _extra=None):
-    """Build one figure (``kind``) of ``_trial``; ``trial_key`` and ``args`` key the cache."""
+    """Build one figure (``kind``) of ``_trial``; ``trial_key`` and ``args`` key the cache.
+
+    The analyses behind the figures go through :func:`cached` too, so the
+    responders of a visit or an outcome's pairs are computed once per page.
+    """
     t = _trial
     kw = dict(args)
     code = kw.get("outcome")
     out = t.outcome(code) if code else None
     if kind == "trajectory":
-        long = t.long()
-        subjects = long[long["outcome"] == code][["subject_id", "arm", "visit", "day", "value"]]
+        m = t.measurements[t.measurements["outcome"] == code]
+        subjects = m.assign(arm=m["subject_id"].map(t.subjects.set_index("subject_id")["arm"]))
         inj = t.injections
         days = (inj.groupby("injection_number")["day"].median().to_dict() if len(inj) else {})
-        return figures.trajectory_figure(trajectory(t, code), outcome=out, subjects=subjects,
-                                         show_subjects=kw["show_subjects"],
-                                         injection_days=days, arms=t.arms)
+        return figures.trajectory_figure(
+            cached(trajectory, t, outcome=code), outcome=out,
+            subjects=subjects[["subject_id", "arm", "visit", "day", "value"]],
+            show_subjects=kw["show_subjects"], injection_days=days, arms=t.arms)
     if kind == "estimation":
         visit = kw["visit"]
-        dist = {arm: bootstrap_distribution(t, code, visit, arm, n_boot=kw["n_boot"],
-                                            seed=kw["seed"]) for arm in t.arms}
-        return figures.estimation_figure(paired_frame(t, code, visit), outcome=out,
-                                         effects=_extra, distribution=dist, visit=visit,
-                                         arms=t.arms)
+        dist = {arm: cached(bootstrap_distribution, t, outcome=code, visit=visit, arm=arm,
+                            n_boot=kw["n_boot"], seed=kw["seed"]) for arm in t.arms}
+        return figures.estimation_figure(cached(paired_frame, t, outcome=code, visit=visit),
+                                         outcome=out, effects=_extra, distribution=dist,
+                                         visit=visit, arms=t.arms)
     if kind == "waterfall":
         visit = kw["visit"]
-        status = responders(t, visit)
-        return figures.waterfall_figure(paired_frame(t, code, visit), outcome=out,
-                                        status=status[status["outcome"] == code],
+        status = cached(responders, t, visit=visit)
+        return figures.waterfall_figure(cached(paired_frame, t, outcome=code, visit=visit),
+                                        outcome=out, status=status[status["outcome"] == code],
                                         visit=visit, arms=t.arms)
     if kind == "responders":
         codes = list(kw["codes"])
-        resp = responders(t, kw["visit"])
+        resp = cached(responders, t, visit=kw["visit"])
         resp = resp[resp["outcome"].isin(codes)]
         labels = {c: _short(t, c) for c in codes}
         return figures.responder_figure(resp, labels=labels, arms=t.arms, visit=kw["visit"])
     if kind == "correlation":
-        frame = change_pairs(t, kw["x"], kw["y"])
+        frame = cached(change_pairs, t, x_outcome=kw["x"], y_outcome=kw["y"])
         return figures.correlation_figure(frame, x_outcome=t.outcome(kw["x"]),
                                           y_outcome=t.outcome(kw["y"]), stats=_extra,
                                           arms=t.arms)
