@@ -56,8 +56,8 @@ def _log_ticks(values, dense: bool = False) -> list[float] | None:
         return None
     lo, hi = math.floor(math.log10(v.min())), math.ceil(math.log10(v.max()))
     choices = (_DENSE,) if dense else ((1, 2, 5), _DENSE)
-    for mantissas in (*choices, tuple(np.arange(1, 10, 0.5))):
-        ticks = [m * 10.0**k for k in range(lo, hi + 1) for m in mantissas]
+    for mantissas in (*choices, tuple(np.arange(1, 10, 0.5)), tuple(np.arange(1, 10, 0.2))):
+        ticks = [float(f"{m * 10.0**k:.6g}") for k in range(lo, hi + 1) for m in mantissas]
         inside = [t for t in ticks if v.min() / 1.1 <= t <= v.max() * 1.1]
         if len(inside) >= 3:
             return inside
@@ -160,9 +160,13 @@ def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
                           font=dict(size=12, color="#666")))
     yaxis = dict(title=dict(text=outcome.axis_title))
     if outcome.scale == "log":
-        shown = [frame[low], frame[high]] + ([subjects["value"]] if subjects is not None
-                                             and len(subjects) else [])
-        yaxis.update(_log_axis(pd.concat(shown, ignore_index=True), dense=True))
+        # ticks for the means' range, plus dense ones for the subjects' (when shown)
+        ticks = _log_ticks(pd.concat([frame[low], frame[high]])) or []
+        if subjects is not None and len(subjects) and ticks:
+            ticks += [t for t in _log_ticks(subjects["value"], dense=True) or []
+                      if t < min(ticks) or t > max(ticks)]
+        ticks = sorted(ticks)
+        yaxis.update(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     layout = dict(xaxis=dict(title=dict(text="Months since first injection"),
                              rangemode="tozero"),
                   yaxis=yaxis, shapes=shapes, annotations=notes)
@@ -399,7 +403,7 @@ def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFr
     layout["margin"] = dict(t=110 if len(arms) > 1 else 80)
     # legend under the rotated subject IDs
     return build_figure(traces, layout, title=f"{title}<br><sup>{sub}</sup>", height=480,
-                        legend_below=140)
+                        legend_below=140 if rule else 100)
 
 
 def responder_figure(resp: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
