@@ -64,8 +64,11 @@ def _figure(kind: str, trial_key: str, args: tuple, _trial: Trial, _extra=None):
             show_subjects=kw["show_subjects"], injection_days=days, arms=t.arms)
     if kind == "estimation":
         visit = kw["visit"]
+        # large arms get an analytic CI (no bootstrap): then there is no distribution to draw
+        boot = set(_extra.loc[_extra["ci_method"] == "bca", "arm"].astype(str))
         dist = {arm: cached(bootstrap_distribution, t, outcome=code, visit=visit, arm=arm,
-                            n_boot=kw["n_boot"], seed=kw["seed"]) for arm in t.arms}
+                            n_boot=kw["n_boot"], seed=kw["seed"]) for arm in t.arms
+                if arm in boot}
         return figures.estimation_figure(cached(paired_frame, t, outcome=code, visit=visit),
                                          outcome=out, effects=_extra, distribution=dist,
                                          visit=visit, arms=t.arms)
