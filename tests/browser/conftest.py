@@ -123,9 +123,11 @@ def wait_for_charts(page, minimum: int = 1, timeout: float = 30_000) -> int:
 
     Plotly charts draw when scrolled into view, and on a busy machine a chart
     may mount after the scroll has passed it: so scroll again until enough drew.
-    Returns how many charts the page holds.
+    Returns how many charts have drawn.
     """
-    drawn = "() => document.querySelectorAll('.js-plotly-plot .main-svg').length"
+    # a drawn chart holds two .main-svg layers: count charts, not layers
+    drawn = ("() => [...document.querySelectorAll('.js-plotly-plot')]"
+             ".filter(e => e.querySelector('.main-svg')).length")
     deadline = time.monotonic() + timeout / 1000
     while True:
         page.evaluate("""async () => {
@@ -142,7 +144,7 @@ def wait_for_charts(page, minimum: int = 1, timeout: float = 30_000) -> int:
             raise AssertionError(f"only {page.evaluate(drawn)} of {minimum} charts drew "
                                  f"within {timeout / 1000:.0f} s")
         page.wait_for_timeout(500)
-    return page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length")
+    return page.evaluate(drawn)
 
 
 def assert_no_exception(page) -> None:
