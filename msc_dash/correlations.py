@@ -143,7 +143,7 @@ def correlate(frame: pd.DataFrame, *, visit: str | None = None, ci: float = 0.95
            "n_obs": len(frame)}
     symbol = "rho" if visit is not None else "r_rm"
     if math.isnan(res["r"]):
-        out["text"] = f"{method}: not estimable ({res['note']})"
+        out["text"] = f"not estimable ({res['note']})"
     else:
         out["text"] = (f"{symbol} = {res['r']:.2f} [{res['ci_low']:.2f}, {res['ci_high']:.2f}], "
                        f"{p_phrase(res['p'])}, {out['n_subjects']} subjects, "

@@ -161,3 +161,13 @@ def test_meaningful_change_rule_setting_reaches_the_waterfall():
     at.session_state["set_timed_pct"] = 15
     at.run()
     assert np.allclose(_band(_open(at, "mobility")), -15)
+
+
+def test_data_page_offers_the_editor_for_outcomes_outside_the_registry():
+    base = load_sample("single")
+    extra = base.measurements[base.measurements["outcome"] == "SDMT"].assign(outcome="GRIP")
+    trial = Trial.from_tables(base.subjects, pd.concat([base.measurements, extra]))
+    at = _open(_app(trial=trial), "data")
+    assert "Outcomes outside the registry" in [h.value for h in at.subheader]
+    at = _open(_app(SINGLE), "data")  # every sample outcome is in the registry
+    assert "Outcomes outside the registry" not in [h.value for h in at.subheader]

@@ -240,8 +240,8 @@ def _correlations(trial: Trial, visit: str, settings) -> None:
     frame = cached(change_pairs, trial, x_outcome=x, y_outcome=y)
     rm = correlate(frame, ci=settings.ci)
     sp = correlate(frame, visit=visit, ci=settings.ci)
-    cols[2].markdown(f"**Repeated-measures correlation** (every follow-up visit): {rm['text']}  \n"
-                     f"**{sp['method']}**: {sp['text'].split(': ', 1)[-1] if ': ' in sp['text'] else sp['text']}")
+    cols[2].markdown(f"**Repeated-measures correlation** (every follow-up visit): "
+                     f"{rm['text']}  \n**{sp['method']}**: {sp['text']}")
     _chart("correlation", trial, "biomarker_corr", f"{x} vs {y} change", rm, x=x, y=y)
     st.caption("Each dot: one subject at one follow-up visit. The repeated-measures r uses "
                "only within-subject variation (Bakdash & Marusich 2017), so subjects with "
