@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .findings import Finding, findings, one_year_visit
-from .outcomes import DOMAINS
+from .outcomes import DOMAINS, FUNCTIONAL_SYSTEMS
 from .trial import Trial
 
 __all__ = ["Slide", "slides", "slide_figure", "DOMAIN_TITLES", "domain_outcomes", "describe_filters",
@@ -99,7 +99,8 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
 
     Title; the overview's forest plot at ``visit`` (and, with two arms, the
     between-arm forest plot); the overview's findings
-    at ``visit``, one per slide (safety last); then each domain's main
+    at ``visit``, one per slide (individual Functional Systems left to the
+    Disability page when their sum is there); then each domain's main
     chart (trajectory of its first outcome); then the adverse-event
     swimmer plot when there are adverse events.
 
@@ -147,7 +148,10 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
                          f"Hedges' g of the change from baseline; positive favours "
                          f"{treatment}.", visit=visit, arm=treatment))
     safety_slides = [_finding_slide(f, trial) for f in found if f.domain == "safety"]
-    out += [_finding_slide(f, trial) for f in found if f.domain != "safety"]
+    # individual Functional Systems are details of their sum: the Disability page has them
+    details = set(FUNCTIONAL_SYSTEMS) if "FSS_SUM" in trial.outcomes else set()
+    out += [_finding_slide(f, trial) for f in found
+            if f.domain != "safety" and f.outcome not in details]
     for domain, codes in domain_outcomes(trial).items():
         code = codes[0]
         out.append(Slide("domain", f"{DOMAIN_TITLES.get(domain, domain)}: "

@@ -73,3 +73,12 @@ def test_high_contrast_is_a_new_white_on_black_figure():
 def test_describe_filters_open_ranges():
     assert describe_filters({"age": (None, 60)}) == "age <= 60"
     assert describe_filters({"age": (40.5, None)}) == "age >= 40.5"
+
+
+def test_individual_functional_systems_stay_on_the_disability_page():
+    from msc_dash import load_sample
+
+    t = load_sample()  # has FSS_SUM and the seven FS scores
+    deck = slides(t, effect_sizes(t, n_boot=200))
+    shown = [s.outcome for s in deck if s.kind == "finding"]
+    assert "FSS_SUM" in shown and not any(c.startswith("FS_") for c in shown)
