@@ -170,7 +170,9 @@ def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
     layout = dict(xaxis=dict(title=dict(text="Months since first injection"),
                              rangemode="tozero"),
                   yaxis=yaxis, shapes=shapes, annotations=notes)
-    return build_figure(traces, layout, title=f"{outcome.code}: {stat} and 95% CI per visit",
+    return build_figure(traces, layout, title=f"{outcome.code}: {stat} per visit<br>"
+                        "<sup>with 95% CI; dashed lines: injections</sup>" if shapes else
+                        f"{outcome.code}: {stat} per visit<br><sup>with 95% CI</sup>",
                         height=460, legend_below=110)
 
 
@@ -293,8 +295,9 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
                     title=dict(text="Hedges' g (+ = improvement)")),
         shapes=[dict(type="line", xref="x2 domain", x0=0, x1=1, yref="y2", y0=0, y1=0,
                      line=dict(color="#555", width=1.5))])
-    return build_figure(traces, layout, title=f"{outcome.code}: baseline vs {visit}, and "
-                        "Hedges' g", height=460, legend_below=90)
+    return build_figure(traces, layout, title=f"{outcome.code}: baseline vs {visit}<br><sup>"
+                        "each subject; Hedges' g with its bootstrap distribution and CI</sup>",
+                        height=460, legend_below=90)
 
 
 def _in_percent(outcome: Outcome) -> bool:
@@ -457,7 +460,8 @@ def responder_figure(resp: pd.DataFrame, *, labels: Mapping[str, str] | None = N
     layout = dict(barmode="stack", xaxis=dict(title=dict(text="Subjects (%)"), range=[0, 100]),
                   yaxis=dict(autorange="reversed", automargin=True),
                   legend=dict(traceorder="normal"))
-    title = f"Improved, stable, worsened at {visit}" if visit else "Improved, stable, worsened"
+    title = (f"Responders at {visit}" if visit else "Responders") + \
+        "<br><sup>improved / stable / worsened by each outcome's rule</sup>"
     return build_figure(traces, layout, title=title, height=max(280, 160 + 48 * n_bars),
                         legend_below=90)
 

@@ -106,32 +106,44 @@ def _chart(kind: str, trial: Trial, key: str, name: str, extra=None, **args) -> 
 
 
 # ---------------------------------------------------------------- sections
-def _headline(trial: Trial, rows: pd.DataFrame, code: str) -> None:
-    """One line of numbers per arm: change, g with CI, p values, responders."""
+def _ci(lo: float, hi: float, decimals: int | None = None) -> str:
+    """``CI 0.91 to 1.04``: the interval under its estimate, so neither is cut off."""
+    text = format_ci(lo, lo, hi, 2, decimals=decimals)  # both bounds on shared decimals
+    if "[" not in text:
+        return "CI not available"
+    low, high = text[text.index("[") + 1:-1].split(", ")
+    return f"CI {low} to {high}"
+
+
+def _headline(trial: Trial, rows: pd.DataFrame, code: str, ci: float) -> None:
+    """One row of numbers per arm: change, g, p values, responders; CIs under the values."""
     out = trial.outcome(code)
+    level = f"{ci:.0%} "
     for r in rows.itertuples():
+        if not trial.is_single_arm:
+            st.markdown(f"**{r.arm}** · n = {int(r.n)}")
         cols = st.columns(4)
-        prefix = f"{r.arm}: " if not trial.is_single_arm else ""
         if not r.estimable:
-            cols[0].metric(f"{prefix}n", int(r.n))
+            cols[0].metric("Subjects", int(r.n))
             cols[1].markdown(f"Not estimable: {r.note}.")
             continue
         if out.scale == "log" and math.isfinite(r.gmr):
-            cols[0].metric(f"{prefix}Geometric mean ratio",
-                           format_ci(r.gmr, r.gmr_ci_low, r.gmr_ci_high, decimals=2),
-                           f"{format_pct(100 * (r.gmr - 1))} (median {format_pct(r.pct_change_median)})",
-                           delta_color="inverse" if out.better == "lower" else "normal",
-                           help=f"Visit / baseline, with its 95% t CI on the log scale; "
-                                f"n = {int(r.n)}.")
+            cols[0].metric("Geometric mean ratio", f"{r.gmr:.2f}",
+                           level + _ci(r.gmr_ci_low, r.gmr_ci_high, decimals=2),
+                           delta_color="off", delta_arrow="off",
+                           help=f"Visit / baseline: {format_pct(100 * (r.gmr - 1))} (median "
+                                f"per-subject change {format_pct(r.pct_change_median)}), with "
+                                f"its t CI on the log scale; n = {int(r.n)}.")
         else:
-            cols[0].metric(f"{prefix}Mean change ({out.unit})",
-                           format_ci(r.change_mean, r.change_ci_low, r.change_ci_high, 2,
-                                     sign=True),
-                           f"{sig(r.baseline_mean)} → {sig(r.visit_mean)}", delta_color="off",
-                           delta_arrow="off",
-                           help=f"Visit minus baseline with its t CI; n = {int(r.n)}.")
-        cols[1].metric("Hedges' g (+ = better)",
-                       format_ci(r.hedges_g, r.hedges_g_ci_low, r.hedges_g_ci_high, 2),
+            cols[0].metric(f"Mean change ({out.change_unit})",
+                           sig(r.change_mean, 2, sign=True),
+                           level + _ci(r.change_ci_low, r.change_ci_high),
+                           delta_color="off", delta_arrow="off",
+                           help=f"Visit minus baseline ({sig(r.baseline_mean)} → "
+                                f"{sig(r.visit_mean)}) with its t CI; n = {int(r.n)}.")
+        cols[1].metric("Hedges' g (+ = better)", f"{r.hedges_g:.2f}",
+                       level + _ci(r.hedges_g_ci_low, r.hedges_g_ci_high, decimals=2),
+                       delta_color="off", delta_arrow="off",
                        help=f"Paired g_av, positive = improvement; {r.ci_method} CI.")
         cols[2].metric("p (t-test · Wilcoxon)",
                        f"{format_p(r.p_ttest)} · {format_p(r.p_wilcoxon)}",
@@ -140,9 +152,9 @@ def _headline(trial: Trial, rows: pd.DataFrame, code: str) -> None:
                             "t-test p after the multiplicity correction in the settings.")
         if out.meaningful_change is not None and math.isfinite(r.improved_pct):
             cols[3].metric("Improved · worsened",
-                           f"{int(r.improved_n)} · {int(r.worsened_n)} of {int(r.n)}",
-                           f"{r.improved_pct:.0f}% improved", delta_color="off", delta_arrow="off",
-                           help=f"Meaningful change: {out.rule_text}.")
+                           f"{int(r.improved_n)} · {int(r.worsened_n)}",
+                           f"of {int(r.n)}; {r.improved_pct:.0f}% improved", delta_color="off",
+                           delta_arrow="off", help=f"Meaningful change: {out.rule_text}.")
         else:
             cols[3].metric("Subjects", int(r.n), help="Subjects with a baseline and this visit.")
 
@@ -161,7 +173,7 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
     if at.empty:
         st.info(f"No subject has both a baseline and a {visit} value of {code}.")
     else:
-        _headline(trial, at, code)
+        _headline(trial, at, code, settings.ci)
     left, right = st.columns(2)
     with left:
         _chart("trajectory", trial, f"{key}_traj", f"{code} trajectory", outcome=code,
