@@ -228,9 +228,8 @@ def _effect_finding(row, trial: Trial, show_arm: bool, adjusted_in_use: bool = T
 def safety_numbers(trial: Trial) -> dict:
     """Adverse-event headline counts of ``trial``.
 
-    Uses :func:`msc_dash.safety.safety_headline` when it exists; otherwise
-    counts ``trial.adverse_events`` directly (``serious`` missing counts as
-    not known: ``n_serious`` is then NaN).
+    The counts of :func:`msc_dash.safety.safety_headline` (``serious``
+    missing counts as not known: ``n_serious`` is then NaN).
 
     Returns
     -------
@@ -250,26 +249,9 @@ def safety_numbers(trial: Trial) -> dict:
     >>> [numbers[k] for k in ("n_subjects", "n_events", "n_subjects_with_event", "n_serious")]
     [3, 3, 2, 1]
     """
-    try:
-        from .safety import safety_headline
-    except ImportError:
-        safety_headline = None
-    if safety_headline is not None:
-        return dict(safety_headline(trial))
-    ae = trial.adverse_events
-    serious = ae["serious"] if "serious" in ae else pd.Series(np.nan, index=ae.index)
-    known = serious.notna()
-    flag = serious[known].map(
-        lambda v: str(v).strip().lower() in ("true", "1", "y", "yes")
-    ).astype(bool)
-    return {
-        "n_subjects": trial.n_subjects,
-        "n_events": len(ae),
-        "n_subjects_with_event": int(ae["subject_id"].nunique()),
-        "n_serious": int(flag.sum()) if known.any() or ae.empty else math.nan,
-        "n_subjects_serious": int(ae.loc[flag[flag].index, "subject_id"].nunique())
-        if known.any() or ae.empty else math.nan,
-    }
+    from .safety import safety_headline
+
+    return dict(safety_headline(trial))
 
 
 def _safety_finding(numbers: dict) -> Finding:

@@ -118,7 +118,7 @@ def methods_text(trial: Trial, effects: pd.DataFrame | None = None, *, n_boot: i
 def safety_summary(trial: Trial) -> pd.DataFrame:
     """Adverse events per body system and term: events, subjects (%), serious, related.
 
-    Uses :func:`msc_dash.safety.incidence_table` when available.
+    :func:`msc_dash.safety.incidence_table` of the whole trial.
 
     Examples
     --------
@@ -131,34 +131,9 @@ def safety_summary(trial: Trial) -> pd.DataFrame:
            Term  Events Subjects
     0  Headache       2  1 (50%)
     """
-    try:
-        from .safety import incidence_table
-    except ImportError:
-        incidence_table = None
-    if incidence_table is not None:
-        try:
-            return incidence_table(trial)
-        except TypeError:
-            pass
-    ae = trial.adverse_events
-    n = trial.n_subjects
-    cols = ["Body system", "Term", "Events", "Subjects", "Serious", "Related"]
-    if ae.empty:
-        return pd.DataFrame(columns=cols)
-    ae = ae.assign(body_system=ae["body_system"].fillna("Not coded").astype(str),
-                   term=ae["term"].astype(str))
-    rows = []
-    for (system, term), g in ae.groupby(["body_system", "term"], sort=True):
-        k = g["subject_id"].nunique()
-        serious = pd.Series(g["serious"]).map(lambda v: v is True or v == 1 or v == "True")
-        related = g["related"].astype(str).str.lower().isin(["possible", "probable",
-                                                              "definite"])
-        rows.append({"Body system": system, "Term": term, "Events": len(g),
-                     "Subjects": f"{k} ({100 * k / n:.0f}%)" if n else str(k),
-                     "Serious": int(serious.sum()), "Related": int(related.sum()),
-                     "_k": k})
-    out = pd.DataFrame(rows).sort_values(["_k", "Events"], ascending=False, kind="stable")
-    return out.drop(columns="_k").reset_index(drop=True)
+    from .safety import incidence_table
+
+    return incidence_table(trial)
 
 
 def key_figures(trial: Trial, effects: pd.DataFrame, *, n_boot: int = 2000,

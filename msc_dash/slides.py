@@ -235,11 +235,9 @@ def trajectory_chart(trial: Trial, outcome: str):
     """Mean (95% CI) of ``outcome`` at each visit per arm, injections marked."""
     from .effects import trajectory
 
-    inj = trial.injections
-    days = inj.groupby("injection_number")["day"].median().to_dict() if len(inj) else {}
     return _figures().trajectory_figure(trajectory(trial, outcome),
-                                        outcome=trial.outcome(outcome), injection_days=days,
-                                        arms=trial.arms)
+                                        outcome=trial.outcome(outcome),
+                                        injection_days=trial.injection_days, arms=trial.arms)
 
 
 def estimation_chart(trial: Trial, effects: pd.DataFrame, outcome: str, visit: str,

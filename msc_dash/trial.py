@@ -153,6 +153,14 @@ class Trial:
         days = m.groupby("visit", sort=False)["day"].median()
         return days.sort_values(kind="stable").rename("day")
 
+    @cached_property
+    def injection_days(self) -> dict:
+        """Median day of each injection number (empty without injections), for charts."""
+        inj = self.injections
+        if inj.empty:
+            return {}
+        return inj.groupby("injection_number")["day"].median().to_dict()
+
     @property
     def visits(self) -> list[str]:
         """Visits ordered by their median day."""

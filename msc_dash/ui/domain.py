@@ -54,14 +54,12 @@ def _figure(kind: str, trial_key: str, args: tuple, _trial: Trial, _extra=None):
     code = kw.get("outcome")
     out = t.outcome(code) if code else None
     if kind == "trajectory":
-        m = t.measurements[t.measurements["outcome"] == code]
-        subjects = m.assign(arm=m["subject_id"].map(t.subjects.set_index("subject_id")["arm"]))
-        inj = t.injections
-        days = (inj.groupby("injection_number")["day"].median().to_dict() if len(inj) else {})
+        long = t.long()
+        subjects = long[long["outcome"] == code]
         return figures.trajectory_figure(
             cached(trajectory, t, outcome=code), outcome=out,
             subjects=subjects[["subject_id", "arm", "visit", "day", "value"]],
-            show_subjects=kw["show_subjects"], injection_days=days, arms=t.arms)
+            show_subjects=kw["show_subjects"], injection_days=t.injection_days, arms=t.arms)
     if kind == "estimation":
         visit = kw["visit"]
         # large arms get an analytic CI (no bootstrap): then there is no distribution to draw
