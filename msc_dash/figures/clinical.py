@@ -64,8 +64,9 @@ def _log_ticks(values, dense: bool = False) -> list[float] | None:
     return inside or ticks
 
 
-def _log_axis(values, dense: bool = False) -> dict:
-    ticks = _log_ticks(values, dense)
+def _log_axis(ticks: list[float] | None) -> dict:
+    """A log axis labelled at ``ticks`` (plotly's own ticks when there are none)."""
+    ticks = ticks or None
     return dict(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks] if ticks else None)
 
 
@@ -165,8 +166,7 @@ def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
         if subjects is not None and len(subjects) and ticks:
             ticks += [t for t in _log_ticks(subjects["value"], dense=True) or []
                       if t < min(ticks) or t > max(ticks)]
-        ticks = sorted(ticks)
-        yaxis.update(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
+        yaxis.update(_log_axis(sorted(ticks)))
     layout = dict(xaxis=dict(title=dict(text="Months since first injection"),
                              rangemode="tozero"),
                   yaxis=yaxis, shapes=shapes, annotations=notes)
@@ -282,7 +282,7 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
     pad = 0.06 * (span[1] - span[0] or 1.0)
     yaxis = dict(title=dict(text=outcome.axis_title))
     if outcome.scale == "log":
-        yaxis.update(_log_axis(pd.concat([pairs["baseline"], pairs["value"]])))
+        yaxis.update(_log_axis(_log_ticks(pd.concat([pairs["baseline"], pairs["value"]]))))
     layout = dict(
         xaxis=dict(domain=[0, 0.6], tickvals=ticks, ticktext=labels, tickangle=0,
                    tickfont=dict(size=16 if len(arms) == 1 else 13),
