@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: run test chromium sample bench load-test clean
+.PHONY: run test chromium sample bench load-test reference clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ bench: $(STAMP)
 # 8 browser sessions against one server (needs chromium)
 load-test: $(STAMP) chromium
 	$(PY) benchmarks/load_test.py
+
+# Re-run the R scripts that froze the tests' reference values (needs R, see tests/reference/README.md)
+reference: $(STAMP)
+	@command -v Rscript >/dev/null 2>&1 || { echo "make reference needs R: apt-get install r-base-core r-cran-nlme r-cran-lme4 r-cran-lmertest r-cran-emmeans r-cran-survival"; exit 1; }
+	@for f in tests/reference/*.py; do [ -e "$$f" ] && echo "== $$f" && $(PY) $$f || exit 1; done
+	@for f in tests/reference/*.R; do [ -e "$$f" ] && echo "== $$f" && Rscript --vanilla $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
