@@ -37,6 +37,9 @@ _EXPORTS = {
     "trend_models": "trends",
     "compare_arms": "arms",
     "mixed_anova_table": "arms",
+    "mmrm": "mmrm",
+    "mmrm_table": "mmrm",
+    "MMRMResult": "mmrm",
     "subgroup_effects": "subgroups",
     "findings": "findings",
 }
