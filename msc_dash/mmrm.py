@@ -34,7 +34,8 @@ _NAMES = {"unstructured": "unstructured", "compound_symmetry": "compound-symmetr
 #: Columns of :func:`mmrm_table`, in order.
 MMRM_COLUMNS = ("outcome", "domain", "visit", "day", "n_treatment", "n_control", "estimate",
                 "se", "df", "ci_low", "ci_high", "p", "p_adjusted", "ratio", "ratio_low",
-                "ratio_high", "scale", "favours", "covariance", "converged", "n_subjects",
+                "ratio_high", "sd", "std_estimate", "std_ci_low", "std_ci_high", "scale",
+                "favours", "covariance", "converged", "n_subjects",
                 "treatment", "control", "estimable", "note")
 
 
@@ -358,9 +359,14 @@ def mmrm_table(trial: Trial, treatment: str, control: str, *, covariance: str = 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`MMRM_COLUMNS`; ``favours`` names the arm the estimate
-        favours given the outcome's direction; ``estimable`` False with a
-        ``note`` where an outcome has no model.
+        Columns :data:`MMRM_COLUMNS`: the contrast columns of
+        :attr:`MMRMResult.contrasts` per outcome x visit, ``p_adjusted``,
+        ``favours`` (the arm the estimate favours given the outcome's
+        direction), ``sd`` (the model's residual SD of the change at the
+        visit) and ``std_estimate``, ``std_ci_low``, ``std_ci_high`` (the
+        contrast and CI divided by ``sd``, turned so that positive favours
+        ``treatment``: one scale for a forest of all outcomes);
+        ``estimable`` False with a ``note`` where an outcome has no model.
 
     Examples
     --------
@@ -391,7 +397,10 @@ def mmrm_table(trial: Trial, treatment: str, control: str, *, covariance: str = 
         for r in res.contrasts.to_dict("records"):
             better = out.sign * r["estimate"]
             favours = treatment if better > 0 else control if better < 0 else ""
-            rows.append(dict(base, **r, day=float(days[r["visit"]]), favours=favours,
+            sd = float(np.sqrt(res.sigma.loc[r["visit"], r["visit"]]))
+            lo, hi = sorted((out.sign * r["ci_low"] / sd, out.sign * r["ci_high"] / sd))
+            rows.append(dict(base, **r, day=float(days[r["visit"]]), favours=favours, sd=sd,
+                             std_estimate=better / sd, std_ci_low=lo, std_ci_high=hi,
                              covariance=res.covariance, converged=res.converged,
                              n_subjects=res.n_subjects, estimable=bool(np.isfinite(r["p"])),
                              note=res.note))
