@@ -40,7 +40,8 @@ def contrast_text(row, unit: str = "") -> str:
     '+1.0 points [-0.4, 2.4]'
     """
     if _ok(row.get("ratio")):
-        return "ratio " + format_ci(row["ratio"], row["ratio_low"], row["ratio_high"])
+        return "ratio " + format_ci(row["ratio"], row["ratio_low"], row["ratio_high"],
+                                    decimals=2)
     return format_ci(row["estimate"], row["ci_low"], row["ci_high"], sign=True, unit=unit)
 
 

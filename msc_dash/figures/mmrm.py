@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..tables import format_ci, p_phrase
+from ..tables import format_ci
 from .forest import forest_figure
 from .style import FONT_SIZE, arm_colors, base_layout, new_figure
 
@@ -43,7 +43,7 @@ def mmrm_forest_figure(table: pd.DataFrame, *, visit: str, treatment: str, contr
     ...                   "std_ci_high": [0.8, 0.4], "p": [0.2, 0.7], "estimable": True})
     >>> fig = mmrm_forest_figure(t, visit="M12", treatment="MSC", control="Sham")
     >>> list(fig.data[0].x)
-    [-0.1, 0.3]
+    [0.3, -0.1]
     """
     shown = table[table["visit"] == visit]
     if labels is None:
@@ -124,11 +124,3 @@ def lsmeans_figure(lsmeans: pd.DataFrame, *, axis_title: str, log: bool = False,
                                   font=dict(size=FONT_SIZE - 2)))
     return fig
 
-
-def contrast_hover(row) -> str:
-    """Hover text of one contrast row (difference or ratio, CI, p, n)."""
-    if pd.notna(row.get("ratio", np.nan)):
-        est = "ratio " + format_ci(row["ratio"], row["ratio_low"], row["ratio_high"])
-    else:
-        est = format_ci(row["estimate"], row["ci_low"], row["ci_high"], sign=True)
-    return f"{est}, {p_phrase(row['p'])}, n = {row['n_treatment']} vs {row['n_control']}"
