@@ -94,7 +94,8 @@ def between_arm_findings(trial: Trial, table: pd.DataFrame, *, visit: str | None
     """One :class:`~msc_dash.findings.Finding` per outcome: the MMRM contrast at ``visit``.
 
     ``visit`` defaults to :func:`headline_visit`. Significance is the
-    multiplicity-adjusted p (``p_adjusted``) below ``alpha``.
+    multiplicity-adjusted p (``p_adjusted``) below ``alpha``; ``p_basis`` is
+    ``"mmrm"`` and ``arm`` names both arms.
 
     Examples
     --------
@@ -125,7 +126,7 @@ def between_arm_findings(trial: Trial, table: pd.DataFrame, *, visit: str | None
                 f"{int(r['n_subjects'])} subjects in the model; {verdict}.")
         out.append(Finding(o.domain, r["outcome"], visit, text, bool(sig), True,
                            direction if sig else "unchanged", arms, float(r["p_adjusted"]),
-                           "adjusted"))
+                           "mmrm"))
     return out
 
 

@@ -113,3 +113,21 @@ def test_table_is_holm_adjusted_per_visit(two_arm):
     assert (t25.loc[t25["estimate"] < 0, "favours"] == "MSC-NP").all()
     same = mmrm(two_arm, "NFL", treatment="MSC-NP", control="Saline").contrasts
     np.testing.assert_allclose(tab.loc[tab["outcome"] == "NFL", "estimate"], same["estimate"])
+
+
+def test_two_arm_findings_lead_with_mmrm(two_arm):
+    from msc_dash.findings import describe_p_basis, findings
+
+    table = mmrm_table(two_arm, "MSC-NP", "Saline")
+    found = findings(two_arm, visit="Month 6", between=table)
+    lead = [f for f in found if f.p_basis == "mmrm"]
+    assert found[: len(lead)] == lead and len(lead) == 6
+    nfl = next(f for f in lead if f.outcome == "NFL")
+    row = table[(table.outcome == "NFL") & (table.visit == "Month 6")].iloc[0]
+    assert nfl.significant == (row.p_adjusted < 0.05)
+    assert nfl.text.startswith("NFL at Month 6, MSC-NP vs Saline (MMRM): ratio ")
+    assert "27 vs 27 at Month 6 of 54 subjects" in nfl.text
+    assert describe_p_basis(found).startswith("Between arms, significant means MMRM p")
+    # single-arm trials have no between-arm findings
+    single = msc_dash.load_sample("single")
+    assert not any(f.p_basis == "mmrm" for f in findings(single, visit="Month 12"))
