@@ -74,6 +74,12 @@ def covariance_matrix(structure: str, theta, v: int) -> np.ndarray:
            [2., 4., 2.],
            [1., 2., 4.]])
     """
+    # a diverging optimiser may try huge theta: inf/nan here make the fit non-converged
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _covariance(structure, theta, v)
+
+
+def _covariance(structure: str, theta, v: int) -> np.ndarray:
     theta = np.asarray(theta, dtype=float)
     if structure == "unstructured":
         L = np.zeros((v, v))
@@ -342,12 +348,18 @@ def fit_reml(y, X, subject, visit, v: int, structure: str = "unstructured") -> R
                 break
             theta = theta - step
     S = covariance_matrix(structure, theta, v)
-    st = _state(patterns, S, k)
+    try:
+        if not np.all(np.isfinite(S)):
+            raise np.linalg.LinAlgError("covariance not finite")
+        st = _state(patterns, S, k)
+    except np.linalg.LinAlgError:
+        nan = np.full(k, np.nan)
+        return REMLFit(structure, theta, nan, np.full((k, k), np.nan), S, np.nan,
+                       k + n_theta(structure, v), False, "the covariance diverged", H, patterns)
     g = grad(theta)
-    n_obs = len(y)
     # nlme's REML log-likelihood (no log|X'X| term, so it depends on how X is coded;
     # the cell-means coding here has R's |X'X|: centring the covariate is unimodular)
-    loglik = -0.5 * ((n_obs - k) * _LOG2PI + st.value)
+    loglik = -0.5 * ((len(y) - k) * _LOG2PI + st.value)
     try:
         pd_hess = bool(np.all(np.linalg.eigvalsh(H) > 0))
     except np.linalg.LinAlgError:

@@ -282,7 +282,7 @@ def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float =
     from .effects import effect_sizes
 
     groups = domain_outcomes(trial)
-    total = 4 + sum(len(c) for c in groups.values())
+    total = 4 + (len(trial.arms) > 1) + sum(len(c) for c in groups.values())
     step = 0
 
     def tick(label: str) -> None:
@@ -296,7 +296,14 @@ def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float =
     tick("effect sizes")
     visit = one_year_visit(trial)
     safety = safety_numbers(trial) if len(trial.adverse_events) else None
-    found = findings(trial, effects, visit=visit, safety=safety) if visit else []
+    between = None
+    if len(trial.arms) > 1:
+        from .arms import default_arms
+        from .mmrm import mmrm_table
+
+        between = mmrm_table(trial, *default_arms(trial.arms), ci=ci, padjust=padjust)
+    found = (findings(trial, effects, visit=visit, safety=safety, between=between)
+             if visit else [])
     figs = _Figures()
     e = html.escape
     parts: list[str] = []
@@ -327,6 +334,14 @@ def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float =
         basis = describe_p_basis(found)
         if basis:
             parts.append(f'<p class="note">{e(basis)}</p>')
+
+    # --- the between-arm answer (two or more arms)
+    if between is not None:
+        from .between import report_html
+
+        section("between", "Between arms: MMRM")
+        parts.extend(report_html(trial, between, figs, ci=ci))
+        tick("between arms")
 
     # --- overview forest plot
     section("overview", "Overview: effect sizes")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import html
 import re
 
 import pandas as pd
@@ -80,6 +81,18 @@ def test_two_arm_report_builds(two_arm_trial):
     page = build_report(two_arm_trial, n_boot=N_BOOT, date="x")
     assert "2 arms (MSC, Placebo)" in page
     assert "<h3>MSC vs Placebo</h3>" in page
+
+
+def test_two_arm_report_leads_with_mmrm(two_arm_trial):
+    from msc_dash.mmrm import mmrm
+
+    page = build_report(two_arm_trial, n_boot=N_BOOT, date="x")
+    between = page.index('<h2 id="between">Between arms: MMRM</h2>')
+    assert between < page.index('<h2 id="overview">')
+    assert page.index("MSC vs Placebo (MMRM)") < page.index("MSC: ")  # findings lead too
+    res = mmrm(two_arm_trial, "SDMT", treatment="MSC", control="Placebo")
+    assert html.escape(res.methods_text) in page
+    assert page.count("LS-mean change from baseline per arm") == len(two_arm_trial.outcomes)
 
 
 def test_progress_is_reported(trial):
