@@ -52,8 +52,8 @@ def display_table(table: pd.DataFrame, trial: Trial, *, ci: float = 0.95) -> pd.
     --------
     >>> import msc_dash
     >>> t = msc_dash.load_sample("two_arm")
-    >>> display_table(msc_dash.mmrm_table(t, "MSC-NP", "Saline"), t).columns.tolist()[:4]
-    ['Outcome', 'Visit', 'n (MSC-NP vs Saline)', 'MSC-NP vs Saline [95% CI]']
+    >>> display_table(msc_dash.mmrm_table(t, "MSC-NP", "Saline"), t).columns.tolist()
+    ['Outcome', 'Visit', 'n (MSC-NP vs Saline)', 'MSC-NP vs Saline [95% CI]', 'p', 'adjusted p', 'Favours']
     """
     if table.empty:
         return pd.DataFrame()
@@ -71,10 +71,13 @@ def display_table(table: pd.DataFrame, trial: Trial, *, ci: float = 0.95) -> pd.
             "p": format_p(r["p"]) if ok else "–",
             "adjusted p": format_p(r["p_adjusted"]) if ok else "–",
             "Favours": r["favours"] if ok and _ok(r["p"]) else "–",
-            "Better": o.better,
             "Note": r["note"] or ("" if r["converged"] else "did not converge"),
         })
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    # one visit: the heading names it; no notes: no empty column (fits 1280 px)
+    drop = [c for c, useless in (("Visit", out["Visit"].nunique() == 1),
+                                 ("Note", not out["Note"].astype(bool).any())) if useless]
+    return out.drop(columns=drop)
 
 
 def headline_visit(trial: Trial, table: pd.DataFrame) -> str | None:

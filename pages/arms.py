@@ -45,7 +45,9 @@ if visit is None:
 
 chosen = mmrm_headline(trial, treatment, control, visit, settings)
 
-st.header("Sensitivity: per-visit analyses of the subjects seen at each visit")
+st.header("Sensitivity: per-visit complete cases")
+st.caption("Each visit analysed alone, with only the subjects seen at that visit "
+           "(no model across visits): check that these agree with the MMRM above.")
 table = cached(compare_arms, trial, treatment=treatment, control=control,
                n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci)
 if table.empty:
