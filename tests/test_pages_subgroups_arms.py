@@ -9,6 +9,7 @@ browser is in tests/browser/test_filters_browser.py.
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import build_trial
 from streamlit.testing.v1 import AppTest
@@ -132,11 +133,11 @@ def test_arms_page_matches_compare_arms(two_arm):
     ref = compare_arms(two_arm, "MSC", "Placebo", n_boot=settings.n_boot, seed=settings.seed,
                        ci=settings.ci)
     ref = ref[ref.visit == at.selectbox(key="visit").value].set_index("outcome")
-    spec = _spec(at, 2)  # after the MMRM forest and LS means: the g forest (sensitivity)
+    spec = _spec(at, 3)  # after the MMRM forest, LS means and tipping point: the g forest
     trace = spec["data"][0]
     got = dict(zip([r[1] for r in spec["layout"]["meta"]["rows"]], trace["x"], strict=True))
     assert got == pytest.approx(ref.hedges_g.to_dict(), rel=1e-9)
-    table = at.dataframe[1].value
+    table = at.dataframe[2].value
     col = [c for c in table.columns if c.startswith("MSC − Placebo")][0]
     assert len(table) == len(ref)
     sdmt = table[table.Outcome.str.contains("SDMT")].iloc[0]
@@ -170,7 +171,7 @@ def test_two_arm_sample_arms_page():
     assert at.selectbox(key="arms_treatment").value == treatment
     assert at.get("plotly_chart")
     assert f"{treatment} vs {control}" in " ".join(at.dataframe[0].value.columns)
-    assert f"{treatment} − {control}" in " ".join(at.dataframe[1].value.columns)
+    assert f"{treatment} − {control}" in " ".join(at.dataframe[2].value.columns)
 
 
 def test_arms_page_leads_with_mmrm(two_arm):
@@ -201,13 +202,24 @@ def test_arms_page_leads_with_mmrm(two_arm):
     assert any("mixed model for repeated measures" in m.value for m in at.markdown)
     assert any("Subjects contributing" in c.value for c in at.caption)
     assert res.n_subjects == two_arm.n_subjects
+    # missing-data sensitivity of the chosen outcome: three analyses and the tipping chart
+    from msc_dash.sensitivity import outcome_sensitivity
+
+    rows, tp = outcome_sensitivity(two_arm, code, treatment="MSC", control="Placebo")
+    sens = at.dataframe[1].value
+    assert sens["Analysis"].tolist() == rows["analysis"].tolist()
+    assert sens["p"].tolist() == [format_p(p) for p in rows["p"]]
+    tip = _spec(at, 2)
+    assert tip["data"][0]["y"][0] == pytest.approx(
+        tp.frame["estimate"].iloc[0] if res.scale == "linear"
+        else (np.exp(tp.frame["estimate"].iloc[0]) - 1) * 100)
 
 
 def test_arms_page_mixed_anova_on_request(two_arm):
     from msc_dash.arms import mixed_anova_table
 
     at = _page(_app(two_arm, arms_anova=True), "arms")
-    table = at.dataframe[2].value
+    table = at.dataframe[3].value
     ref = mixed_anova_table(two_arm, "MSC", "Placebo")
     assert list(table.Source) == list(ref.source)
     assert list(table.p) == [format_p(p) for p in ref.p_unc]

@@ -12,7 +12,7 @@ from ..tables import format_ci
 from .forest import forest_figure
 from .style import FONT_SIZE, arm_colors, base_layout, new_figure
 
-__all__ = ["mmrm_forest_figure", "lsmeans_figure"]
+__all__ = ["mmrm_forest_figure", "lsmeans_figure", "tipping_point_figure"]
 
 
 def mmrm_forest_figure(table: pd.DataFrame, *, visit: str, treatment: str, control: str,
@@ -124,3 +124,60 @@ def lsmeans_figure(lsmeans: pd.DataFrame, *, axis_title: str, log: bool = False,
                                   font=dict(size=FONT_SIZE - 2)))
     return fig
 
+
+
+def tipping_point_figure(frame: pd.DataFrame, *, tipping_delta: float = float("nan"),
+                         log: bool = False, unit: str = "", alpha: float = 0.05,
+                         treatment: str = "treatment", title: str | None = None) -> go.Figure:
+    """The pooled contrast (with CI) against the shift of the treatment arm's imputed values.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        :attr:`msc_dash.sensitivity.TippingPoint.frame`.
+    tipping_delta : float
+        Marked with a vertical line when finite.
+    log : bool
+        Log-scale outcome: shifts and contrasts drawn as percentages.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"delta": [0.0, 1.0], "delta_sd": [0.0, 0.5], "estimate": [2.0, 1.0],
+    ...                   "ci_low": [0.5, -0.5], "ci_high": [3.5, 2.5], "p": [0.01, 0.2]})
+    >>> fig = tipping_point_figure(f, tipping_delta=1.0, unit="points")
+    >>> list(fig.data[0].y), fig.layout.shapes[-1].x0
+    ([2.0, 1.0], 1.0)
+    """
+    conv = _percent if log else (lambda x: np.asarray(x, dtype=float))
+    x = conv(frame["delta"])
+    est, lo, hi = conv(frame["estimate"]), conv(frame["ci_low"]), conv(frame["ci_high"])
+    colour = arm_colors([treatment])[treatment]
+    sig = frame["p"].to_numpy() < alpha
+    band = go.Scatter(x=list(x) + list(x[::-1]), y=list(hi) + list(lo[::-1]), fill="toself",
+                      fillcolor="rgba(0,114,178,0.15)", line=dict(width=0), hoverinfo="skip",
+                      showlegend=False)
+    hover = [f"shift {xi:.3g}{'%' if log else ''} ({sd:.1f} SD): contrast "
+             f"{format_ci(e, lo_, hi_, sign=True)}{'%' if log else ''}, p = {p:.3g}"
+             for xi, sd, e, lo_, hi_, p in zip(x, frame["delta_sd"], est, lo, hi, frame["p"],
+                                               strict=True)]
+    line = go.Scatter(x=list(x), y=list(est), mode="lines+markers", name="pooled contrast",
+                      line=dict(color=colour, width=2),
+                      marker=dict(size=8, color=[colour if s else "#FFFFFF" for s in sig],
+                                  line=dict(color=colour, width=2)),
+                      hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+                      showlegend=False)
+    fig = new_figure(line, band)
+    base_layout(fig, title=title, height=380)
+    fig.add_hline(y=0, line=dict(color="#444444", width=1.5, dash="dash"))
+    if np.isfinite(tipping_delta):
+        xt = float(conv([tipping_delta])[0])
+        fig.add_vline(x=xt, line=dict(color="#D55E00", width=2, dash="dot"))
+        fig.add_annotation(x=xt, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                           text="tipping point", font=dict(size=FONT_SIZE - 2,
+                                                           color="#D55E00"))
+    what = "%" if log else (f" {unit}" if unit else "")
+    fig.update_xaxes(title=f"Shift of {html.escape(treatment)}'s imputed values against it"
+                           f" ({what.strip() or 'analysis units'})", zeroline=False)
+    fig.update_yaxes(title=f"{html.escape(treatment)} vs control"
+                           f"{' (% difference)' if log else ''}", zeroline=False)
+    return fig
