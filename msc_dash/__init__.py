@@ -39,6 +39,11 @@ _EXPORTS = {
     "mixed_anova_table": "arms",
     "subgroup_effects": "subgroups",
     "findings": "findings",
+    "AnalysisSettings": "settings",
+    "EffectTable": "results",
+    "effect_table": "results",
+    "CHARTS": "charts",
+    "Chart": "charts",
 }
 
 __all__ = sorted(_EXPORTS)
