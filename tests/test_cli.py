@@ -173,7 +173,7 @@ def test_sample_command_writes_a_loadable_trial(tmp_path, capsys):
     assert main(["validate", str(out)]) == 0
     trial = load_trial([out / f"{t}.csv" for t in ("subjects", "measurements",
                                                    "adverse_events", "injections")])
-    assert trial.n_subjects == 23  # DESIGN.md: the seed study's 23 subjects
+    assert trial.n_subjects == 23  # docs/architecture.md: the seed study's 23 subjects
 
 
 def test_entry_point_runs_as_a_process(data_dir):
