@@ -20,7 +20,6 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _EXPORTS = {
     "TrialDataError": "errors",
-    "TrialDataWarning": "errors",
     "REGISTRY": "outcomes",
     "DOMAINS": "outcomes",
     "Outcome": "outcomes",

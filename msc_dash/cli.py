@@ -238,9 +238,11 @@ def _cmd_effects(args) -> int:
     else:
         from .report import safety_summary
         from .tables import format_effect_table
+        from .trends import trend_models
 
         sheets = {"Effects": table,
-                  "Effects (formatted)": format_effect_table(table, trial.registry, ci=args.ci)}
+                  "Effects (formatted)": format_effect_table(table, trial.registry, ci=args.ci),
+                  "Trends": trend_models(trial, ci=args.ci)}
         if len(trial.adverse_events):
             sheets["Safety"] = safety_summary(trial)
         out.write_bytes(to_xlsx_bytes(sheets))
