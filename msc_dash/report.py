@@ -132,11 +132,12 @@ def safety_summary(trial: Trial) -> pd.DataFrame:
 
 
 def key_figures(trial: Trial, effects: pd.DataFrame, *, n_boot: int | None = None,
-                seed: int | None = None,
+                seed: int | None = None, visit: str | None = None,
                 settings: AnalysisSettings | None = None) -> list[tuple[str, object]]:
     """``(file stem, figure)`` of every presenter slide that has a figure, in slide order.
 
-    ``settings`` (or ``n_boot`` / ``seed``) are the analysis settings of the figures.
+    ``settings`` (or ``n_boot`` / ``seed``) are the analysis settings of the figures;
+    ``visit`` the follow-up visit of the overview figures (default: closest to a year).
     """
     import re
 
@@ -144,7 +145,7 @@ def key_figures(trial: Trial, effects: pd.DataFrame, *, n_boot: int | None = Non
 
     settings = _settings(settings, n_boot=n_boot, seed=seed)
     out = []
-    for k, slide in enumerate(slides(trial, effects, settings=settings), start=1):
+    for k, slide in enumerate(slides(trial, effects, visit=visit, settings=settings), start=1):
         fig = slide_figure(trial, slide, settings=settings)
         if fig is not None:
             stem = re.sub(r"[^A-Za-z0-9_-]+", "_", slide.title).strip("_")[:70]
@@ -153,8 +154,9 @@ def key_figures(trial: Trial, effects: pd.DataFrame, *, n_boot: int | None = Non
 
 
 def key_figures_zip(trial: Trial, effects: pd.DataFrame, *, n_boot: int | None = None,
-                    seed: int | None = None, settings: AnalysisSettings | None = None) -> bytes:
-    """A ZIP of the key figures as PNG (slide size) and SVG.
+                    seed: int | None = None, visit: str | None = None,
+                    settings: AnalysisSettings | None = None) -> bytes:
+    """A ZIP of the key figures (at ``visit``, as :func:`key_figures`) as PNG and SVG.
 
     Raises
     ------
@@ -168,7 +170,7 @@ def key_figures_zip(trial: Trial, effects: pd.DataFrame, *, n_boot: int | None =
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for stem, fig in key_figures(trial, effects, n_boot=n_boot, seed=seed,
+        for stem, fig in key_figures(trial, effects, n_boot=n_boot, seed=seed, visit=visit,
                                      settings=settings):
             for fmt in ("png", "svg"):
                 zf.writestr(f"{stem}.{fmt}", figure_to_image(fig, fmt))
@@ -411,7 +413,7 @@ SECTIONS: tuple[Section, ...] = (
 def build_report(trial: Trial, *, n_boot: int | None = None, seed: int | None = None,
                  ci: float | None = None, padjust: str | None = None, date=None,
                  effects: pd.DataFrame | None = None, progress: Progress | None = None,
-                 settings: AnalysisSettings | None = None) -> str:
+                 visit: str | None = None, settings: AnalysisSettings | None = None) -> str:
     """A self-contained HTML report of ``trial``: the :data:`SECTIONS` in order.
 
     Parameters
@@ -429,6 +431,9 @@ def build_report(trial: Trial, *, n_boot: int | None = None, seed: int | None = 
         The effect table at these settings, when already computed.
     progress : callable, optional
         Called as ``progress(step, total, label)`` while the report builds.
+    visit : str, optional
+        Follow-up visit of the key findings and figures (default: the one
+        closest to a year).
 
     Returns
     -------
@@ -463,7 +468,8 @@ def build_report(trial: Trial, *, n_boot: int | None = None, seed: int | None = 
     if effects is None:
         effects = compute(effect_sizes, trial, settings=settings)
     tick("effect sizes")
-    visit = one_year_visit(trial)
+    if visit not in trial.followup_visits:
+        visit = one_year_visit(trial)
     safety = safety_numbers(trial) if len(trial.adverse_events) else None
     found = findings(trial, effects, visit=visit, safety=safety) if visit else []
     r = _Report(trial, settings, effects, visit, found, _Figures(), tick)
