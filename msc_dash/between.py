@@ -133,36 +133,31 @@ def between_arm_findings(trial: Trial, table: pd.DataFrame, *, visit: str | None
     return out
 
 
-def report_html(trial: Trial, table: pd.DataFrame, figures, *, ci: float = 0.95) -> list[str]:
-    """HTML parts of the report's between-arm section (``figures.html(fig, caption)``)."""
+def report_html(trial: Trial, table: pd.DataFrame, report) -> list[str]:
+    """HTML parts of the report's between-arm section.
+
+    ``report`` is the report under construction (``report.settings``,
+    ``report.figure(name, **params)`` drawing a registry chart).
+    """
     import html
 
-    from .figures.mmrm import lsmeans_figure, mmrm_forest_figure
     from .mmrm import mmrm
 
     e = html.escape
-    if table.empty or not table["estimable"].any():
+    if table is None or table.empty or not table["estimable"].any():
         return ['<p class="note">No outcome has an estimable MMRM.</p>']
+    ci = report.settings.ci
     treatment, control = table["treatment"].iloc[0], table["control"].iloc[0]
     visit = headline_visit(trial, table)
-    parts = [f"<p>{e(MMRM_HEADLINE)}. Positive standardised differences favour "
-             f"{e(treatment)}; p adjusted across outcomes at each visit.</p>"]
-    shown = display_table(table, trial, ci=ci)
-    parts.append(shown.to_html(index=False, escape=True, border=0, na_rep="–",
-                               classes="data"))
-    parts.append(figures.html(
-        mmrm_forest_figure(table, visit=visit, treatment=treatment, control=control),
-        f"MMRM contrast of every outcome at {visit}, divided by the model's residual SD "
-        f"of the change at that visit; {ci:.0%} CI."))
+    parts = [f"<p>{e(MMRM_HEADLINE)}. {e(treatment)} vs {e(control)}; p adjusted across "
+             "outcomes at each visit; n = subjects contributing at the visit.</p>",
+             display_table(table, trial, ci=ci).to_html(index=False, escape=True, border=0,
+                                                        na_rep="–", classes="data"),
+             report.figure("mmrm_forest", visit=visit, treatment=treatment, control=control)]
+    arms = dict(treatment=treatment, control=control)
     for code in pd.unique(table.loc[table["estimable"], "outcome"]):
-        res = mmrm(trial, code, treatment=treatment, control=control, ci=ci)
-        o = trial.outcome(code)
-        parts.append(f"<h3>{e(o.label)}</h3>")
-        parts.append(figures.html(
-            lsmeans_figure(res.lsmeans, axis_title=o.axis_title, log=res.scale == "log",
-                           arms=[control, treatment]),
-            f"LS-mean change from baseline per arm ({ci:.0%} CI), n per visit in the hover."))
+        res = mmrm(trial, code, **arms, ci=ci)
+        parts.append(f"<h3>{e(trial.outcome(code).label)}</h3>")
+        parts.append(report.figure("mmrm_lsmeans", outcome=code, **arms))
         parts.append(f'<p class="note">{e(res.methods_text)}</p>')
     return parts
-
-

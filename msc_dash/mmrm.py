@@ -344,7 +344,7 @@ def _methods(trial, res: dict, failed: list[str], frame: pd.DataFrame, ci: float
 
 
 def mmrm_table(trial: Trial, treatment: str, control: str, *, covariance: str = "unstructured",
-               ci: float = 0.95, padjust: str = "holm") -> pd.DataFrame:
+               ci: float = 0.95, padjust: str = "holm", settings=None) -> pd.DataFrame:
     """MMRM contrasts of every outcome x follow-up visit in one frame.
 
     Parameters
@@ -355,6 +355,8 @@ def mmrm_table(trial: Trial, treatment: str, control: str, *, covariance: str = 
     padjust : {"holm", "fdr_bh", "bonf", "none"}
         Multiplicity adjustment of ``p`` across the outcomes at each visit
         (the family of the effect table).
+    settings : msc_dash.settings.AnalysisSettings, optional
+        When given, its ``ci`` and ``padjust`` are used.
 
     Returns
     -------
@@ -378,6 +380,8 @@ def mmrm_table(trial: Trial, treatment: str, control: str, *, covariance: str = 
     """
     from .effects import PADJUST_METHODS, _adjust
 
+    if settings is not None:
+        ci, padjust = settings.ci, settings.padjust
     if padjust not in PADJUST_METHODS:
         raise ValueError(f"padjust must be one of {PADJUST_METHODS}, not {padjust!r}")
     _arms(trial, treatment, control)

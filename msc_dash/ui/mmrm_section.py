@@ -7,15 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from ..between import MMRM_HEADLINE, contrast_text, display_table
-from ..effects import PADJUST_METHODS
-from ..figures.mmrm import lsmeans_figure, mmrm_forest_figure, tipping_point_figure
 from ..mmrm import mmrm, mmrm_table
 from ..sensitivity import outcome_sensitivity
 from ..tables import format_p
 from ..trial import Trial
 from . import filters
 from .cache import cached
-from .export_widgets import chart, table_downloads
+from .charts import chart
+from .export_widgets import table_downloads
 from .widgets import md_escape
 
 _PADJUST_NAMES = {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg", "bonf": "Bonferroni",
@@ -28,9 +27,9 @@ def mmrm_headline(trial: Trial, treatment: str, control: str, visit: str,
 
     Returns the outcome chosen for the LS-mean chart (None when nothing is estimable).
     """
-    padjust = settings.padjust if settings.padjust in PADJUST_METHODS else "holm"
-    table = cached(mmrm_table, trial, treatment=treatment, control=control, ci=settings.ci,
-                   padjust=padjust)
+    padjust = settings.padjust
+    # the same call (and memo entry) as the registry's "mmrm_forest" chart
+    table = cached(mmrm_table, trial, treatment=treatment, control=control, settings=settings)
     t, c = md_escape(treatment), md_escape(control)
     st.subheader(f"Between-arm answer at {md_escape(visit)}: {t} vs {c} (MMRM)")
     at = table[table["visit"] == visit]
@@ -47,8 +46,8 @@ def mmrm_headline(trial: Trial, treatment: str, control: str, visit: str,
         f"means lower values in {t}. n: subjects contributing at the visit. Adjusted p: "
         f"{_PADJUST_NAMES.get(padjust, padjust)} across the {n_out} outcomes at each visit.")
     table_downloads(table, f"mmrm_{treatment}_vs_{control}", key="mmrm_table")
-    chart(mmrm_forest_figure(table, visit=visit, treatment=treatment, control=control),
-          key="mmrm_forest", name=f"mmrm_forest_{visit}")
+    chart("mmrm_forest", trial, settings, key="mmrm_forest", visit=visit,
+          treatment=treatment, control=control)
     st.caption(f"Each outcome's MMRM contrast at {md_escape(visit)} divided by the model's "
                f"residual SD of the change at that visit, turned so that positive favours "
                f"{t}: one scale for every outcome ({settings.ci:.0%} CI).")
@@ -58,10 +57,8 @@ def mmrm_headline(trial: Trial, treatment: str, control: str, visit: str,
     code = filters.outcome_selector(trial, codes, container=st.columns([1, 2])[0])
     res = cached(mmrm, trial, outcome=code, treatment=treatment, control=control,
                  ci=settings.ci)
-    o = trial.outcome(code)
-    chart(lsmeans_figure(res.lsmeans, axis_title=o.axis_title, log=res.scale == "log",
-                         arms=[control, treatment]),
-          key="mmrm_lsmeans", name=f"mmrm_lsmeans_{code}")
+    chart("mmrm_lsmeans", trial, settings, key="mmrm_lsmeans", outcome=code,
+          treatment=treatment, control=control)
     per_visit = ", ".join(f"{md_escape(r.visit)}: {r.n_treatment} vs {r.n_control}"
                           for r in res.contrasts.itertuples())
     st.caption(f"Subjects contributing ({t} vs {c}) — {per_visit}. "
@@ -91,9 +88,8 @@ def _missing_data(trial: Trial, code: str, treatment: str, control: str, setting
     })
     st.dataframe(shown, hide_index=True, width="stretch")
     log = rows["scale"].iloc[0] == "log"
-    chart(tipping_point_figure(tp.frame, tipping_delta=tp.tipping_delta, log=log,
-                               unit=o.unit, treatment=treatment),
-          key="mmrm_tipping", name=f"tipping_point_{code}")
+    chart("mmrm_tipping", trial, settings, key="mmrm_tipping", outcome=code,
+          treatment=treatment, control=control)
     if np.isfinite(tp.tipping_delta):
         sd = tp.frame.loc[tp.frame["delta"] == tp.tipping_delta, "delta_sd"].iloc[0]
         shift = (f"{(np.exp(tp.tipping_delta) - 1) * 100:.1f}%" if log
