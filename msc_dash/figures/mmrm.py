@@ -114,9 +114,10 @@ def lsmeans_figure(lsmeans: pd.DataFrame, *, axis_title: str, log: bool = False,
     fig = new_figure(*traces)
     base_layout(fig, title=title, height=420)
     fig.add_hline(y=0, line=dict(color="#444444", width=1.5, dash="dash"))
-    name = axis_title.split(" (")[0]
-    fig.update_yaxes(title=f"{name}: % change from baseline" if log
-                     else f"Change in {axis_title}", zeroline=False)
+    unit = axis_title.split(" (", 1)[1].rstrip(")") if " (" in axis_title else ""
+    fig.update_yaxes(title="% change from baseline" if log
+                     else f"Change from baseline ({unit})" if unit else "Change from baseline",
+                     zeroline=False)
     fig.update_xaxes(title="Visit", tickmode="array", tickvals=list(range(len(visits))),
                      ticktext=[html.escape(str(v)) for v in visits],
                      range=[-0.5, len(visits) - 0.5])

@@ -97,7 +97,7 @@ def _missing_data(trial: Trial, code: str, treatment: str, control: str, setting
         verdict = (f"The contrast stops being significant when the imputed values of {t} "
                    f"are shifted by {md_escape(shift)} ({sd:.1f} residual SD) against it.")
     else:
-        verdict = md_escape(tp.note.capitalize()) + "."
+        verdict = md_escape(tp.note[:1].upper() + tp.note[1:]) + "."
     st.caption(
         f"{verdict} Missing values at {md_escape(tp.visit)} ({tp.n_imputed_treatment} in {t}, "
         f"{tp.n_imputed_control} in {md_escape(control)}) imputed {tp.n_imputations} times "
