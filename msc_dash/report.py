@@ -345,6 +345,21 @@ def _overview(r: _Report) -> list[str]:
     return parts
 
 
+def _trend_line(r: _Report, code: str) -> str:
+    """The within-arm slope per year of ``code`` (mixed model over every visit), per arm."""
+    from .memo import compute
+    from .trends import trend_models, trend_text
+
+    rows = compute(trend_models, r.trial, ci=r.settings.ci, outcomes=(code,))
+    unit = r.trial.outcome(code).unit
+    many = len(r.trial.arms) > 1
+    text = "; ".join((f"{row['arm']}: " if many else "") + trend_text(row, unit)
+                     for row in rows.to_dict("records"))
+    return (f"Trend over all visits, within {'each arm' if many else 'arm'} (linear mixed "
+            f"model, {r.settings.ci:.0%} CI; random slope where a likelihood-ratio test "
+            f"supports it): {text}.")
+
+
 def _domain(r: _Report, domain: str) -> list[str]:
     e, visit, parts = html.escape, r.visit, []
     extra = auto_charts("outcome", *(("outcome_visit",) if visit else ()))
@@ -353,6 +368,7 @@ def _domain(r: _Report, domain: str) -> list[str]:
         parts.append(f"<h3>{e(out.label)} ({e(code)})</h3>")
         parts.append(r.figure("trajectory", f"{out.label}: mean at each visit with "
                                             f"{r.settings.ci:.0%} CI.", outcome=code))
+        parts.append(f'<p class="note">{e(_trend_line(r, code))}</p>')
         if visit:
             arms = "" if r.trial.is_single_arm else " (arms side by side)"
             parts.append(r.figure(

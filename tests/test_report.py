@@ -130,3 +130,13 @@ def test_safety_summary_counts_by_hand():
     assert head["Subjects"] == "2 (50%)"
     assert head["Serious"] == 1 and head["Related"] == 2
     assert table.iloc[1]["Subjects"] == "1 (25%)"
+
+
+def test_report_states_each_outcome_trend(trial):
+    from msc_dash.trends import trend_models, trend_text
+
+    page = build_report(trial, n_boot=N_BOOT, date="x")
+    rows = trend_models(trial)
+    for row in rows.to_dict("records"):
+        assert html.escape(trend_text(row, trial.outcome(row["outcome"]).unit)) in page
+    assert page.count("Trend over all visits") == len(trial.outcomes)

@@ -102,6 +102,7 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
         st.info(f"No subject has both a baseline and a {visit} value of {code}.")
     else:
         _headline(trial, at, code, settings.ci)
+    _trend(trial, code, settings)
     left, right = st.columns(2)
     with left:
         _chart("trajectory", trial, f"{key}_traj", f"{code} trajectory", outcome=code,
@@ -126,6 +127,19 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
     _auto_charts(trial, code, visit if not at.empty else None, settings, key)
     with st.expander(f"{code}: effect table, every visit"):
         widgets.effect_table(trial, effects, settings, outcomes=(code,), key=f"{key}_table")
+
+
+def _trend(trial: Trial, code: str, settings) -> None:
+    """The within-arm slope per year over every visit (mixed model), one line per arm."""
+    from ..trends import trend_models, trend_text
+
+    rows = cached(trend_models, trial, ci=settings.ci, outcomes=(code,))
+    unit = trial.outcome(code).unit
+    parts = [(f"{widgets.md_escape(r['arm'])}: " if len(trial.arms) > 1 else "")
+             + widgets.md_escape(trend_text(r, unit)) for r in rows.to_dict("records")]
+    st.caption(f"Trend over all visits, within {'each arm' if len(trial.arms) > 1 else 'arm'} "
+               f"(linear mixed model on every measurement, {settings.ci:.0%} CI; random slope "
+               f"where a likelihood-ratio test supports it): " + "; ".join(parts) + ".")
 
 
 def _auto_charts(trial: Trial, code: str, visit: str | None, settings, key: str) -> None:
