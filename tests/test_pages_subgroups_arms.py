@@ -223,3 +223,17 @@ def test_arms_page_mixed_anova_on_request(two_arm):
     ref = mixed_anova_table(two_arm, "MSC", "Placebo")
     assert list(table.Source) == list(ref.source)
     assert list(table.p) == [format_p(p) for p in ref.p_unc]
+
+
+def test_arms_page_on_a_dropout_trial_uses_every_subject():
+    # a third of subjects miss Month 12: the MMRM still uses all 48 and says who contributed
+    from tests.reference.mmrm_inputs import dropout_trial
+
+    trial = dropout_trial()
+    at = _page(_app(trial, visit="Month 12"), "arms")
+    assert at.selectbox(key="visit").value == "Month 12"
+    table = at.dataframe[0].value
+    assert set(table["n (MSC vs Sham)"]) == {"16 vs 16"}
+    caption = " ".join(c.value for c in at.caption)
+    assert "Month 3: 24 vs 24" in caption and "Month 12: 16 vs 16" in caption
+    assert any("All 48 subjects with a baseline" in m.value for m in at.markdown)
