@@ -53,7 +53,7 @@ def display_table(table: pd.DataFrame, trial: Trial, *, ci: float = 0.95) -> pd.
     >>> import msc_dash
     >>> t = msc_dash.load_sample("two_arm")
     >>> display_table(msc_dash.mmrm_table(t, "MSC-NP", "Saline"), t).columns.tolist()
-    ['Outcome', 'Visit', 'n (MSC-NP vs Saline)', 'MSC-NP vs Saline [95% CI]', 'p', 'adjusted p', 'Favours']
+    ['Outcome', 'Visit', 'n (MSC-NP vs Saline)', 'MSC-NP vs Saline [95% CI]', 'p', 'adjusted p', 'Estimate favours']
     """
     if table.empty:
         return pd.DataFrame()
@@ -70,7 +70,7 @@ def display_table(table: pd.DataFrame, trial: Trial, *, ci: float = 0.95) -> pd.
             f"{treatment} vs {control} [{ci:.0%} CI]": contrast_text(r, o.unit) if ok else "–",
             "p": format_p(r["p"]) if ok else "–",
             "adjusted p": format_p(r["p_adjusted"]) if ok else "–",
-            "Favours": r["favours"] if ok and _ok(r["p"]) else "–",
+            "Estimate favours": r["favours"] if ok and _ok(r["p"]) else "–",
             "Note": r["note"] or ("" if r["converged"] else "did not converge"),
         })
     out = pd.DataFrame(rows)
