@@ -39,6 +39,8 @@ _EXPORTS = {
     "mmrm": "mmrm",
     "mmrm_table": "mmrm",
     "MMRMResult": "mmrm",
+    "tipping_point": "sensitivity",
+    "sensitivity_table": "sensitivity",
     "subgroup_effects": "subgroups",
     "findings": "findings",
     "AnalysisSettings": "settings",

@@ -49,7 +49,8 @@ def _headline(trial: Trial, rows: pd.DataFrame, code: str, ci: float) -> None:
     level = f"{ci:.0%} "
     for r in rows.itertuples():
         if not trial.is_single_arm:
-            st.markdown(f"**{r.arm}** · n = {int(r.n)}")
+            st.markdown(f"**{widgets.md_escape(str(r.arm))}** · within-arm change · "
+                        f"n = {int(r.n)} (between arms: the Arms page)")
         cols = st.columns(4)
         if not r.estimable:
             cols[0].metric("Subjects", int(r.n))
