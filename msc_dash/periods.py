@@ -261,8 +261,8 @@ def from_adsl(adsl: pd.DataFrame) -> pd.DataFrame | None:
             return None
         parts.append(pd.DataFrame({
             "subject_id": adsl["USUBJID"], "period": str(int(xx)), "treatment": adsl[trt],
-            "start_day": pd.to_numeric(adsl[start], errors="coerce") - ref,
-            "end_day": pd.to_numeric(adsl[end], errors="coerce") - ref}))
+            "start_day": (pd.to_numeric(adsl[start], errors="coerce") - ref).astype(float),
+            "end_day": (pd.to_numeric(adsl[end], errors="coerce") - ref).astype(float)}))
     out = pd.concat(parts, ignore_index=True).dropna(subset=["treatment", "start_day"])
     return out.sort_values(["subject_id", "period"], kind="stable").reset_index(drop=True)
 

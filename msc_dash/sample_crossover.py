@@ -91,7 +91,7 @@ def crossover_trial() -> dict[str, pd.DataFrame]:
     --------
     >>> t = crossover_trial()
     >>> len(t["subjects"]), t["periods"]["treatment"].value_counts().to_dict()
-    (48, {'MSC': 48, 'Sham': 48})
+    (48, {'MSC': 47, 'Sham': 46})
     """
     rng = np.random.default_rng([SEED, 18])
     subjects = _subjects(rng)
