@@ -43,6 +43,8 @@ PAGES = {
         st.Page("pages/export.py", title="Export & report", icon="📄"),
     ],
 }
+if full is not None and full.has_periods:
+    PAGES["Explore"].insert(0, st.Page("pages/crossover.py", title="Crossover", icon="🔁"))
 if full is not None and full.outcomes_in("other"):
     PAGES["Results"].insert(6, st.Page("pages/other.py", title="Other outcomes", icon="➕"))
 

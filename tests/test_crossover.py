@@ -107,8 +107,22 @@ def test_sample_direction_and_text():
     tab = r.table()
     assert list(tab["analysis"].str.split(" ").str[0]) == ["Crossover", "Period"]
     assert "ratio" in tab and tab.loc[1, "n"] == 48
-    assert crossover(trial, "NHPT").carryover_warning.startswith("Possible carryover")
     assert crossover(trial, "EDSS").carryover_warning is None
+
+
+def test_carryover_warning():
+    # shifting the second-period values of one sequence makes a sequence effect
+    trial = load_sample("crossover")
+    m = trial.measurements.copy()
+    seq = m["subject_id"].map(trial.subjects.set_index("subject_id")["sequence"])
+    late = (m["outcome"] == "SDMT") & (seq == "Sham-MSC") & (m["day"] > 200)
+    m.loc[late, "value"] += 6
+    shifted = Trial.from_tables(trial.subjects, m[["subject_id", "visit", "day", "outcome",
+                                                   "value"]], periods=trial.periods)
+    r = crossover(shifted, "SDMT")
+    assert r.carryover_p < 0.10
+    assert r.carryover_warning.startswith(f"Possible carryover: the sequence effect has p = "
+                                          f"{r.carryover_p:.3f}")
 
 
 def test_errors_name_the_problem():
