@@ -12,7 +12,7 @@ from msc_dash.figures.crossover import (
     period_profile_figure,
 )
 from msc_dash.tables import format_ci, format_p, p_phrase, sig
-from msc_dash.ui import export_widgets, state
+from msc_dash.ui import export_widgets, filters, state
 from msc_dash.ui.cache import cached
 from msc_dash.ui.widgets import md_escape
 
@@ -32,7 +32,7 @@ if not trial.has_periods:
 names = sorted(pd.unique(trial.periods["treatment"]))
 guess_t, guess_c = treatments(trial)
 c1, c2, c3, c4 = st.columns([1, 1, 1.4, 1])
-outcome = c1.selectbox("Outcome", trial.outcomes, key="xo_outcome")
+outcome = filters.outcome_selector(trial, trial.outcomes, container=c1)
 treatment = c2.selectbox("Treatment", names, index=names.index(guess_t), key="xo_treatment")
 control = c2.selectbox("Compared with", names, index=names.index(guess_c), key="xo_control")
 response = c3.radio(

@@ -25,7 +25,7 @@ def _page(**state) -> AppTest:
 
 @pytest.fixture(scope="module")
 def page():
-    return _page(xo_outcome="NHPT")
+    return _page(outcome="NHPT")
 
 
 def test_crossover_page_shows_estimates_and_carryover(page):
@@ -39,7 +39,7 @@ def test_crossover_page_shows_estimates_and_carryover(page):
 
 
 def test_end_value_option():
-    at = _page(xo_outcome="EDSS", xo_response="end")
+    at = _page(outcome="EDSS", xo_response="end")
     r = crossover(load_sample("crossover"), "EDSS", response="end")
     shown = format_ci(r.estimate, r.ci_low, r.ci_high, sign=True, unit="points")
     assert at.metric[0].value == shown.split(" [")[0]

@@ -154,7 +154,7 @@ def ae_by_treatment_figure(incidence: pd.DataFrame, *, treatment: str, control: 
     ...                     "n_exposed": 10, "pct": [50.0, 20.0, 30.0, 10.0]})
     >>> fig = ae_by_treatment_figure(inc, treatment="A", control="B")
     >>> [t.name for t in fig.data], list(fig.data[0].y)
-    (['A', 'B'], ['Headache', 'Any adverse event'])
+    (['B', 'A'], ['Headache', 'Any adverse event'])
     """
     colors = treatment_colors(treatment, control)
     totals = incidence.groupby("term", sort=False)["n_subjects"].sum()
@@ -162,7 +162,7 @@ def ae_by_treatment_figure(incidence: pd.DataFrame, *, treatment: str, control: 
     terms = sorted(terms, key=lambda t: -totals[t])[:top]
     order = ["Any adverse event"] + terms
     traces = []
-    for trt in (treatment, control):
+    for trt in (control, treatment):  # the first trace is drawn lowest in each group
         g = incidence[incidence["treatment"] == trt].set_index("term").reindex(order[::-1])
         traces.append(go.Bar(
             y=order[::-1], x=list(g["pct"].fillna(0)), orientation="h", name=trt,
@@ -173,7 +173,8 @@ def ae_by_treatment_figure(incidence: pd.DataFrame, *, treatment: str, control: 
                            g.index, g.fillna(0).itertuples(), strict=True)],
             hovertemplate="%{hovertext}<extra></extra>"))
     height = 140 + 42 * len(order)
-    return build_figure(traces, {"barmode": "group", "xaxis": {
+    return build_figure(traces, {"barmode": "group", "legend": {"traceorder": "reversed"},
+                                 "xaxis": {
         "title": {"text": "Subjects with the event (% of those exposed)"},
         "range": [0, max(100.0, float(incidence["pct"].max()) * 1.15)]},
         "margin": {"l": 230}}, title=title, height=height)
