@@ -127,7 +127,10 @@ with right:
 
 st.subheader("Adverse events by the treatment received when they started")
 inc = cached(ae_incidence, trial)
-if inc["n_events"].sum() == 0:
+if trial.adverse_events.empty:
+    st.info("This trial has no adverse-event table; upload `adverse_events` (with "
+            "`onset_day`) to see events by the treatment received.")
+elif inc["n_events"].sum() == 0:
     st.info("No adverse event started during a treatment period.")
 else:
     fig = ae_by_treatment_figure(inc, treatment=treatment, control=control)
