@@ -21,7 +21,7 @@ from ..effects import bootstrap_distribution, effect_sizes, paired_frame, respon
 from ..outcomes import DOMAINS, EDSS_PLUS, EDSS_PLUS_COMPONENTS, FUNCTIONAL_SYSTEMS
 from ..tables import format_ci, format_p, format_pct, sig
 from ..trial import Trial
-from . import export_widgets, state, widgets
+from . import anchored, export_widgets, state, widgets
 from .cache import cached
 
 __all__ = ["render_domain"]
@@ -194,6 +194,11 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
             else:
                 st.caption(f"{code} has no meaningful-change rule, so subjects are not "
                            "classified as improved or worsened.")
+    if anchored.has_injections(trial) and st.toggle(
+            f"{code} anchored to the injections", key=f"{key}_anchored",
+            help="Change by time since the last injection, after each injection number, "
+                 "how long an improvement lasts, and dose-response."):
+        anchored.anchored_section(trial, code, settings, key=key)
     with st.expander(f"{code}: effect table, every visit"):
         widgets.effect_table(trial, effects, settings, outcomes=(code,), key=f"{key}_table")
 
