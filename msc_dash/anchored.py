@@ -70,20 +70,22 @@ def anchored_changes(trial: Trial, outcome: str) -> pd.DataFrame:
 
 
 def since_injection_curve(frame: pd.DataFrame, *, bin_days: float = 30,
-                          ci: float = 0.95) -> pd.DataFrame:
+                          ci: float = 0.95, min_n: int = 5) -> pd.DataFrame:
     """Mean change (t CI) by time since the most recent injection, in bins of ``bin_days``.
+
+    Bins with fewer than ``min_n`` values are left out.
 
     Examples
     --------
     >>> f = pd.DataFrame({"days_since": [5, 20, 40, 50], "change": [1.0, 3.0, 2.0, 2.0]})
-    >>> since_injection_curve(f)[["mid", "mean", "n"]].to_numpy().tolist()
+    >>> since_injection_curve(f, min_n=2)[["mid", "mean", "n"]].to_numpy().tolist()
     [[15.0, 2.0, 2.0], [45.0, 2.0, 2.0]]
     """
     if frame.empty:
         return pd.DataFrame(columns=["mid", "mean", "ci_low", "ci_high", "n"])
     bins = np.floor(frame["days_since"] / bin_days).astype(int)
     g = frame.groupby(bins)["change"].agg(["mean", "std", "size"])
-    g = g[g["size"] >= 2]
+    g = g[g["size"] >= max(min_n, 2)]
     half = stats.t.ppf(0.5 + ci / 2, g["size"] - 1) * g["std"] / np.sqrt(g["size"])
     return pd.DataFrame({"mid": (g.index + 0.5) * bin_days, "mean": g["mean"],
                          "ci_low": g["mean"] - half, "ci_high": g["mean"] + half,

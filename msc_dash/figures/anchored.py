@@ -16,6 +16,7 @@ __all__ = ["since_injection_figure", "injection_number_figure", "durability_figu
 
 def _band(x, lo, hi, color: str, name: str) -> go.Scatter:
     return go.Scatter(x=list(x) + list(x)[::-1], y=list(hi) + list(lo)[::-1], fill="toself",
+                      mode="lines",
                       fillcolor=color, opacity=0.18, line=dict(width=0), hoverinfo="skip",
                       showlegend=False, name=name)
 

@@ -54,8 +54,8 @@ def anchored_section(trial: Trial, code: str, settings, *, key: str) -> None:
                                      title="Change by time since the last injection")
         export_widgets.chart(fig, key=f"{key}_since", name=f"{code} since injection")
         st.caption(f"Every follow-up value against the days since the subject's most recent "
-                   f"injection (all injections overlaid); line: mean per 30 days with "
-                   f"{settings.ci:.0%} CI. {out.better.capitalize()} is better.")
+                   f"injection (all injections overlaid); line: mean per 30 days (bins "
+                   f"with 5 or more values) with {settings.ci:.0%} CI. {out.better.capitalize()} is better.")
     with right:
         if numbers:
             fig = injection_number_figure(numbers, y_title=y,
