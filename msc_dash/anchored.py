@@ -17,7 +17,7 @@ from .lmm import fit_random_intercept
 from .trial import Trial
 
 __all__ = ["anchored_changes", "since_injection_curve", "injection_number_effect",
-           "durability", "dose_response"]
+           "durability", "dose_response", "subject_injection_table"]
 
 
 def anchored_changes(trial: Trial, outcome: str) -> pd.DataFrame:
@@ -218,3 +218,31 @@ def dose_response(trial: Trial, outcome: str) -> dict | None:
             "slope": fit.slope, "intercept": fit.intercept, "ci_low": fit.slope - q * fit.stderr,
             "ci_high": fit.slope + q * fit.stderr, "p": fit.pvalue,
             "rho": float(rho.statistic), "rho_p": float(rho.pvalue), "n": len(x)}
+
+
+def subject_injection_table(trial: Trial, subject_id: str) -> pd.DataFrame:
+    """One subject's change after each injection, one row per outcome.
+
+    The response to injection k is the last value before injection k + 1 (log
+    ratio for log-scale outcomes, as in :func:`anchored_changes`).
+
+    Examples
+    --------
+    >>> from msc_dash.io import load_sample
+    >>> t = subject_injection_table(load_sample(), "P01")
+    >>> t.columns.tolist()[:3]
+    ['outcome', 'After injection 1', 'After injection 2']
+    """
+    rows = []
+    for code in trial.outcomes:
+        a = anchored_changes(trial, code)
+        a = a[a["subject_id"] == subject_id]
+        if a.empty:
+            continue
+        last = a.sort_values("day").groupby("injection_number")["change"].last()
+        rows.append({"outcome": code, **{f"After injection {k}": v for k, v in last.items()}})
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    order = sorted((c for c in out.columns if c != "outcome"), key=lambda c: int(c.split()[-1]))
+    return out[["outcome", *order]]

@@ -80,3 +80,11 @@ def test_domain_page_shows_the_anchored_views():
     r = anchored.injection_number_effect(anchored.anchored_changes(load_sample(), "SDMT"))
     assert f"per injection, p = {r['p']:.2f}" in text
     assert "Kaplan-Meier" in text and "Spearman rho" in text
+
+
+def test_subject_injection_table_by_hand():
+    t = _trial({"a": [40, 42, 45, 47]}, inj_days=(0, 100, 200))
+    row = anchored.subject_injection_table(t, "a").iloc[0]
+    # D50 follows injection 1, D150 injection 2, D250 injection 3
+    assert row.to_dict() == {"outcome": "SDMT", "After injection 1": 2.0,
+                             "After injection 2": 5.0, "After injection 3": 7.0}
