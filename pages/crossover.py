@@ -6,14 +6,10 @@ import streamlit as st
 
 from msc_dash.crossover import CARRYOVER_ALPHA, ae_incidence, crossover, treatments
 from msc_dash.errors import TrialDataError
-from msc_dash.figures.crossover import (
-    ae_by_treatment_figure,
-    paired_periods_figure,
-    period_profile_figure,
-)
 from msc_dash.tables import format_ci, format_p, p_phrase, sig
 from msc_dash.ui import export_widgets, filters, state
 from msc_dash.ui.cache import cached
+from msc_dash.ui.charts import chart
 from msc_dash.ui.widgets import md_escape
 
 trial = state.require_trial()
@@ -106,22 +102,16 @@ export_widgets.table_downloads(tab, f"Crossover {outcome}", key="xo_estimates")
 with st.expander("Methods (ready to paste)"):
     st.markdown(md_escape(r.methods_text))
 
-y_title = (("Log ratio, last / first" if response == "change" else "Log end value")
-           if r.log_scale else
-           ("Change" if response == "change" else "End value") + f" ({entry.change_unit})")
+params = dict(outcome=outcome, treatment=treatment, control=control,
+              washout_days=float(washout), response=response)
 left, right = st.columns(2)
 with left:
-    fig = period_profile_figure(r.data, treatment=treatment, control=control,
-                                y_title=f"{outcome}: {y_title}", ci=settings.ci,
-                                title="Mean per period and sequence")
-    export_widgets.chart(fig, key="xo_profile", name=f"Crossover profile {outcome}")
+    chart("crossover_profile", trial, settings, key="xo_profile", **params)
     st.caption(f"Mean response of each sequence in each period, {pct} CI; markers coloured "
                "by the treatment received. Parallel lines with crossing colours suggest a "
                "treatment effect; lines at different heights a sequence (carryover) effect.")
 with right:
-    fig = paired_periods_figure(r.data, treatment=treatment, control=control,
-                                y_title=f"{outcome}: {y_title}", title="Every subject")
-    export_widgets.chart(fig, key="xo_paired", name=f"Crossover subjects {outcome}")
+    chart("crossover_paired", trial, settings, key="xo_paired", **params)
     st.caption("One line per subject across the periods; markers coloured by treatment. "
                f"{r.n_subjects - r.n_both} subject(s) with one period show a marker only.")
 
@@ -133,8 +123,7 @@ if trial.adverse_events.empty:
 elif inc["n_events"].sum() == 0:
     st.info("No adverse event started during a treatment period.")
 else:
-    fig = ae_by_treatment_figure(inc, treatment=treatment, control=control)
-    export_widgets.chart(fig, key="xo_ae", name="Crossover adverse events")
+    chart("crossover_ae", trial, settings, key="xo_ae", treatment=treatment, control=control)
     anyae = inc[inc["term"] == "Any adverse event"].set_index("treatment")
     parts = [f"{md_escape(t)}: {int(a.n_events)} events in {a.patient_years:.1f} "
              f"patient-years ({a.per_100py:.0f} per 100 patient-years)"

@@ -3,19 +3,16 @@ durability of a response, dose-response (drawn on a domain page when switched on
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from .. import anchored
-from ..figures.anchored import (
-    dose_response_figure,
-    durability_figure,
-    injection_number_figure,
-    since_injection_figure,
-)
+from ..charts_trial_design import durability_curves, injection_number_results
+from ..memo import compute
 from ..tables import format_ci, p_phrase
 from ..trial import Trial
-from . import export_widgets
-from .cache import cached
+from .charts import chart
 
 __all__ = ["anchored_section", "has_injections"]
 
@@ -25,42 +22,23 @@ def has_injections(trial: Trial) -> bool:
     return not trial.injections.empty and trial.baseline_visit is not None
 
 
-def _by_arm(trial: Trial, frame, ci: float):
-    curves, numbers = {}, {}
-    for arm in trial.arms:
-        f = frame[frame["arm"] == arm]
-        if f.empty:
-            continue
-        curves[arm] = anchored.since_injection_curve(f, ci=ci)
-        res = anchored.injection_number_effect(f, ci=ci)
-        if res is not None:
-            numbers[arm] = res
-    return curves, numbers
-
-
 def anchored_section(trial: Trial, code: str, settings, *, key: str) -> None:
     """The four injection-anchored views of ``code``, each when the data supports it."""
     out = trial.outcome(code)
-    frame = cached(anchored.anchored_changes, trial, outcome=code)
-    if frame.empty:
+    if compute(anchored.anchored_changes, trial, outcome=code).empty:
         st.info(f"No {code} value follows an injection, so there is nothing to anchor.")
         return
-    y = (f"{code}: log ratio to baseline" if out.scale == "log"
-         else f"Change in {code} ({out.change_unit})")
-    curves, numbers = _by_arm(trial, frame, settings.ci)
     left, right = st.columns(2)
     with left:
-        fig = since_injection_figure(frame, curves, y_title=y,
-                                     title="Change by time since the last injection")
-        export_widgets.chart(fig, key=f"{key}_since", name=f"{code} since injection")
+        chart("since_injection", trial, settings, key=f"{key}_since", outcome=code)
         st.caption(f"Every follow-up value against the days since the subject's most recent "
                    f"injection (all injections overlaid); line: mean per 30 days (bins "
-                   f"with 5 or more values) with {settings.ci:.0%} CI. {out.better.capitalize()} is better.")
+                   f"with 5 or more values) with {settings.ci:.0%} CI. "
+                   f"{out.better.capitalize()} is better.")
     with right:
+        numbers = injection_number_results(trial, settings, code)
         if numbers:
-            fig = injection_number_figure(numbers, y_title=y,
-                                          title="Change after each injection")
-            export_widgets.chart(fig, key=f"{key}_number", name=f"{code} by injection")
+            chart("injection_number", trial, settings, key=f"{key}_number", outcome=code)
             text = "; ".join(f"{arm}: {format_ci(r['slope'], r['ci_low'], r['ci_high'])} per "
                              f"injection, {p_phrase(r['p'])} ({r['n_subjects']} subjects)"
                              for arm, r in numbers.items())
@@ -72,15 +50,12 @@ def anchored_section(trial: Trial, code: str, settings, *, key: str) -> None:
             st.caption("Fewer than two injection numbers with values: no build-up trend.")
     left, right = st.columns(2)
     with left:
-        kms = {arm: km for arm in trial.arms if (km := cached(
-            anchored.durability, trial.filter(arm=[arm]), outcome=code,
-            ci=settings.ci)) is not None}
+        kms = durability_curves(trial, settings, code)
         if kms:
-            fig = durability_figure(kms, title="How long an improvement lasts")
-            export_widgets.chart(fig, key=f"{key}_durable", name=f"{code} durability")
-            med = "; ".join(f"{arm}: median {km.attrs['median']:.0f} days" if
-                            km.attrs["median"] == km.attrs["median"] else
-                            f"{arm}: median not reached" for arm, km in kms.items())
+            chart("durability", trial, settings, key=f"{key}_durable", outcome=code)
+            med = "; ".join(f"{arm}: median not reached" if math.isnan(km.attrs["median"])
+                            else f"{arm}: median {km.attrs['median']:.0f} days"
+                            for arm, km in kms.items())
             st.caption(f"Kaplan-Meier: subjects improved by the rule ({out.rule_text}) at "
                        "their first follow-up after an injection, until a later value is no "
                        f"longer improved ({med}; {settings.ci:.0%} log-log CI).")
@@ -88,10 +63,9 @@ def anchored_section(trial: Trial, code: str, settings, *, key: str) -> None:
             st.caption("Durability needs a meaningful-change rule and at least three "
                        "subjects improved at their first follow-up.")
     with right:
-        dose = cached(anchored.dose_response, trial, outcome=code)
+        dose = compute(anchored.dose_response, trial, outcome=code)
         if dose is not None:
-            fig = dose_response_figure(dose, y_title=y, title="Dose-response")
-            export_widgets.chart(fig, key=f"{key}_dose", name=f"{code} dose-response")
+            chart("dose_response", trial, settings, key=f"{key}_dose", outcome=code)
             st.caption(f"Change at each subject's last value against the cells received "
                        f"before it ({dose['n']} subjects given cells); Spearman rho = "
                        f"{dose['rho']:.2f}, {p_phrase(dose['rho_p'])}.")
