@@ -16,6 +16,8 @@ carryover, shown beside the crossover estimate.
 from __future__ import annotations
 
 import re
+import sys
+import types
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -412,3 +414,14 @@ def ae_incidence(trial: Trial) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out.attrs["unassigned"] = int(len(ae) - len(assigned))
     return out
+
+
+class _CallableModule(types.ModuleType):
+    """``msc_dash.crossover(trial, ...)`` calls :func:`crossover` (the issue's API), while
+    ``msc_dash.crossover`` stays this module for ``from msc_dash.crossover import ...``."""
+
+    def __call__(self, *args, **kwargs) -> CrossoverResult:
+        return crossover(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

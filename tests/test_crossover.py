@@ -131,3 +131,12 @@ def test_errors_name_the_problem():
         crossover(trial, "EDSS", treatment="MSC", control="Placebo")
     with pytest.raises(TrialDataError, match="no periods with two treatments"):
         crossover(load_sample("two_arm"), "EDSS")
+
+
+def test_package_level_call():
+    import msc_dash
+
+    trial = load_sample("crossover")
+    r = msc_dash.crossover(trial, "EDSS")  # the module is callable, as the API says
+    assert isinstance(r, msc_dash.CrossoverResult)
+    assert r.estimate == crossover(trial, "EDSS").estimate
