@@ -27,7 +27,7 @@ if not trial.has_periods:
 
 names = sorted(pd.unique(trial.periods["treatment"]))
 guess_t, guess_c = treatments(trial)
-c1, c2, c3, c4 = st.columns([1, 1, 1.4, 1])
+c1, c2, c3, c4 = st.columns([1.3, 1, 1.4, 0.8])
 outcome = filters.outcome_selector(trial, trial.outcomes, container=c1)
 treatment = c2.selectbox("Treatment", names, index=names.index(guess_t), key="xo_treatment")
 control = c2.selectbox("Compared with", names, index=names.index(guess_c), key="xo_control")
@@ -68,7 +68,7 @@ st.markdown(
     f"{what} of the {'change within each period' if response == 'change' else 'end value'}"
     f" ({pct} CI); {better} is better.")
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(f"Crossover estimate ({r.n_subjects} subjects)", effect.split(" [")[0],
+m1.metric(f"Crossover ({r.n_subjects} subjects)", effect.split(" [")[0],
           help="Within-subject effect from the mixed model (sequence + period + treatment, "
           "random subject intercept, REML).")
 m1.caption(f"{pct} CI [{effect.split(' [')[1] if ' [' in effect else '–'}; "

@@ -31,7 +31,7 @@ def page():
 def test_crossover_page_shows_estimates_and_carryover(page):
     r = crossover(load_sample("crossover"), "NHPT")
     labels = {m.label: m.value for m in page.metric}
-    assert labels["Crossover estimate (48 subjects)"] == f"{r.ratio:.3f}"
+    assert labels["Crossover (48 subjects)"] == f"{r.ratio:.3f}"
     assert labels["Carryover test (sequence)"] == format_p(r.carryover_p)
     assert not any("Possible carryover" in w.value for w in page.warning)
     assert len(page.get("plotly_chart")) == 3

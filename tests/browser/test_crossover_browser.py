@@ -34,7 +34,7 @@ def test_sequence_column_gives_the_crossover_page(page, app_url):
     page.get_by_role("link", name="Crossover").click()
     wait_for_app(page)
     main = page.locator("[data-testid='stMain']")
-    main.get_by_text("Crossover estimate (12 subjects)").wait_for(timeout=30_000)
+    main.get_by_text("Crossover (12 subjects)").wait_for(timeout=30_000)
     assert "Period 1 only (12 subjects)" in main.inner_text()
     assert "Carryover test (sequence)" in main.inner_text()
     assert wait_for_charts(page, 2) >= 2
