@@ -43,6 +43,8 @@ _EXPORTS = {
     "sensitivity_table": "sensitivity",
     "subgroup_effects": "subgroups",
     "findings": "findings",
+    "crossover": "crossover",
+    "CrossoverResult": "crossover",
     "AnalysisSettings": "settings",
     "EffectTable": "results",
     "effect_table": "results",
