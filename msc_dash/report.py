@@ -351,7 +351,7 @@ def _trend_line(r: _Report, code: str) -> str:
     from .trends import trend_models, trend_text
 
     rows = compute(trend_models, r.trial, ci=r.settings.ci, outcomes=(code,))
-    unit = r.trial.outcome(code).unit
+    unit = r.trial.outcome(code).change_unit
     many = len(r.trial.arms) > 1
     text = "; ".join((f"{row['arm']}: " if many else "") + trend_text(row, unit)
                      for row in rows.to_dict("records"))

@@ -78,7 +78,7 @@ def _row(r) -> dict:
         "n": f"{r.n_treatment} vs {r.n_control}",
         f"{treatment} − {control} [{settings.ci:.0%} CI]": format_ci(
             r.adjusted_difference, r.adjusted_ci_low, r.adjusted_ci_high, sign=True,
-            unit=o.unit),
+            unit=o.change_unit),
         "Better": o.better,
         "p (ANCOVA)": format_p(r.p_ancova),
         "Hedges' g [CI]": format_ci(r.hedges_g, r.hedges_g_ci_low, r.hedges_g_ci_high,
