@@ -68,4 +68,5 @@ def _mmrm_tipping(trial, settings, *, outcome, treatment=None, control=None):
                        control=control, ci=settings.ci, seed=settings.seed)
     return figures.mmrm.tipping_point_figure(
         tp.frame, tipping_delta=tp.tipping_delta, log=rows["scale"].iloc[0] == "log",
-        unit=trial.outcome(outcome).change_unit, treatment=treatment)
+        unit=trial.outcome(outcome).change_unit, treatment=treatment,
+        control=control)

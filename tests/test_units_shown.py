@@ -32,3 +32,13 @@ def test_between_arm_findings_write_points(two_arm):
     t, table = two_arm
     text = next(f.text for f in between_arm_findings(t, table) if f.outcome == "MSWS12")
     assert " points [" in text and "0-100" not in text
+
+
+def test_tipping_chart_names_both_arms_and_the_unit(two_arm):
+    from msc_dash.charts import CHARTS
+    from msc_dash.settings import AnalysisSettings
+
+    t, _ = two_arm
+    fig = CHARTS["mmrm_tipping"].build(t, AnalysisSettings(), outcome="MSWS12")
+    # was "MSC-NP vs control", without the unit of the difference
+    assert fig.layout.yaxis.title.text == "MSC-NP vs Saline (points)"
