@@ -326,6 +326,12 @@ def _between(r: _Report) -> list[str]:
     return parts
 
 
+def _crossover(r: _Report) -> list[str]:
+    from .crossover_summary import report_html
+
+    return report_html(r.trial, r)
+
+
 def _overview(r: _Report) -> list[str]:
     e, visit = html.escape, r.visit
     if not visit:
@@ -429,6 +435,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("summary", "Summary", _summary),
     Section("between", "Between arms: MMRM", _between,
             only_if=lambda trial: len(trial.arms) > 1),
+    Section("crossover", "Crossover: within-subject effect", _crossover,
+            only_if=lambda trial: trial.has_periods),
     Section("overview", "Overview: effect sizes", _overview),
     Section("domain-{code}", "{title}", _domain, per_domain=True),
     Section("effects", "Effect table", _effect_table),
@@ -484,7 +492,7 @@ def build_report(trial: Trial, *, n_boot: int | None = None, seed: int | None = 
 
     settings = _settings(settings, n_boot=n_boot, seed=seed, ci=ci, padjust=padjust)
     groups = domain_outcomes(trial)
-    total = 4 + (len(trial.arms) > 1) + sum(len(c) for c in groups.values())
+    total = 4 + (len(trial.arms) > 1) + trial.has_periods + sum(len(c) for c in groups.values())
     step = 0
 
     def tick(label: str) -> None:

@@ -34,7 +34,7 @@ class Slide:
 
     Attributes
     ----------
-    kind : {"title", "overview", "arms", "finding", "domain", "safety"}
+    kind : {"title", "overview", "arms", "crossover", "finding", "domain", "safety"}
     title : str
         Heading of the screen.
     text : str
@@ -102,7 +102,8 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
     """The presenter's walk through a trial.
 
     Title; the overview's forest plot at ``visit`` (and, with two arms, the
-    between-arm forest plot); the overview's findings
+    between-arm forest plot; with periods, the crossover estimate and period
+    profile of the first outcome); the overview's findings
     at ``visit``, one per slide (individual Functional Systems left to the
     Disability page when their sum is there); then each domain's main
     chart (trajectory of its first outcome); then one slide per chart
@@ -157,6 +158,10 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
                          f"Hedges' g of the change from baseline; positive favours "
                          f"{treatment}.", visit=visit, arm=treatment, chart="arms_forest",
                          params=_params(visit=visit)))
+    if trial.has_periods:
+        from .crossover_summary import crossover_slides
+
+        out += crossover_slides(trial, settings)
     safety_slides = [_finding_slide(f, trial) for f in found if f.domain == "safety"]
     # individual Functional Systems are details of their sum: the Disability page has them
     details = set(FUNCTIONAL_SYSTEMS) if "FSS_SUM" in trial.outcomes else set()
