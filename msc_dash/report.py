@@ -328,6 +328,15 @@ def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float =
         if basis:
             parts.append(f'<p class="note">{e(basis)}</p>')
 
+    # --- Table 1
+    from .table1 import table_one
+
+    section("table1", "Baseline characteristics (Table 1)")
+    parts.append(_table(table_one(trial)))
+    parts.append('<p class="note">Mean (SD) and median [Q1, Q3] of numbers, n (%) of the '
+                 "subjects with a known value for categories; baseline outcome values at "
+                 "the baseline visit.</p>")
+
     # --- overview forest plot
     section("overview", "Overview: effect sizes")
     parts.append(figs.html(overview_figure(trial, effects, visit) if visit else None,
