@@ -37,6 +37,7 @@ PAGES = {
         st.Page("pages/patients.py", title="Patients", icon="👤"),
         st.Page("pages/subgroups.py", title="Subgroups", icon="🔀"),
         st.Page("pages/arms.py", title="Arms", icon="⚖️"),
+        st.Page("pages/planning.py", title="Planning", icon="📐"),
     ],
     "Data": [
         st.Page("pages/data.py", title="Data", icon="🗂️"),

@@ -37,7 +37,8 @@ from .trial import Trial
 
 __all__ = ["PilotEstimate", "pilot_estimates", "n_two_means", "power_two_means",
            "n_two_proportions", "power_two_proportions", "schoenfeld_events",
-           "n_time_to_event", "enrolled", "ancova_sd", "n_across_ci", "power_curve"]
+           "n_time_to_event", "enrolled", "ancova_sd", "n_across_ci", "power_curve",
+           "pilot_proportions"]
 
 
 def enrolled(n: float, dropout: float = 0.0) -> int:
@@ -344,3 +345,35 @@ def power_curve(delta: float, sd: float, *, alpha: float = 0.05, n_max: int = 30
     ns = np.unique(np.linspace(2, n_max, points).round().astype(int))
     return pd.DataFrame({"n_per_arm": ns,
                          "power": [power_two_means(n, delta, sd, alpha=alpha) for n in ns]})
+
+
+def pilot_proportions(trial: Trial, outcome: str, visit: str, *, status: str = "improved",
+                      ci: float = 0.95) -> pd.DataFrame:
+    """Share of each arm's subjects with ``status`` at ``visit`` by the meaningful-change rule.
+
+    Returns ``arm, n, count, proportion, ci_low, ci_high`` (Wilson CI), one
+    row per arm; empty when the outcome has no meaningful-change rule.
+
+    Examples
+    --------
+    >>> import msc_dash
+    >>> p = pilot_proportions(msc_dash.load_sample(), "SDMT", "Month 12")
+    >>> p[["arm", "n", "count"]].values.tolist()
+    [['All', 22, 8]]
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    from .effects import responders
+
+    resp = responders(trial, visit)
+    resp = resp[(resp["outcome"] == outcome) & (resp["status"] != "unknown")]
+    rows = []
+    for arm in trial.arms:
+        part = resp[resp["arm"] == arm]
+        if part.empty:
+            continue
+        n, k = len(part), int((part["status"] == status).sum())
+        low, high = proportion_confint(k, n, alpha=1 - ci, method="wilson")
+        rows.append({"arm": arm, "n": n, "count": k, "proportion": k / n,
+                     "ci_low": float(low), "ci_high": float(high)})
+    return pd.DataFrame(rows, columns=["arm", "n", "count", "proportion", "ci_low", "ci_high"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -79,8 +81,6 @@ def test_summary_records_hold_unrounded_numbers(hand_trial):
 
 def test_sample_counts_equal_the_csv(sample_trial):
     # hand count straight from the bundled CSV, without msc_dash's loader
-    from pathlib import Path
-
     raw = pd.read_csv(Path(__file__).parents[1] / "sample_data" / "two_arm" / "subjects.csv")
     from msc_dash.io import load_sample
 
@@ -98,3 +98,20 @@ def test_sample_counts_equal_the_csv(sample_trial):
 def test_single_arm_has_only_overall(small_trial):
     t1 = table_one(small_trial)
     assert list(t1.columns) == ["Characteristic", "Statistic", "Overall"]
+
+
+def test_data_page_shows_table_one_of_the_filtered_trial():
+    from streamlit.testing.v1 import AppTest
+
+    from msc_dash.io import load_sample
+
+    root = Path(__file__).resolve().parents[1]
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
+    at.session_state["data_choice"] = "Sample two-arm trial (simulated)"
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    expected = table_one(load_sample("two_arm"))
+    shown = [d.value for d in at.dataframe if list(d.value.columns) == list(expected.columns)]
+    assert len(shown) == 1
+    pd.testing.assert_frame_equal(shown[0].reset_index(drop=True), expected)
