@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: run test chromium sample bench load-test reference clean
+.PHONY: run test chromium libreoffice sample bench load-test reference clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,19 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# LibreOffice opens the PowerPoint deck and the Word report in the slow tests (PDF via
+# Impress / Writer headless; poppler-utils counts and reads the pages).
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || { \
+	  echo "Installing Debian's LibreOffice Impress/Writer and poppler-utils (document tests)..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends \
+	    libreoffice-impress libreoffice-writer poppler-utils >/dev/null; }
+
 run: $(STAMP)
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium libreoffice
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
@@ -36,7 +45,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_filters.py --quick
 
 # 8 browser sessions against one server (needs chromium)
-load-test: $(STAMP) chromium
+load-test: $(STAMP) chromium libreoffice
 	$(PY) benchmarks/load_test.py
 
 # Re-run the R scripts that froze the tests' reference values (needs R, see tests/reference/README.md)

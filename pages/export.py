@@ -7,7 +7,7 @@ from msc_dash.export import to_csv_zip, to_xlsx_bytes
 from msc_dash.report import build_report, key_figures_zip, safety_summary
 from msc_dash.slides import describe_filters
 from msc_dash.tables import format_effect_table
-from msc_dash.ui import export_widgets, state
+from msc_dash.ui import documents, export_widgets, state
 from msc_dash.ui.cache import cached
 from msc_dash.ui.settings import PADJUST
 
@@ -39,6 +39,19 @@ st.download_button("Download the HTML report", data=_report, file_name="msc-dash
                    icon=":material/description:")
 st.caption("The same report from the command line: "
            "`msc-dash report sample_data/ -o report.html --filter ms_type=SPMS`")
+
+st.subheader("Slides and Word report")
+st.markdown(
+    "**PowerPoint**: the presenter's slides (title with the data fingerprint and date, one "
+    "finding per slide with its chart as a high-resolution image and the numbers as text; "
+    "speaker notes hold the methods and exact values). **Word**: the report with real "
+    "tables (Table 1, effect table, between-arm table, adverse events), figures, methods "
+    "and references. Both open in PowerPoint, Word and LibreOffice.")
+row = st.container(horizontal=True, gap="small")
+documents.deck_button(trial, settings, effects, key="export_pptx", container=row)
+documents.docx_button(trial, settings, effects, key="export_docx", container=row)
+st.caption("From the command line: `msc-dash slides sample_data/ -o talk.pptx` and "
+           "`msc-dash report sample_data/ --format docx -o report.docx`.")
 
 st.subheader("Tables")
 st.markdown("CSV and Excel files. Text that a spreadsheet would run as a formula "

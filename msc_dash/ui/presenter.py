@@ -17,7 +17,7 @@ import streamlit as st
 from ..effects import effect_sizes
 from ..findings import safety_numbers
 from ..slides import high_contrast, slide_figure, slides
-from . import state
+from . import documents, state
 from .cache import cached
 
 __all__ = ["maybe_present", "read_url", "PRESENT_KEY", "SLIDE_KEY", "CONTRAST_KEY", "is_presenting"]
@@ -200,7 +200,7 @@ def _present() -> None:
             st.markdown("Use **Next** to walk through the key findings.")
 
     with st.container(key="slide_nav"):
-        cols = st.columns([2, 2, 2, 2, 2], vertical_alignment="center")
+        cols = st.columns([2, 2, 2, 2, 2, 2], vertical_alignment="center")
         cols[0].button("◀ Previous", on_click=_go, args=(-1, total), key="slide_prev",
                        disabled=index == 0, width="stretch")
         cols[1].html(f'<p class="slide-counter">{index + 1} / {total}</p>')
@@ -210,6 +210,8 @@ def _present() -> None:
                        on_click=_toggle_contrast, key="slide_contrast", width="stretch")
         cols[4].button("Exit presenter mode", on_click=_exit, key="slide_exit",
                        width="stretch")
+        documents.deck_button(trial, settings, effects, key="slide_pptx",
+                              label="Download .pptx", container=cols[5])
     _write_url(index, contrast)
 
 
