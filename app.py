@@ -47,7 +47,9 @@ PAGES = {
 if full is not None and full.outcomes_in("other"):
     PAGES["Results"].insert(6, st.Page("pages/other.py", title="Other outcomes", icon="➕"))
 
-page = st.navigation(PAGES)
+# every page stays listed: by default Streamlit collapses a menu of more than 12 pages
+# behind "View N more", hiding the Data section
+page = st.navigation(PAGES, expanded=True)
 presenter.maybe_present(page)
 data.show_load_error()
 page.run()
