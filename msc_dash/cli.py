@@ -21,6 +21,7 @@ examples:
   msc-dash report trial.xlsx -o spms.html --filter ms_type=SPMS --filter age=40:60
   msc-dash report sample_data/ --format docx -o report.docx
   msc-dash slides sample_data/ -o talk.pptx
+  msc-dash ard sample_data/ -o results.json
   msc-dash effects sample_data/ -o effects.xlsx --n-boot 5000 --seed 1
   msc-dash validate subjects.csv measurements.csv adverse_events.csv
   msc-dash sample -o my_sample/
@@ -188,6 +189,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--visit", help="visit of the overview (default: closest to one year)")
     p.add_argument("--date", help="date on the title slide (default: today, UTC)")
 
+    p = sub.add_parser("ard", help="write the analysis results dataset (JSON and CSV)",
+                       description="Write every result (effect table, between-arm table, "
+                                   "adverse-event counts) as records shaped after CDISC's "
+                                   "Analysis Results Standard: OUTPUT.json, plus a flat "
+                                   "OUTPUT.csv (one row per result) beside it; an output "
+                                   "ending in .csv writes the flat file only.",
+                       epilog="example:\n  msc-dash ard sample_data/ -o results.json",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _analysis_args(p)
+    p.add_argument("--date", help="the 'generated' field (default: now, UTC)")
+
     p = sub.add_parser("effects", help="write the effect table as CSV or XLSX",
                        description="Write the effect table (one row per arm x outcome x "
                                    "follow-up visit) as .csv or .xlsx.",
@@ -244,6 +256,24 @@ def _write_docx(trial, args, progress) -> int:
     out = Path(args.output)
     out.write_bytes(data)
     print(f"wrote {out} ({len(data) / 2**20:.1f} MB, {trial.n_subjects} subjects)")
+    return EXIT_OK
+
+
+def _cmd_ard(args) -> int:
+    from .ard import flat_results, results_dataset, to_json
+    from .export import to_csv_bytes
+
+    trial = _apply_filters(_load(args.data), args.filter)
+    ard = results_dataset(trial, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
+                          padjust=args.padjust, date=args.date)
+    out = Path(args.output)
+    flat = out if out.suffix.lower() == ".csv" else out.with_suffix(".csv")
+    if out != flat:
+        out.write_text(to_json(ard), encoding="utf-8")
+    flat.write_bytes(to_csv_bytes(flat_results(ard)))
+    wrote = [str(out)] * (out != flat) + [str(flat)]
+    print(f"wrote {' and '.join(wrote)} ({len(ard['results'])} results, "
+          f"{trial.n_subjects} subjects)")
     return EXIT_OK
 
 
@@ -340,7 +370,7 @@ def _cmd_run(args) -> int:
 
 COMMANDS = {"report": _cmd_report, "effects": _cmd_effects, "validate": _cmd_validate,
             "sample": _cmd_sample, "run": _cmd_run,
-            "slides": _cmd_slides}
+            "slides": _cmd_slides, "ard": _cmd_ard}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -100,3 +100,41 @@ if not chrome:
     from msc_dash.export import CHROME_HELP
 
     st.warning(CHROME_HELP)
+
+st.subheader("Analysis results dataset")
+st.markdown(
+    "Every result above as machine-readable records shaped after CDISC's Analysis Results "
+    "Standard (ARS): the effect table, the between-arm comparison (two arms) and the "
+    "adverse-event counts, one record per analysis x statistic with its method, population, "
+    "parameter and visit; the unrounded values the tables on screen are formatted from.")
+
+
+def _ard():
+    from msc_dash.ard import results_dataset
+
+    return results_dataset(trial, effects=effects, n_boot=settings.n_boot, seed=settings.seed,
+                           ci=settings.ci, padjust=settings.padjust)
+
+
+def _ard_json() -> str:
+    from msc_dash.ard import to_json
+
+    return to_json(_ard())
+
+
+def _ard_flat() -> bytes:
+    from msc_dash.ard import flat_results
+    from msc_dash.export import to_csv_bytes
+
+    return to_csv_bytes(flat_results(_ard()))
+
+
+row = st.container(horizontal=True, gap="small")
+row.download_button("Results (ARS JSON)", data=_ard_json, file_name="msc-dash-results.json",
+                    mime="application/json", key="export_ard_json", on_click="ignore")
+row.download_button("Results, one row each", data=_ard_flat,
+                    file_name="msc-dash-results.csv", mime="text/csv", key="export_ard_flat",
+                    on_click="ignore", help="The flat version: analysis_id, method_id, method, "
+                    "population, arm, parameter, parameter_label, visit, statistic, value")
+st.caption("From the command line: `msc-dash ard sample_data/ -o results.json` (writes "
+           "results.json and results.csv).")
