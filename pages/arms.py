@@ -9,6 +9,7 @@ from msc_dash.figures.forest import forest_figure
 from msc_dash.tables import format_ci, format_p, sig
 from msc_dash.ui import filters, state, widgets
 from msc_dash.ui.cache import cached
+from msc_dash.ui.reproduce import reproduce_expander
 
 trial = state.require_trial()
 settings = state.get_settings()
@@ -100,6 +101,7 @@ st.caption(
 st.download_button("Download the comparison (CSV)", table.to_csv(index=False).encode(),
                    file_name=f"arm_comparison_{treatment}_vs_{control}.csv",
                    mime="text/csv", key="arms_download")
+reproduce_expander(trial, "arms", settings, visit=visit, treatment=treatment, control=control)
 
 st.subheader("One outcome over time")
 codes = list(pd.unique(table["outcome"]))

@@ -6,6 +6,7 @@ from msc_dash.effects import effect_sizes
 from msc_dash.findings import describe_p_basis, one_year_visit, safety_numbers
 from msc_dash.ui import state, widgets
 from msc_dash.ui.cache import cached
+from msc_dash.ui.reproduce import reproduce_expander
 from msc_dash.ui.settings import PADJUST
 
 trial = state.require_trial()
@@ -59,3 +60,4 @@ st.subheader("Effect table")
 all_visits = st.toggle("Show every visit", key="overview_all_visits")
 widgets.effect_table(trial, effects, settings, visit=None if all_visits else visit,
                      key="overview_effects")
+reproduce_expander(trial, "overview", settings, visit=visit)

@@ -10,6 +10,7 @@ from msc_dash import power
 from msc_dash.figures.planning import ci_sample_size_figure, power_curve_figure
 from msc_dash.ui import state, widgets
 from msc_dash.ui.cache import cached
+from msc_dash.ui.reproduce import reproduce_expander
 
 trial = state.require_trial()
 settings = state.get_settings()
@@ -128,6 +129,10 @@ with tab_cont:
         + ("**no finite number**: the CI includes 0 (no effect)."
            if crosses else f"**{max(lo.enrolled_per_arm, hi.enrolled_per_arm):,.0f}**."))
     st.dataframe(pilot, hide_index=True)
+    reproduce_expander(trial, "planning", settings, visit=visit, outcome=outcome,
+                       treatment=treatment, control=control, alpha=alpha, power=target,
+                       design="ancova" if design.startswith("ANCOVA") else "change",
+                       delta=None if source != "A target effect" else delta)
 
 with tab_resp:
     props = cached(power.pilot_proportions, trial, outcome=outcome, visit=visit,

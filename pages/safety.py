@@ -9,6 +9,7 @@ from msc_dash import safety
 from msc_dash.figures.safety import SWIMMER_SORTS, ae_timeline_figure, swimmer_figure
 from msc_dash.ui import export_widgets, state
 from msc_dash.ui.cache import cached
+from msc_dash.ui.reproduce import reproduce_expander
 from msc_dash.ui.widgets import md_escape
 
 trial = state.require_trial()
@@ -96,6 +97,7 @@ st.subheader("Adverse events by body system and term")
 incidence = cached(safety.incidence_table, trial)
 st.dataframe(incidence, hide_index=True, width="stretch")
 export_widgets.table_downloads(incidence, "adverse events by term", key="safety_terms_dl")
+reproduce_expander(trial, "safety", state.get_settings())
 st.caption("Subjects: with at least one such event, n (% of the subjects in the arm); "
            "Events: every occurrence. Most frequent first. Serious: events flagged serious; "
            "Related: events possibly, probably or definitely related to treatment.")

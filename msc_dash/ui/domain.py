@@ -23,6 +23,7 @@ from ..tables import format_ci, format_p, format_pct, sig
 from ..trial import Trial
 from . import export_widgets, state, widgets
 from .cache import cached
+from .reproduce import reproduce_expander
 
 __all__ = ["render_domain"]
 
@@ -297,5 +298,6 @@ def render_domain(domain: str) -> None:
         _functional_systems(trial, effects, visit, settings, show)
     if domain == "biomarker":
         _correlations(trial, visit, settings)
+    reproduce_expander(trial, "domain", settings, visit=visit, outcomes=codes)
     if missing:
         _missing(trial, missing)
