@@ -22,6 +22,7 @@ import math
 
 import pandas as pd
 
+from .settings import AnalysisSettings
 from .slides import describe_filters
 from .trial import Trial
 
@@ -107,15 +108,15 @@ def _records(frame: pd.DataFrame, method_id: str, prefix: str, key_cols,
     return analyses, results
 
 
-def results_dataset(trial: Trial, *, effects: pd.DataFrame | None = None, n_boot: int = 2000,
-                    seed: int = 0, ci: float = 0.95, padjust: str = "holm",
-                    date: str | None = None) -> dict:
+def results_dataset(trial: Trial, *, settings: AnalysisSettings | None = None,
+                    effects: pd.DataFrame | None = None, date: str | None = None) -> dict:
     """The analysis results of ``trial`` as one ARS-shaped reporting event (a dict).
 
     Examples
     --------
     >>> import msc_dash
-    >>> ard = results_dataset(msc_dash.load_sample(), n_boot=200, date="2026-01-01")
+    >>> s = msc_dash.AnalysisSettings(n_boot=200)
+    >>> ard = results_dataset(msc_dash.load_sample(), settings=s, date="2026-01-01")
     >>> sorted(ard)
     ['analyses', 'analysisSets', 'methods', 'reportingEvent', 'results']
     >>> r = next(r for r in ard["results"] if r["statistic"] == "n")
@@ -127,8 +128,10 @@ def results_dataset(trial: Trial, *, effects: pd.DataFrame | None = None, n_boot
     from .findings import safety_numbers
     from .report import _today
 
+    settings = settings or AnalysisSettings()
+    n_boot, seed = settings.n_boot, settings.seed
     if effects is None:
-        effects = effect_sizes(trial, n_boot=n_boot, seed=seed, ci=ci, padjust=padjust)
+        effects = effect_sizes(trial, settings=settings)
     population = ("all subjects" if not trial.filters
                   else f"subjects with {describe_filters(trial.filters)}")
     analyses, results = [], []
@@ -141,7 +144,8 @@ def results_dataset(trial: Trial, *, effects: pd.DataFrame | None = None, n_boot
         from .arms import compare_arms
 
         treatment, control = trial.arms
-        between = compare_arms(trial, treatment, control, n_boot=n_boot, seed=seed)
+        between = compare_arms(trial, treatment, control, n_boot=n_boot, seed=seed,
+                               ci=settings.ci)
         between = between.rename(columns={"outcome": "parameter"}).assign(
             arm=f"{treatment} vs {control}")
         a, r = _records(between, "MTH-ARMS-ANCOVA", "AN-ARM", ("arm", "parameter", "visit"),
@@ -166,7 +170,8 @@ def results_dataset(trial: Trial, *, effects: pd.DataFrame | None = None, n_boot
             "id": "RE-1", "name": trial.source or "Trial results",
             "software": f"msc-dash {__version__}", "dataFingerprint": trial.fingerprint,
             "generated": _today(date),
-            "settings": {"n_boot": n_boot, "seed": seed, "ci": ci, "padjust": padjust},
+            "settings": {"n_boot": settings.n_boot, "seed": settings.seed,
+                         "ci": settings.ci, "padjust": settings.padjust},
             "standard": "Shaped after CDISC Analysis Results Standard (ARS) v1"},
         "analysisSets": [{"id": "AS-1", "label": "Subjects after the filters",
                           "condition": population, "n": trial.n_subjects}],
@@ -185,7 +190,8 @@ def flat_results(ard: dict) -> pd.DataFrame:
     Examples
     --------
     >>> import msc_dash
-    >>> flat = flat_results(results_dataset(msc_dash.load_sample(), n_boot=200))
+    >>> s = msc_dash.AnalysisSettings(n_boot=200)
+    >>> flat = flat_results(results_dataset(msc_dash.load_sample(), settings=s))
     >>> flat.columns.tolist() == FLAT_COLUMNS
     True
     """

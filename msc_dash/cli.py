@@ -153,6 +153,17 @@ def _analysis_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
 
 
+def _settings(args):
+    """The :class:`~msc_dash.settings.AnalysisSettings` of the command's options."""
+    from .settings import AnalysisSettings
+
+    try:
+        return AnalysisSettings(n_boot=args.n_boot, seed=args.seed, ci=args.ci,
+                                padjust=args.padjust)
+    except ValueError as exc:
+        raise UsageError(str(exc).replace("`", "")) from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``msc-dash``."""
     from . import __version__
@@ -236,8 +247,7 @@ def _cmd_report(args) -> int:
     trial = _apply_filters(_load(args.data), args.filter)
     if fmt == "docx":
         return _write_docx(trial, args, progress)
-    page = build_report(trial, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
-                        padjust=args.padjust, date=args.date, progress=progress)
+    page = build_report(trial, settings=_settings(args), date=args.date, progress=progress)
     out = Path(args.output)
     out.write_text(page, encoding="utf-8")
     print(f"wrote {out} ({len(page.encode()) / 2**20:.1f} MB, {trial.n_subjects} subjects)")
@@ -249,8 +259,7 @@ def _write_docx(trial, args, progress) -> int:
     from .export import ExportError
 
     try:
-        data = build_docx(trial, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
-                          padjust=args.padjust, date=args.date, progress=progress)
+        data = build_docx(trial, settings=_settings(args), date=args.date, progress=progress)
     except ExportError as exc:
         raise UsageError(str(exc)) from exc
     out = Path(args.output)
@@ -264,8 +273,7 @@ def _cmd_ard(args) -> int:
     from .export import to_csv_bytes
 
     trial = _apply_filters(_load(args.data), args.filter)
-    ard = results_dataset(trial, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
-                          padjust=args.padjust, date=args.date)
+    ard = results_dataset(trial, settings=_settings(args), date=args.date)
     out = Path(args.output)
     flat = out if out.suffix.lower() == ".csv" else out.with_suffix(".csv")
     if out != flat:
@@ -287,8 +295,7 @@ def _cmd_slides(args) -> int:
         raise UsageError(f"--visit {args.visit!r} is not a follow-up visit; choose one of "
                          f"{trial.followup_visits}")
     try:
-        deck = build_deck(trial, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
-                          padjust=args.padjust, visit=args.visit, date=args.date,
+        deck = build_deck(trial, settings=_settings(args), visit=args.visit, date=args.date,
                           progress=progress)
     except ExportError as exc:
         raise UsageError(str(exc)) from exc
@@ -308,17 +315,18 @@ def _cmd_effects(args) -> int:
     progress = _Progress(args.quiet)
     trial = _apply_filters(_load(args.data), args.filter)
     progress(0, 1, "effect sizes")
-    table = effect_sizes(trial, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
-                         padjust=args.padjust)
+    table = effect_sizes(trial, settings=_settings(args))
     progress(1, 1, "effect sizes")
     if out.suffix.lower() == ".csv":
         out.write_bytes(to_csv_bytes(table))
     else:
         from .report import safety_summary
         from .tables import format_effect_table
+        from .trends import trend_models
 
         sheets = {"Effects": table,
-                  "Effects (formatted)": format_effect_table(table, trial.registry, ci=args.ci)}
+                  "Effects (formatted)": format_effect_table(table, trial.registry, ci=args.ci),
+                  "Trends": trend_models(trial, ci=args.ci)}
         if len(trial.adverse_events):
             sheets["Safety"] = safety_summary(trial)
         out.write_bytes(to_xlsx_bytes(sheets))

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from .settings import AnalysisSettings
 from .slides import Slide, describe_filters, slide_figure, slides
 from .trial import Trial
 
@@ -188,9 +189,9 @@ def _png(fig, slide: Slide) -> tuple[bytes, tuple[int, int]]:
     return figure_to_image(fig, "png", width=size[0], height=size[1], scale=2.75), size
 
 
-def build_deck(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
-               padjust: str = "holm", effects: pd.DataFrame | None = None,
-               visit: str | None = None, date: str | None = None,
+def build_deck(trial: Trial, *, settings: AnalysisSettings | None = None,
+               effects: pd.DataFrame | None = None, visit: str | None = None,
+               date: str | None = None,
                progress: Callable[[int, int, str], None] | None = None) -> bytes:
     """The presenter's slides as a ``.pptx`` file (bytes).
 
@@ -198,8 +199,8 @@ def build_deck(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0
     ----------
     trial : Trial
         The (possibly filtered) trial.
-    n_boot, seed, ci, padjust
-        Analysis settings, as in :func:`msc_dash.effect_sizes`.
+    settings : AnalysisSettings, optional
+        The analysis settings (default: :class:`~msc_dash.settings.AnalysisSettings()`).
     effects : pandas.DataFrame, optional
         The effect table at these settings, when already computed.
     visit : str, optional
@@ -221,11 +222,13 @@ def build_deck(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0
     from .findings import safety_numbers
     from .report import _today, methods_text
 
+    settings = settings or AnalysisSettings()
     if effects is None:
-        effects = effect_sizes(trial, n_boot=n_boot, seed=seed, ci=ci, padjust=padjust)
+        effects = effect_sizes(trial, settings=settings)
     safety = safety_numbers(trial) if len(trial.adverse_events) else None
-    walk = slides(trial, effects, visit=visit, safety=safety)
-    methods = methods_text(trial, effects, n_boot=n_boot, seed=seed, ci=ci, padjust=padjust)
+    walk = slides(trial, effects, visit=visit, safety=safety, settings=settings)
+    methods = methods_text(trial, effects, n_boot=settings.n_boot, seed=settings.seed,
+                           ci=settings.ci, padjust=settings.padjust)
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(_W), Inches(_H)
     date = _today(date)
@@ -235,7 +238,7 @@ def build_deck(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0
         if slide.kind == "title":
             _title_slide(prs, trial, slide.text, date)
             continue
-        fig = slide_figure(trial, slide, effects, n_boot=n_boot, seed=seed)
+        fig = slide_figure(trial, slide, effects, settings=settings)
         png, size = _png(fig, slide) if fig is not None else (None, (_FIG_W, _FIG_H))
         _content_slide(prs, trial, effects, slide, png, size, methods)
     buf = io.BytesIO()

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from .settings import AnalysisSettings
 from .slides import describe_filters
 from .trial import Trial
 
@@ -26,6 +27,7 @@ EFFECT_COLUMNS = ["Arm", "Measure", "Visit", "n", "Baseline mean (SD)", "Visit m
                   "p (adjusted)", "Improved"]
 
 _MARGIN = 822960  # 0.9 inch in EMU
+_WIDTH = 6.3  # inches of a figure on a portrait page
 
 REFERENCES = [
     "Hedges LV. Distribution theory for Glass's estimator of effect size and related "
@@ -150,18 +152,121 @@ def arms_table(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0
         "p (ANCOVA)": [format_p(p) for p in t["p_ancova"]]})
 
 
-def build_docx(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
-               padjust: str = "holm", effects: pd.DataFrame | None = None, date=None,
-               figures: bool = True, progress: Callable[[int, int, str], None] | None = None
-               ) -> bytes:
+def _chart(name: str, trial: Trial, settings: AnalysisSettings, **params):
+    from .charts import build
+
+    try:
+        return build(name, trial, settings, **params)
+    except (ValueError, KeyError, IndexError):  # odd data: the document goes without it
+        return None
+
+
+def _summary(doc, trial: Trial, found, visit, date) -> None:
+    from . import __version__
+    from .report import _today
+
+    doc.add_heading(f"Trial report: {trial.source}" if trial.source else "Trial report", 0)
+    doc.add_paragraph(f"msc-dash {__version__} · data fingerprint {trial.fingerprint[:12]} · "
+                      f"filters: {describe_filters(trial.filters)} · generated {_today(date)}")
+    if "simulated" in (trial.source or "").lower():
+        doc.add_paragraph().add_run(
+            "These are simulated data, not results of a real trial.").bold = True
+    doc.add_heading("Summary", 1)
+    arms = ("single arm" if trial.is_single_arm
+            else f"{len(trial.arms)} arms ({', '.join(trial.arms)})")
+    doc.add_paragraph(f"{trial.n_subjects} subjects, {arms}; baseline and "
+                      f"{len(trial.followup_visits)} follow-up visits "
+                      f"({', '.join(trial.followup_visits) or 'none'}).")
+    if found:
+        doc.add_paragraph(f"Key findings at {visit}:")
+        for f in found:
+            doc.add_paragraph(f.text, style="List Bullet")
+
+
+def _effect_tables(doc, trial: Trial, effects: pd.DataFrame, settings) -> None:
+    from .tables import format_effect_table
+
+    _landscape(doc)
+    doc.add_heading("Effect sizes", 1)
+    level = f"{settings.ci:.0%}"
+    formatted = format_effect_table(effects, trial.registry, ci=settings.ci)
+    keep = [c.format(ci=level) for c in EFFECT_COLUMNS if c.format(ci=level) in formatted]
+    _table(doc, formatted[keep], font_pt=8, caption="Table 2. Change from baseline per arm, "
+           f"outcome and follow-up visit (paired; {level} CI; p adjusted by "
+           f"{settings.padjust}).")
+    between = arms_table(trial, n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci)
+    if between is not None:
+        treatment, control = trial.arms
+        _table(doc, between, font_pt=8, caption=f"Table 3. {treatment} vs {control}: "
+               "difference in the change from baseline adjusted for baseline (ANCOVA) and "
+               "Hedges' g of the change.")
+
+
+def _safety(doc, trial: Trial, found, settings, figures: bool) -> None:
+    from .report import safety_summary
+
+    doc.add_heading("Safety", 1)
+    if not len(trial.adverse_events):
+        doc.add_paragraph("The data has no adverse-event table.")
+        return
+    headline = next((f.text for f in found if f.domain == "safety"), "")
+    if headline:
+        doc.add_paragraph(headline)
+    _table(doc, safety_summary(trial), font_pt=8, caption="Adverse events by body system "
+           "and term: subjects with an event (%), events, serious and related events.")
+    if figures:
+        _figure(doc, _chart("swimmer", trial, settings),
+                "Adverse events per patient over time.", _WIDTH)
+
+
+def _trajectories(doc, trial: Trial, settings) -> None:
+    from .slides import domain_outcomes
+
+    doc.add_heading("Outcomes over time", 1)
+    for codes in domain_outcomes(trial).values():
+        out = trial.outcome(codes[0])
+        _figure(doc, _chart("trajectory", trial, settings, outcome=codes[0]),
+                f"{out.label} ({out.code}): mean at each visit with {settings.ci:.0%} CI.",
+                _WIDTH)
+
+
+def _closing(doc, trial: Trial, effects, settings, visit) -> None:
+    from docx.shared import Pt
+
+    from .report import methods_text, software_versions
+    from .reproduce import python_code
+
+    doc.add_heading("Methods", 1)
+    doc.add_paragraph(methods_text(trial, effects, n_boot=settings.n_boot, seed=settings.seed,
+                                   ci=settings.ci, padjust=settings.padjust))
+    doc.add_heading("References", 1)
+    for ref in REFERENCES:
+        doc.add_paragraph(ref, style="List Number")
+    doc.add_heading("Data and software", 1)
+    kv = {"Data fingerprint (sha256)": trial.fingerprint, "Source": trial.source or "–",
+          "Settings": settings.describe(), **software_versions()}
+    _table(doc, pd.DataFrame({"Item": list(kv), "Value": [str(v) for v in kv.values()]}))
+    if visit:
+        doc.add_heading("Appendix: reproduce in Python", 1)
+        doc.add_paragraph("These lines give the effect table of this report (result: the "
+                          f"rows at {visit}).")
+        para = doc.add_paragraph()
+        run = para.add_run(python_code(trial, "overview", settings, visit=visit))
+        run.font.name = "Consolas"
+        run.font.size = Pt(8.5)
+
+
+def build_docx(trial: Trial, *, settings: AnalysisSettings | None = None,
+               effects: pd.DataFrame | None = None, date=None, figures: bool = True,
+               progress: Callable[[int, int, str], None] | None = None) -> bytes:
     """The report as a ``.docx`` file (bytes).
 
     Parameters
     ----------
     trial : Trial
         The (possibly filtered) trial; its filters are stated.
-    n_boot, seed, ci, padjust
-        Analysis settings, as in :func:`msc_dash.effect_sizes`.
+    settings : AnalysisSettings, optional
+        The analysis settings (default: :class:`~msc_dash.settings.AnalysisSettings()`).
     effects : pandas.DataFrame, optional
         The effect table at these settings, when already computed.
     date : str, optional
@@ -175,7 +280,8 @@ def build_docx(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0
     --------
     >>> import io, msc_dash, docx
     >>> t = msc_dash.load_sample()
-    >>> data = build_docx(t, n_boot=200, figures=False, date="2026-01-01")
+    >>> s = msc_dash.AnalysisSettings(n_boot=200)
+    >>> data = build_docx(t, settings=s, figures=False, date="2026-01-01")
     >>> d = docx.Document(io.BytesIO(data))
     >>> [p.text for p in d.paragraphs if p.style.name == "Heading 1"][:3]
     ['Summary', 'Baseline characteristics', 'Effect sizes']
@@ -185,18 +291,15 @@ def build_docx(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0
     import docx
     from docx.shared import Pt
 
-    from . import __version__
     from .effects import effect_sizes
     from .findings import findings, one_year_visit, safety_numbers
-    from .report import _today, methods_text, safety_summary, software_versions
-    from .slides import overview_figure, safety_chart, trajectory_chart
     from .table1 import table_one
-    from .tables import format_effect_table
 
     steps = ["effects", "summary", "table 1", "effect table", "safety", "methods"]
     tick = (lambda i: progress(i + 1, len(steps), steps[i])) if progress else (lambda i: None)
+    settings = settings or AnalysisSettings()
     if effects is None:
-        effects = effect_sizes(trial, n_boot=n_boot, seed=seed, ci=ci, padjust=padjust)
+        effects = effect_sizes(trial, settings=settings)
     tick(0)
     visit = one_year_visit(trial)
     safety = safety_numbers(trial) if len(trial.adverse_events) else None
@@ -205,82 +308,25 @@ def build_docx(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0
     doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(10.5)
     doc.sections[0].left_margin = doc.sections[0].right_margin = _MARGIN
-    doc.add_heading(f"Trial report: {trial.source}" if trial.source else "Trial report", 0)
-    doc.add_paragraph(f"msc-dash {__version__} · data fingerprint {trial.fingerprint[:12]} · "
-                      f"filters: {describe_filters(trial.filters)} · generated {_today(date)}")
-    if "simulated" in (trial.source or "").lower():
-        doc.add_paragraph().add_run(
-            "These are simulated data, not results of a real trial.").bold = True
-
-    doc.add_heading("Summary", 1)
-    arms = ("single arm" if trial.is_single_arm
-            else f"{len(trial.arms)} arms ({', '.join(trial.arms)})")
-    doc.add_paragraph(f"{trial.n_subjects} subjects, {arms}; baseline and "
-                      f"{len(trial.followup_visits)} follow-up visits "
-                      f"({', '.join(trial.followup_visits) or 'none'}).")
-    if found:
-        doc.add_paragraph(f"Key findings at {visit}:")
-        for f in found:
-            doc.add_paragraph(f.text, style="List Bullet")
+    _summary(doc, trial, found, visit, date)
     tick(1)
-    width = 6.3
     if figures and visit:
-        _figure(doc, overview_figure(trial, effects, visit),
-                f"Figure 1. Hedges' g at {visit} with {ci:.0%} CI; positive = improvement.",
-                width)
-
+        _figure(doc, _chart("forest", trial, settings, visit=visit,
+                            title=f"Effect sizes at {visit}"),
+                f"Figure 1. Hedges' g at {visit} with {settings.ci:.0%} CI; positive = "
+                "improvement.", _WIDTH)
     doc.add_heading("Baseline characteristics", 1)
     _table(doc, table_one(trial), caption="Table 1. Baseline characteristics: mean (SD) and "
            "median [Q1, Q3] of numbers, n (%) of the subjects with a known value.")
     tick(2)
-
-    _landscape(doc)
-    doc.add_heading("Effect sizes", 1)
-    level = f"{ci:.0%}"
-    formatted = format_effect_table(effects, trial.registry, ci=ci)
-    keep = [c.format(ci=level) for c in EFFECT_COLUMNS if c.format(ci=level) in formatted]
-    _table(doc, formatted[keep], font_pt=8, caption="Table 2. Change from baseline per arm, "
-           f"outcome and follow-up visit (paired; {level} CI; p adjusted by {padjust}).")
-    between = arms_table(trial, n_boot=n_boot, seed=seed, ci=ci)
-    if between is not None:
-        treatment, control = trial.arms
-        _table(doc, between, font_pt=8, caption=f"Table 3. {treatment} vs {control}: "
-               "difference in the change from baseline adjusted for baseline (ANCOVA) and "
-               "Hedges' g of the change.")
+    _effect_tables(doc, trial, effects, settings)
     tick(3)
     _portrait(doc)
-    doc.add_heading("Safety", 1)
-    if len(trial.adverse_events):
-        headline = next((f.text for f in found if f.domain == "safety"), "")
-        if headline:
-            doc.add_paragraph(headline)
-        _table(doc, safety_summary(trial), font_pt=8, caption="Adverse events by body system "
-               "and term: subjects with an event (%), events, serious and related events.")
-        if figures:
-            _figure(doc, safety_chart(trial), "Adverse events per patient over time.", width)
-    else:
-        doc.add_paragraph("The data has no adverse-event table.")
+    _safety(doc, trial, found, settings, figures)
     tick(4)
     if figures:
-        doc.add_heading("Outcomes over time", 1)
-        for code in trial.outcomes[:1] + [c for c in trial.outcomes[1:]
-                                          if trial.outcome(c).domain
-                                          != trial.outcome(trial.outcomes[0]).domain][:5]:
-            out = trial.outcome(code)
-            _figure(doc, trajectory_chart(trial, code),
-                    f"{out.label} ({code}): mean at each visit with 95% CI.", width)
-
-    doc.add_heading("Methods", 1)
-    doc.add_paragraph(methods_text(trial, effects, n_boot=n_boot, seed=seed, ci=ci,
-                                   padjust=padjust))
-    doc.add_heading("References", 1)
-    for ref in REFERENCES:
-        doc.add_paragraph(ref, style="List Number")
-    doc.add_heading("Data and software", 1)
-    kv = {"Data fingerprint (sha256)": trial.fingerprint, "Source": trial.source or "–",
-          "Settings": f"n_boot={n_boot}, seed={seed}, ci={ci:g}, padjust={padjust}",
-          **software_versions()}
-    _table(doc, pd.DataFrame({"Item": list(kv), "Value": [str(v) for v in kv.values()]}))
+        _trajectories(doc, trial, settings)
+    _closing(doc, trial, effects, settings, visit)
     tick(5)
     buf = io.BytesIO()
     doc.save(buf)

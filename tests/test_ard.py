@@ -11,6 +11,7 @@ import pytest
 import msc_dash
 from msc_dash.ard import METHODS, flat_results, results_dataset, to_json
 from msc_dash.io import load_sample
+from msc_dash.settings import AnalysisSettings
 
 N_BOOT = 200
 
@@ -19,7 +20,8 @@ N_BOOT = 200
 def two_arm():
     trial = load_sample("two_arm")
     effects = msc_dash.effect_sizes(trial, n_boot=N_BOOT)
-    ard = results_dataset(trial, effects=effects, n_boot=N_BOOT, date="2026-12-01")
+    ard = results_dataset(trial, settings=AnalysisSettings(n_boot=N_BOOT), effects=effects,
+                          date="2026-12-01")
     return trial, effects, ard, flat_results(ard)
 
 
@@ -83,7 +85,7 @@ def test_ars_shape_and_json(two_arm):
 
 def test_filters_are_the_population(two_arm):
     trial = load_sample("two_arm").filter(ms_type=["SPMS"])
-    ard = results_dataset(trial, n_boot=N_BOOT)
+    ard = results_dataset(trial, settings=AnalysisSettings(n_boot=N_BOOT))
     assert ard["analysisSets"][0]["condition"] == "subjects with ms_type in {SPMS}"
     assert set(flat_results(ard)["population"]) == {"subjects with ms_type in {SPMS}"}
 

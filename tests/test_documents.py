@@ -11,6 +11,7 @@ import pytest
 
 from msc_dash import export
 from msc_dash.io import load_sample
+from msc_dash.settings import AnalysisSettings
 
 needs_chrome = pytest.mark.skipif(not export.chrome_available(),
                                   reason="no Chrome/Chromium installed: kaleido cannot draw "
@@ -31,14 +32,16 @@ def deck_bytes(single):
     from msc_dash.deck import build_deck
 
     trial, effects = single
-    return build_deck(trial, n_boot=N_BOOT, effects=effects, date="2026-12-01")
+    return build_deck(trial, settings=AnalysisSettings(n_boot=N_BOOT), effects=effects,
+                      date="2026-12-01")
 
 
 @pytest.fixture(scope="module")
 def docx_bytes():
     from msc_dash.docx_report import build_docx
 
-    return build_docx(load_sample("two_arm"), n_boot=N_BOOT, date="2026-12-01")
+    return build_docx(load_sample("two_arm"), settings=AnalysisSettings(n_boot=N_BOOT),
+                      date="2026-12-01")
 
 
 def _slide_texts(slide) -> list[str]:

@@ -86,3 +86,18 @@ def test_overview_page_code_reproduces_its_table():
     assert page, "no effect table on the page"
     want = format_effect_table(result, load_sample("two_arm").registry, ci=0.95)
     pd.testing.assert_frame_equal(page[0].reset_index(drop=True), want.reset_index(drop=True))
+
+
+def test_html_report_appendix_runs():
+    import html
+    import re
+
+    from msc_dash.report import build_report
+    from msc_dash.settings import AnalysisSettings
+
+    trial = load_sample().filter(sex=["F"])
+    page = build_report(trial, settings=AnalysisSettings(n_boot=200), date="2026-12-01")
+    code = html.unescape(re.search(r"<pre><code>(.*?)</code></pre>", page, re.S).group(1))
+    result = _run(code)
+    effects = msc_dash.effect_sizes(trial, n_boot=200)
+    pd.testing.assert_frame_equal(result, effects[effects["visit"] == result["visit"].iloc[0]])

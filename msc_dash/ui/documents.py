@@ -27,8 +27,7 @@ def deck_button(trial: Trial, settings, effects, *, key: str, label: str = "Powe
     from ..deck import PPTX_MIME, build_deck
 
     def make() -> bytes:
-        return build_deck(trial, n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci,
-                          padjust=settings.padjust, effects=effects)
+        return build_deck(trial, settings=settings, effects=effects)
 
     chrome = export.chrome_available()
     where = container if container is not None else st
@@ -45,8 +44,7 @@ def docx_button(trial: Trial, settings, effects, *, key: str, container=None) ->
     from ..docx_report import build_docx
 
     def make() -> bytes:
-        return build_docx(trial, n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci,
-                          padjust=settings.padjust, effects=effects)
+        return build_docx(trial, settings=settings, effects=effects)
 
     chrome = export.chrome_available()
     where = container if container is not None else st
