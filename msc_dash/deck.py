@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from .figures.legible import legible
 from .settings import AnalysisSettings
 from .slides import Slide, describe_filters, slide_figure, slides
 from .trial import Trial
@@ -163,28 +164,13 @@ def _content_slide(prs, trial, effects, slide: Slide, png: bytes | None, size: t
     s.notes_slide.notes_text_frame.text = "\n\n".join(n for n in notes if n)
 
 
-def _legible(fig, base: int = 20):
-    """Fonts of at least ``base - 2`` CSS px everywhere (ticks, legends, annotations)."""
-    fig.update_layout(font=dict(size=base), legend=dict(font=dict(size=base - 2)))
-    if fig.layout.title.text:
-        fig.update_layout(title=dict(font=dict(size=base + 4)))
-    for name in dir(fig.layout):
-        if name.startswith(("xaxis", "yaxis")) and fig.layout[name] is not None:
-            axis = fig.layout[name]
-            axis.tickfont.size = max(axis.tickfont.size or 0, base - 2)
-            axis.title.font.size = max(axis.title.font.size or 0, base)
-    for note in fig.layout.annotations or ():
-        note.font.size = max(note.font.size or 0, base - 2)
-    return fig
-
-
 def _png(fig, slide: Slide) -> tuple[bytes, tuple[int, int]]:
     from .export import figure_to_image
 
     rows = (len({y for tr in fig.data for y in (tr.y if tr.y is not None else ())})
             if slide.kind in ("overview", "arms") else 0)
     size = (_FIG_W, max(_FIG_H, min(900, 120 + 32 * rows)))
-    fig = _legible(fig)
+    fig = legible(fig, base=20)
     fig.update_layout(height=None, width=None)
     return figure_to_image(fig, "png", width=size[0], height=size[1], scale=2.75), size
 

@@ -15,6 +15,7 @@ import html
 import streamlit as st
 
 from ..effects import effect_sizes
+from ..figures.legible import legible
 from ..findings import safety_numbers
 from ..slides import high_contrast, slide_figure, slides
 from . import documents, state
@@ -190,6 +191,7 @@ def _present() -> None:
                               font=dict(size=20), margin=dict(t=50))
             if contrast:
                 fig = high_contrast(fig)
+            fig = legible(fig, base=22)  # >= 20 px chart text at 1080 lines
             with st.container(key="slide_chart"):
                 st.plotly_chart(fig, key=f"slide_fig_{index}", height="stretch", theme=None,
                                 config={"displaylogo": False, "displayModeBar": False,
@@ -198,7 +200,7 @@ def _present() -> None:
             st.markdown("Use **Next** to walk through the key findings.")
 
     with st.container(key="slide_nav"):
-        cols = st.columns([2, 2, 2, 2, 2, 2], vertical_alignment="center")
+        cols = st.columns([2, 2, 2, 2, 3, 2], vertical_alignment="center")
         cols[0].button("◀ Previous", on_click=_go, args=(-1, total), key="slide_prev",
                        disabled=index == 0, width="stretch")
         cols[1].html(f'<p class="slide-counter">{index + 1} / {total}</p>')
