@@ -48,6 +48,8 @@ PAGES = {
         st.Page("pages/export.py", title="Export & report", icon="📄"),
     ],
 }
+if full is not None and full.has_periods:
+    PAGES["Explore"].insert(0, st.Page("pages/crossover.py", title="Crossover", icon="🔁"))
 
 # every page stays listed: by default Streamlit collapses a menu of more than 12 pages
 # behind "View N more", hiding the Data section

@@ -194,12 +194,22 @@ def _effect_tables(doc, trial: Trial, effects: pd.DataFrame, settings) -> None:
     _table(doc, formatted[keep], font_pt=8, caption="Table 2. Change from baseline per arm, "
            f"outcome and follow-up visit (paired; {level} CI; p adjusted by "
            f"{settings.padjust}).")
+    if len(trial.arms) == 2:
+        from .between import display_table
+        from .mmrm import mmrm_table
+
+        treatment, control = trial.arms
+        mmrm = mmrm_table(trial, treatment, control, ci=settings.ci, padjust=settings.padjust)
+        _table(doc, display_table(mmrm, trial, ci=settings.ci), font_pt=8,
+               caption=f"Table 3. {treatment} vs {control}: MMRM contrast of the change from "
+               "baseline at each visit (treatment policy, missing at random; ratios for "
+               "log-scale outcomes).")
     between = arms_table(trial, n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci)
     if between is not None:
         treatment, control = trial.arms
-        _table(doc, between, font_pt=8, caption=f"Table 3. {treatment} vs {control}: "
+        _table(doc, between, font_pt=8, caption=f"Table 4. {treatment} vs {control}: "
                "difference in the change from baseline adjusted for baseline (ANCOVA) and "
-               "Hedges' g of the change.")
+               "Hedges' g of the change (sensitivity analysis, complete cases).")
 
 
 def _safety(doc, trial: Trial, found, settings, figures: bool) -> None:

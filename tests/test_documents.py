@@ -124,7 +124,14 @@ def test_word_report_has_real_tables(docx_bytes):
     assert [c.text for c in first.rows[3].cells] == t1.iloc[2].tolist()
     effects = d.tables[1]
     assert effects.rows[0].cells[0].text == "Arm" and len(effects.rows) > 30
-    between = d.tables[2]
+    mmrm = d.tables[2]  # Table 3: the MMRM contrasts, one row per outcome x visit
+    from msc_dash.between import display_table
+    from msc_dash.mmrm import mmrm_table
+
+    want = display_table(mmrm_table(trial, *trial.arms), trial)
+    assert [c.text for c in mmrm.rows[0].cells] == list(want.columns)
+    assert len(mmrm.rows) == len(want) + 1
+    between = d.tables[3]
     assert between.rows[0].cells[0].text == "Measure" and "ANCOVA" in between.rows[0].cells[-1].text
     assert len(d.inline_shapes) >= 3  # forest, swimmer, trajectories
 
