@@ -926,8 +926,9 @@ def _events(df: pd.DataFrame, label: str, warnings: list[str]) -> pd.DataFrame:
     if "injection_number" in df:
         df["injection_number"] = _tidy_number(_numbers(df, "injection_number", label,
                                                         integer=True))
-    if "serious" in df:
-        df["serious"] = _bool(df["serious"], label, "serious")
+    for col in ("serious", "treatment_emergent"):
+        if col in df:
+            df[col] = _bool(df[col], label, col)
     for col, allowed in (("severity", SEVERITIES), ("related", RELATEDNESS)):
         if col not in df:
             continue

@@ -49,6 +49,23 @@ if trial.adverse_events.empty:
     swimmer_section()
     st.stop()
 
+# --- which events count: treatment-emergent by default, all on request
+scope = cached(safety.event_scope, trial)
+if scope["excluded"]:
+    include_all = st.toggle(
+        f"Include all {scope['total']} adverse events", key="safety_include_all_events",
+        help="By default the tables and charts count treatment-emergent events only "
+             "(ADaM `TRTEMFL = Y`, or onset on or after the subject's first injection).")
+    if include_all:
+        st.caption(f"Counting all {scope['total']} adverse events, treatment-emergent or not "
+                   f"({scope['emergent']} treatment-emergent, {scope['not_emergent']} not, "
+                   f"{scope['unknown']} unknown).")
+    else:
+        st.caption(md_escape(scope["note"]))
+        trial = trial.treatment_emergent_only()
+elif scope["total"]:
+    st.caption(md_escape(scope["note"]))
+
 # --- headline
 head = cached(safety.safety_headline, trial)
 text = cached(safety.headline_text, trial)
