@@ -16,6 +16,7 @@ settings give.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import streamlit as st
@@ -77,17 +78,33 @@ def visit_selector(trial: Trial, *, label: str = "Visit", container=None,
     return choice
 
 
-def md_escape(text: str) -> str:
-    """Escape Markdown control characters so a sentence shows as written.
+def md_escape(text) -> str:
+    """Escape Markdown so a data-derived string shows as written, and only so.
+
+    The one escape for every string from the data or the address (IDs, arm,
+    visit and outcome names, cell values, file names, link parameters) before
+    it reaches Markdown: control characters get a backslash, and ``://`` and
+    ``www.`` are broken up so that no URL in the data becomes a link.
 
     Examples
     --------
     >>> print(md_escape("FSS_SUM: g = 0.29 [0.15, 0.43], p < 0.001"))
     FSS\\_SUM: g = 0.29 \\[0.15, 0.43\\], p \\< 0.001
+    >>> print(md_escape("![x](http://h.example/x.png)"))
+    \\!\\[x\\](http:\\/\\/h.example/x.png)
+    >>> md_escape(12)
+    '12'
     """
+    text = str(text)
     for ch in "\\`*_{}[]<>#+!|~$":
         text = text.replace(ch, "\\" + ch)
-    return text
+    text = text.replace("://", ":\\/\\/")
+    return re.sub(r"(?i)\bwww\.", lambda m: m.group(0)[:-1] + "\\.", text)
+
+
+def md_join(values, sep: str = ", ") -> str:
+    """Escaped values joined: ``md_join(["a*", "b"])`` gives ``a\\*, b``."""
+    return sep.join(md_escape(v) for v in values)
 
 
 def _num(x) -> float:
@@ -200,7 +217,8 @@ def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
             for arm, col in zip(arms, cols, strict=True):
                 with col:
                     _metric(_row_of(at, main, arm), outcome,
-                            arm if multi else f"{main} {what}", texts.get((arm, main)),
+                            md_escape(arm) if multi else md_escape(f"{main} {what}"),
+                            texts.get((arm, main)),
                             describe=not multi)
             lines = []
             for code in codes[1:1 + _MAX_SECONDARY]:

@@ -1,0 +1,86 @@
+"""Data cannot write into the page: a trial whose every string is hostile.
+
+Subject IDs, arm, visit, subject-column values and adverse-event terms are
+replaced by Markdown that would show an outside image, a link, bold text or a
+raw HTML tag. Every page is rendered in AppTest and every element Streamlit
+draws as Markdown (text, captions, notices, titles, metric and widget labels)
+is searched for the hostile strings verbatim: escaped, they carry backslashes
+and show as plain text; verbatim, Markdown would render them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import msc_dash
+from msc_dash.ui import state
+
+ROOT = Path(__file__).resolve().parents[1]
+IMAGE = "![x](http://host.example/x.png)"
+BOLD = "**bold**"
+LINK = "[click](http://host.example/)"
+TICK = "`tick` <script>alert(1)</script>"
+HOSTILE = (IMAGE, BOLD, LINK, "<script>", "http://host")
+PAGES = ["overview", "mobility", "disability", "cognition", "biomarkers", "patient_reported",
+         "safety", "patients", "subgroups", "arms",
+         "data", "export"]
+
+
+def hostile_trial() -> msc_dash.Trial:
+    t = msc_dash.load_sample("two_arm")
+    ids = {sid: f"{IMAGE}{i}" for i, sid in enumerate(t.subjects["subject_id"])}
+    arms = {arm: name for arm, name in zip(t.arms, (BOLD, TICK), strict=False)}
+    base = t.baseline_visit
+    visits = {v: (v if v == base else f"{LINK} {v}") for v in t.visits}
+
+    def fix(frame):
+        frame = frame.copy()
+        frame["subject_id"] = frame["subject_id"].map(ids)
+        if "visit" in frame:
+            frame["visit"] = frame["visit"].map(visits)
+        return frame
+
+    subjects = fix(t.subjects)
+    subjects["arm"] = subjects["arm"].map(arms)
+    subjects["ms_type"] = subjects["ms_type"].map(lambda v: f"{BOLD} {v}")
+    ae = fix(t.adverse_events)
+    ae["term"] = ae["term"].map(lambda v: f"{IMAGE} {v}")
+    return replace(t, subjects=subjects, measurements=fix(t.measurements),
+                   adverse_events=ae, injections=fix(t.injections),
+                   source=f"{BOLD}.csv", origin="")
+
+
+def _markdown_texts(at: AppTest) -> list[str]:
+    texts = []
+    for kind in ("markdown", "caption", "info", "warning", "error", "success", "title",
+                 "header", "subheader", "toast", "exception"):
+        texts += [str(getattr(e, "value", "")) for e in getattr(at, kind, [])]
+    texts += [m.label for m in at.metric]
+    texts += [t.label for t in at.tabs]
+    for kind in ("selectbox", "multiselect", "toggle", "checkbox", "radio", "slider",
+                 "number_input", "text_input", "expander", "tabs", "button"):
+        texts += [str(getattr(w, "label", "")) for w in getattr(at, kind, [])]
+    return texts
+
+
+@pytest.fixture(scope="module")
+def trial():
+    return hostile_trial()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", PAGES)
+def test_no_markdown_from_data(trial, page):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["data_choice"] = "Sample two-arm trial (simulated)"
+    at.run()
+    at.session_state[state.FULL_TRIAL] = trial
+    at.session_state[state.TRIAL] = trial
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception][:1]
+    leaks = [(s, text[:300]) for text in _markdown_texts(at) for s in HOSTILE if s in text]
+    assert leaks == []
