@@ -84,3 +84,19 @@ def test_no_markdown_from_data(trial, page):
     assert not at.exception, [e.value for e in at.exception][:1]
     leaks = [(s, text[:300]) for text in _markdown_texts(at) for s in HOSTILE if s in text]
     assert leaks == []
+
+
+def test_many_bad_link_parameters_give_a_few_escaped_notices():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    for i in range(12):
+        at.query_params[f"f.{BOLD}{i}"] = IMAGE
+    at.query_params["f.age"] = f"[{BOLD},{IMAGE}]"
+    at.query_params["data"] = "single"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception][:1]
+    notes = [c.value for c in at.caption if c.value.startswith("⚠️")]
+    assert 1 < len(notes) <= 4, notes  # three listed, the rest counted
+    assert any("more link problems" in n for n in notes)
+    assert len(at.toast) <= 1
+    texts = _markdown_texts(at)
+    assert [t for t in texts for s in HOSTILE if s in t] == []

@@ -20,6 +20,7 @@ import streamlit as st
 
 from ..trial import Trial
 from . import urlstate
+from .widgets import md_escape, md_join
 
 __all__ = ["FilterSpec", "filter_specs", "criteria_from_values", "describe_criteria",
            "values_from_view", "restore_view", "sidebar_filters", "outcome_selector",
@@ -178,6 +179,23 @@ def criteria_from_values(specs, values) -> dict:
 
 def _num_text(x, spec: FilterSpec) -> str:
     return f"{int(x)}" if spec.integer else f"{x:g}"
+
+
+#: Link problems listed one by one; the rest are counted.
+MAX_LINK_PROBLEMS = 3
+
+
+def _link_problems(problems: list[str]) -> None:
+    """At most a few escaped captions and one toast, however many parameters were bad."""
+    if not problems:
+        return
+    for problem in problems[:MAX_LINK_PROBLEMS]:
+        st.caption(f"⚠️ {md_escape(problem[:300])}")
+    if len(problems) > MAX_LINK_PROBLEMS:
+        st.caption(f"⚠️ … and {len(problems) - MAX_LINK_PROBLEMS} more link problems.")
+    st.toast(md_escape(problems[0][:300]) if len(problems) == 1 else
+             f"{len(problems)} parts of the link were not understood and were ignored "
+             "(listed under the filters).", icon="⚠️")
 
 
 def describe_criteria(criteria, specs) -> list[str]:
@@ -417,13 +435,10 @@ def sidebar_filters(full: Trial) -> Trial:
     with summary:
         text = f"Showing **{trial.n_subjects}** of {full.n_subjects} subjects"
         if criteria:
-            text += " · " + " · ".join(describe_criteria(criteria, specs))
+            text += " · " + md_join(describe_criteria(criteria, specs), " · ")
         st.markdown(text)
         if criteria and trial.n_subjects == 0:
             st.warning("No subject matches these filters.", icon="⚠️")
-        problems = st.session_state.pop(_PROBLEMS, None)
-        for problem in problems or []:
-            st.caption(f"⚠️ {problem}")
-            st.toast(problem, icon="⚠️")
+        _link_problems(st.session_state.pop(_PROBLEMS, None) or [])
     _write_url(criteria)
     return trial
