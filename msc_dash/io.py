@@ -684,18 +684,37 @@ def _numbers(df: pd.DataFrame, col: str, label: str, *, integer=False, date_hint
     return num
 
 
+#: Beyond this a whole number is not exact as a float64 (nor in JavaScript).
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
 def _tidy_number(num: pd.Series) -> pd.Series:
     """Whole numbers without gaps as int64, the rest float64 (stable fingerprints)."""
-    if num.notna().all() and (num == np.round(num)).all():
+    if (num.notna().all() and (num == np.round(num)).all()
+            and (num.abs() <= MAX_SAFE_INTEGER).all()):
         return num.astype("int64")
     return num.astype("float64")
 
 
 def _auto(series: pd.Series) -> pd.Series:
-    """An optional column: numeric when every value is a number, else text."""
+    """An optional column: numeric when every value is a number, else text.
+
+    Whole numbers beyond 2^53 (identifiers such as ``12345678901234567890``)
+    cannot be held exactly as numbers, so such a column stays text.
+
+    Examples
+    --------
+    >>> _auto(pd.Series(["12345678901234567890", "7"])).tolist()
+    ['12345678901234567890', '7']
+    >>> _auto(pd.Series(["41", "55"])).tolist()
+    [41, 55]
+    """
     s = series.dropna()
     if len(s) and s.map(lambda v: bool(_NUMBER.match(str(v)))).all():
-        return _tidy_number(pd.to_numeric(series, errors="coerce").astype(float))
+        num = pd.to_numeric(series, errors="coerce").astype(float)
+        whole = s.map(lambda v: bool(re.match(r"^[+-]?\d+$", str(v).strip())))
+        if not (num.loc[whole[whole].index].abs() > MAX_SAFE_INTEGER).any():
+            return _tidy_number(num)
     return series.astype("str")
 
 

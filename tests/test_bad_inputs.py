@@ -120,3 +120,43 @@ def test_random_small_frames_only_raise_trial_data_error(cols, rows, data, sep, 
     except TrialDataError:
         return
     assert trial.n_subjects >= 1
+
+
+# ------------------------------------------------------------ beyond 2^53
+BIG_M = ("subject_id,visit,day,outcome,value\n"
+         "12345678901234567890,Baseline,0,EDSS,6\n12345678901234567890,M6,180,EDSS,5.5\n"
+         "12345678901234567891,Baseline,0,EDSS,6\n12345678901234567891,M6,180,EDSS,6\n")
+BIG_S = ("subject_id,arm,registry_no,score\n"
+         "12345678901234567890,A,12345678901234567890,1e300\n"
+         "12345678901234567891,B,5,-1e300\n")
+
+
+def test_identifiers_beyond_2_53_stay_text_and_get_no_slider():
+    from msc_dash.ui.filters import filter_specs
+
+    trial = load_trial([Upload("measurements.csv", BIG_M.encode()),
+                        Upload("subjects.csv", BIG_S.encode())])
+    assert sorted(trial.subjects["subject_id"]) == ["12345678901234567890",
+                                                   "12345678901234567891"]
+    # int64 would have made both -9223372036854775808
+    assert sorted(trial.subjects["registry_no"]) == ["12345678901234567890", "5"]
+    kinds = {f.column: f.kind for f in filter_specs(trial)}
+    assert "score" not in kinds  # a slider from -1e300 to 1e300 would break the page
+    assert kinds.get("registry_no") != "range"
+
+
+def test_app_runs_with_identifiers_beyond_2_53():
+    from streamlit.testing.v1 import AppTest
+
+    from msc_dash.ui import state
+
+    trial = load_trial([Upload("measurements.csv", BIG_M.encode()),
+                        Upload("subjects.csv", BIG_S.encode())])
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"),
+                           default_timeout=120)
+    at.session_state["data_choice"] = "Sample trial (simulated, single arm)"
+    at.run()
+    at.session_state[state.FULL_TRIAL] = trial
+    at.run()
+    assert not at.exception, [e.value for e in at.exception][:1]
+    assert all(abs(s.min) <= 2**53 and abs(s.max) <= 2**53 for s in at.slider)

@@ -91,6 +91,8 @@ def _range_spec(column: str, values: pd.Series) -> FilterSpec | None:
     if num.nunique() < 2:
         return None
     lo, hi = float(num.min()), float(num.max())
+    if max(abs(lo), abs(hi)) > 2**53 - 1:  # no slider outside JavaScript's safe integers
+        return None
     if (num == num.round()).all():
         return FilterSpec(column, _label(column), "range", low=int(lo), high=int(hi), step=1,
                           integer=True)
