@@ -144,19 +144,3 @@ def test_identifiers_beyond_2_53_stay_text_and_get_no_slider():
     assert "score" not in kinds  # a slider from -1e300 to 1e300 would break the page
     assert kinds.get("registry_no") != "range"
 
-
-def test_app_runs_with_identifiers_beyond_2_53():
-    from streamlit.testing.v1 import AppTest
-
-    from msc_dash.ui import state
-
-    trial = load_trial([Upload("measurements.csv", BIG_M.encode()),
-                        Upload("subjects.csv", BIG_S.encode())])
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"),
-                           default_timeout=120)
-    at.session_state["data_choice"] = "Sample trial (simulated, single arm)"
-    at.run()
-    at.session_state[state.FULL_TRIAL] = trial
-    at.run()
-    assert not at.exception, [e.value for e in at.exception][:1]
-    assert all(abs(s.min) <= 2**53 and abs(s.max) <= 2**53 for s in at.slider)
