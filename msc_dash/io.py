@@ -353,11 +353,12 @@ def _read_xlsx(f: _File) -> list[_Frame]:
         if raw.empty or len(raw) < 2:
             continue
         top = _header_row(raw)
-        header = [_clean_header(v) for v in raw.iloc[top]]
+        label = f"{f.name} (sheet {sheet})"
+        header = _checked_header([_clean_header(v) for v in raw.iloc[top]], label)
         body = raw.iloc[top + 1:]
         body.columns = header
         body.index = body.index + 1  # 0-based sheet row -> 1-based row number
-        frames.append(_Frame(f"{f.name} (sheet {sheet})", _as_text(body, 0), _hint(sheet)))
+        frames.append(_Frame(label, _drop_unnamed(_as_text(body, 0), label), _hint(sheet)))
     if not frames:
         names = ", ".join(f"`{s}`" for s in sheets) or "none"
         raise TrialDataError(
@@ -378,6 +379,47 @@ def _header_row(raw: pd.DataFrame) -> int:
     scores = [known(i) for i in range(min(10, len(raw) - 1))]
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     return best if scores[best] else 0
+
+
+_UNNAMED = "\x00unnamed column {}"
+
+
+def _checked_header(header: list[str], label: str) -> list[str]:
+    """The header with blank names made unique placeholders; a repeated name refused.
+
+    Examples
+    --------
+    >>> _checked_header(["subject_id", "value", "", ""], "a.csv")[2:] == [
+    ...     _UNNAMED.format(3), _UNNAMED.format(4)]
+    True
+    >>> _checked_header(["value", "Value ", "value"], "a.csv")
+    Traceback (most recent call last):
+    ...
+    msc_dash.errors.TrialDataError: a.csv: the column `value` appears twice in the header (columns 1 and 3); give each column one unique name.
+    """
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name and name in seen:
+            raise TrialDataError(
+                f"{label}: the column `{name}` appears twice in the header (columns "
+                f"{seen[name] + 1} and {i + 1}); give each column one unique name.")
+        seen.setdefault(name, i)
+    return [name or _UNNAMED.format(i + 1) for i, name in enumerate(header)]
+
+
+def _drop_unnamed(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Columns without a name dropped when empty (trailing Excel commas); refused if not."""
+    unnamed = [c for c in frame.columns if str(c).startswith("\x00unnamed")]
+    for col in unnamed:
+        filled = frame[col].notna()
+        if filled.any():
+            n = int(col.rsplit(" ", 1)[1])
+            row = frame.index[filled][0]
+            raise TrialDataError(
+                f"{label}: a column has data but no name in the header row (column {n}; "
+                f"row {row} holds `{str(frame.at[row, col])[:40]}`). Name the column or "
+                "delete it.")
+    return frame.drop(columns=unnamed)
 
 
 def _clean_header(value) -> str:
@@ -480,10 +522,7 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
         raise TrialDataError(
             f"{f.name}: only one column found (`{header[0][:80]}`). Separate the columns "
             "with commas or semicolons, with the column names in the first row.")
-    dupes = sorted({h for h in header if h and header.count(h) > 1})
-    if dupes:
-        raise TrialDataError(f"{f.name}: the column `{dupes[0]}` appears twice in the header; "
-                             "give each column one unique name.")
+    header = _checked_header(header, f.name)
     if not any(ln.strip() for ln in lines[first + 1:]):
         raise TrialDataError(f"{f.name}: the file has a header row but no data rows. Add the "
                              "data below the header.")
@@ -493,13 +532,7 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
     for col in frame.columns:
         cells = frame[col].str.strip()
         frame[col] = cells.where(~cells.str.lower().isin(_NA), None).astype(object)
-    frame = frame.loc[frame.notna().any(axis=1)]
-    unnamed = [c for c in frame.columns if not c]
-    if unnamed:
-        if frame[unnamed].notna().to_numpy().any():
-            raise TrialDataError(f"{f.name}: a column has data but no name in the header row; "
-                                 "name every column.")
-        frame = frame.drop(columns=unnamed)
+    frame = _drop_unnamed(frame.loc[frame.notna().any(axis=1)], f.name)
     _decimal_commas(frame, f.name, warnings)
     return _Frame(f.name, frame, _hint(f.name))
 

@@ -144,3 +144,11 @@ def test_identifiers_beyond_2_53_stay_text_and_get_no_slider():
     assert "score" not in kinds  # a slider from -1e300 to 1e300 would break the page
     assert kinds.get("registry_no") != "range"
 
+
+
+def test_trailing_empty_header_columns_are_dropped():
+    # Excel's CSV export often ends every line with empty columns: ",,"
+    text = ("subject_id,visit,day,outcome,value,,\nP1,Baseline,0,EDSS,6.0,,\n"
+            "P1,Month 6,182,EDSS,5.5,,\n")
+    trial = load_trial(text.encode(), name="excel_export.csv")  # was "damaged" (AttributeError)
+    assert trial.measurements["value"].tolist() == [6.0, 5.5]

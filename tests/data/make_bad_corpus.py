@@ -101,6 +101,14 @@ CASES: dict[str, tuple[object, str]] = {
                                r"required column `visit` is missing"),
     "duplicate_header.csv": (_b("subject_id,visit,day,value,value\nP1,BL,0,6,6\n"),
                              r"the column `value` appears twice in the header"),
+    "duplicate_header.xlsx": (
+        _xlsx({"measurements": pd.DataFrame([["P1", "BL", 0, "EDSS", 6.0, 6.5]], columns=[
+            "subject_id", "visit", "day", "outcome", "value", "value"])}),
+        r"duplicate_header.xlsx \(sheet measurements\): the column `value` appears twice in "
+        r"the header \(columns 5 and 6\)"),
+    "unnamed_columns_with_data.csv": (
+        _b(M.strip() + ",,\nP1,Baseline,0,EDSS,6,,\nP1,Month 6,182,EDSS,5.5,,oops\n"),
+        r"a column has data but no name in the header row \(column 7; row 3 holds `oops`\)"),
     "unnamed_column_with_data.csv": (_b(M.strip() + ",\nP1,Baseline,0,EDSS,6,oops\n"),
                                      r"a column has data but no name"),
     "empty_subject_id.csv": (_b(GOOD + ",Month 12,365,EDSS,5\n"),
