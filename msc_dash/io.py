@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -57,8 +58,11 @@ MAX_UNCOMPRESSED_BYTES = 200 * 2**20
 MAX_COMPRESSION_RATIO = 100
 #: Most files accepted inside one ZIP.
 MAX_ARCHIVE_MEMBERS = 100
-#: Most rows accepted in one table.
-MAX_ROWS = 2_000_000
+#: Most rows accepted in one table (environment: ``MSC_DASH_MAX_ROWS``).
+MAX_ROWS = int(os.environ.get("MSC_DASH_MAX_ROWS", 2_000_000))
+#: Most cells (rows x columns) accepted in one table, checked from the file's
+#: metadata before anything is read (``MSC_DASH_MAX_CELLS``): about 1 GB in memory.
+MAX_CELLS = int(os.environ.get("MSC_DASH_MAX_CELLS", 20_000_000))
 #: Days further than this from baseline are taken for dates, not days.
 MAX_DAY = 20 * 366
 #: A visit day further than this from its visit's median day gets a warning.
@@ -242,10 +246,10 @@ def _read_file(f: _File, warnings: list[str], mappings: list[dict]) -> list[_Fra
         if kind == "xlsx":
             return _read_xlsx(f)
         if kind == "parquet":
-            return [_Frame(f.name, _as_text(pd.read_parquet(io.BytesIO(f.data)), 1),
-                           _hint(f.name))]
+            return [_Frame(f.name, _as_text(_read_parquet(f), 1), _hint(f.name))]
         if kind in ("xpt", "sas7bdat"):
-            return [_Frame(f.name, _as_text(_read_sas(f.data, kind), 1), _hint(f.name))]
+            return [_Frame(f.name, _as_text(_read_sas(f.data, kind, f.name), 1),
+                           _hint(f.name))]
         return [_read_text(f, warnings)]
     except TrialDataError:
         raise
@@ -260,12 +264,68 @@ def _read_file(f: _File, warnings: list[str], mappings: list[dict]) -> list[_Fra
             "and that its extension matches its content.") from exc
 
 
-def _read_sas(data: bytes, kind: str) -> pd.DataFrame:
+def _check_shape(label: str, rows: int, columns: int) -> None:
+    """Refuse a table too large to hold, from its size as the file declares it."""
+    if rows > MAX_ROWS:
+        raise TrialDataError(f"{label}: the table has {rows:,} rows; at most {MAX_ROWS:,} are "
+                             "read. Split the file or keep only the rows you need.")
+    if rows * max(columns, 1) > MAX_CELLS:
+        raise TrialDataError(
+            f"{label}: the table has {rows:,} rows x {columns:,} columns "
+            f"({rows * columns:,} cells); at most {MAX_CELLS:,} cells are read. Keep only "
+            "the columns and rows you need.")
+
+
+def _read_parquet(f: _File) -> pd.DataFrame:
+    """A Parquet file, after its footer's row count and sizes passed the limits."""
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(io.BytesIO(f.data))
+    meta = pf.metadata
+    _check_shape(f.name, meta.num_rows, meta.num_columns)
+    expanded = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if expanded > MAX_UNCOMPRESSED_BYTES:
+        raise TrialDataError(
+            f"{f.name}: the data would expand to {expanded / 2**20:,.0f} MB; at most "
+            f"{MAX_UNCOMPRESSED_BYTES // 2**20} MB are read. Keep only the columns and rows "
+            "you need.")
+    return pf.read().to_pandas()
+
+
+_XPT_OBS = (b"HEADER RECORD*******OBS     HEADER RECORD!!!!!!!",
+            b"HEADER RECORD*******OBSV8   HEADER RECORD!!!!!!!")
+
+
+def _check_xpt(data: bytes, label: str, meta) -> None:
+    """Refuse a SAS transport file whose last record is cut off (a truncated copy)."""
+    start = max((data.find(h) for h in _XPT_OBS), default=-1)
+    width = sum((meta.variable_storage_width or {}).values())
+    if start < 0 or width <= 0:
+        return
+    section = data[start + 80:]
+    member = section.find(b"HEADER RECORD*******MEMBER  HEADER RECORD")
+    if member >= 0:
+        section = section[:member]
+    full = len(section) // width
+    rest = section[full * width:]
+    if rest.strip(b" ") or len(data) % 80:
+        raise TrialDataError(
+            f"{label}: the file ends in the middle of record {full + 1} ({len(rest)} of its "
+            f"{width} bytes): it looks truncated, and only {full} complete records are in it. "
+            "Copy or export the file again.")
+
+
+def _read_sas(data: bytes, kind: str, label: str = "") -> pd.DataFrame:
     # pyreadstat reads from memory (file-like objects). pandas.read_sas is not used:
     # its XPORT reader drops the last record of some files.
     import pyreadstat
 
     reader = pyreadstat.read_xport if kind == "xpt" else pyreadstat.read_sas7bdat
+    _meta = reader(io.BytesIO(data), metadataonly=True)[1]
+    if kind == "xpt":
+        _check_xpt(data, label, _meta)
+    if _meta.number_rows is not None:
+        _check_shape(label, _meta.number_rows, _meta.number_columns or 1)
     try:
         df, _meta = reader(io.BytesIO(data), disable_datetime_conversion=True)
     except pyreadstat.ReadstatError as exc:
@@ -342,9 +402,38 @@ def _read_zip(f: _File, warnings: list[str], mappings: list[dict]) -> list[_Fram
     return frames
 
 
+_XLSX_DIM = re.compile(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
+_XLSX_UNCACHED = re.compile(rb"</f>\s*(?:<v\s*/>|<v></v>)?\s*</c>|<f[^>]*/>\s*</c>")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _check_xlsx(zf: zipfile.ZipFile, label: str) -> None:
+    """Each sheet's declared size within the limits, and formulas with saved values."""
+    for info in zf.infolist():
+        if not re.match(r"xl/worksheets/sheet\d+\.xml$", info.filename):
+            continue
+        xml = zf.read(info)
+        dim = _XLSX_DIM.search(xml[:4096])
+        if dim:
+            _check_shape(label, int(dim.group(2)), _column_number(dim.group(1)))
+        uncached = len(_XLSX_UNCACHED.findall(xml))
+        if uncached:
+            raise TrialDataError(
+                f"{label}: {uncached} formula cell(s) have no saved value (the workbook was "
+                "written by a program that does not calculate formulas). Open it in Excel or "
+                "LibreOffice and save it again, or paste the values instead of formulas.")
+
+
 def _read_xlsx(f: _File) -> list[_Frame]:
     with zipfile.ZipFile(io.BytesIO(f.data)) as zf:
         _guard_zip(zf, f.name)
+        _check_xlsx(zf, f.name)
     sheets = pd.read_excel(io.BytesIO(f.data), sheet_name=None, dtype=object, header=None,
                            engine="openpyxl")
     frames = []

@@ -152,3 +152,45 @@ def test_trailing_empty_header_columns_are_dropped():
             "P1,Month 6,182,EDSS,5.5,,\n")
     trial = load_trial(text.encode(), name="excel_export.csv")  # was "damaged" (AttributeError)
     assert trial.measurements["value"].tolist() == [6.0, 5.5]
+
+
+# ------------------------------------------- sizes from metadata, before reading
+def _elapsed(func):
+    import time
+
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def test_parquet_of_30_million_short_rows_refused_from_its_footer():
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = 30_000_000
+    table = pa.table({"subject_id": pa.array(np.zeros(n, dtype=np.int8)),
+                      "day": pa.array(np.zeros(n, dtype=np.int8)),
+                      "value": pa.array(np.zeros(n, dtype=np.int8))})
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    data = buf.getvalue()
+    del table
+    assert len(data) < 2_000_000  # small on disk, 30 million rows inside
+
+    def load():
+        with pytest.raises(TrialDataError,
+                           match=r"rows.parquet: the table has 30,000,000 rows; at most"):
+            load_trial(data, name="rows.parquet")
+
+    # was: every cell turned into text first, 7.35 GB and 57 s before the refusal
+    assert _elapsed(load) < 10
+
+
+def test_xlsx_dimension_checked_before_reading(monkeypatch):
+    import msc_dash.io as mio
+
+    monkeypatch.setattr(mio, "MAX_CELLS", 9)  # the sheet declares 3 rows x 5 columns
+    data = (Path(HERE) / "formulas_without_values.xlsx").read_bytes()
+    with pytest.raises(TrialDataError, match=r"big.xlsx: the table has 3 rows x 5 columns"):
+        load_trial(data, name="big.xlsx")
