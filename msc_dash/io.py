@@ -383,11 +383,15 @@ def _read_zip(f: _File, warnings: list[str], mappings: list[dict]) -> list[_Fram
         raise TrialDataError(f"{f.name}: not a valid ZIP archive (the file is damaged or "
                              "incomplete). Create the ZIP again.") from None
     frames: list[_Frame] = []
+    skipped: list[str] = []
     with zf:
         infos = _guard_zip(zf, f.name)
         for info in infos:
             base = Path(info.filename).name
             if info.filename.startswith("__MACOSX") or base.startswith((".", "~$")):
+                continue
+            if _not_a_table(base):
+                skipped.append(info.filename)
                 continue
             member = _File(base, _read_member(zf, info, f.name))
             if _kind(member) == "zip":
@@ -397,9 +401,31 @@ def _read_zip(f: _File, warnings: list[str], mappings: list[dict]) -> list[_Fram
                 fr.label = f"{f.name}/{info.filename}" if fr.label == base else \
                     f"{f.name}/{fr.label}"
                 frames.append(fr)
+    if skipped:
+        warnings.append(f"{f.name}: skipped {', '.join(f'`{s}`' for s in skipped[:5])} "
+                        "(documentation, not a table).")
     if not frames:
-        raise TrialDataError(f"{f.name}: the archive holds no data files.")
+        raise TrialDataError(f"{f.name}: the archive holds no data files"
+                             + (f" (only {', '.join(f'`{s}`' for s in skipped[:5])}, which "
+                                "is documentation)" if skipped else "") + ".")
     return frames
+
+
+_DOC_STEMS = ("readme", "read_me", "read me", "license", "licence", "notes", "changelog",
+              "codebook", "instructions")
+_DOC_SUFFIXES = (".md", ".pdf", ".docx", ".doc", ".html", ".htm", ".rtf", ".png", ".jpg")
+
+
+def _not_a_table(name: str) -> bool:
+    """README, licence and other documents that travel in a data ZIP.
+
+    Examples
+    --------
+    >>> [_not_a_table(n) for n in ("README.txt", "notes.md", "measurements.csv")]
+    [True, True, False]
+    """
+    low = name.lower()
+    return low.startswith(_DOC_STEMS) or low.endswith(_DOC_SUFFIXES)
 
 
 _XLSX_DIM = re.compile(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
@@ -551,12 +577,43 @@ def _cell(v):
     return None if text.lower() in _NA else text
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """"utf-16-le" / "utf-16-be" when every other byte is NUL (ASCII text in UTF-16)."""
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 8:
+        return None
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def _decode(f: _File, warnings: list[str]) -> str:
+    if f.data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        try:
+            text = f.data.decode("utf-32")
+        except UnicodeDecodeError:
+            raise TrialDataError(f"{f.name}: the file says it is UTF-32 text but is not "
+                                 "valid UTF-32. Save it again as UTF-8 CSV.") from None
+        warnings.append(f"{f.name}: read as UTF-32 text; UTF-8 is smaller and more common.")
+        return text
     if f.data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
         try:
             return f.data.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    encoding = _utf16_without_bom(f.data[:4096])
+    if encoding:
+        try:
+            text = f.data.decode(encoding)
+        except UnicodeDecodeError:
+            raise TrialDataError(f"{f.name}: the file looks like UTF-16 text without a byte-"
+                                 "order mark but does not decode as such. Save it again as "
+                                 "UTF-8 CSV.") from None
+        warnings.append(f"{f.name}: read as {encoding.upper()} text without a byte-order mark; "
+                        "save it as UTF-8 to be sure accents are read right.")
+        return text
     if b"\x00" in f.data[:4096]:
         raise TrialDataError(f"{f.name}: this is not a text (CSV) file; it contains binary "
                              "data. Upload CSV, XLSX, Parquet, ZIP or SAS .xpt files.")
@@ -596,6 +653,39 @@ def _header_line(lines: list[str], first: int) -> int:
     return best if scores[best] > scores[first] else first
 
 
+#: Longest line read from a text file; longer ones are reported with their cell.
+MAX_LINE_CHARS = 100_000
+
+
+def _check_long_lines(lines: list[str], name: str, first: int) -> None:
+    """Refuse a huge cell before any parser meets it, naming its row and column."""
+    for i, line in enumerate(lines):
+        if len(line) > MAX_LINE_CHARS:
+            sep = _separator(lines[first])
+            header = [_clean_header(h) for h in lines[first].split(sep)]
+            cells = line.split(sep)
+            k = max(range(len(cells)), key=lambda j: len(cells[j]))
+            col = f"`{header[k][:40]}`" if k < len(header) and i != first else f"{k + 1}"
+            raise TrialDataError(
+                f"{name}: row {i + 1}, column {col} holds a value of {len(cells[k]):,} "
+                f"characters; the cells of a trial table are short (at most "
+                f"{MAX_LINE_CHARS:,} characters per row are read). Remove the long text.")
+
+
+def _check_quotes(lines: list[str], name: str) -> None:
+    """Refuse a quote that is never closed, naming the row that opens it."""
+    opened, count = None, 0
+    for i, line in enumerate(lines):
+        k = line.count('"')
+        if k % 2:
+            opened = i if count % 2 == 0 else opened
+        count += k
+    if count % 2 and opened is not None:
+        raise TrialDataError(
+            f'{name}: row {opened + 1} opens a quote (`"`) that is never closed, so the rest '
+            "of the file would be read as one value. Close the quote or remove it.")
+
+
 def _read_text(f: _File, warnings: list[str]) -> _Frame:
     text = _decode(f, warnings)
     lines = text.splitlines()
@@ -603,6 +693,7 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
     if first is None:
         raise TrialDataError(f"{f.name}: the file is empty. Upload the file with its header "
                              "row and data.")
+    _check_long_lines(lines, f.name, first)
     first = _header_line(lines, first)
     header_line = lines[first]
     sep = _separator(header_line)
@@ -612,6 +703,7 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
             f"{f.name}: only one column found (`{header[0][:80]}`). Separate the columns "
             "with commas or semicolons, with the column names in the first row.")
     header = _checked_header(header, f.name)
+    _check_quotes(lines, f.name)
     if not any(ln.strip() for ln in lines[first + 1:]):
         raise TrialDataError(f"{f.name}: the file has a header row but no data rows. Add the "
                              "data below the header.")

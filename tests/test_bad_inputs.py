@@ -194,3 +194,25 @@ def test_xlsx_dimension_checked_before_reading(monkeypatch):
     data = (Path(HERE) / "formulas_without_values.xlsx").read_bytes()
     with pytest.raises(TrialDataError, match=r"big.xlsx: the table has 3 rows x 5 columns"):
         load_trial(data, name="big.xlsx")
+
+
+# ------------------------------------------------------- encodings and archives
+_GOOD = "subject_id,visit,day,outcome,value\nP1,Baseline,0,EDSS,6.0\nP1,Month 6,182,EDSS,5.5\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-16-le", "utf-16-be"])
+def test_utf32_and_utf16_without_bom_are_read_and_said(encoding):
+    # were: "column `visit` is empty in row 4" (UTF-32) and "not a text file" (UTF-16)
+    trial = load_trial(_GOOD.encode(encoding), name="unicode.csv")
+    assert trial.measurements["value"].tolist() == [6.0, 5.5]
+    assert any("unicode.csv: read as UTF-" in w for w in trial.warnings)
+
+
+def test_readme_inside_a_zip_is_skipped_and_said():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("measurements.csv", _GOOD)
+        zf.writestr("README.txt", "This archive holds the trial.\nSee the notes.")
+    trial = load_trial(buf.getvalue(), name="trial.zip")  # was: "README.txt: only one column"
+    assert trial.n_subjects == 1
+    assert any("skipped `README.txt`" in w for w in trial.warnings)

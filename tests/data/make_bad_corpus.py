@@ -169,6 +169,15 @@ CASES: dict[str, tuple[object, str]] = {
     "formulas_without_values.xlsx": (
         _formulas_xlsx(), r"formulas_without_values.xlsx: 2 formula cell\(s\) have no saved "
                           r"value.*save it again"),
+    "unterminated_quote.csv": (_b(M + 'P1,"Baseline,0,EDSS,6.0\nP1,Month 6,182,EDSS,5.5\n'),
+                               r'unterminated_quote.csv: row 2 opens a quote \(`"`\) that is '
+                               r"never closed"),
+    "one_megabyte_cell.csv": (_b(M + "P1,Baseline,0,EDSS," + "9" * 2**20 + "\n"),
+                              r"one_megabyte_cell.csv: row 2, column `value` holds a value of "
+                              r"1,048,576 characters"),
+    "readme_only.zip": (_zip({"README.md": b"# About this trial\nSee the protocol."}),
+                        r"readme_only.zip: the archive holds no data files \(only `README.md`, "
+                        r"which is documentation\)"),
     "random.xpt": (b"HEADER RECORD*******LIBRARY" + b"x" * 300,
                    r"random.xpt: could not be read as a SAS transport \(.xpt\) file"),
     "adsl_only.csv": (_b("USUBJID,TRT01A,AGE\n01-1,Placebo,60\n"),
