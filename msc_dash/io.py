@@ -63,6 +63,11 @@ MAX_ROWS = int(os.environ.get("MSC_DASH_MAX_ROWS", 2_000_000))
 #: Most cells (rows x columns) accepted in one table, checked from the file's
 #: metadata before anything is read (``MSC_DASH_MAX_CELLS``): about 1 GB in memory.
 MAX_CELLS = int(os.environ.get("MSC_DASH_MAX_CELLS", 20_000_000))
+#: Most cells read from an Excel workbook (its XML is slow to parse: about 10 s
+#: for this many); larger tables belong in CSV or Parquet (``MSC_DASH_MAX_XLSX_CELLS``).
+MAX_XLSX_CELLS = int(os.environ.get("MSC_DASH_MAX_XLSX_CELLS", 2_000_000))
+#: Most subjects in one trial (``MSC_DASH_MAX_SUBJECTS``).
+MAX_SUBJECTS = int(os.environ.get("MSC_DASH_MAX_SUBJECTS", 250_000))
 #: Days further than this from baseline are taken for dates, not days.
 MAX_DAY = 20 * 366
 #: A visit day further than this from its visit's median day gets a warning.
@@ -441,14 +446,22 @@ def _column_number(letters: bytes) -> int:
 
 def _check_xlsx(zf: zipfile.ZipFile, label: str) -> None:
     """Each sheet's declared size within the limits, and formulas with saved values."""
+    cells = 0
     for info in zf.infolist():
         if not re.match(r"xl/worksheets/sheet\d+\.xml$", info.filename):
             continue
-        xml = zf.read(info)
-        dim = _XLSX_DIM.search(xml[:4096])
+        with zf.open(info) as fh:
+            dim = _XLSX_DIM.search(fh.read(4096))
         if dim:
-            _check_shape(label, int(dim.group(2)), _column_number(dim.group(1)))
-        uncached = len(_XLSX_UNCACHED.findall(xml))
+            rows, columns = int(dim.group(2)), _column_number(dim.group(1))
+            _check_shape(label, rows, columns)
+            cells += rows * columns
+        if cells > MAX_XLSX_CELLS:
+            raise TrialDataError(
+                f"{label}: the workbook has {cells:,} cells; Excel files are read up to "
+                f"{MAX_XLSX_CELLS:,} cells (their XML is slow to read). Save larger tables as "
+                "CSV or Parquet.")
+        uncached = len(_XLSX_UNCACHED.findall(zf.read(info)))
         if uncached:
             raise TrialDataError(
                 f"{label}: {uncached} formula cell(s) have no saved value (the workbook was "
@@ -1333,6 +1346,11 @@ def _validate(tables: dict, warnings: list[str], *, strict_baseline=True) -> dic
         out["subjects"] = pd.DataFrame({"subject_id": ids})
         warnings.append("No subjects table: subjects were taken from the measurements "
                         "(no arm, so the study is analysed as single-arm).")
+    if len(out["subjects"]) > MAX_SUBJECTS:
+        raise TrialDataError(
+            f"{tables.get('subjects', (m_label,))[0]}: {len(out['subjects']):,} subjects; at most "
+            f"{MAX_SUBJECTS:,} are loaded (set MSC_DASH_MAX_SUBJECTS to allow more, memory "
+            "permitting).")
     known = set(out["subjects"]["subject_id"])
     for name, checker in (("adverse_events", lambda d, lab: _events(d, lab, warnings)),
                           ("injections", _injections)):

@@ -216,3 +216,17 @@ def test_readme_inside_a_zip_is_skipped_and_said():
     trial = load_trial(buf.getvalue(), name="trial.zip")  # was: "README.txt: only one column"
     assert trial.n_subjects == 1
     assert any("skipped `README.txt`" in w for w in trial.warnings)
+
+
+def test_subject_and_workbook_limits(monkeypatch):
+    import msc_dash.io as mio
+
+    monkeypatch.setattr(mio, "MAX_SUBJECTS", 1)
+    two = _GOOD + "P2,Baseline,0,EDSS,5.0\n"
+    with pytest.raises(TrialDataError, match=r"two.csv: 2 subjects; at most 1 are loaded"):
+        load_trial(two.encode(), name="two.csv")
+    monkeypatch.setattr(mio, "MAX_XLSX_CELLS", 10)  # the workbook has 3 x 5 = 15 cells
+    data = (Path(HERE) / "formulas_without_values.xlsx").read_bytes()
+    with pytest.raises(TrialDataError, match=r"w.xlsx: the workbook has 15 cells; .*CSV or "
+                                             r"Parquet"):
+        load_trial(data, name="w.xlsx")
