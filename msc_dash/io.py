@@ -716,6 +716,7 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
             f"{f.name}: only one column found (`{header[0][:80]}`). Separate the columns "
             "with commas or semicolons, with the column names in the first row.")
     header = _checked_header(header, f.name)
+    _check_shape(f.name, len(lines) - first - 1, len(header))
     _check_quotes(lines, f.name)
     if not any(ln.strip() for ln in lines[first + 1:]):
         raise TrialDataError(f"{f.name}: the file has a header row but no data rows. Add the "

@@ -230,3 +230,13 @@ def test_subject_and_workbook_limits(monkeypatch):
     with pytest.raises(TrialDataError, match=r"w.xlsx: the workbook has 15 cells; .*CSV or "
                                              r"Parquet"):
         load_trial(data, name="w.xlsx")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_file_answered_within_ten_seconds(name):
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(TrialDataError):
+        load_trial(Path(HERE) / name)
+    assert time.perf_counter() - start < 10
