@@ -10,6 +10,7 @@ and show as plain text; verbatim, Markdown would render them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -98,5 +99,7 @@ def test_many_bad_link_parameters_give_a_few_escaped_notices():
     assert 1 < len(notes) <= 4, notes  # three listed, the rest counted
     assert any("more link problems" in n for n in notes)
     assert len(at.toast) <= 1
-    texts = _markdown_texts(at)
+    # a link's values are shown in code spans they cannot close, which show text as is
+    texts = [re.sub(r"`[^`]*`", "", t) for t in _markdown_texts(at)]
     assert [t for t in texts for s in HOSTILE if s in t] == []
+    assert all("`" not in t for t in texts)

@@ -20,7 +20,7 @@ import streamlit as st
 
 from ..trial import Trial
 from . import state, urlstate
-from .widgets import md_escape, md_join
+from .text import md_code, md_join
 
 __all__ = ["FilterSpec", "filter_specs", "criteria_from_values", "describe_criteria",
            "values_from_view", "restore_view", "sidebar_filters", "outcome_selector",
@@ -179,14 +179,18 @@ MAX_LINK_PROBLEMS = 3
 
 
 def _link_problems(problems: list[str]) -> None:
-    """At most a few escaped captions and one toast, however many parameters were bad."""
+    """At most a few captions and one toast, however many parameters were bad.
+
+    Each problem is safe Markdown: fixed text with the link's values in
+    :func:`~msc_dash.ui.text.md_code` spans.
+    """
     if not problems:
         return
     for problem in problems[:MAX_LINK_PROBLEMS]:
-        st.caption(f"⚠️ {md_escape(problem[:300])}")
+        st.caption(f"⚠️ {problem}")
     if len(problems) > MAX_LINK_PROBLEMS:
         st.caption(f"⚠️ … and {len(problems) - MAX_LINK_PROBLEMS} more link problems.")
-    st.toast(md_escape(problems[0][:300]) if len(problems) == 1 else
+    st.toast(problems[0] if len(problems) == 1 else
              f"{len(problems)} parts of the link were not understood and were ignored "
              "(listed under the filters).", icon="⚠️")
 
@@ -223,28 +227,29 @@ def values_from_view(specs, view_filters) -> tuple[dict, list[str]]:
     >>> specs = [FilterSpec("ms_type", "MS type", "categorical", options=("PPMS", "SPMS")),
     ...          FilterSpec("age", "Age (years)", "range", low=30, high=65, integer=True)]
     >>> values_from_view(specs, {"ms_type": ["SPMS", "RRMS"], "age": [20, 50], "x": ["1"]})
-    ({'ms_type': ['SPMS'], 'age': (30, 50)}, ['Link filter `ms_type`: ignored RRMS (not in the data).', 'Link filter `x`: no such subject variable.'])
+    ({'ms_type': ['SPMS'], 'age': (30, 50)}, ['Link filter `ms_type`: ignored `RRMS` (not in the data).', 'Link filter `x`: no such subject variable.'])
     """
     by_col = {s.column: s for s in specs}
     values, problems = {}, []
     for col, raw in view_filters.items():
         spec = by_col.get(col)
         if spec is None:
-            problems.append(f"Link filter `{col}`: no such subject variable.")
+            problems.append(f"Link filter {md_code(col)}: no such subject variable.")
             continue
         if spec.kind == "categorical":
             lookup = {str(o): o for o in spec.options}
             chosen = [lookup[str(v)] for v in raw if str(v) in lookup]
             missing = [str(v) for v in raw if str(v) not in lookup]
             if missing:
-                problems.append(f"Link filter `{col}`: ignored {', '.join(missing)} "
+                problems.append(f"Link filter {md_code(col)}: ignored "
+                                f"{', '.join(md_code(m) for m in missing[:5])} "
                                 "(not in the data).")
             if chosen:
                 values[col] = chosen
             continue
         nums = [v for v in raw if isinstance(v, int | float) and not isinstance(v, bool)]
         if len(raw) != 2 or len(nums) != 2:
-            problems.append(f"Link filter `{col}`: expected [low, high].")
+            problems.append(f"Link filter {md_code(col)}: expected \\[low, high\\].")
             continue
         lo, hi = sorted(float(v) for v in nums)
         lo, hi = min(max(lo, spec.low), spec.high), max(min(hi, spec.high), spec.low)
@@ -297,7 +302,7 @@ def _apply_pending(full: Trial, specs) -> None:
             st.session_state[key] = wanted
             st.session_state[_VISIT_MEMORY if key == VISIT_KEY else _OUTCOME_MEMORY] = wanted
         else:
-            problems.append(f"Link {what} `{wanted}` is not in the data.")
+            problems.append(f"Link {what} {md_code(wanted)} is not in the data.")
     st.session_state[_PROBLEMS] = problems
 
 

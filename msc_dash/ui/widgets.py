@@ -16,7 +16,6 @@ settings give.
 from __future__ import annotations
 
 import math
-import re
 
 import pandas as pd
 import streamlit as st
@@ -28,6 +27,7 @@ from ..tables import G_DECIMALS, format_ci, format_effect_table, format_pct, p_p
 from ..trial import Trial
 from . import export_widgets, state
 from .charts import chart
+from .text import md_code, md_escape, md_join  # noqa: F401 - the pages' escape
 
 __all__ = ["VISIT_KEY", "visit_selector", "domain_cards", "findings_list",
            "effect_table", "forest_chart", "page_findings", "md_escape", "auto_charts"]
@@ -66,35 +66,6 @@ def visit_selector(trial: Trial, *, label: str = "Visit", container=None,
     )
     st.session_state[_VISIT_MEMORY] = choice
     return choice
-
-
-def md_escape(text) -> str:
-    """Escape Markdown so a data-derived string shows as written, and only so.
-
-    The one escape for every string from the data or the address (IDs, arm,
-    visit and outcome names, cell values, file names, link parameters) before
-    it reaches Markdown: control characters get a backslash, and ``://`` and
-    ``www.`` are broken up so that no URL in the data becomes a link.
-
-    Examples
-    --------
-    >>> print(md_escape("FSS_SUM: g = 0.29 [0.15, 0.43], p < 0.001"))
-    FSS\\_SUM: g = 0.29 \\[0.15, 0.43\\], p \\< 0.001
-    >>> print(md_escape("![x](http://h.example/x.png)"))
-    \\!\\[x\\](http:\\/\\/h.example/x.png)
-    >>> md_escape(12)
-    '12'
-    """
-    text = str(text)
-    for ch in "\\`*_{}[]<>#+!|~$":
-        text = text.replace(ch, "\\" + ch)
-    text = text.replace("://", ":\\/\\/")
-    return re.sub(r"(?i)\bwww\.", lambda m: m.group(0)[:-1] + "\\.", text)
-
-
-def md_join(values, sep: str = ", ") -> str:
-    """Escaped values joined: ``md_join(["a*", "b"])`` gives ``a\\*, b``."""
-    return sep.join(md_escape(v) for v in values)
 
 
 def _p_of(row) -> float:
