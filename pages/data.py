@@ -34,7 +34,7 @@ else:
     if trial.warnings:
         n = len(trial.warnings)
         with st.expander(f"⚠️ {n} note{'s' if n > 1 else ''} from loading", expanded=True):
-            st.markdown("\n".join(f"- {w}" for w in trial.warnings))
+            st.markdown("\n".join(f"- {widgets.md_message(w)}" for w in trial.warnings))
 
     left, right = st.columns([2, 3])
     with left:

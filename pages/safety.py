@@ -10,7 +10,7 @@ from msc_dash.figures.safety import SWIMMER_SORTS
 from msc_dash.ui import export_widgets, state
 from msc_dash.ui.cache import cached
 from msc_dash.ui.charts import chart
-from msc_dash.ui.widgets import md_escape
+from msc_dash.ui.widgets import md_escape, md_message
 
 trial = state.require_trial()
 st.title("🛡️ Safety")
@@ -94,7 +94,7 @@ if not trial.is_single_arm:
                      f"{h['n_subjects_with_event']} of {h['n_subjects']} subjects, {k_text}")
     st.markdown("\n".join(lines))
 for warning in cached(safety.safety_warnings, trial):
-    st.warning(f"⚠️ {warning}")
+    st.warning(f"⚠️ {md_message(warning)}")
 
 # --- serious events
 st.subheader("Serious adverse events")

@@ -103,3 +103,27 @@ def test_many_bad_link_parameters_give_a_few_escaped_notices():
     texts = [re.sub(r"`[^`]*`", "", t) for t in _markdown_texts(at)]
     assert [t for t in texts for s in HOSTILE if s in t] == []
     assert all("`" not in t for t in texts)
+
+
+def _error_script():
+    from msc_dash.ui import data
+
+    data.show_load_error()
+
+
+def test_load_error_quoting_hostile_cells_and_file_names_writes_nothing():
+    from msc_dash.errors import TrialDataError
+
+    bad = (f"subject_id,visit,day,outcome,value\nP1,Baseline,0,EDSS,6\n"
+           f"P1,{LINK},{IMAGE} {BOLD},EDSS,6\n")
+    with pytest.raises(TrialDataError) as err:
+        msc_dash.load_trial(bad.encode(), name=f"{BOLD}.csv")
+    at = AppTest.from_function(_error_script, default_timeout=30)
+    at.session_state[state.LOAD_ERROR] = str(err.value)
+    at.session_state[state.SOURCE_LABEL] = f"{IMAGE}.csv"
+    at.run()
+    assert not at.exception
+    shown = at.error[0].value
+    assert "day" in shown and "Still showing" in shown
+    outside_code = re.sub(r"`[^`]*`", "", shown)
+    assert [s for s in HOSTILE if s in outside_code] == [], shown

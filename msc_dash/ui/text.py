@@ -4,14 +4,16 @@ Streamlit renders Markdown in text, captions, notices, titles, metric and
 widget labels and tabs. A subject ID, arm, visit or outcome name, file name,
 cell value or URL parameter must show as written there, never as an image,
 link, emphasis or HTML. :func:`md_escape` makes a value plain text;
-:func:`md_code` shows it as code; :func:`md_join` escapes a list.
+:func:`md_code` shows it as code; :func:`md_join` escapes a list;
+:func:`md_message` makes a message that quotes data in backticks (load
+errors, warnings) safe.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["md_escape", "md_code", "md_join"]
+__all__ = ["md_escape", "md_code", "md_join", "md_message"]
 
 
 def md_escape(text) -> str:
@@ -61,3 +63,24 @@ def md_join(values, sep: str = ", ") -> str:
     a\\*, b
     """
     return sep.join(md_escape(v) for v in values)
+
+
+def md_message(text) -> str:
+    """A message quoting values in single backticks, with everything else escaped.
+
+    Load errors and warnings name columns and cells as code (`value`); the
+    code spans stay, the text between them is escaped. When the backticks do
+    not pair up simply (a value held one), the whole message is escaped.
+
+    Examples
+    --------
+    >>> print(md_message("row 3 holds `**x**`; see ![i](http://h.example)"))
+    row 3 holds `**x**`; see \\!\\[i\\](http:\\/\\/h.example)
+    >>> print(md_message("odd ` backtick **b**"))
+    odd \\` backtick \\*\\*b\\*\\*
+    """
+    text = str(text)
+    parts = text.split("`")
+    if len(parts) % 2 == 0 or "``" in text:
+        return md_escape(text)
+    return "`".join(p if i % 2 else md_escape(p) for i, p in enumerate(parts))

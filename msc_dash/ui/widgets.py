@@ -27,7 +27,7 @@ from ..tables import G_DECIMALS, format_ci, format_effect_table, format_pct, p_p
 from ..trial import Trial
 from . import export_widgets, state
 from .charts import chart
-from .text import md_code, md_escape, md_join  # noqa: F401 - the pages' escape
+from .text import md_code, md_escape, md_join, md_message  # noqa: F401 - the pages' escape
 
 __all__ = ["VISIT_KEY", "visit_selector", "domain_cards", "findings_list",
            "effect_table", "forest_chart", "page_findings", "md_escape", "auto_charts"]
