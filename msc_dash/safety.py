@@ -178,7 +178,7 @@ def event_scope(trial: Trial) -> dict:
     >>> scope["emergent"], scope["not_emergent"], scope["unknown"], scope["excluded"]
     (1, 1, 1, 2)
     >>> print(scope["note"])
-    Counting the 1 treatment-emergent event (flagged so, or onset on or after the subject's first injection). Left out: 1 event not treatment-emergent (onset before the first injection); 1 event without an onset day, so whether it is treatment-emergent is unknown.
+    Counting the 1 treatment-emergent event (flagged so, e.g. ADaM TRTEMFL = Y, or onset on or after the subject's first injection or dose). Left out: 1 event not treatment-emergent (flagged so, or onset before the first injection or dose); 1 event without an onset day, so whether it is treatment-emergent is unknown.
     """
     te = trial.adverse_events.get("treatment_emergent", pd.Series(dtype="boolean"))
     te = te.astype("boolean")
@@ -193,13 +193,14 @@ def event_scope(trial: Trial) -> dict:
     out["excluded"] = k_no + k_na
     left = []
     if k_no:
-        left.append(f"{_plural(k_no, 'event')} not treatment-emergent (onset before the "
-                    "first injection)")
+        left.append(f"{_plural(k_no, 'event')} not treatment-emergent (flagged so, or onset "
+                    "before the first injection or dose)")
     if k_na:
         left.append(f"{_plural(k_na, 'event')} without an onset day, so whether "
                     f"{'it is' if k_na == 1 else 'they are'} treatment-emergent is unknown")
     out["note"] = (f"Counting the {_plural(k_yes, 'treatment-emergent event')} (flagged so, "
-                   "or onset on or after the subject's first injection)."
+                   "e.g. ADaM TRTEMFL = Y, or onset on or after the subject's first injection "
+                   "or dose)."
                    + (f" Left out: {'; '.join(left)}." if left else ""))
     return out
 
