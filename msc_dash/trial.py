@@ -128,7 +128,9 @@ class Trial:
     source: str = ""
     filters: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     origin: str = ""  # fingerprint of the unfiltered trial, set by filter()
-    event_scope: str = "all"  # or "treatment-emergent", set by treatment_emergent_only()
+    #: which adverse events the safety analyses count: "treatment-emergent" (the
+    #: default, see :attr:`emergent_events`) or "all" (:meth:`with_all_events`)
+    event_scope: str = "treatment-emergent"
 
     @classmethod
     def from_tables(
@@ -357,14 +359,20 @@ class Trial:
         >>> t.treatment_emergent_only().adverse_events["term"].tolist()
         ['Rash']
         """
+        return replace(self, adverse_events=self.emergent_events,
+                       event_scope="treatment-emergent", origin=self.origin or self.fingerprint)
+
+    @cached_property
+    def emergent_events(self) -> pd.DataFrame:
+        """The treatment-emergent adverse events (all of them when none is known)."""
         ae = self.adverse_events
-        known = ae["treatment_emergent"].notna()
-        if len(ae) and not known.any():
-            kept = ae
-        else:
-            kept = ae[ae["treatment_emergent"].fillna(False).astype(bool)].reset_index(drop=True)
-        return replace(self, adverse_events=kept, event_scope="treatment-emergent",
-                       origin=self.origin or self.fingerprint)
+        if len(ae) and not ae["treatment_emergent"].notna().any():
+            return ae
+        return ae[ae["treatment_emergent"].fillna(False).astype(bool)].reset_index(drop=True)
+
+    def with_all_events(self) -> Trial:
+        """The same trial, its safety analyses counting every adverse event."""
+        return replace(self, event_scope="all")
 
     def with_registry(self, registry: Registry) -> Trial:
         """The same data analysed with other outcome settings."""
