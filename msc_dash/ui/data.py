@@ -22,6 +22,7 @@ from .text import md_escape, md_message
 SAMPLES = {
     "Sample trial (simulated, single arm)": "single",
     "Sample two-arm trial (simulated)": "two_arm",
+    "Sample crossover trial (simulated)": "crossover",
 }
 UPLOAD = "Upload my data"
 
