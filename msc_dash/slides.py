@@ -158,11 +158,18 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
                              "baseline; positive = improvement.", visit=visit,
                              chart="forest", params=params))
     if len(trial.arms) == 2 and visit is not None:
-        treatment, control = trial.arms
-        out.append(Slide("arms", f"{treatment} vs {control} at {visit}",
-                         f"Hedges' g of the change from baseline; positive favours "
-                         f"{treatment}.", visit=visit, arm=treatment, chart="arms_forest",
-                         params=_params(visit=visit)))
+        # the between-arm answer is the MMRM (every subject), as on the Arms page
+        from .arms import default_arms
+
+        treatment, control = default_arms(trial.arms)
+        title = f"{treatment} vs {control} at {visit}"
+        out.append(Slide("arms", title,
+                         f"MMRM contrast of the change from baseline over the model's "
+                         f"residual SD, every subject with a follow-up value; positive "
+                         f"favours {treatment}.", visit=visit, arm=treatment,
+                         chart="mmrm_forest",
+                         params=_params(visit=visit, treatment=treatment, control=control,
+                                        title=f"{title} (MMRM)")))
     if trial.has_periods:
         from .crossover_summary import crossover_slides
 
