@@ -18,7 +18,8 @@ from .errors import TrialDataError
 from .tables import format_ci, format_p, p_phrase
 from .trial import Trial
 
-__all__ = ["crossover_summary", "effect_text", "crossover_slides", "report_html"]
+__all__ = ["crossover_summary", "effect_text", "crossover_slides", "report_html",
+           "arms_are_sequences", "parallel_arms"]
 
 _COLUMNS = ["outcome", "domain", "scale", "n_subjects", "estimate", "ci_low", "ci_high", "p",
             "period1_estimate", "period1_ci_low", "period1_ci_high", "period1_p",
@@ -54,6 +55,36 @@ def crossover_summary(trial: Trial, *, ci: float = 0.95) -> pd.DataFrame:
             row.update({k: getattr(r, k) for k in _COLUMNS[3:-2]}, estimable=True)
         rows.append(row)
     return pd.DataFrame(rows).reindex(columns=_COLUMNS)
+
+
+def arms_are_sequences(trial: Trial) -> bool:
+    """True when the trial's arms are its crossover sequences (``MSC-Sham``, ``Sham-MSC``).
+
+    Comparing such arms at a visit compares sequences, not treatments (every
+    subject had both): the crossover model gives the treatment effect.
+
+    Examples
+    --------
+    >>> from msc_dash.io import load_sample
+    >>> arms_are_sequences(load_sample("crossover")), arms_are_sequences(load_sample("two_arm"))
+    (True, False)
+    """
+    s = trial.subjects
+    if not trial.has_periods or "sequence" not in s or "arm" not in s:
+        return False
+    return bool((s["arm"].astype(str) == s["sequence"].astype(str)).all())
+
+
+def parallel_arms(trial: Trial) -> bool:
+    """Two or more arms that are parallel groups (not crossover sequences).
+
+    Examples
+    --------
+    >>> from msc_dash.io import load_sample
+    >>> parallel_arms(load_sample("crossover")), parallel_arms(load_sample("two_arm"))
+    (False, True)
+    """
+    return len(trial.arms) > 1 and not arms_are_sequences(trial)
 
 
 def effect_text(estimate: float, low: float, high: float, *, log: bool, unit: str) -> str:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import __version__
 from .charts import CHARTS, auto_charts, build
+from .crossover_summary import parallel_arms
 from .findings import describe_p_basis, findings, one_year_visit, safety_numbers
 from .outcomes import DOMAIN_INFO
 from .settings import AnalysisSettings
@@ -455,7 +456,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("summary", "Summary", _summary),
     Section("table1", "Baseline characteristics (Table 1)", _table_one),
     Section("between", "Between arms: MMRM", _between,
-            only_if=lambda trial: len(trial.arms) > 1),
+            only_if=lambda trial: parallel_arms(trial)),
     Section("crossover", "Crossover: within-subject effect", _crossover,
             only_if=lambda trial: trial.has_periods),
     Section("overview", "Overview: effect sizes", _overview),
@@ -514,7 +515,7 @@ def build_report(trial: Trial, *, n_boot: int | None = None, seed: int | None = 
 
     settings = _settings(settings, n_boot=n_boot, seed=seed, ci=ci, padjust=padjust)
     groups = domain_outcomes(trial)
-    total = 4 + (len(trial.arms) > 1) + trial.has_periods + sum(len(c) for c in groups.values())
+    total = 4 + parallel_arms(trial) + trial.has_periods + sum(len(c) for c in groups.values())
     step = 0
 
     def tick(label: str) -> None:
@@ -530,7 +531,7 @@ def build_report(trial: Trial, *, n_boot: int | None = None, seed: int | None = 
         visit = one_year_visit(trial)
     safety = safety_numbers(trial) if len(trial.adverse_events) else None
     between = None
-    if len(trial.arms) > 1:
+    if parallel_arms(trial):  # crossover sequences: the crossover section has the answer
         from .arms import default_arms
         from .mmrm import mmrm_table
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .charts import CHARTS, auto_charts
+from .crossover_summary import arms_are_sequences
 from .findings import Finding, findings, one_year_visit
 from .outcomes import DOMAIN_INFO, DOMAINS, FUNCTIONAL_SYSTEMS
 from .settings import AnalysisSettings
@@ -157,7 +158,7 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
             out.append(Slide("overview", title, "Hedges' g per outcome, paired against "
                              "baseline; positive = improvement.", visit=visit,
                              chart="forest", params=params))
-    if len(trial.arms) == 2 and visit is not None:
+    if len(trial.arms) == 2 and visit is not None and not arms_are_sequences(trial):
         # the between-arm answer is the MMRM (every subject), as on the Arms page
         from .arms import default_arms
 

@@ -39,6 +39,9 @@ def test_deck_has_the_crossover_slide_with_its_estimate(xo):
     assert f"ratio {format_ci(r.ratio, r.ratio_low, r.ratio_high, 3)}" in shown[0].text
     assert "period 1 only" in shown[0].text and "carryover" in shown[0].text
     assert slide_figure(t, shown[0], settings=FAST) is not None
+    # the arms of this trial are its sequences (MSC-Sham, Sham-MSC): comparing them at a
+    # visit compares sequences, not treatments, so no between-arm slide
+    assert not [s for s in deck if s.kind == "arms"]
     # and a trial without periods has none
     single = load_sample("single")
     assert not [s for s in slides(single, effect_sizes(single, settings=FAST), settings=FAST)
@@ -58,3 +61,5 @@ def test_report_has_the_crossover_section(xo):
     r = crossover(t, "NHPT")
     assert f"ratio {format_ci(r.ratio, r.ratio_low, r.ratio_high, 3)}" in page
     assert "Carryover p" in page and "carryover-free sensitivity" in page
+    # no between-sequence MMRM section or findings
+    assert 'id="between"' not in page and "MSC-Sham vs Sham-MSC (MMRM)" not in page
