@@ -35,6 +35,7 @@ from .slides import (
     trajectory_chart,
 )
 from .trial import Trial
+from .wilcoxon import EXACT_MAX
 
 __all__ = ["build_report", "key_figures", "key_figures_zip", "methods_text", "safety_summary",
            "software_versions", "PADJUST_NAMES"]
@@ -101,7 +102,10 @@ def methods_text(trial: Trial, effects: pd.DataFrame | None = None, *, n_boot: i
     text = (
         f"{design} at each follow-up visit were compared with the same subjects' baseline "
         "(paired analysis; subjects missing either value were left out of that comparison). "
-        "Tests: two-sided paired t-test and Wilcoxon signed-rank test; matched-pairs "
+        "Tests: two-sided paired t-test and Wilcoxon signed-rank test (changes rounded to "
+        "the data's precision, zero changes dropped, midranks for ties; exact conditional "
+        f"p up to {EXACT_MAX} non-zero changes, else the normal approximation with tie and "
+        "continuity correction; the table names the method of each p); matched-pairs "
         "rank-biserial correlation. Effect size: Hedges' g for paired data (average-SD "
         f"standardiser, bias-corrected; positive = improvement) with {ci_text}. Mean changes "
         f"are given with t-based {level} confidence intervals"

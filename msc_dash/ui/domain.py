@@ -146,8 +146,10 @@ def _headline(trial: Trial, rows: pd.DataFrame, code: str, ci: float) -> None:
         cols[2].metric("p (t-test · Wilcoxon)",
                        f"{format_p(r.p_ttest)} · {format_p(r.p_wilcoxon)}",
                        f"adjusted {format_p(r.p_adjusted)}", delta_color="off", delta_arrow="off",
-                       help="Paired t-test and Wilcoxon signed-rank test; adjusted: the "
-                            "t-test p after the multiplicity correction in the settings.")
+                       help="Paired t-test and Wilcoxon signed-rank test ("
+                            f"{getattr(r, 'p_wilcoxon_method', '') or 'no'} p; zero changes "
+                            "dropped, ties midranked); adjusted: the t-test p after the "
+                            "multiplicity correction in the settings.")
         if out.meaningful_change is not None and math.isfinite(r.improved_pct):
             cols[3].metric("Improved · worsened",
                            f"{int(r.improved_n)} · {int(r.worsened_n)}",
