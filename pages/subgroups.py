@@ -5,6 +5,7 @@ import streamlit as st
 
 from msc_dash.figures.forest import forest_figure
 from msc_dash.subgroups import (
+    HETEROGENEITY_TEST,
     INTERACTION_TEST,
     MULTIPLICITY_NOTE,
     is_numeric_variable,
@@ -94,18 +95,30 @@ fig = forest_figure(
 )
 st.plotly_chart(fig, key="subgroup_forest", config={"displaylogo": False})
 
-st.subheader("Does the change differ between subgroups?")
+between = not trial.is_single_arm
+st.subheader("Does the difference between arms vary by subgroup?" if between
+             else "Does the change differ between subgroups?")
 metrics = st.columns(max(len(inter), 1))
 for col, row in zip(metrics, inter.itertuples(), strict=False):
-    name = "Interaction p" + ("" if trial.is_single_arm else f" · {row.arm}")
+    name = ("Treatment × subgroup interaction p" if between
+            else "Heterogeneity across subgroups p")
     if row.estimable:
         col.metric(name, format_p(row.p_interaction),
-                   help=f"F({row.df_num:.0f}, {row.df_den:.0f}) = {sig(row.f)}, n = {row.n}")
+                   help=f"{row.kind} ({row.arm}): F({row.df_num:.0f}, {row.df_den:.0f}) = "
+                        f"{sig(row.f)}, n = {row.n}")
     else:
         col.metric(name, "–", help=row.note)
         col.caption(f"Not testable: {row.note}.")
-st.caption(f"Test: {INTERACTION_TEST}. A small p means the change differs between "
-           f"{var_label.split(' (')[0]} groups more than chance would explain.")
+group = var_label.split(" (")[0]
+if between:
+    st.caption(f"Test: {INTERACTION_TEST}. A small p means the difference between "
+               f"{inter['arm'].iloc[0]} depends on {group} more than chance would explain; "
+               "a subgroup being significant in one arm only is not evidence of that.")
+else:
+    st.caption(f"Test: {HETEROGENEITY_TEST}. A single-arm trial has no comparator, so this "
+               f"is heterogeneity across subgroups: a small p means the change differs "
+               f"between {group} groups more than chance would explain, not that the "
+               "treatment works differently in them.")
 st.info(MULTIPLICITY_NOTE, icon="ℹ️")
 
 with st.expander("Subgroup table"):

@@ -112,10 +112,11 @@ def test_subgroups_page_forest_and_interaction(two_arm):
     visit = at.selectbox(key="visit").value
     ref = subgroup_interaction(males, "ms_type", outcome="SDMT", visit=visit)
     shown = {m.label: m.value for m in at.metric}
-    for row in ref.itertuples():
-        assert shown[f"Interaction p · {row.arm}"] == format_p(row.p_interaction)
+    assert len(ref) == 1  # two arms: one treatment x subgroup test
+    assert shown["Treatment × subgroup interaction p"] == format_p(ref.p_interaction[0])
     assert any("exploratory" in i.value for i in at.info)
-    assert any("F test of the subgroup terms" in c.value for c in at.caption)
+    assert any("arm * subgroup" in c.value for c in at.caption)
+    assert not any("Heterogeneity" in label for label in shown)
 
 
 def test_subgroups_numeric_cut_points(single):
@@ -123,7 +124,8 @@ def test_subgroups_numeric_cut_points(single):
                "subgroups")
     labels = [r[1] for r in _spec(at)["layout"]["meta"]["rows"]]
     assert labels == ["≤ 45", "45 to 55", "> 55"]
-    assert [m.label for m in at.metric] == ["Interaction p"]
+    assert [m.label for m in at.metric] == ["Heterogeneity across subgroups p"]
+    assert any("heterogeneity across subgroups" in c.value for c in at.caption)
 
 
 def test_arms_page_matches_compare_arms(two_arm):
