@@ -24,7 +24,7 @@ import pandas as pd
 from scipy import special
 
 from .outcomes import EDSS_PLUS, EDSS_PLUS_COMPONENTS, Outcome
-from .wilcoxon import _midranks, rounded_changes, signed_rank_test
+from .wilcoxon import _midranks, decimals, signed_rank_test
 
 __all__ = [
     "COLUMNS",
@@ -363,8 +363,12 @@ def _rank_biserial(change: np.ndarray) -> float:
     return r[d > 0].sum() / total - r[d < 0].sum() / total
 
 
-def _cell(b: np.ndarray, v: np.ndarray, out: Outcome, ci: float) -> dict:
-    """Every statistic of one cell except the CI of g and p_adjusted."""
+def _cell(b: np.ndarray, v: np.ndarray, out: Outcome, ci: float, places: int) -> dict:
+    """Every statistic of one cell except the CI of g and p_adjusted.
+
+    ``places``: the decimals the outcome is recorded to (changes are rounded
+    to them before ranking, so that float noise does not break ties).
+    """
     n = len(b)
     row: dict = {"n": n}
     change = v - b
@@ -393,7 +397,7 @@ def _cell(b: np.ndarray, v: np.ndarray, out: Outcome, ci: float) -> dict:
         row["d_z"] = mean / sd * out.sign
         t = mean / (sd / np.sqrt(n))
         row["p_ttest"] = 2 * special.stdtr(n - 1, -abs(t))
-        rounded = rounded_changes(v, b)
+        rounded = np.round(change, places)
         row["p_wilcoxon"], row["p_wilcoxon_method"], _ = signed_rank_test(rounded)
         row["rank_biserial"] = _rank_biserial(rounded) * out.sign
     if out.scale == "log" and n >= 1 and np.all(b > 0) and np.all(v > 0):
@@ -550,6 +554,8 @@ def effect_sizes(trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
     base_all = pairs["baseline"].to_numpy(dtype=float)
     val_all = pairs["value"].to_numpy(dtype=float)
     days = trial.visit_days
+    places = {code: decimals(base_all[i], val_all[i])
+              for code, i in pairs.groupby("outcome", sort=False).indices.items()}
     rows, boot_jobs = [], {}
     for arm in trial.arms:
         for code in trial.outcomes:
@@ -559,7 +565,7 @@ def effect_sizes(trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
                 b, v = base_all[idx], val_all[idx]
                 row = {"arm": arm, "outcome": code, "domain": out.domain, "visit": visit,
                        "day": float(days[visit])}
-                row.update(_cell(b, v, out, ci))
+                row.update(_cell(b, v, out, ci, places.get(code, 0)))
                 n = len(b)
                 row["ci_method"] = "analytic" if n > ANALYTIC_N else "bca"
                 if row["estimable"] and np.isfinite(row.get("hedges_g", np.nan)):
