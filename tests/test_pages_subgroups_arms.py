@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from msc_dash.arms import compare_arms
 from msc_dash.subgroups import subgroup_interaction
-from msc_dash.tables import format_p
+from msc_dash.tables import format_ci, format_p
 from msc_dash.ui import state
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,11 +139,16 @@ def test_arms_page_matches_compare_arms(two_arm):
     got = dict(zip([r[1] for r in spec["layout"]["meta"]["rows"]], trace["x"], strict=True))
     assert got == pytest.approx(ref.hedges_g.to_dict(), rel=1e-9)
     table = at.dataframe[0].value
-    col = [c for c in table.columns if c.startswith("MSC − Placebo")][0]
+    col = [c for c in table.columns if c.startswith("MSC vs Placebo")][0]
     assert len(table) == len(ref)
     sdmt = table[table.Outcome.str.contains("SDMT")].iloc[0]
     assert sdmt[col].startswith(f"{ref.loc['SDMT', 'adjusted_difference']:+.1f}"[:3])
     assert sdmt["p (ANCOVA)"] == format_p(ref.loc["SDMT", "p_ancova"])
+    # log-scale outcomes: the baseline-adjusted ratio of geometric means, not a difference
+    t25 = table[table.Outcome.str.contains("T25FW")].iloc[0]
+    assert t25[col] == format_ci(ref.loc["T25FW", "ratio"], ref.loc["T25FW", "ratio_ci_low"],
+                                 ref.loc["T25FW", "ratio_ci_high"], decimals=2) + " (ratio)"
+    assert any("log(value) ~ arm + log(baseline)" in c.value for c in at.caption)
 
 
 def test_arms_page_single_arm_explains(single):
@@ -171,7 +176,7 @@ def test_two_arm_sample_arms_page():
     assert set(sample.arms) == {treatment, control}
     assert at.selectbox(key="arms_treatment").value == treatment
     assert at.get("plotly_chart")
-    assert f"{treatment} − {control}" in " ".join(at.dataframe[0].value.columns)
+    assert f"{treatment} vs {control}" in " ".join(at.dataframe[0].value.columns)
 
 
 def test_arms_page_mixed_anova_on_request(two_arm):
@@ -181,4 +186,9 @@ def test_arms_page_mixed_anova_on_request(two_arm):
     table = at.dataframe[1].value
     ref = mixed_anova_table(two_arm, "MSC", "Placebo")
     assert list(table.Source) == list(ref.source)
-    assert list(table.p) == [format_p(p) for p in ref.p_unc]
+    assert list(table["p (uncorrected)"]) == [format_p(p) for p in ref.p_unc]
+    gg = table[table.Source == "arm x visit"]
+    want = ref[ref.source == "arm x visit"]
+    assert list(gg["p (Greenhouse-Geisser)"]) == [format_p(p) for p in want.p_gg]
+    assert list(gg["ε (GG)"]) == [f"{e:.2f}" for e in want.eps]
+    assert any("Greenhouse-Geisser" in c.value for c in at.caption)
