@@ -4,9 +4,9 @@ import streamlit as st
 
 from msc_dash.effects import effect_sizes
 from msc_dash.findings import describe_p_basis, one_year_visit, safety_numbers
+from msc_dash.multiplicity import family_text
 from msc_dash.ui import state, widgets
 from msc_dash.ui.cache import cached
-from msc_dash.ui.settings import PADJUST
 
 trial = state.require_trial()
 settings = state.get_settings()
@@ -30,8 +30,7 @@ top[1].caption(
     "red = significant worsening, grey = not significant."
 )
 
-effects = cached(effect_sizes, trial, n_boot=settings.n_boot, seed=settings.seed,
-                 ci=settings.ci, padjust=settings.padjust)
+effects = cached(effect_sizes, trial, settings=settings)
 safety = cached(safety_numbers, trial) if len(trial.adverse_events) else None
 safety_by_arm = ({arm: cached(safety_numbers, trial.filter(arm=[arm])) for arm in trial.arms}
                  if safety and not trial.is_single_arm else None)
@@ -42,6 +41,7 @@ widgets.domain_cards(trial, effects, visit, safety=safety, safety_by_arm=safety_
 
 st.subheader(f"Effect sizes at {visit}")
 widgets.forest_chart(trial, effects, visit, settings, key="overview_forest")
+widgets.auto_charts(trial, settings, visit)
 
 st.subheader("Findings")
 at_key = widgets.page_findings(trial, effects, settings, safety=safety)
@@ -52,8 +52,9 @@ with tab_visit:
     widgets.findings_list(at_visit)
 with tab_key:
     widgets.findings_list(at_key)
-st.caption(f"{describe_p_basis(at_visit + at_key)} Multiplicity correction: "
-           f"{PADJUST.get(settings.padjust, settings.padjust)}.")
+st.caption(f"{describe_p_basis(at_visit + at_key)} Adjusted p: "
+           + family_text(effects.loc[effects["visit"] == visit, "outcome"].unique(),
+                         padjust=settings.padjust, family=settings.family, visit=visit))
 
 st.subheader("Effect table")
 all_visits = st.toggle("Show every visit", key="overview_all_visits")

@@ -1,7 +1,7 @@
 """The simulated sample data: reproducible, calibrated to the published figures, valid.
 
 The published figures (Petrou et al., J Neuroimmunol 2025; Harris et al., Stem
-Cell Res Ther 2024; DESIGN.md "Reference studies") are checked on the committed
+Cell Res Ther 2024; docs/architecture.md "Reference studies") are checked on the committed
 CSVs with pandas and scipy only, independent of msc_dash's analysis code.
 """
 

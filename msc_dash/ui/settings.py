@@ -6,25 +6,22 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..outcomes import DOMAINS, REGISTRY, MeaningfulChange, Registry
+from ..outcomes import DOMAINS, REGISTRY, Registry
+from ..settings import AnalysisSettings
 from ..trial import Trial
 from . import state
 
-#: session key: {code: {"label", "domain", "unit", "better"}} for outcomes outside the registry
-OUTCOME_SETTINGS = "msc_outcome_settings"
-#: session key: the meaningful-change rules chosen in the settings expander
-RULES = "msc_rules"
+#: session key (ui/state.py): {code: {"label", "domain", "unit", "better"}} for unknown codes
+OUTCOME_SETTINGS = state.OUTCOME_SETTINGS
 
 _EDSS = REGISTRY["EDSS"].meaningful_change
 _SDMT = REGISTRY["SDMT"].meaningful_change
-_TIMED = [o.code for o in REGISTRY if o.meaningful_change is not None
-          and o.meaningful_change.kind == "relative"]
 
 PADJUST = {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg (FDR)", "bonf": "Bonferroni",
            "none": "None"}
 
 
-def analysis_settings() -> state.AnalysisSettings:
+def analysis_settings() -> AnalysisSettings:
     """Draw the settings expander and store the chosen settings."""
     with st.sidebar.expander("Analysis settings"):
         n_boot = st.select_slider("Bootstrap resamples", [500, 1000, 2000, 5000, 10000],
@@ -34,6 +31,20 @@ def analysis_settings() -> state.AnalysisSettings:
                               format_func=lambda x: f"{x:.0%}", key="set_ci")
         padjust = st.selectbox("Multiplicity correction", list(PADJUST),
                                format_func=PADJUST.get, key="set_padjust")
+        full = state.get_full_trial()
+        options = list(full.outcomes) if full is not None else list(REGISTRY)
+        wanted = st.session_state.get(state.FAMILY) or []
+        if full is not None and any(c not in options for c in wanted):
+            st.session_state[state.FAMILY] = [c for c in wanted if c in options]
+            st.session_state[state.URL_PROBLEMS] = [
+                *(st.session_state.get(state.URL_PROBLEMS) or []),
+                *(f"Pre-specified outcome `{c}` is not in the data." for c in wanted
+                  if c not in options)]
+        family = st.multiselect(
+            "Pre-specified outcomes", options, key=state.FAMILY, placeholder="All outcomes",
+            help="The primary and secondary outcomes of the protocol: their p values are "
+                 "adjusted as one family, the others as a separate exploratory family. "
+                 "Empty: every outcome in one family.")
         st.caption("**Meaningful change** (sources differ)")
         edss = st.selectbox(
             "EDSS: 1.0-point step up to baseline", [_EDSS.threshold, 5.0], key="set_edss_step",
@@ -43,24 +54,16 @@ def analysis_settings() -> state.AnalysisSettings:
                             format_func=lambda x: f"{x:g} correct answers")
         timed = st.select_slider("Timed tests (T25FW, NHPT): % of baseline", [10, 15, 20, 25],
                                  value=20, key="set_timed_pct")
-    st.session_state[RULES] = (float(edss), float(sdmt), int(timed))
-    settings = state.AnalysisSettings(int(n_boot), int(seed), float(ci), padjust)
+    settings = AnalysisSettings(int(n_boot), int(seed), float(ci), padjust,
+                                edss_step=float(edss), sdmt_points=float(sdmt),
+                                timed_pct=int(timed), family=tuple(family))
     st.session_state[state.SETTINGS] = settings
     return settings
 
 
 def registry_in_force() -> Registry:
     """The registry with the chosen meaningful-change rules and the user's outcome settings."""
-    edss, sdmt, timed = st.session_state.get(RULES) or (_EDSS.threshold, _SDMT.amount, 20)
-    reg = REGISTRY
-    if edss != _EDSS.threshold:
-        reg = reg.with_rule("EDSS", MeaningfulChange("edss", _EDSS.amount, threshold=edss,
-                                                     amount_high=_EDSS.amount_high))
-    if sdmt != _SDMT.amount:
-        reg = reg.with_rule("SDMT", MeaningfulChange("absolute", sdmt))
-    if timed != 20:
-        for code in _TIMED:
-            reg = reg.with_rule(code, MeaningfulChange("relative", timed / 100))
+    reg = state.get_settings().registry(REGISTRY)
     for code, changes in (st.session_state.get(OUTCOME_SETTINGS) or {}).items():
         reg = reg.with_outcome(code, **changes)
     return reg
