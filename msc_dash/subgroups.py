@@ -32,7 +32,7 @@ __all__ = ["subgroup_levels", "subgroup_effects", "subgroup_interaction", "is_nu
 MULTIPLICITY_NOTE = (
     "Subgroup analyses are exploratory. Every extra split is one more test, so some "
     "differences between subgroups will appear by chance alone; no correction for the "
-    "number of subgroups examined is applied. Judge a difference by the test below, "
+    "number of subgroups examined is applied. Judge a difference by the subgroup test, "
     "not by one subgroup being significant and another not, and confirm it in an "
     "independent trial."
 )

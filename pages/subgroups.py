@@ -106,8 +106,9 @@ for col, row in zip(metrics, inter.itertuples(), strict=False):
         col.caption(f"Not testable: {row.note}.")
 group = var_label.split(" (")[0]
 if between:
-    st.caption(f"Test: {INTERACTION_TEST}. A small p means the difference between "
-               f"{inter['arm'].iloc[0]} depends on {group} more than chance would explain; "
+    st.caption(f"Test: {INTERACTION_TEST.rstrip('?')}. A small p means the difference "
+               f"between {inter['arm'].iloc[0].replace(' vs ', ' and ')} depends on {group} "
+               "more than chance would explain; "
                "a subgroup being significant in one arm only is not evidence of that.")
 else:
     st.caption(f"Test: {HETEROGENEITY_TEST}. A single-arm trial has no comparator, so this "

@@ -84,8 +84,8 @@ def adjusted_difference_figure(
     up = "favours " + (treatment if better == "higher" else control)
     down = "favours " + (control if better == "higher" else treatment)
     if ratio:
-        fig.update_yaxes(title=f"Adjusted ratio {treatment} / {control}, {axis_title}",
-                         type="log", zeroline=False)
+        fig.update_yaxes(title=f"Adjusted ratio, {treatment} / {control}", type="log",
+                         zeroline=False)
     else:
         fig.update_yaxes(title=f"Adjusted difference in {axis_title}", zeroline=False)
     fig.update_xaxes(title="Visit", type="category")
