@@ -613,7 +613,7 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
     table["n"] = table["n"].astype(int)
     table["estimable"] = table["estimable"].astype(bool)
     table["note"] = table["note"].fillna("")
-    table["p_wilcoxon_method"] = table["p_wilcoxon_method"].fillna("")
+    table["p_wilcoxon_method"] = table["p_wilcoxon_method"].astype(object).fillna("")
     for col in text:
         table[col] = table[col].astype("str")
     p = table["p_ttest"].to_numpy()

@@ -201,9 +201,18 @@ def test_bootstrap_distribution_is_pingouins_resamples(small_trial):
 
 
 def _exact_signed_rank_p(v, b):
-    """scipy's permutation test over all 2**m sign flips (exact), changes rounded."""
+    """The exact signed-rank p from scipy, changes rounded and zeros dropped.
+
+    Up to 16 non-zero changes: the permutation test over all 2**m sign flips
+    (ties allowed); beyond, scipy's exact null distribution, valid without ties.
+    """
     d = np.round(v - b, 10)
     d = d[d != 0]  # the test drops them; scipy would enumerate 2**n flips with them
+    if len(d) == 1:  # by hand: S = 1 or 0, both |S - 1/2| = 1/2, so p = 1
+        return 1.0
+    if len(d) > 16:
+        assert len(np.unique(np.abs(d))) == len(d), "ties beyond 16 changes: no reference"
+        return stats.wilcoxon(d, method="exact").pvalue
     return stats.wilcoxon(d, method=stats.PermutationMethod(n_resamples=np.inf)).pvalue
 
 

@@ -86,3 +86,12 @@ def test_overview_states_the_family_from_the_link():
             "within arm") in captions
     assert at.query_params["family"] == ["T25FW,EDSS,SDMT"] or \
         at.query_params["family"] == "T25FW,EDSS,SDMT"
+
+
+def test_report_methods_name_the_family(trial):
+    from msc_dash.report import methods_text
+
+    text = methods_text(trial, family=FAMILY)
+    assert ("by the Holm method within the pre-specified outcomes (T25FW, EDSS, SDMT), the "
+            "other outcomes forming a separate exploratory family.") in text
+    assert "pre-specified" not in methods_text(trial)
