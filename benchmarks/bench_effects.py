@@ -133,6 +133,8 @@ def _exact_wilcoxon(v, b) -> float:
 
     d = np.round(v - b, 10)
     d = d[d != 0]  # dropped by the test anyway; scipy would enumerate 2**n with them
+    if len(d) == 1:  # S is 0 or 1, both equally far from E = 1/2
+        return 1.0
     if len(d) > 16:
         return np.nan
     return stats.wilcoxon(d, method=stats.PermutationMethod(n_resamples=np.inf)).pvalue
