@@ -83,11 +83,13 @@ effects = cached(subgroup_effects, trial, **kw, n_boot=settings.n_boot, seed=set
 inter = cached(subgroup_interaction, trial, **kw)
 
 if effects.empty or effects["n"].sum() == 0:
-    st.info(f"No subject has both a baseline and a {visit} value of {outcome}.")
+    st.info(f"No subject has both a baseline and a {widgets.md_escape(visit)} value of "
+            f"{widgets.md_escape(outcome)}.")
     st.stop()
 
 var_label = filters.LABELS.get(variable, variable.replace("_", " "))
-st.subheader(f"{out.label}: change to {visit} by {var_label.split(' (')[0]}")
+st.subheader(f"{widgets.md_escape(out.label)}: change to {widgets.md_escape(visit)} by "
+             f"{widgets.md_escape(var_label.split(' (')[0])}")
 chart("subgroup_forest", trial, settings, key="subgroup_forest", **kw)
 
 between = not trial.is_single_arm
@@ -99,15 +101,16 @@ for col, row in zip(metrics, inter.itertuples(), strict=False):
             else "Heterogeneity across subgroups p")
     if row.estimable:
         col.metric(name, format_p(row.p_interaction),
-                   help=f"{row.kind} ({row.arm}): F({row.df_num:.0f}, {row.df_den:.0f}) = "
-                        f"{sig(row.f)}, n = {row.n}")
+                   help=f"{row.kind} ({widgets.md_escape(row.arm)}): "
+                        f"F({row.df_num:.0f}, {row.df_den:.0f}) = {sig(row.f)}, n = {row.n}")
     else:
         col.metric(name, "–", help=row.note)
         col.caption(f"Not testable: {row.note}.")
-group = var_label.split(" (")[0]
+group = widgets.md_escape(var_label.split(" (")[0])
 if between:
     st.caption(f"Test: {INTERACTION_TEST.rstrip('?')}. A small p means the difference "
-               f"between {inter['arm'].iloc[0].replace(' vs ', ' and ')} depends on {group} "
+               f"between {widgets.md_escape(inter['arm'].iloc[0].replace(' vs ', ' and '))} "
+               f"depends on {group} "
                "more than chance would explain; "
                "a subgroup being significant in one arm only is not evidence of that.")
 else:
