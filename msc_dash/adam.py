@@ -115,6 +115,9 @@ def _subjects(label: str, df: pd.DataFrame) -> pd.DataFrame:
         if df[col].isna().all():
             continue
         out[col] = df[col]
+    for col in ("TRTSDT", "TRTEDT"):  # exposure dates (msc_dash.exposure), as SAS day numbers
+        if col in df and not df[col].isna().all():
+            out[col] = _num(df[col])
     return out
 
 

@@ -150,6 +150,10 @@ def _analysis_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ci", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--padjust", choices=["holm", "fdr_bh", "bonf", "none"], default="holm",
                    help="multiplicity correction of the paired t-test p (default holm)")
+    p.add_argument("--family", default="", metavar="CODES",
+                   help="pre-specified outcomes adjusted as one family, comma-separated "
+                        "(e.g. T25FW,EDSS); the others form a separate exploratory family "
+                        "(default: all outcomes in one family)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
 
 
@@ -158,8 +162,9 @@ def _settings(args):
     from .settings import AnalysisSettings
 
     try:
+        family = tuple(c.strip() for c in (args.family or "").split(",") if c.strip())
         return AnalysisSettings(n_boot=args.n_boot, seed=args.seed, ci=args.ci,
-                                padjust=args.padjust)
+                                padjust=args.padjust, family=family)
     except ValueError as exc:
         raise UsageError(str(exc).replace("`", "")) from exc
 

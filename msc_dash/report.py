@@ -30,6 +30,7 @@ from .outcomes import DOMAIN_INFO
 from .settings import AnalysisSettings
 from .slides import describe_filters, domain_outcomes
 from .trial import Trial
+from .wilcoxon import EXACT_MAX
 
 __all__ = ["build_report", "key_figures", "key_figures_zip", "methods_text", "safety_summary",
            "software_versions", "PADJUST_NAMES", "Section", "SECTIONS"]
@@ -60,8 +61,11 @@ def software_versions() -> dict[str, str]:
 
 
 def methods_text(trial: Trial, effects: pd.DataFrame | None = None, *, n_boot: int = 2000,
-                 seed: int = 0, ci: float = 0.95, padjust: str = "holm") -> str:
+                 seed: int = 0, ci: float = 0.95, padjust: str = "holm",
+                 family=()) -> str:
     """The methods paragraph, generated from the settings and the registry.
+
+    ``family``: the pre-specified outcomes of the multiplicity family (empty: all).
 
     Examples
     --------
@@ -96,14 +100,20 @@ def methods_text(trial: Trial, effects: pd.DataFrame | None = None, *, n_boot: i
     text = (
         f"{design} at each follow-up visit were compared with the same subjects' baseline "
         "(paired analysis; subjects missing either value were left out of that comparison). "
-        "Tests: two-sided paired t-test and Wilcoxon signed-rank test; matched-pairs "
+        "Tests: two-sided paired t-test and Wilcoxon signed-rank test (changes rounded to "
+        "the data's precision, zero changes dropped, midranks for ties; exact conditional "
+        f"p up to {EXACT_MAX} non-zero changes, else the normal approximation with tie and "
+        "continuity correction; the table names the method of each p); matched-pairs "
         "rank-biserial correlation. Effect size: Hedges' g for paired data (average-SD "
         f"standardiser, bias-corrected; positive = improvement) with {ci_text}. Mean changes "
         f"are given with t-based {level} confidence intervals"
         + (f"; geometric mean ratios (visit / baseline) for log-scale outcomes "
            f"({', '.join(logs)})" if logs else "")
         + ". Paired t-test p values were adjusted across outcomes within each arm and visit "
-        f"by {PADJUST_NAMES.get(padjust, padjust)}. Responders: a change counts as "
+        f"by {PADJUST_NAMES.get(padjust, padjust)}"
+        + (f" within the pre-specified outcomes ({', '.join(family)}), the other outcomes "
+           "forming a separate exploratory family" if family and padjust != "none" else "")
+        + ". Responders: a change counts as "
         "clinically meaningful (improvement or worsening) by these rules, with Wilson "
         f"{level} confidence intervals for the proportion improved: {rule_text}"
     )
@@ -416,7 +426,7 @@ def _safety(r: _Report) -> list[str]:
 
 def _methods(r: _Report) -> list[str]:
     s = r.settings
-    return [f"<p>{html.escape(methods_text(r.trial, r.effects, n_boot=s.n_boot, seed=s.seed, ci=s.ci, padjust=s.padjust))}</p>"]
+    return [f"<p>{html.escape(methods_text(r.trial, r.effects, n_boot=s.n_boot, seed=s.seed, ci=s.ci, padjust=s.padjust, family=s.family))}</p>"]
 
 
 def _reproducibility(r: _Report) -> list[str]:
