@@ -39,6 +39,8 @@ _EXPORTS = {
     "mixed_anova_table": "arms",
     "subgroup_effects": "subgroups",
     "findings": "findings",
+    "confirmed_events": "progression",
+    "time_to_event": "survival",
 }
 
 __all__ = sorted(_EXPORTS)
