@@ -32,6 +32,7 @@ PAGES = {
         st.Page("pages/biomarkers.py", title="Biomarkers", icon="🧪"),
         st.Page("pages/patient_reported.py", title="Patient-reported", icon="💬"),
         st.Page("pages/safety.py", title="Safety", icon="🛡️"),
+        st.Page("pages/progression.py", title="Progression", icon="📈"),
     ],
     "Explore": [
         st.Page("pages/patients.py", title="Patients", icon="👤"),

@@ -32,7 +32,7 @@ _TOL = 1e-9
 #: Columns of :func:`confirmed_events`, in order (``pira``/``raw`` only with relapses).
 EVENT_COLUMNS = ("subject_id", "arm", "component", "baseline_day", "baseline_value",
                  "has_event", "onset_visit", "onset_day", "onset_value", "confirm_visit",
-                 "confirm_day", "confirm_value", "time", "event", "note")
+                 "confirm_day", "confirm_value", "time", "event", "unconfirmed_day", "note")
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,7 @@ class _Subject:
         before = np.where(diff >= 0, diff, np.inf)
         self.since_relapse = before.min(axis=1) if self.rel.size else np.full(len(days), np.inf)
         self.out, self.rules = out, rules
+        self.unconfirmed: int | None = None  # first unconfirmed change in the direction
         self.sign = -out.sign  # +1 where a higher value is worse
 
     def delta(self, ref: float) -> float:
@@ -166,6 +167,7 @@ class _Subject:
                 continue
             if kind == want and not note:
                 note = self._why(change, ref, conf, lost, failed)
+                self.unconfirmed = change
             search = change + 1
 
     def _why(self, onset, ref, conf, lost, failed) -> str:
@@ -237,7 +239,7 @@ def _one_outcome(trial: Trial, code: str, rules: EventRules, relapses: dict | No
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     kinds = {c: float for c in ("baseline_day", "baseline_value", "onset_day", "onset_value",
-                                "confirm_day", "confirm_value", "time")}
+                                "confirm_day", "confirm_value", "time", "unconfirmed_day")}
     kinds |= {"has_event": bool, "event": int}
     kinds |= {c: bool for c in ("pira", "raw") if c in frame}
     return frame.astype(kinds)
@@ -249,7 +251,8 @@ def _subject_row(g: pd.DataFrame, relapses, out: Outcome, rules: EventRules) -> 
     res = s.scan()
     bl = res["bl"]
     row = {"baseline_day": s.days[bl], "baseline_value": s.v[bl], "time": s.days[-1],
-           "note": res["note"] or f"no confirmed {rules.direction}"}
+           "note": res["note"] or f"no confirmed {rules.direction}",
+           "unconfirmed_day": np.nan if s.unconfirmed is None else s.days[s.unconfirmed]}
     if "onset" not in res:
         return row
     i, c = res["onset"], res["conf"][0]
@@ -288,8 +291,9 @@ def confirmed_events(trial: Trial, outcome: str, *, direction: str = "worsening"
     DataFrame
         One row per subject: :data:`EVENT_COLUMNS` (``component`` is the
         outcome that gave the event; ``time`` is the onset day, or the last
-        assessment day when censored; ``note`` says why a change was not
-        confirmed), plus ``pira`` and ``raw`` for worsening with relapses.
+        assessment day when censored; ``unconfirmed_day`` is the first change
+        in the direction that was not confirmed; ``note`` says why), plus
+        ``pira`` and ``raw`` for worsening with relapses.
 
     Examples
     --------
@@ -335,6 +339,8 @@ def _composite(frames: list[pd.DataFrame]) -> pd.DataFrame:
                 row[col] = np.nan
             row["component"] = ""
             row["time"] = max((c["time"] for c in seen), default=np.nan)
+            row["unconfirmed_day"] = min((c["unconfirmed_day"] for c in cand
+                                          if np.isfinite(c["unconfirmed_day"])), default=np.nan)
             row["note"] = "; ".join(f"{c['component']}: {c['note']}" for c in cand)
         rows.append(row)
     return _typed(pd.DataFrame(rows).reset_index(drop=True))

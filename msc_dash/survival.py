@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -20,7 +19,8 @@ from .outcomes import EDSS_PLUS, EDSS_PLUS_COMPONENTS
 from .progression import EventRules, confirmed_events
 from .trial import Trial
 
-__all__ = ["TimeToEvent", "time_to_event", "kaplan_meier", "DAYS_PER_YEAR"]
+__all__ = ["TimeToEvent", "time_to_event", "kaplan_meier", "compare_arms_survival",
+           "subject_table", "headline_text", "DAYS_PER_YEAR"]
 
 DAYS_PER_YEAR = 365.25
 
@@ -103,10 +103,10 @@ class TimeToEvent:
     outcome: str
     rules: EventRules
     events: pd.DataFrame
-    km: MappingProxyType
-    median_time: MappingProxyType
+    km: dict
+    median_time: dict
     logrank_p: float | None
-    hazard_ratio: MappingProxyType | None
+    hazard_ratio: dict | None
     proportions: pd.DataFrame
     treatment: str | None = None
     control: str | None = None
@@ -212,13 +212,13 @@ def _cox(frame: pd.DataFrame, treatment: str, control: str, ci: float):
     if caught or not (np.isfinite(b) and np.isfinite(se)) or abs(b) > 20:
         return None  # monotone likelihood: every event in one arm's risk set alone
     z = stats.norm.ppf(0.5 + ci / 2)
-    return MappingProxyType({"hr": float(np.exp(b)), "ci_low": float(np.exp(b - z * se)),
+    return dict({"hr": float(np.exp(b)), "ci_low": float(np.exp(b - z * se)),
                              "ci_high": float(np.exp(b + z * se)), "p": float(fit.pvalues[0]),
                              "coef": b, "se": se})
 
 
 def compare_arms_survival(frame: pd.DataFrame, treatment: str, control: str, *,
-                          ci: float = 0.95) -> tuple[float | None, MappingProxyType | None]:
+                          ci: float = 0.95) -> tuple[float | None, dict | None]:
     """Log-rank p across the arms of ``frame`` and the Cox hazard ratio of two of them.
 
     ``frame`` has ``arm, time, event``. The log-rank p is None without events;
@@ -306,6 +306,76 @@ def time_to_event(trial: Trial, outcome: str, *, treatment: str | None = None,
     codes = EDSS_PLUS_COMPONENTS if outcome == EDSS_PLUS else (outcome,)
     reg_rules = tuple((c, trial.outcome(c).rule_text) for c in codes if c in trial.outcomes)
     rel_used = "pira" in events.columns
-    return TimeToEvent(outcome, rules, events, MappingProxyType(km), MappingProxyType(median),
+    return TimeToEvent(outcome, rules, events, dict(km), dict(median),
                        logrank, hr, _proportions(km, ci), treatment, control, ci, reg_rules,
                        rel_used)
+
+
+def subject_table(res: TimeToEvent) -> pd.DataFrame:
+    """The subject table for display and export: one row per subject, plain column names.
+
+    Examples
+    --------
+    >>> import msc_dash
+    >>> res = time_to_event(msc_dash.load_sample("two_arm"), "EDSS_PLUS")
+    >>> subject_table(res).loc[lambda d: d["Event"] == "yes", "Outcome"].value_counts().to_dict()
+    {'T25FW': 6, 'EDSS': 1, 'NHPT': 1}
+    """
+    e = res.events
+    out = pd.DataFrame({
+        "Subject": e["subject_id"], "Arm": e["arm"], "Outcome": e["component"],
+        "Baseline day": e["baseline_day"], "Baseline value": e["baseline_value"],
+        "Event": np.where(e["has_event"], "yes", "no"),
+        "Onset visit": e["onset_visit"], "Onset day": e["onset_day"],
+        "Onset value": e["onset_value"], "Confirmed at": e["confirm_visit"],
+        "Confirmation day": e["confirm_day"], "Confirmation value": e["confirm_value"],
+        "Time (days)": e["time"],
+    })
+    if "pira" in e:
+        out["Type"] = np.select([e["raw"], e["pira"], e["has_event"]],
+                                ["RAW", "PIRA", "unclassified"], "")
+    out["Note"] = e["note"]
+    return out
+
+
+def headline_text(res: TimeToEvent) -> str:
+    """One sentence: events per arm and, for two arms, the hazard ratio and log-rank p.
+
+    Examples
+    --------
+    >>> import msc_dash
+    >>> print(headline_text(time_to_event(msc_dash.load_sample("two_arm"), "EDSS_PLUS")))
+    12-week confirmed EDSS-Plus worsening: 1 of 27 on MSC-NP vs 7 of 27 on Saline; hazard ratio 0.13 (95% CI 0.016 to 1.1), log-rank p = 0.025.
+    """
+    from .tables import format_p, sig
+
+    s = res.summary().set_index("arm")
+    name = ("EDSS-Plus" if res.outcome == EDSS_PLUS else res.outcome)
+    head = f"{res.rules.weeks}-week confirmed {name} {res.rules.direction}"
+    level = f"{res.ci:.0%}"
+    if len(res.arms) < 2:
+        arm = res.arms[0] if res.arms else None
+        if arm is None:
+            return f"{head}: no subject has an assessment."
+        r = s.loc[arm]
+        text = f"{head}: {r['events']:.0f} of {r['subjects']:.0f} subjects"
+        if "proportion_1y" in r and np.isfinite(r["proportion_1y"]):
+            text += (f"; by 1 year {sig(100 * r['proportion_1y'], 2, sign=False)}% ({level} CI "
+                     f"{sig(100 * r['ci_low_1y'], 2, sign=False)} to "
+                     f"{sig(100 * r['ci_high_1y'], 2, sign=False)}%)")
+        med = r["median_days"]
+        text += ("; median time not reached" if not np.isfinite(med)
+                 else f"; median time {med:.0f} days")
+        return text + "."
+    t, c = res.treatment, res.control
+    text = (f"{head}: {s.loc[t, 'events']:.0f} of {s.loc[t, 'subjects']:.0f} on {t} vs "
+            f"{s.loc[c, 'events']:.0f} of {s.loc[c, 'subjects']:.0f} on {c}")
+    hr = res.hazard_ratio
+    if hr is not None:
+        text += (f"; hazard ratio {sig(hr['hr'], 2, sign=False)} ({level} CI "
+                 f"{sig(hr['ci_low'], 2, sign=False)} to {sig(hr['ci_high'], 2, sign=False)})")
+    else:
+        text += "; hazard ratio not estimable (an arm has no event)"
+    if res.logrank_p is not None:
+        text += f", log-rank p = {format_p(res.logrank_p)}"
+    return text + "."

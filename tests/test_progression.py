@@ -215,3 +215,9 @@ def test_two_arm_sample_counts():
     from msc_dash import load_sample
     e = confirmed_events(load_sample("two_arm"), "EDSS_PLUS")
     assert e.has_event.sum() == 8
+
+
+def test_unconfirmed_day_marks_the_change_that_fell_back():
+    e = one(trial({"a": [4.0, 4.0, 5.0, 4.0, 4.0]}))
+    assert e.unconfirmed_day == 182
+    assert pd.isna(one(trial({"a": [4.0, 4.0, 4.0]})).unconfirmed_day)

@@ -1,0 +1,166 @@
+"""The Progression page: confirmed events, Kaplan-Meier curves, hazard ratio, subjects."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from ..arms import default_arms
+from ..figures.progression import event_name, km_figure, progression_swimmer_figure
+from ..outcomes import EDSS_PLUS, EDSS_PLUS_COMPONENTS
+from ..survival import TimeToEvent, headline_text, subject_table, time_to_event
+from ..tables import format_p, sig
+from ..trial import Trial
+from . import export_widgets
+from .cache import cached
+from .widgets import md_escape
+
+__all__ = ["progression_outcomes", "choices", "render_progression"]
+
+#: the outcomes the page offers, in this order, when present
+_OFFER = ("EDSS_PLUS", "EDSS", "T25FW", "NHPT", "SDMT")
+_CONFIRM = {84: "12 weeks", 168: "24 weeks"}
+
+
+def progression_outcomes(trial: Trial) -> list[str]:
+    """Outcomes with a confirmed-event definition present in ``trial``.
+
+    EDSS-Plus first when at least two of its components are present, then
+    EDSS, T25FW, NHPT, SDMT and any other outcome with a meaningful-change rule.
+    """
+    present = set(trial.outcomes)
+    codes = [c for c in _OFFER if c in present
+             or (c == EDSS_PLUS and len(present & set(EDSS_PLUS_COMPONENTS)) >= 2)]
+    rest = [c for c in trial.outcomes if c not in codes
+            and trial.outcome(c).meaningful_change is not None]
+    return codes + rest
+
+
+def _label(trial: Trial, code: str) -> str:
+    if code == EDSS_PLUS:
+        return "EDSS-Plus (EDSS, T25FW, NHPT)"
+    return f"{code}: {trial.outcome(code).label}" if trial.outcome(code).known else code
+
+
+def choices(trial: Trial, codes: list[str]) -> dict:
+    """The page's controls: outcome, direction, confirmation, baseline (and arms)."""
+    c1, c2, c3, c4 = st.columns([2.2, 1.3, 1.1, 1.1])
+    outcome = c1.selectbox("Outcome", codes, format_func=lambda c: _label(trial, c),
+                           key="prog_outcome")
+    direction = c2.segmented_control("Event", ["worsening", "improvement"],
+                                     format_func=str.capitalize, default="worsening",
+                                     key="prog_direction") or "worsening"
+    confirm = c3.segmented_control("Confirmed over", list(_CONFIRM), format_func=_CONFIRM.get,
+                                   default=84, key="prog_confirm") or 84
+    baseline = c4.segmented_control("Baseline", ["fixed", "roving"],
+                                    format_func=str.capitalize, default="fixed",
+                                    key="prog_baseline",
+                                    help="Fixed: the first valid assessment. Roving: moved to "
+                                         "the confirmation visit after each confirmed event "
+                                         "(msprog's definition).") or "fixed"
+    picked = {"outcome": outcome, "direction": direction, "confirm_days": int(confirm),
+              "baseline": baseline}
+    if len(trial.arms) > 2:
+        t_def, c_def = default_arms(trial.arms)
+        a1, a2, _ = st.columns([1, 1, 2])
+        picked["treatment"] = a1.selectbox("Hazard ratio of", trial.arms,
+                                           index=trial.arms.index(t_def), key="prog_treatment")
+        picked["control"] = a2.selectbox("against", trial.arms,
+                                         index=trial.arms.index(c_def), key="prog_control")
+    return picked
+
+
+def _pct(x: float) -> str:
+    return "–" if not math.isfinite(x) else f"{sig(100 * x, 2, sign=False)}%"
+
+
+def _headline(res: TimeToEvent) -> None:
+    s = res.summary().set_index("arm")
+    level = f"{res.ci:.0%}"
+    if len(res.arms) >= 2 and res.treatment in s.index and res.control in s.index:
+        t, c = res.treatment, res.control
+        cols = st.columns(3)
+        hr = res.hazard_ratio
+        cols[0].metric(f"Hazard ratio, {t} vs {c}",
+                       "not estimable" if hr is None else sig(hr["hr"], 2),
+                       help="Cox model (Efron ties); below 1 favours " + t)
+        cols[0].caption("an arm has no event" if hr is None else
+                        f"{level} CI {sig(hr['ci_low'], 2)} to {sig(hr['ci_high'], 2)}")
+        cols[1].metric("Log-rank p", format_p(res.logrank_p)
+                       if res.logrank_p is not None else "–")
+        cols[1].caption("no event in either arm" if res.logrank_p is None else
+                        "difference between the curves")
+        cols[2].metric("Subjects with an event",
+                       f"{s.loc[t, 'events']:.0f}/{s.loc[t, 'subjects']:.0f} vs "
+                       f"{s.loc[c, 'events']:.0f}/{s.loc[c, 'subjects']:.0f}")
+        cols[2].caption(f"{t} vs {c}")
+        return
+    arm = res.arms[0]
+    r = s.loc[arm]
+    cols = st.columns(3)
+    cols[0].metric("Subjects with an event", f"{r['events']:.0f} of {r['subjects']:.0f}")
+    cols[0].caption(_pct(r["events"] / r["subjects"]) + " of those assessed"
+                    if r["subjects"] else "")
+    p1 = r.get("proportion_1y", float("nan"))
+    cols[1].metric("By 1 year (Kaplan-Meier)", _pct(p1))
+    cols[1].caption(f"{level} CI {_pct(r['ci_low_1y'])} to {_pct(r['ci_high_1y'])}"
+                    if math.isfinite(p1) else "follow-up shorter than a year")
+    med = r["median_days"]
+    cols[2].metric("Median time to event",
+                   "not reached" if not math.isfinite(med) else f"{med:.0f} days")
+    cols[2].caption("fewer than half had an event" if not math.isfinite(med) else
+                    f"{med / 30.44:.1f} months")
+
+
+def _unconfirmed(trial: Trial, res: TimeToEvent) -> None:
+    e = res.events
+    un = e[~e["has_event"] & e["unconfirmed_day"].notna()]
+    if un.empty:
+        return
+    word = "worsened" if res.rules.direction == "worsening" else "improved"
+    st.info(
+        f"**{len(un)} subject(s) {word} at a visit but have no confirmed event.** "
+        f"The domain pages classify each visit on its own against baseline; here a change "
+        f"counts only when it is still there at the first visit {res.rules.confirm_days} days "
+        f"({res.rules.weeks} weeks) later"
+        + (" and at every visit in between" if res.rules.check_intermediate else "")
+        + ". The **Note** column of the table says why each one was not confirmed; grey "
+          "triangles mark them on the swimmer plot.")
+
+
+def render_progression(trial: Trial, settings) -> None:
+    """Draw the page for ``trial`` (already filtered) under the sidebar settings."""
+    codes = progression_outcomes(trial)
+    if not codes:
+        st.info("Confirmed progression needs an outcome with a meaningful-change rule "
+                "(EDSS, T25FW, NHPT or SDMT). None of them is in this trial.")
+        return
+    picked = choices(trial, codes)
+    res = cached(time_to_event, trial, ci=settings.ci, **picked)
+    name = event_name(res)
+    st.markdown(f"#### {md_escape(headline_text(res))}")
+    _headline(res)
+    st.subheader(f"Time to {name}")
+    fig = km_figure(res)
+    export_widgets.chart(fig, key="prog_km", name=f"Kaplan-Meier {name}", theme=None)
+    st.caption(
+        f"Cumulative proportion with a {name} (1 - Kaplan-Meier) per arm, {res.ci:.0%} "
+        "log-Greenwood bands; ticks mark censored subjects; under the axis, the number still "
+        "at risk every three months.")
+    _unconfirmed(trial, res)
+    st.subheader("Each subject's events")
+    fig = progression_swimmer_figure(trial, res.events, label=name)
+    export_widgets.chart(fig, key="prog_swimmer", name=f"Swimmer {name}", theme=None)
+    st.caption("Bars: follow-up to the last assessment; dots: assessments; ▲ onset of the "
+               "confirmed event; △ its confirmation; grey △ a change that was not confirmed "
+               "(hover for why).")
+    table = subject_table(res)
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"Note": st.column_config.TextColumn(width="large")})
+    summary = res.summary()
+    export_widgets.table_downloads(table, f"progression {name}", key="prog_table",
+                                   sheets={"summary": summary})
+    st.subheader("Criteria")
+    st.markdown(md_escape(res.methods_text))
+
