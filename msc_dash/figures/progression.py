@@ -57,7 +57,7 @@ def _at_risk(events: pd.DataFrame, arm: str, months: np.ndarray) -> list[int]:
     return [int((t >= m * DAYS_PER_MONTH - 1e-9).sum()) for m in months]
 
 
-def km_figure(res: TimeToEvent, *, title: str | None = None, height: int = 560) -> go.Figure:
+def km_figure(res: TimeToEvent, *, title: str | None = None, height: int = 620) -> go.Figure:
     """Cumulative proportion with a confirmed event per arm, with CI bands and at-risk table.
 
     The curves are 1 - Kaplan-Meier (rising steps), the bands its
@@ -77,8 +77,8 @@ def km_figure(res: TimeToEvent, *, title: str | None = None, height: int = 560) 
     last = max((float(k["day"].max()) for k in res.km.values() if len(k)), default=0.0)
     step = 3 if last / DAYS_PER_MONTH <= 30 else 6
     ticks = np.arange(0, last / DAYS_PER_MONTH + 1e-9, step)
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.17,
-                        row_heights=[0.82, 0.18] if len(arms) > 1 else [0.88, 0.12])
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.16,
+                        row_heights=[0.78, 0.22] if len(arms) > 1 else [0.86, 0.14])
     top = 0.0
     for arm in arms:
         km = res.km[arm]
@@ -117,17 +117,19 @@ def km_figure(res: TimeToEvent, *, title: str | None = None, height: int = 560) 
             textfont=dict(color=c, size=FONT_SIZE - 1), showlegend=False,
             hovertemplate=f"{arm}: %{{text}} at risk at month %{{x:.0f}}<extra></extra>"), 2, 1)
     base_layout(fig, title=title, height=height)
-    fig.update_yaxes(title_text=f"With a {event_name(res)} (%)", rangemode="tozero",
+    fig.update_yaxes(title_text="With an event (%)", rangemode="tozero",
                      range=[0, min(100, max(10.0, top * 1.15))], row=1, col=1)
     fig.update_yaxes(categoryorder="array", categoryarray=arms[::-1], showgrid=False,
-                     tickfont=dict(size=FONT_SIZE - 2), row=2, col=1)
+                     tickfont=dict(size=FONT_SIZE - 2), range=[-0.5, len(arms) - 0.1],
+                     zeroline=False, row=2, col=1)
     span = [-0.3, ticks[-1] + 0.5 if len(ticks) else 1]
     fig.update_xaxes(tickvals=ticks, range=span, showticklabels=True,
                      title_text="Months since baseline", row=1, col=1)
     fig.update_xaxes(tickvals=ticks, range=span, showgrid=False, zeroline=False,
                      showticklabels=False, row=2, col=1)
-    fig.add_annotation(text="Number at risk", xref="paper", yref="y2 domain", x=0, y=1.25,
-                       xanchor="left", showarrow=False, font=dict(size=FONT_SIZE - 1))
+    fig.add_annotation(text="<b>Number at risk</b>", xref="paper", yref="y2 domain", x=0,
+                       y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
+                       font=dict(size=FONT_SIZE - 2))
     return fig
 
 

@@ -45,7 +45,7 @@ def _label(trial: Trial, code: str) -> str:
 
 def choices(trial: Trial, codes: list[str]) -> dict:
     """The page's controls: outcome, direction, confirmation, baseline (and arms)."""
-    c1, c2, c3, c4 = st.columns([2.2, 1.3, 1.1, 1.1])
+    c1, c2, c3, c4 = st.columns([1.5, 1.5, 1.35, 1.1])
     outcome = c1.selectbox("Outcome", codes, format_func=lambda c: _label(trial, c),
                            key="prog_outcome")
     direction = c2.segmented_control("Event", ["worsening", "improvement"],
