@@ -25,7 +25,7 @@ from .errors import TrialDataError
 from .outcomes import EDSS_PLUS, EDSS_PLUS_COMPONENTS, Outcome
 from .trial import Trial
 
-__all__ = ["EventRules", "confirmed_events", "EVENT_COLUMNS"]
+__all__ = ["EventRules", "confirmed_events", "event_outcomes", "EVENT_COLUMNS"]
 
 _TOL = 1e-9
 
@@ -95,6 +95,25 @@ class EventRules:
         """Days after onset in which a confirmation visit counts."""
         return (self.confirm_days - self.tolerance_days[0],
                 self.confirm_days + self.tolerance_days[1])
+
+
+def event_outcomes(trial: Trial) -> list[str]:
+    """Outcomes of ``trial`` with a confirmed-event definition, the usual first.
+
+    EDSS-Plus when at least two of its components are present, then EDSS,
+    T25FW, NHPT, SDMT and any other outcome with a meaningful-change rule.
+
+    Examples
+    --------
+    >>> import msc_dash
+    >>> event_outcomes(msc_dash.load_sample("two_arm"))[:5]
+    ['EDSS_PLUS', 'EDSS', 'T25FW', 'NHPT', 'SDMT']
+    """
+    present = set(trial.outcomes)
+    first = [c for c in (EDSS_PLUS, "EDSS", "T25FW", "NHPT", "SDMT") if c in present
+             or (c == EDSS_PLUS and len(present & set(EDSS_PLUS_COMPONENTS)) >= 2)]
+    return first + [c for c in trial.outcomes if c not in first
+                    and trial.outcome(c).meaningful_change is not None]
 
 
 class _Subject:

@@ -8,7 +8,8 @@ import streamlit as st
 
 from ..arms import default_arms
 from ..figures.progression import event_name, km_figure, progression_swimmer_figure
-from ..outcomes import EDSS_PLUS, EDSS_PLUS_COMPONENTS
+from ..outcomes import EDSS_PLUS
+from ..progression import event_outcomes
 from ..survival import TimeToEvent, headline_text, subject_table, time_to_event
 from ..tables import format_p, sig
 from ..trial import Trial
@@ -16,25 +17,9 @@ from . import export_widgets
 from .cache import cached
 from .widgets import md_escape
 
-__all__ = ["progression_outcomes", "choices", "render_progression"]
+__all__ = ["choices", "render_progression"]
 
-#: the outcomes the page offers, in this order, when present
-_OFFER = ("EDSS_PLUS", "EDSS", "T25FW", "NHPT", "SDMT")
 _CONFIRM = {84: "12 weeks", 168: "24 weeks"}
-
-
-def progression_outcomes(trial: Trial) -> list[str]:
-    """Outcomes with a confirmed-event definition present in ``trial``.
-
-    EDSS-Plus first when at least two of its components are present, then
-    EDSS, T25FW, NHPT, SDMT and any other outcome with a meaningful-change rule.
-    """
-    present = set(trial.outcomes)
-    codes = [c for c in _OFFER if c in present
-             or (c == EDSS_PLUS and len(present & set(EDSS_PLUS_COMPONENTS)) >= 2)]
-    rest = [c for c in trial.outcomes if c not in codes
-            and trial.outcome(c).meaningful_change is not None]
-    return codes + rest
 
 
 def _label(trial: Trial, code: str) -> str:
@@ -131,7 +116,7 @@ def _unconfirmed(trial: Trial, res: TimeToEvent) -> None:
 
 def render_progression(trial: Trial, settings) -> None:
     """Draw the page for ``trial`` (already filtered) under the sidebar settings."""
-    codes = progression_outcomes(trial)
+    codes = event_outcomes(trial)
     if not codes:
         st.info("Confirmed progression needs an outcome with a meaningful-change rule "
                 "(EDSS, T25FW, NHPT or SDMT). None of them is in this trial.")
