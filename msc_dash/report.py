@@ -227,6 +227,32 @@ class _Figures:
         return f'<figure class="figure">{body}{cap}</figure>'
 
 
+def _progression_parts(trial: Trial, figs: _Figures, ci: float) -> list[str]:
+    """Time to 12-week confirmed worsening: headline, Kaplan-Meier, swimmer, subjects, criteria."""
+    from .figures.progression import event_name, km_figure, progression_swimmer_figure
+    from .progression import event_outcomes
+    from .survival import headline_text, subject_table, time_to_event
+
+    codes = event_outcomes(trial)
+    if not codes or not trial.followup_visits:
+        return []
+    res = time_to_event(trial, codes[0], ci=ci)
+    name = event_name(res)
+    e = html.escape
+    table = subject_table(res)
+    return [
+        f"<p><strong>{e(headline_text(res))}</strong></p>",
+        figs.html(km_figure(res), f"Cumulative proportion with a {name} per arm (1 - "
+                  f"Kaplan-Meier) with {ci:.0%} bands; number at risk under the axis."),
+        figs.html(progression_swimmer_figure(trial, res.events, label=name),
+                  "Each subject's follow-up: onset (filled triangle) and confirmation (open) "
+                  "of the event; grey: a change that was not confirmed."),
+        "<h3>Subjects with an event</h3>",
+        _table(table[table["Event"] == "yes"].drop(columns=["Event"])),
+        f"<p>{e(res.methods_text)}</p>",
+    ]
+
+
 def _table(df: pd.DataFrame) -> str:
     if df is None or df.empty:
         return '<p class="note">Nothing to show.</p>'
@@ -282,7 +308,7 @@ def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float =
     from .effects import effect_sizes
 
     groups = domain_outcomes(trial)
-    total = 4 + sum(len(c) for c in groups.values())
+    total = 5 + sum(len(c) for c in groups.values())
     step = 0
 
     def tick(label: str) -> None:
@@ -363,6 +389,13 @@ def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float =
 
     parts.append(_table(format_effect_table(effects, trial.registry, ci=ci)))
     tick("effect table")
+
+    # --- confirmed progression
+    prog = _progression_parts(trial, figs, ci)
+    if prog:
+        section("progression", "Confirmed disability progression")
+        parts.extend(prog)
+    tick("progression")
 
     # --- safety
     section("safety", "Safety")

@@ -23,7 +23,7 @@ from .trial import Trial
 
 __all__ = ["Slide", "slides", "slide_figure", "DOMAIN_TITLES", "domain_outcomes", "describe_filters",
            "overview_figure", "arms_chart", "trajectory_chart", "estimation_chart", "safety_chart",
-           "high_contrast"]
+           "progression_chart", "progression_slide", "high_contrast"]
 
 #: Display name of each domain code.
 DOMAIN_TITLES = {
@@ -43,7 +43,7 @@ class Slide:
 
     Attributes
     ----------
-    kind : {"title", "overview", "arms", "finding", "domain", "safety"}
+    kind : {"title", "overview", "arms", "finding", "domain", "progression", "safety"}
     title : str
         Heading of the screen.
     text : str
@@ -101,8 +101,9 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
     between-arm forest plot); the overview's findings
     at ``visit``, one per slide (individual Functional Systems left to the
     Disability page when their sum is there); then each domain's main
-    chart (trajectory of its first outcome); then the adverse-event
-    swimmer plot when there are adverse events.
+    chart (trajectory of its first outcome); then time to 12-week confirmed
+    worsening (:func:`progression_slide`); then the adverse-event swimmer plot
+    when there are adverse events.
 
     Parameters
     ----------
@@ -157,6 +158,9 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
         out.append(Slide("domain", f"{DOMAIN_TITLES.get(domain, domain)}: "
                                    f"{trial.outcome(code).label} over time",
                          "Mean at each visit with its 95% CI.", domain=domain, outcome=code))
+    progression = progression_slide(trial)
+    if progression is not None:
+        out.append(progression)
     if len(trial.adverse_events):
         text = safety_slides[0].text if safety_slides else ""
         out.append(Slide("safety", "Safety: adverse events per patient", text,
@@ -259,6 +263,31 @@ def estimation_chart(trial: Trial, effects: pd.DataFrame, outcome: str, visit: s
                                         distribution=dist, visit=visit, arms=arms)
 
 
+def progression_slide(trial: Trial) -> Slide | None:
+    """Time to 12-week confirmed worsening of the first outcome that has it (EDSS-Plus first).
+
+    None without follow-up or without an outcome that has a meaningful-change rule.
+    """
+    from .progression import event_outcomes
+    from .survival import headline_text, time_to_event
+
+    codes = event_outcomes(trial)
+    if not codes or not trial.followup_visits:
+        return None
+    code = codes[0]
+    name = "EDSS-Plus" if code == "EDSS_PLUS" else code
+    return Slide("progression", f"Time to confirmed {name} worsening",
+                 headline_text(time_to_event(trial, code)), outcome=code)
+
+
+def progression_chart(trial: Trial, outcome: str, **event_options):
+    """Kaplan-Meier curves of confirmed events of ``outcome`` (see msc_dash.survival)."""
+    from .figures.progression import km_figure
+    from .survival import time_to_event
+
+    return km_figure(time_to_event(trial, outcome, **event_options))
+
+
 def safety_chart(trial: Trial):
     """The adverse-event swimmer plot (None without adverse events)."""
     if not len(trial.adverse_events):
@@ -280,6 +309,8 @@ def slide_figure(trial: Trial, slide: Slide, effects: pd.DataFrame, *, n_boot: i
             return fig if fig is not None else trajectory_chart(trial, slide.outcome)
         if slide.kind == "domain":
             return trajectory_chart(trial, slide.outcome)
+        if slide.kind == "progression":
+            return progression_chart(trial, slide.outcome)
         if slide.kind == "safety":
             return safety_chart(trial)
     except (ValueError, KeyError, IndexError) as exc:  # odd data: keep the text

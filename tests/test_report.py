@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import html
 import re
 
 import pandas as pd
@@ -117,3 +118,14 @@ def test_safety_summary_counts_by_hand():
     assert head["Subjects"] == "2 (50%)"
     assert head["Serious"] == 1 and head["Related"] == 2
     assert table.iloc[1]["Subjects"] == "1 (25%)"
+
+
+def test_report_has_the_progression_section():
+    from msc_dash import load_sample
+    from msc_dash.survival import headline_text, time_to_event
+
+    t = load_sample("two_arm")
+    page = build_report(t, n_boot=200, date="D")
+    assert 'id="progression"' in page
+    assert html.escape(headline_text(time_to_event(t, "EDSS_PLUS"))) in page
+    assert "Efron" in page and "Number at risk" in page
