@@ -32,6 +32,8 @@ TABLES = MappingProxyType(
             ("subject_id", "injection_number", "day"),
             ("route", "dose_million_cells"),
         ),
+        # optional: relapse onsets, for confirmed progression (msc_dash.progression)
+        "relapses": (("subject_id", "onset_day"), ()),
     }
 )
 
@@ -58,6 +60,8 @@ class Trial:
     subjects, measurements, adverse_events, injections : pandas.DataFrame
         The tables of DESIGN.md; ``subjects`` always has an ``arm`` column
         (``"All"`` in a single-arm study) and ``n_injections``.
+    relapses : pandas.DataFrame
+        ``subject_id, onset_day`` of each relapse (empty when not given).
     warnings : tuple of str
         Non-fatal oddities found while loading.
     registry : Registry
@@ -89,6 +93,7 @@ class Trial:
     source: str = ""
     filters: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     origin: str = ""  # fingerprint of the unfiltered trial, set by filter()
+    relapses: pd.DataFrame = field(default_factory=lambda: empty_table("relapses"))
 
     @classmethod
     def from_tables(
@@ -97,6 +102,7 @@ class Trial:
         measurements: pd.DataFrame,
         adverse_events: pd.DataFrame | None = None,
         injections: pd.DataFrame | None = None,
+        relapses: pd.DataFrame | None = None,
         **kwargs,
     ) -> Trial:
         """Assemble a Trial from already-valid tables (no validation).
@@ -110,7 +116,7 @@ class Trial:
             subjects.insert(1, "arm", SINGLE_ARM)
         subjects["arm"] = subjects["arm"].astype(str)
         tables = {"measurements": measurements, "adverse_events": adverse_events,
-                  "injections": injections}
+                  "injections": injections, "relapses": relapses}
         for name, frame in tables.items():
             if frame is None:
                 frame = empty_table(name)
@@ -135,8 +141,11 @@ class Trial:
             ["subject_id", "outcome", "day", "visit"], kind="stable"
         ).reset_index(drop=True)
         subjects = subjects.sort_values("subject_id", kind="stable").reset_index(drop=True)
+        rel = tables["relapses"]
+        rel["onset_day"] = pd.to_numeric(rel["onset_day"]).astype(float)
+        rel = rel.sort_values(["subject_id", "onset_day"], kind="stable").reset_index(drop=True)
         return cls(subjects, tables["measurements"], tables["adverse_events"],
-                   tables["injections"], **kwargs)
+                   tables["injections"], relapses=rel, **kwargs)
 
     # ----------------------------------------------------------- derived views
     @property
@@ -217,7 +226,10 @@ class Trial:
     def fingerprint(self) -> str:
         """sha256 of the normalised tables; equal data give equal fingerprints."""
         h = hashlib.sha256()
-        for name in ("subjects", "measurements", "adverse_events", "injections"):
+        # relapses only when present, so trials without them keep their fingerprint
+        names = ("subjects", "measurements", "adverse_events", "injections") + (
+            ("relapses",) if len(self.relapses) else ())
+        for name in names:
             frame = getattr(self, name)
             frame = frame.reindex(sorted(frame.columns), axis=1)
             h.update(name.encode())
@@ -284,6 +296,7 @@ class Trial:
             measurements=self._only(self.measurements, ids),
             adverse_events=self._only(self.adverse_events, ids),
             injections=self._only(self.injections, ids),
+            relapses=self._only(self.relapses, ids),
             filters=MappingProxyType(applied),
             origin=self.origin or self.fingerprint,
         )
