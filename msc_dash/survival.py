@@ -338,6 +338,15 @@ def subject_table(res: TimeToEvent) -> pd.DataFrame:
     return out
 
 
+def _relapse_split(res: TimeToEvent) -> str:
+    if not res.relapses_used:
+        return ""
+    hit = res.events[res.events["has_event"]]
+    pira, raw = int(hit["pira"].sum()), int(hit["raw"].sum())
+    return (f" Of {len(hit)} confirmed worsening(s): {pira} PIRA, {raw} RAW, "
+            f"{len(hit) - pira - raw} unclassified.")
+
+
 def headline_text(res: TimeToEvent) -> str:
     """One sentence: events per arm and, for two arms, the hazard ratio and log-rank p.
 
@@ -366,7 +375,7 @@ def headline_text(res: TimeToEvent) -> str:
         med = r["median_days"]
         text += ("; median time not reached" if not np.isfinite(med)
                  else f"; median time {med:.0f} days")
-        return text + "."
+        return text + "." + _relapse_split(res)
     t, c = res.treatment, res.control
     text = (f"{head}: {s.loc[t, 'events']:.0f} of {s.loc[t, 'subjects']:.0f} on {t} vs "
             f"{s.loc[c, 'events']:.0f} of {s.loc[c, 'subjects']:.0f} on {c}")
@@ -378,4 +387,4 @@ def headline_text(res: TimeToEvent) -> str:
         text += "; hazard ratio not estimable (an arm has no event)"
     if res.logrank_p is not None:
         text += f", log-rank p = {format_p(res.logrank_p)}"
-    return text + "."
+    return text + "." + _relapse_split(res)

@@ -107,3 +107,15 @@ def test_monotone_likelihood_gives_no_hazard_ratio():
                       "event": [1, 1, 0, 0, 1, 0]})
     p, hr = compare_arms_survival(f, "b", "a")
     assert hr is None and 0 < p < 1
+
+
+def test_headline_splits_pira_and_raw_with_relapses():
+    from msc_dash.survival import headline_text
+
+    t = load_sample("two_arm")
+    # H10's EDSS worsening starts on day 92: a relapse on day 60 makes it RAW
+    # (32 days before onset, within 90); the other seven are PIRA (no relapse near them)
+    res = time_to_event(t, "EDSS_PLUS", relapses=pd.DataFrame(
+        {"subject_id": ["H10"], "onset_day": [60]}))
+    assert headline_text(res).endswith("Of 8 confirmed worsening(s): 7 PIRA, 1 RAW, "
+                                       "0 unclassified.")
