@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from ..arms import default_arms
@@ -24,15 +26,17 @@ _CONFIRM = {84: "12 weeks", 168: "24 weeks"}
 
 def _label(trial: Trial, code: str) -> str:
     if code == EDSS_PLUS:
-        return "EDSS-Plus (EDSS, T25FW, NHPT)"
-    return f"{code}: {trial.outcome(code).label}" if trial.outcome(code).known else code
+        return "EDSS-Plus"
+    return code if trial.outcome(code).known else trial.outcome(code).label
 
 
 def choices(trial: Trial, codes: list[str]) -> dict:
     """The page's controls: outcome, direction, confirmation, baseline (and arms)."""
     c1, c2, c3, c4 = st.columns([1.5, 1.5, 1.35, 1.1])
     outcome = c1.selectbox("Outcome", codes, format_func=lambda c: _label(trial, c),
-                           key="prog_outcome")
+                           key="prog_outcome",
+                           help="EDSS-Plus: the first confirmed worsening on any of EDSS, "
+                                "T25FW and NHPT (Cadavid et al., Mult Scler 2017).")
     direction = c2.segmented_control("Event", ["worsening", "improvement"],
                                      format_func=str.capitalize, default="worsening",
                                      key="prog_direction") or "worsening"
@@ -114,6 +118,36 @@ def _unconfirmed(trial: Trial, res: TimeToEvent) -> None:
           "triangles mark them on the swimmer plot.")
 
 
+def _at(visit, day, value) -> str:
+    if not isinstance(visit, str):
+        return ""
+    return f"{visit} (day {day:.0f}): {value:g}"
+
+
+def _display(res: TimeToEvent) -> pd.DataFrame:
+    """Subjects with an event first (by onset), then unconfirmed changes, then the rest."""
+    e = res.events
+    rank = np.where(e["has_event"], 0, np.where(e["unconfirmed_day"].notna(), 1, 2))
+    e = e.assign(_rank=rank, _key=e["onset_day"].fillna(e["unconfirmed_day"])).sort_values(
+        ["_rank", "_key", "subject_id"], kind="stable")
+    out = pd.DataFrame({
+        "Subject": e["subject_id"], "Arm": e["arm"],
+        "Event": np.where(e["has_event"], "yes", "no"), "Outcome": e["component"],
+        "Baseline": [f"{v:g}" if np.isfinite(v) else "" for v in e["baseline_value"]],
+        "Onset": [_at(*r) for r in zip(e["onset_visit"], e["onset_day"], e["onset_value"],
+                                       strict=True)],
+        "Confirmed": [_at(*r) for r in zip(e["confirm_visit"], e["confirm_day"],
+                                           e["confirm_value"], strict=True)],
+    })
+    if "pira" in e:
+        out["Type"] = np.select([e["raw"], e["pira"], e["has_event"]],
+                                ["RAW", "PIRA", "unclassified"], "")
+    if res.arms == ["All"] or len(res.arms) < 2:
+        out = out.drop(columns=["Arm"])
+    out["Note"] = e["note"].to_numpy()
+    return out
+
+
 def render_progression(trial: Trial, settings) -> None:
     """Draw the page for ``trial`` (already filtered) under the sidebar settings."""
     codes = event_outcomes(trial)
@@ -141,7 +175,7 @@ def render_progression(trial: Trial, settings) -> None:
                "confirmed event; △ its confirmation; grey △ a change that was not confirmed "
                "(hover for why).")
     table = subject_table(res)
-    st.dataframe(table, hide_index=True, width="stretch",
+    st.dataframe(_display(res), hide_index=True, width="stretch",
                  column_config={"Note": st.column_config.TextColumn(width="large")})
     summary = res.summary()
     export_widgets.table_downloads(table, f"progression {name}", key="prog_table",
