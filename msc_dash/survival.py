@@ -369,9 +369,11 @@ def headline_text(res: TimeToEvent) -> str:
         r = s.loc[arm]
         text = f"{head}: {r['events']:.0f} of {r['subjects']:.0f} subjects"
         if "proportion_1y" in r and np.isfinite(r["proportion_1y"]):
-            text += (f"; by 1 year {sig(100 * r['proportion_1y'], 2, sign=False)}% ({level} CI "
-                     f"{sig(100 * r['ci_low_1y'], 2, sign=False)} to "
-                     f"{sig(100 * r['ci_high_1y'], 2, sign=False)}%)")
+            def pct(x: float) -> str:
+                return "0" if abs(x) < 1e-12 else sig(100 * x, 2, sign=False)
+
+            text += (f"; by 1 year {pct(r['proportion_1y'])}% ({level} CI "
+                     f"{pct(r['ci_low_1y'])} to {pct(r['ci_high_1y'])}%)")
         med = r["median_days"]
         text += ("; median time not reached" if not np.isfinite(med)
                  else f"; median time {med:.0f} days")

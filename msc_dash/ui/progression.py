@@ -61,7 +61,9 @@ def choices(trial: Trial, codes: list[str]) -> dict:
 
 
 def _pct(x: float) -> str:
-    return "–" if not math.isfinite(x) else f"{sig(100 * x, 2, sign=False)}%"
+    if not math.isfinite(x):
+        return "–"
+    return "0%" if abs(x) < 1e-12 else f"{sig(100 * x, 2, sign=False)}%"
 
 
 def _headline(res: TimeToEvent) -> None:
