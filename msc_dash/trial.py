@@ -58,7 +58,7 @@ class Trial:
     Attributes
     ----------
     subjects, measurements, adverse_events, injections : pandas.DataFrame
-        The tables of DESIGN.md; ``subjects`` always has an ``arm`` column
+        The tables of docs/architecture.md; ``subjects`` always has an ``arm`` column
         (``"All"`` in a single-arm study) and ``n_injections``.
     relapses : pandas.DataFrame
         ``subject_id, onset_day`` of each relapse (empty when not given).

@@ -30,8 +30,7 @@ top[1].caption(
     "red = significant worsening, grey = not significant."
 )
 
-effects = cached(effect_sizes, trial, n_boot=settings.n_boot, seed=settings.seed,
-                 ci=settings.ci, padjust=settings.padjust)
+effects = cached(effect_sizes, trial, settings=settings)
 safety = cached(safety_numbers, trial) if len(trial.adverse_events) else None
 safety_by_arm = ({arm: cached(safety_numbers, trial.filter(arm=[arm])) for arm in trial.arms}
                  if safety and not trial.is_single_arm else None)
@@ -42,6 +41,7 @@ widgets.domain_cards(trial, effects, visit, safety=safety, safety_by_arm=safety_
 
 st.subheader(f"Effect sizes at {visit}")
 widgets.forest_chart(trial, effects, visit, settings, key="overview_forest")
+widgets.auto_charts(trial, settings, visit)
 
 st.subheader("Findings")
 at_key = widgets.page_findings(trial, effects, settings, safety=safety)

@@ -6,5 +6,6 @@ No function here calls Streamlit; tests inspect ``fig.data`` and ``fig.layout``.
 from .arms import *  # noqa: F403
 from .clinical import *  # noqa: F403
 from .forest import *  # noqa: F403
+from .progression import *  # noqa: F403
 from .safety import *  # noqa: F403
 from .style import *  # noqa: F403

@@ -13,7 +13,6 @@ from plotly.subplots import make_subplots
 
 from ..outcomes import EDSS_PLUS_COMPONENTS
 from ..safety import DAYS_PER_MONTH
-from ..survival import TimeToEvent
 from ..trial import Trial
 from .style import FONT_SIZE, arm_colors, base_layout
 
@@ -31,7 +30,7 @@ def event_name(res_or_outcome, direction: str = "worsening") -> str:
     >>> event_name("EDSS_PLUS")
     'confirmed EDSS-Plus worsening'
     """
-    if isinstance(res_or_outcome, TimeToEvent):
+    if hasattr(res_or_outcome, "rules"):  # a TimeToEvent
         direction = res_or_outcome.rules.direction
         res_or_outcome = res_or_outcome.outcome
     code = "EDSS-Plus" if res_or_outcome == "EDSS_PLUS" else res_or_outcome
@@ -57,8 +56,10 @@ def _at_risk(events: pd.DataFrame, arm: str, months: np.ndarray) -> list[int]:
     return [int((t >= m * DAYS_PER_MONTH - 1e-9).sum()) for m in months]
 
 
-def km_figure(res: TimeToEvent, *, title: str | None = None, height: int = 620) -> go.Figure:
+def km_figure(res, *, title: str | None = None, height: int = 620) -> go.Figure:
     """Cumulative proportion with a confirmed event per arm, with CI bands and at-risk table.
+
+    ``res`` is a :class:`~msc_dash.survival.TimeToEvent`.
 
     The curves are 1 - Kaplan-Meier (rising steps), the bands its
     log-Greenwood interval, ``+`` marks censored subjects; under the axis, the

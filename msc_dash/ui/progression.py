@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ..arms import default_arms
-from ..figures.progression import event_name, km_figure, progression_swimmer_figure
+from ..figures.progression import event_name
 from ..outcomes import EDSS_PLUS
 from ..progression import event_outcomes
 from ..survival import TimeToEvent, headline_text, subject_table, time_to_event
@@ -17,6 +17,7 @@ from ..tables import format_p, sig
 from ..trial import Trial
 from . import export_widgets
 from .cache import cached
+from .charts import chart
 from .widgets import md_escape
 
 __all__ = ["choices", "render_progression"]
@@ -163,16 +164,17 @@ def render_progression(trial: Trial, settings) -> None:
     st.markdown(f"#### {md_escape(headline_text(res))}")
     _headline(res)
     st.subheader(f"Time to {name}")
-    fig = km_figure(res)
-    export_widgets.chart(fig, key="prog_km", name=f"Kaplan-Meier {name}", theme=None)
+    chart_params = {k: picked[k] for k in ("outcome", "direction", "confirm_days", "baseline")}
+    chart("progression_km", trial, settings, key="prog_km", file_name=f"Kaplan-Meier {name}",
+          **chart_params)
     st.caption(
         f"Cumulative proportion with a {name} (1 - Kaplan-Meier) per arm, {res.ci:.0%} "
         "log-Greenwood bands; ticks mark censored subjects; under the axis, the number still "
         "at risk every three months.")
     _unconfirmed(trial, res)
     st.subheader("Each subject's events")
-    fig = progression_swimmer_figure(trial, res.events, label=name)
-    export_widgets.chart(fig, key="prog_swimmer", name=f"Swimmer {name}", theme=None)
+    chart("progression_swimmer", trial, settings, key="prog_swimmer",
+          file_name=f"Swimmer {name}", **chart_params)
     st.caption("Bars: follow-up to the last assessment; dots: assessments; ▲ onset of the "
                "confirmed event; △ its confirmation; grey △ a change that was not confirmed "
                "(hover for why).")
