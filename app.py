@@ -49,7 +49,8 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
+# expanded: every page listed, none behind "View N more" (13 pages with Progression)
+page = st.navigation(PAGES, expanded=True)
 presenter.maybe_present(page)
 data.show_load_error()
 page.run()
