@@ -344,35 +344,30 @@ def _patient_outcomes(trial, settings, *, subject, outcomes=None, cols=4):
 
 
 # ------------------------------------------------------------------ confirmed progression
-def _time_to_event(trial, settings, outcome, direction, confirm_days, baseline):
+def _time_to_event(trial, settings, outcome, options):
+    from .progression import event_outcomes
     from .survival import time_to_event
 
-    return compute(time_to_event, trial, outcome=outcome, ci=settings.ci, direction=direction,
-                   confirm_days=confirm_days, baseline=baseline)
+    if outcome not in event_outcomes(trial):
+        return None
+    return compute(time_to_event, trial, outcome=outcome, ci=settings.ci, **options)
 
 
 @register("progression_km", "Time to a confirmed {outcome} event",
           "Cumulative proportion with a confirmed event (1 - Kaplan-Meier) per arm with "
           "{ci} log-Greenwood bands; the number at risk under the axis.")
-def _progression_km(trial, settings, *, outcome, direction="worsening", confirm_days=84,
-                    baseline="fixed"):
-    from .progression import event_outcomes
-
-    if outcome not in event_outcomes(trial):
-        return None
-    res = _time_to_event(trial, settings, outcome, direction, confirm_days, baseline)
-    return figures.km_figure(res)
+def _progression_km(trial, settings, *, outcome, **options):
+    """``options``: the event definition (``direction``, ``confirm_days``, ``baseline``, ...)."""
+    res = _time_to_event(trial, settings, outcome, options)
+    return None if res is None else figures.km_figure(res)
 
 
 @register("progression_swimmer", "Confirmed {outcome} events per subject",
           "Each subject's follow-up: onset (filled triangle) and confirmation (open) of the "
           "confirmed event; grey: a change that was not confirmed.")
-def _progression_swimmer(trial, settings, *, outcome, direction="worsening",
-                         confirm_days=84, baseline="fixed"):
-    from .progression import event_outcomes
-
-    if outcome not in event_outcomes(trial):
+def _progression_swimmer(trial, settings, *, outcome, **options):
+    res = _time_to_event(trial, settings, outcome, options)
+    if res is None:
         return None
-    res = _time_to_event(trial, settings, outcome, direction, confirm_days, baseline)
     return figures.progression_swimmer_figure(trial, res.events,
                                               label=figures.event_name(res))

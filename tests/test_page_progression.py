@@ -94,3 +94,18 @@ def test_a_worsening_that_falls_back_is_explained():
 def test_trial_without_progression_outcomes_says_so():
     at = _open(trial=_trial([1.0, 2, 3, 4, 5], [1.0, 2, 3, 4, 5], outcome="NFL"))
     assert any("meaningful-change rule" in i.value for i in at.info)
+
+
+def test_relapse_windows_show_with_relapses_and_change_the_types():
+    t = _trial([4.0, 5.0, 5.0, 5.0, 5.0])
+    rel = pd.DataFrame({"subject_id": ["A"], "onset_day": [20.0]})
+    at = _open(trial=Trial.from_tables(t.subjects.drop(columns=["n_injections"]),
+                                       t.measurements, relapses=rel))
+    # onset day 91 is 71 days after the relapse: RAW with the default 90-day window
+    table = at.dataframe[0].value.set_index("Subject")
+    assert table.loc["A", "Type"] == "RAW" and "1 PIRA" not in _texts(at)
+    at.number_input(key="prog_rel_assoc").set_value(60).run()
+    # 71 > 60 days: no longer relapse-associated; the relapse is 71 days before onset,
+    # inside PIRA's 90-day window, so neither PIRA nor RAW
+    assert at.dataframe[0].value.set_index("Subject").loc["A", "Type"] == "unclassified"
+    assert "within 60 days after a relapse" in _texts(at)

@@ -51,6 +51,8 @@ def choices(trial: Trial, codes: list[str]) -> dict:
                                          "(msprog's definition).") or "fixed"
     picked = {"outcome": outcome, "direction": direction, "confirm_days": int(confirm),
               "baseline": baseline}
+    if len(trial.relapses):
+        picked |= _relapse_windows()
     if len(trial.arms) > 2:
         t_def, c_def = default_arms(trial.arms)
         a1, a2, _ = st.columns([1, 1, 2])
@@ -59,6 +61,20 @@ def choices(trial: Trial, codes: list[str]) -> dict:
         picked["control"] = a2.selectbox("against", trial.arms,
                                          index=trial.arms.index(c_def), key="prog_control")
     return picked
+
+
+def _relapse_windows() -> dict:
+    """msprog's relapse windows, editable when the trial has relapses."""
+    with st.expander("Relapse windows (msprog defaults)"):
+        r1, r2, r3 = st.columns(3)
+        conf = r1.number_input("No baseline or confirmation within (days after a relapse)",
+                               0, 365, 30, key="prog_rel_conf")
+        assoc = r2.number_input("Relapse-associated (RAW) if onset within (days)", 0, 365,
+                                90, key="prog_rel_assoc")
+        before = r3.number_input("PIRA: no relapse from this many days before onset and "
+                                 "confirmation", 0, 365, 90, key="prog_rel_pira")
+    return {"relapse_to_baseline": int(conf), "relapse_to_confirmation": int(conf),
+            "relapse_associated": int(assoc), "pira_window": (int(before), 30)}
 
 
 def _pct(x: float) -> str:
@@ -164,7 +180,7 @@ def render_progression(trial: Trial, settings) -> None:
     st.markdown(f"#### {md_escape(headline_text(res))}")
     _headline(res)
     st.subheader(f"Time to {name}")
-    chart_params = {k: picked[k] for k in ("outcome", "direction", "confirm_days", "baseline")}
+    chart_params = {k: v for k, v in picked.items() if k not in ("treatment", "control")}
     chart("progression_km", trial, settings, key="prog_km", file_name=f"Kaplan-Meier {name}",
           **chart_params)
     st.caption(
