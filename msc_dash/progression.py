@@ -360,6 +360,8 @@ def _composite(frames: list[pd.DataFrame]) -> pd.DataFrame:
             row["time"] = max((c["time"] for c in seen), default=np.nan)
             row["unconfirmed_day"] = min((c["unconfirmed_day"] for c in cand
                                           if np.isfinite(c["unconfirmed_day"])), default=np.nan)
-            row["note"] = "; ".join(f"{c['component']}: {c['note']}" for c in cand)
+            said = [c for c in cand if not str(c["note"]).startswith(("no confirmed", "no "))]
+            row["note"] = ("; ".join(f"{c['component']}: {c['note']}" for c in said)
+                           or str(cand[0]["note"]))
         rows.append(row)
     return _typed(pd.DataFrame(rows).reset_index(drop=True))

@@ -196,7 +196,9 @@ def render_progression(trial: Trial, settings) -> None:
                "(hover for why).")
     table = subject_table(res)
     st.dataframe(_display(res), hide_index=True, width="stretch",
-                 column_config={"Note": st.column_config.TextColumn(width="large")})
+                 column_config={"Note": st.column_config.TextColumn(width="large"),
+                                "Onset": st.column_config.TextColumn(width="medium"),
+                                "Confirmed": st.column_config.TextColumn(width="medium")})
     summary = res.summary()
     export_widgets.table_downloads(table, f"progression {name}", key="prog_table",
                                    sheets={"summary": summary})
