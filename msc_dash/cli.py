@@ -19,6 +19,9 @@ EPILOG = """\
 examples:
   msc-dash report sample_data/ -o report.html
   msc-dash report trial.xlsx -o spms.html --filter ms_type=SPMS --filter age=40:60
+  msc-dash report sample_data/ --format docx -o report.docx
+  msc-dash slides sample_data/ -o talk.pptx
+  msc-dash ard sample_data/ -o results.json
   msc-dash effects sample_data/ -o effects.xlsx --n-boot 5000 --seed 1
   msc-dash progression sample_data/ -o progression.xlsx --outcome EDSS --weeks 24
   msc-dash validate subjects.csv measurements.csv adverse_events.csv
@@ -191,13 +194,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"msc-dash {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("report", help="write a self-contained HTML report",
-                       description="Write a self-contained HTML report that opens offline.",
-                       epilog="example:\n  msc-dash report sample_data/ -o report.html "
-                              "--filter ms_type=SPMS",
+    p = sub.add_parser("report", help="write a self-contained HTML report (or a Word report)",
+                       description="Write a self-contained HTML report that opens offline, "
+                                   "or with --format docx a Word report.",
+                       epilog="examples:\n  msc-dash report sample_data/ -o report.html "
+                              "--filter ms_type=SPMS\n"
+                              "  msc-dash report sample_data/ --format docx -o report.docx",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _analysis_args(p)
     p.add_argument("--date", help="text of the 'Generated' line (default: now, UTC)")
+    p.add_argument("--format", choices=["html", "docx"], default=None,
+                   help="html (default; also from an .html output name) or docx (Word: real "
+                        "tables, figures, methods, references)")
+
+    p = sub.add_parser("slides", help="write the presenter slides as a PowerPoint deck",
+                       description="Write the presenter slides as .pptx: a title slide, "
+                                   "one finding per slide with its chart and numbers, and "
+                                   "speaker notes with the methods and exact values "
+                                   "(needs Chrome/Chromium for the charts).",
+                       epilog="example:\n  msc-dash slides sample_data/ -o talk.pptx",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _analysis_args(p)
+    p.add_argument("--visit", help="visit of the overview (default: closest to one year)")
+    p.add_argument("--date", help="date on the title slide (default: today, UTC)")
+
+    p = sub.add_parser("ard", help="write the analysis results dataset (JSON and CSV)",
+                       description="Write every result (effect table, between-arm table, "
+                                   "adverse-event counts) as records shaped after CDISC's "
+                                   "Analysis Results Standard: OUTPUT.json, plus a flat "
+                                   "OUTPUT.csv (one row per result) beside it; an output "
+                                   "ending in .csv writes the flat file only.",
+                       epilog="example:\n  msc-dash ard sample_data/ -o results.json",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _analysis_args(p)
+    p.add_argument("--date", help="the 'generated' field (default: now, UTC)")
 
     p = sub.add_parser("effects", help="write the effect table as CSV or XLSX",
                        description="Write the effect table (one row per arm x outcome x "
@@ -246,11 +276,65 @@ def _cmd_report(args) -> int:
     from .report import build_report
 
     progress = _Progress(args.quiet)
+    fmt = args.format or ("docx" if str(args.output).lower().endswith(".docx") else "html")
     trial = _apply_filters(_load(args.data), args.filter)
+    if fmt == "docx":
+        return _write_docx(trial, args, progress)
     page = build_report(trial, settings=_settings(args), date=args.date, progress=progress)
     out = Path(args.output)
     out.write_text(page, encoding="utf-8")
     print(f"wrote {out} ({len(page.encode()) / 2**20:.1f} MB, {trial.n_subjects} subjects)")
+    return EXIT_OK
+
+
+def _write_docx(trial, args, progress) -> int:
+    from .docx_report import build_docx
+    from .export import ExportError
+
+    try:
+        data = build_docx(trial, settings=_settings(args), date=args.date, progress=progress)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from exc
+    out = Path(args.output)
+    out.write_bytes(data)
+    print(f"wrote {out} ({len(data) / 2**20:.1f} MB, {trial.n_subjects} subjects)")
+    return EXIT_OK
+
+
+def _cmd_ard(args) -> int:
+    from .ard import flat_results, results_dataset, to_json
+    from .export import to_csv_bytes
+
+    trial = _apply_filters(_load(args.data), args.filter)
+    ard = results_dataset(trial, settings=_settings(args), date=args.date)
+    out = Path(args.output)
+    flat = out if out.suffix.lower() == ".csv" else out.with_suffix(".csv")
+    if out != flat:
+        out.write_text(to_json(ard), encoding="utf-8")
+    flat.write_bytes(to_csv_bytes(flat_results(ard)))
+    wrote = [str(out)] * (out != flat) + [str(flat)]
+    print(f"wrote {' and '.join(wrote)} ({len(ard['results'])} results, "
+          f"{trial.n_subjects} subjects)")
+    return EXIT_OK
+
+
+def _cmd_slides(args) -> int:
+    from .deck import build_deck
+    from .export import ExportError
+
+    progress = _Progress(args.quiet)
+    trial = _apply_filters(_load(args.data), args.filter)
+    if args.visit is not None and args.visit not in trial.followup_visits:
+        raise UsageError(f"--visit {args.visit!r} is not a follow-up visit; choose one of "
+                         f"{trial.followup_visits}")
+    try:
+        deck = build_deck(trial, settings=_settings(args), visit=args.visit, date=args.date,
+                          progress=progress)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from exc
+    out = Path(args.output)
+    out.write_bytes(deck)
+    print(f"wrote {out} ({len(deck) / 2**20:.1f} MB, {trial.n_subjects} subjects)")
     return EXIT_OK
 
 
@@ -379,8 +463,8 @@ def _cmd_run(args) -> int:
 
 
 COMMANDS = {"report": _cmd_report, "effects": _cmd_effects, "progression": _cmd_progression,
-            "validate": _cmd_validate,
-            "sample": _cmd_sample, "run": _cmd_run}
+            "validate": _cmd_validate, "sample": _cmd_sample, "run": _cmd_run,
+            "slides": _cmd_slides, "ard": _cmd_ard}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -318,6 +318,15 @@ def _summary(r: _Report) -> list[str]:
     return parts
 
 
+def _table_one(r: _Report) -> list[str]:
+    from .table1 import table_one
+
+    return [_table(table_one(r.trial)),
+            '<p class="note">Mean (SD) and median [Q1, Q3] of numbers, n (%) of the subjects '
+            "with a known value for categories; baseline outcome values at the baseline "
+            "visit.</p>"]
+
+
 def _between(r: _Report) -> list[str]:
     from .between import report_html
 
@@ -446,9 +455,21 @@ def _reproducibility(r: _Report) -> list[str]:
     return parts
 
 
+def _reproduce(r: _Report) -> list[str]:
+    from .reproduce import python_code
+
+    if not r.visit:
+        return ['<p class="note">No follow-up visit, so no effect table to reproduce.</p>']
+    code = python_code(r.trial, "overview", r.settings, visit=r.visit)
+    return [f"<p>These lines give the effect table of this report (<code>result</code>: the "
+            f"rows at {html.escape(r.visit)}).</p>",
+            f"<pre><code>{html.escape(code)}</code></pre>"]
+
+
 #: The report, in order: each section's anchor, heading and renderer.
 SECTIONS: tuple[Section, ...] = (
     Section("summary", "Summary", _summary),
+    Section("table1", "Baseline characteristics (Table 1)", _table_one),
     Section("between", "Between arms: MMRM", _between,
             only_if=lambda trial: len(trial.arms) > 1),
     Section("overview", "Overview: effect sizes", _overview),
@@ -458,6 +479,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("safety", "Safety", _safety),
     Section("methods", "Methods", _methods),
     Section("reproducibility", "Data and software", _reproducibility),
+    Section("reproduce", "Appendix: reproduce in Python", _reproduce),
 )
 
 

@@ -3,12 +3,14 @@
 import pandas as pd
 import streamlit as st
 
+from msc_dash import export
 from msc_dash.arms import compare_arms, default_arms, mixed_anova_table
 from msc_dash.tables import format_ci, format_p, sig
-from msc_dash.ui import filters, state, widgets
+from msc_dash.ui import export_widgets, filters, state, widgets
 from msc_dash.ui.cache import cached
 from msc_dash.ui.charts import chart
 from msc_dash.ui.mmrm_section import mmrm_headline
+from msc_dash.ui.reproduce import reproduce_expander
 
 trial = state.require_trial()
 settings = state.get_settings()
@@ -17,7 +19,7 @@ st.title("Arms")
 if trial.is_single_arm:
     full = state.get_full_trial()
     if full is not None and not full.is_single_arm:
-        st.info(f"Only one arm ({trial.arms[0]}) remains after the sidebar filters. "
+        st.info(f"Only one arm ({widgets.md_escape(trial.arms[0])}) remains after the sidebar filters. "
                 "Clear the **Arm** filter to compare arms.")
     else:
         st.info(
@@ -47,22 +49,23 @@ chosen = mmrm_headline(trial, treatment, control, visit, settings)
 st.header("Sensitivity: per-visit complete cases")
 st.caption("Each visit analysed alone, with only the subjects seen at that visit "
            "(no model across visits): check that these agree with the MMRM above.")
+t_md, c_md = widgets.md_escape(treatment), widgets.md_escape(control)
 table = cached(compare_arms, trial, treatment=treatment, control=control,
                n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci)
 if table.empty:
-    st.info(f"No outcome has changes from baseline in both {treatment} and {control}.")
+    st.info(f"No outcome has changes from baseline in both {t_md} and {c_md}.")
     st.stop()
 
-st.subheader(f"Hedges' g of the change at {visit} (complete pairs)")
+st.subheader(f"Hedges' g of the change at {widgets.md_escape(visit)} (complete pairs)")
 shown = table[table["visit"] == visit]
 if shown.empty:
-    st.info(f"No outcome was measured at {visit} in both arms.")
+    st.info(f"No outcome was measured at {widgets.md_escape(visit)} in both arms.")
 else:
     chart("arms_forest", trial, settings, key="arms_forest", visit=visit, treatment=treatment,
           control=control, titled=False)
     st.caption(
-        f"Hedges' g of the change from baseline in {treatment} against {control}, "
-        f"turned so that positive favours {treatment} (less worsening or more improvement); "
+        f"Hedges' g of the change from baseline in {t_md} against {c_md}, "
+        f"turned so that positive favours {t_md} (less worsening or more improvement); "
         f"{settings.ci:.0%} BCa bootstrap CI ({settings.n_boot} resamples, seed "
         f"{settings.seed}). Labels give n per arm.")
 
@@ -93,12 +96,14 @@ st.dataframe(pd.DataFrame([_row(r) for r in rows.itertuples()]), hide_index=True
              width="stretch")
 st.caption(
     f"ANCOVA: value at the visit ~ arm + baseline value (OLS). The difference is "
-    f"{treatment} minus {control} in the outcome's own units: where lower is better, a "
-    f"negative difference favours {treatment}. p values are not adjusted for the number "
+    f"{t_md} minus {c_md} in the outcome's own units: where lower is better, a "
+    f"negative difference favours {t_md}. p values are not adjusted for the number "
     f"of outcomes and visits.")
-st.download_button("Download the comparison (CSV)", table.to_csv(index=False).encode(),
-                   file_name=f"arm_comparison_{treatment}_vs_{control}.csv",
+st.download_button("Download the comparison (CSV)", export.to_csv_bytes(table),
+                   file_name=export_widgets.file_stem(
+                       f"arm_comparison_{treatment}_vs_{control}") + ".csv",
                    mime="text/csv", key="arms_download")
+reproduce_expander(trial, "arms", settings, visit=visit, treatment=treatment, control=control)
 
 codes = list(pd.unique(table["outcome"]))
 code = chosen if chosen in codes else None
@@ -106,7 +111,8 @@ if code is None:
     st.subheader("One outcome over time (ANCOVA)")
     code = filters.outcome_selector(trial, codes, container=st.columns([1, 2])[0])
 else:
-    st.subheader(f"{trial.outcome(code).label} over time (ANCOVA, complete cases)")
+    st.subheader(f"{widgets.md_escape(trial.outcome(code).label)} over time (ANCOVA, "
+                 "complete cases)")
 chart("arms_difference", trial, settings, key="arms_difference", outcome=code,
       treatment=treatment, control=control)
 

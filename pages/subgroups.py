@@ -82,17 +82,19 @@ effects = cached(subgroup_effects, trial, **kw, n_boot=settings.n_boot, seed=set
 inter = cached(subgroup_interaction, trial, **kw)
 
 if effects.empty or effects["n"].sum() == 0:
-    st.info(f"No subject has both a baseline and a {visit} value of {outcome}.")
+    st.info(f"No subject has both a baseline and a {widgets.md_escape(visit)} value of "
+            f"{widgets.md_escape(outcome)}.")
     st.stop()
 
 var_label = filters.LABELS.get(variable, variable.replace("_", " "))
-st.subheader(f"{out.label}: change to {visit} by {var_label.split(' (')[0]}")
+st.subheader(f"{widgets.md_escape(out.label)}: change to {widgets.md_escape(visit)} by "
+             f"{widgets.md_escape(var_label.split(' (')[0])}")
 chart("subgroup_forest", trial, settings, key="subgroup_forest", **kw)
 
 st.subheader("Does the change differ between subgroups?")
 metrics = st.columns(max(len(inter), 1))
 for col, row in zip(metrics, inter.itertuples(), strict=False):
-    name = "Interaction p" + ("" if trial.is_single_arm else f" · {row.arm}")
+    name = "Interaction p" + ("" if trial.is_single_arm else f" · {widgets.md_escape(row.arm)}")
     if row.estimable:
         col.metric(name, format_p(row.p_interaction),
                    help=f"F({row.df_num:.0f}, {row.df_den:.0f}) = {sig(row.f)}, n = {row.n}")

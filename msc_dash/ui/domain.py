@@ -26,6 +26,7 @@ from ..trial import Trial
 from . import anchored, state, widgets
 from .cache import cached
 from .charts import chart
+from .reproduce import reproduce_expander
 
 __all__ = ["render_domain"]
 
@@ -210,7 +211,8 @@ def _correlations(trial: Trial, visit: str, settings) -> None:
     rm = correlate(frame, ci=settings.ci)
     sp = correlate(frame, visit=visit, ci=settings.ci)
     cols[2].markdown(f"**Repeated-measures correlation** (every follow-up visit): "
-                     f"{rm['text']}  \n**{sp['method']}**: {sp['text']}")
+                     f"{widgets.md_escape(rm['text'])}  \n**{widgets.md_escape(sp['method'])}**: "
+                     f"{widgets.md_escape(sp['text'])}")
     _chart("correlation", trial, "biomarker_corr", f"{x} vs {y} change", x=x, y=y)
     st.caption("Each dot: one subject at one follow-up visit. The repeated-measures r uses "
                "only within-subject variation (Bakdash & Marusich 2017), so subjects with "
@@ -256,5 +258,6 @@ def render_domain(domain: str) -> None:
         _functional_systems(trial, effects, visit, settings, show)
     if domain == "biomarker":
         _correlations(trial, visit, settings)
+    reproduce_expander(trial, "domain", settings, visit=visit, outcomes=codes)
     if missing:
         _missing(trial, missing)
