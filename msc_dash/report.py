@@ -410,6 +410,28 @@ def _effect_table(r: _Report) -> list[str]:
     return parts
 
 
+def _progression(r: _Report) -> list[str]:
+    """Time to 12-week confirmed worsening: headline, Kaplan-Meier, swimmer, subjects, criteria."""
+    from .memo import compute
+    from .progression import event_outcomes
+    from .survival import headline_text, subject_table, time_to_event
+
+    codes = event_outcomes(r.trial)
+    r.tick("progression")
+    if not codes or not r.trial.followup_visits:
+        return ['<p class="note">No outcome with a meaningful-change rule was followed up, '
+                "so there are no confirmed events.</p>"]
+    res = compute(time_to_event, r.trial, outcome=codes[0], ci=r.settings.ci)
+    table = subject_table(res)
+    e = html.escape
+    return [f"<p><strong>{e(headline_text(res))}</strong></p>",
+            r.figure("progression_km", outcome=codes[0]),
+            r.figure("progression_swimmer", outcome=codes[0]),
+            "<h3>Subjects with an event</h3>",
+            _table(table[table["Event"] == "yes"].drop(columns=["Event"])),
+            f"<p>{e(res.methods_text)}</p>"]
+
+
 def _safety(r: _Report) -> list[str]:
     if not len(r.trial.adverse_events):
         r.tick("safety")
@@ -463,6 +485,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("overview", "Overview: effect sizes", _overview),
     Section("domain-{code}", "{title}", _domain, per_domain=True),
     Section("effects", "Effect table", _effect_table),
+    Section("progression", "Confirmed disability progression", _progression),
     Section("safety", "Safety", _safety),
     Section("methods", "Methods", _methods),
     Section("reproducibility", "Data and software", _reproducibility),
@@ -516,7 +539,7 @@ def build_report(trial: Trial, *, n_boot: int | None = None, seed: int | None = 
 
     settings = _settings(settings, n_boot=n_boot, seed=seed, ci=ci, padjust=padjust)
     groups = domain_outcomes(trial)
-    total = 4 + (len(trial.arms) > 1) + sum(len(c) for c in groups.values())
+    total = 5 + (len(trial.arms) > 1) + sum(len(c) for c in groups.values())
     step = 0
 
     def tick(label: str) -> None:
