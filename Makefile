@@ -62,7 +62,7 @@ load-test: $(STAMP) chromium
 
 # Re-run the R scripts that froze the tests' reference values (needs R, see tests/reference/README.md)
 reference: $(STAMP)
-	@command -v Rscript >/dev/null 2>&1 || { echo "make reference needs R: apt-get install r-base-core r-cran-nlme r-cran-lme4 r-cran-lmertest r-cran-emmeans r-cran-survival"; exit 1; }
+	@command -v Rscript >/dev/null 2>&1 || { echo "make reference needs R: apt-get install r-base-core r-cran-nlme r-cran-lme4 r-cran-lmertest r-cran-emmeans r-cran-survival r-cran-coin"; exit 1; }
 	@for f in tests/reference/*.py; do [ -e "$$f" ] && echo "== $$f" && $(PY) $$f || exit 1; done
 	@for f in tests/reference/*.R; do [ -e "$$f" ] && echo "== $$f" && Rscript --vanilla $$f || exit 1; done
 

@@ -145,11 +145,12 @@ def crossover_slides(trial: Trial, settings=None) -> list:
                   params=(("outcome", code),))]
 
 
-def report_html(trial: Trial, report) -> list[str]:
+def report_html(report) -> list[str]:
     """The report's crossover section: every outcome's estimates, a profile chart, methods."""
     from .crossover import crossover, treatments
     from .memo import compute
 
+    trial = report.trial
     treatment, control = treatments(trial)
     ci = report.settings.ci
     summary = crossover_summary(trial, ci=ci)

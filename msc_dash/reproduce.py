@@ -53,8 +53,9 @@ def _filter_lines(trial: Trial) -> list[str]:
 
 
 def _effects(settings) -> str:
+    family = f", family={settings.family!r}" if settings.family else ""
     return (f"effects = msc_dash.effect_sizes(trial, n_boot={settings.n_boot}, "
-            f"seed={settings.seed}, ci={settings.ci!r}, padjust={settings.padjust!r})")
+            f"seed={settings.seed}, ci={settings.ci!r}, padjust={settings.padjust!r}{family})")
 
 
 def _overview(settings, visit: str, **_) -> list[str]:

@@ -26,7 +26,7 @@ from .settings import AnalysisSettings
 from .trial import Trial
 
 __all__ = ["Slide", "slides", "slide_figure", "domain_outcomes", "describe_filters",
-           "high_contrast", "forest_pages", "FOREST_ROWS"]
+           "progression_slide", "high_contrast", "forest_pages", "FOREST_ROWS"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ class Slide:
 
     Attributes
     ----------
-    kind : {"title", "overview", "arms", "crossover", "finding", "domain", "safety"}
+    kind : {"title", "overview", "arms", "crossover", "finding", "domain", "progression",
+            "safety"}
     title : str
         Heading of the screen.
     text : str
@@ -109,7 +110,8 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
     Disability page when their sum is there); then each domain's main
     chart (trajectory of its first outcome); then one slide per chart
     registered with ``auto=True`` (outcome charts for each domain's first
-    outcome); then the adverse-event swimmer plot when there are adverse
+    outcome); then time to 12-week confirmed worsening
+    (:func:`progression_slide`); then the adverse-event swimmer plot when there are adverse
     events.
 
     Parameters
@@ -188,6 +190,9 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
                          f"Mean at each visit with its {level} CI.", domain=domain,
                          outcome=code, chart="trajectory", params=_params(outcome=code)))
     out += _auto_slides(trial, visit, settings)
+    progression = progression_slide(trial, settings)
+    if progression is not None:
+        out.append(progression)
     if len(trial.adverse_events):
         text = safety_slides[0].text if safety_slides else ""
         out.append(Slide("safety", "Safety: adverse events per patient", text,
@@ -248,6 +253,27 @@ def _auto_slides(trial: Trial, visit: str | None, settings) -> list[Slide]:
                              visit=params.get("visit", ""), chart=name,
                              params=_params(**params)))
     return out
+
+
+def progression_slide(trial: Trial, settings: AnalysisSettings | None = None) -> Slide | None:
+    """Time to 12-week confirmed worsening of the first outcome that has it (EDSS-Plus first).
+
+    None without follow-up or without an outcome that has a meaningful-change rule.
+    """
+    from .memo import compute
+    from .progression import event_outcomes
+    from .survival import headline_text, time_to_event
+
+    codes = event_outcomes(trial)
+    if not codes or not trial.followup_visits:
+        return None
+    code = codes[0]
+    ci = (settings or AnalysisSettings()).ci
+    res = compute(time_to_event, trial, outcome=code, ci=ci)
+    name = "EDSS-Plus" if code == "EDSS_PLUS" else code
+    return Slide("progression", f"Time to confirmed {name} worsening", headline_text(res),
+                 outcome=code,
+                 chart="progression_km", params=_params(outcome=code))
 
 
 def _trial_title(trial: Trial) -> str:

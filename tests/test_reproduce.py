@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -12,9 +12,10 @@ import msc_dash
 from msc_dash.io import load_sample
 from msc_dash.outcomes import MeaningfulChange
 from msc_dash.reproduce import python_code
+from msc_dash.settings import AnalysisSettings
 
 ROOT = Path(__file__).resolve().parents[1]
-SETTINGS = SimpleNamespace(n_boot=300, seed=7, ci=0.9, padjust="fdr_bh")
+SETTINGS = AnalysisSettings(n_boot=300, seed=7, ci=0.9, padjust="fdr_bh")
 
 
 def _run(code: str):
@@ -42,6 +43,16 @@ def test_overview_and_domain_code_give_the_effect_table(shown):
     pd.testing.assert_frame_equal(got, want)
     assert "MeaningfulChange(kind='absolute', amount=3.0" in python_code(
         shown, "overview", SETTINGS, visit="Month 12")
+
+
+def test_overview_code_keeps_the_pre_specified_family(shown):
+    family = AnalysisSettings(n_boot=300, seed=7, ci=0.9, padjust="holm", family=("T25FW", "EDSS"))
+    effects = msc_dash.effect_sizes(shown, settings=family)
+    got = _run(python_code(shown, "overview", family, visit="Month 12"))
+    pd.testing.assert_frame_equal(got, effects[effects["visit"] == "Month 12"])
+    # the family changes the adjusted p, so a code without it would not reproduce them
+    plain = msc_dash.effect_sizes(shown, n_boot=300, seed=7, ci=0.9, padjust="holm")
+    assert not np.allclose(plain["p_adjusted"], effects["p_adjusted"], equal_nan=True)
 
 
 def test_arms_safety_and_planning_code(shown):
