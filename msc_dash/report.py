@@ -137,14 +137,17 @@ def safety_summary(trial: Trial) -> pd.DataFrame:
 
 
 def key_figures(trial: Trial, effects: pd.DataFrame, *, n_boot: int = 2000,
-                seed: int = 0) -> list[tuple[str, object]]:
-    """``(file stem, figure)`` of every presenter slide that has a figure, in slide order."""
+                seed: int = 0, visit: str | None = None) -> list[tuple[str, object]]:
+    """``(file stem, figure)`` of every presenter slide that has a figure, in slide order.
+
+    ``visit``: the follow-up visit of the overview figures (default: closest to a year).
+    """
     import re
 
     from .slides import slide_figure, slides
 
     out = []
-    for k, slide in enumerate(slides(trial, effects), start=1):
+    for k, slide in enumerate(slides(trial, effects, visit=visit), start=1):
         fig = slide_figure(trial, slide, effects, n_boot=n_boot, seed=seed)
         if fig is not None:
             stem = re.sub(r"[^A-Za-z0-9_-]+", "_", slide.title).strip("_")[:70]
@@ -153,8 +156,8 @@ def key_figures(trial: Trial, effects: pd.DataFrame, *, n_boot: int = 2000,
 
 
 def key_figures_zip(trial: Trial, effects: pd.DataFrame, *, n_boot: int = 2000,
-                    seed: int = 0) -> bytes:
-    """A ZIP of the key figures as PNG (slide size) and SVG.
+                    seed: int = 0, visit: str | None = None) -> bytes:
+    """A ZIP of the key figures (at ``visit``, as :func:`key_figures`) as PNG and SVG.
 
     Raises
     ------
@@ -168,7 +171,7 @@ def key_figures_zip(trial: Trial, effects: pd.DataFrame, *, n_boot: int = 2000,
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for stem, fig in key_figures(trial, effects, n_boot=n_boot, seed=seed):
+        for stem, fig in key_figures(trial, effects, n_boot=n_boot, seed=seed, visit=visit):
             for fmt in ("png", "svg"):
                 zf.writestr(f"{stem}.{fmt}", figure_to_image(fig, fmt))
     return buf.getvalue()
@@ -246,7 +249,7 @@ def _today(date) -> str:
 
 def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
                  padjust: str = "holm", date=None, effects: pd.DataFrame | None = None,
-                 progress: Progress | None = None) -> str:
+                 progress: Progress | None = None, visit: str | None = None) -> str:
     """A self-contained HTML report of ``trial``.
 
     Parameters
@@ -262,6 +265,9 @@ def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float =
         The effect table at these settings, when already computed.
     progress : callable, optional
         Called as ``progress(step, total, label)`` while the report builds.
+    visit : str, optional
+        Follow-up visit of the key findings and figures (default: the one
+        closest to a year).
 
     Returns
     -------
@@ -294,7 +300,8 @@ def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float =
     if effects is None:
         effects = effect_sizes(trial, n_boot=n_boot, seed=seed, ci=ci, padjust=padjust)
     tick("effect sizes")
-    visit = one_year_visit(trial)
+    if visit not in trial.followup_visits:
+        visit = one_year_visit(trial)
     safety = safety_numbers(trial) if len(trial.adverse_events) else None
     found = findings(trial, effects, visit=visit, safety=safety) if visit else []
     figs = _Figures()

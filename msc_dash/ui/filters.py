@@ -304,17 +304,25 @@ def _valid(spec: FilterSpec, value) -> bool:
 def outcome_selector(trial: Trial, options, *, container=None, label: str = "Outcome") -> str:
     """Select one outcome (key ``"outcome"``, kept in the URL and across page switches)."""
     options = list(options)
-    if st.session_state.get(OUTCOME_KEY) not in options:
-        remembered = st.session_state.get(_OUTCOME_MEMORY)
-        st.session_state[OUTCOME_KEY] = remembered if remembered in options else options[0]
+    # as widgets.visit_selector: the memory holds the choice across pages
+    wanted = st.session_state.get(_OUTCOME_MEMORY)
+    if wanted not in options:
+        current = st.session_state.get(OUTCOME_KEY)
+        wanted = current if current in options else options[0]
+    st.session_state[OUTCOME_KEY] = wanted
 
     def name(code: str) -> str:
         text = trial.outcome(code).label
         return f"{text} ({code})" if text != code else code
 
-    choice = (container or st).selectbox(label, options, key=OUTCOME_KEY, format_func=name)
+    choice = (container or st).selectbox(label, options, key=OUTCOME_KEY, format_func=name,
+                                         on_change=_remember_outcome)
     st.session_state[_OUTCOME_MEMORY] = choice
     return choice
+
+
+def _remember_outcome() -> None:
+    st.session_state[_OUTCOME_MEMORY] = st.session_state.get(OUTCOME_KEY)
 
 
 def _reset(specs) -> None:
@@ -359,8 +367,10 @@ def _write_url(criteria) -> None:
 
     choice = st.session_state.get("data_choice")
     view = {"data": SAMPLES.get(choice, "upload") if choice else None, "filters": criteria,
-            "visit": st.session_state.get(VISIT_KEY) or st.session_state.get(_VISIT_MEMORY),
-            "outcome": st.session_state.get(OUTCOME_KEY) or st.session_state.get(_OUTCOME_MEMORY)}
+            # the remembered choice (a page without the widget may hold a stale widget value)
+            "visit": st.session_state.get(_VISIT_MEMORY) or st.session_state.get(VISIT_KEY),
+            "outcome": (st.session_state.get(_OUTCOME_MEMORY)
+                        or st.session_state.get(OUTCOME_KEY))}
     view = {k: v for k, v in view.items() if not (k in (VISIT_KEY, OUTCOME_KEY)
                                                  and not isinstance(v, str))}
     params = urlstate.encode_view(view)

@@ -60,21 +60,29 @@ def visit_selector(trial: Trial, *, label: str = "Visit", container=None,
         st.info("The data has no follow-up visit after baseline (day 0), "
                 "so there is no change to show.")
         return None
-    remembered = st.session_state.get(_VISIT_MEMORY)
-    if st.session_state.get(VISIT_KEY) not in options:
-        # a page switch dropped the widget state, or the data changed
-        st.session_state[VISIT_KEY] = (remembered if remembered in options
-                                       else one_year_visit(trial))
+    # The memory is the choice; the widget only shows it. Streamlit drops a widget's
+    # state when a page without it runs (or gives the next page's widget its default),
+    # so the value is handed to the widget on every run, and a change goes to the memory.
+    wanted = st.session_state.get(_VISIT_MEMORY)
+    if wanted not in options:
+        current = st.session_state.get(VISIT_KEY)
+        wanted = current if current in options else one_year_visit(trial)
+    st.session_state[VISIT_KEY] = wanted
     days = trial.visit_days
     where = container if container is not None else st
     choice = where.selectbox(
-        label, options, key=VISIT_KEY,
+        label, options, key=VISIT_KEY, on_change=_remember, args=(VISIT_KEY, _VISIT_MEMORY),
         format_func=lambda v: f"{v} (day {days[v]:.0f})",
         help=help or "Follow-up visit compared with baseline (median day since baseline). "
-        "Shared by the Overview and the domain pages.",
+        "Shared by every page that shows one visit, and kept in the address.",
     )
     st.session_state[_VISIT_MEMORY] = choice
     return choice
+
+
+def _remember(key: str, memory: str) -> None:
+    """Widget callback: the user's new choice becomes the remembered one."""
+    st.session_state[memory] = st.session_state.get(key)
 
 
 def md_escape(text: str) -> str:
