@@ -46,7 +46,20 @@ PAGES = {
 if full is not None and full.outcomes_in("other"):
     PAGES["Results"].insert(6, st.Page("pages/other.py", title="Other outcomes", icon="➕"))
 
-page = st.navigation(PAGES)
+# expanded: every page listed, none hidden behind "View N more" (13 pages with Other)
+page = st.navigation(PAGES, expanded=True)
 presenter.maybe_present(page)
-data.show_load_error()
-page.run()
+
+# The page draws into one of two slots. Streamlit keeps a block's previous children until
+# the run replaces them, so right after new data loads the old trial's cards would show
+# under the new title. New data moves the page to the other slot: the slot it leaves gets
+# an empty element (dropping the old page), the one it enters held an empty element (so
+# nothing is inherited). Other reruns keep the slot and update the page in place.
+_shown = full.cache_key if full is not None else None
+if st.session_state.get(state.SHOWN_DATA) != _shown:
+    st.session_state[state.SHOWN_DATA] = _shown
+    st.session_state[state.PAGE_SLOT] = 1 - st.session_state.get(state.PAGE_SLOT, 0)
+slots = (st.empty(), st.empty())
+with slots[st.session_state[state.PAGE_SLOT]].container():
+    data.show_load_error()
+    page.run()

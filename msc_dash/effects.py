@@ -608,6 +608,8 @@ def effect_sizes(trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
     base_all = pairs["baseline"].to_numpy(dtype=float)
     val_all = pairs["value"].to_numpy(dtype=float)
     days = trial.visit_days
+    m = trial.measurements
+    with_baseline = set(m.loc[m["day"] == 0, "outcome"])
     rows, boot_jobs = [], {}
     for arm in trial.arms:
         for code in trial.outcomes:
@@ -619,6 +621,9 @@ def effect_sizes(trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
                        "day": float(days[visit])}
                 row.update(_cell(b, v, out, ci))
                 n = len(b)
+                if n == 0:  # say why there is nothing to pair
+                    row["note"] = (f"no baseline visit for {code}" if code not in with_baseline
+                                   else f"no subject has both a baseline and a {visit} value")
                 row["ci_method"] = "analytic" if n > ANALYTIC_N else "bca"
                 if row["estimable"] and np.isfinite(row.get("hedges_g", np.nan)):
                     if n > ANALYTIC_N:

@@ -233,12 +233,15 @@ def _ae_custom(ae: pd.DataFrame) -> np.ndarray:
     ])
 
 
-def ae_timeline_figure(trial: Trial, *, height: int | None = None) -> go.Figure:
+def ae_timeline_figure(trial: Trial, *, height: int | None = None,
+                       top: int | None = 15) -> go.Figure:
     """Adverse events over study time: one row per term, one panel per arm.
 
     Events (by onset month) are dots coloured by severity, serious events
     outlined stars; injections are triangles on a row of their own at the top.
-    Events without an onset day are left out.
+    Events without an onset day are left out. Only the ``top`` most frequent
+    terms get a row of their own (None: every term); the others share an
+    "Other terms" row at the bottom (hover shows each event's own term).
 
     Examples
     --------
@@ -246,11 +249,22 @@ def ae_timeline_figure(trial: Trial, *, height: int | None = None) -> go.Figure:
     >>> fig = ae_timeline_figure(msc_dash.load_sample("two_arm"))
     >>> [a.text for a in fig.layout.annotations][:2]
     ['MSC-NP (n = 27)', 'Saline (n = 27)']
+    >>> ticks = ae_timeline_figure(msc_dash.load_sample("two_arm"), top=3).layout.yaxis.ticktext
+    >>> len(ticks), ticks[0].startswith("Other terms")
+    (5, True)
     """
     arms = trial.arms
     ae = adverse_events(trial).dropna(subset=["onset_day"])
     counts = ae.groupby("term")["subject_id"].size().sort_values(ascending=True, kind="stable")
-    terms = list(counts.index)  # most frequent at the top
+    row_term = ae["term"]
+    if top is not None and len(counts) > max(int(top), 1):
+        kept = list(counts.index[-int(top):])
+        rest = counts.drop(kept)
+        other = f"Other terms ({len(rest)} terms, {int(rest.sum())} events)"
+        row_term = ae["term"].where(ae["term"].isin(kept), other)
+        terms = [other, *kept]  # the rest at the bottom, most frequent at the top
+    else:
+        terms = list(counts.index)  # most frequent at the top
     rows = {t: i for i, t in enumerate(terms)}
     inj_row = len(terms)
     sizes = trial.subjects.groupby("arm", sort=False).size()
@@ -263,7 +277,8 @@ def ae_timeline_figure(trial: Trial, *, height: int | None = None) -> go.Figure:
     for c, arm in enumerate(arms, start=1):
         ids = set(trial.subjects.loc[trial.subjects["arm"] == arm, "subject_id"])
         part = ae[ae["subject_id"].isin(ids)]
-        y = part["term"].map(rows).to_numpy(dtype=float) + rng.uniform(-0.28, 0.28, len(part))
+        y = (row_term[part.index].map(rows).to_numpy(dtype=float)
+             + rng.uniform(-0.28, 0.28, len(part)))
         _add_events(fig, part, y=y, row=1, col=c, showlegend=c == 1)
         ip = inj[inj["subject_id"].astype(str).isin(ids)]
         days = pd.to_numeric(ip["day"], errors="coerce")

@@ -263,6 +263,9 @@ def render_domain(domain: str) -> None:
     """Draw the page of one domain (``"mobility"``, ``"biomarker"``, ...)."""
     trial = state.require_trial()
     settings = state.get_settings()
+    # computed before anything is drawn: the previous page stays whole meanwhile
+    effects = cached(effect_sizes, trial, n_boot=settings.n_boot, seed=settings.seed,
+                     ci=settings.ci, padjust=settings.padjust)
     st.title(DOMAINS[domain])
     st.caption(_INTRO.get(domain, ""))
     codes = trial.outcomes_in(domain)
@@ -284,8 +287,6 @@ def render_domain(domain: str) -> None:
     top[2].caption("Change is paired against each subject's own baseline. Hedges' g: "
                    f"positive = improvement, {settings.ci:.0%} bootstrap CI. Arms are shown "
                    "side by side in every chart.")
-    effects = cached(effect_sizes, trial, n_boot=settings.n_boot, seed=settings.seed,
-                     ci=settings.ci, padjust=settings.padjust)
     for code in codes:
         outcome_section(trial, effects, code, visit, settings, show_subjects=show,
                         key=f"{domain}_{code}")

@@ -19,6 +19,8 @@ TRIAL = "msc_trial"                  # the Trial after the sidebar filters
 LOAD_ERROR = "msc_load_error"        # message of the last failed load, or None
 SOURCE_LABEL = "msc_source_label"    # what is loaded, for display
 SETTINGS = "msc_settings"            # AnalysisSettings in force
+SHOWN_DATA = "msc_shown_data"        # cache key of the data the main area last showed
+PAGE_SLOT = "msc_page_slot"          # which of app.py's two main-area slots holds the page
 
 
 @dataclass(frozen=True)

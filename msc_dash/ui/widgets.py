@@ -141,6 +141,7 @@ def _metric(row, outcome, label: str, finding: str | None, *, describe: bool) ->
     if row is None or not _estimable(row):
         note = "" if row is None else str(row.get("note") or "")
         st.metric(label, "not estimable", help=note or "No paired data at this visit.")
+        st.caption(md_escape(note or "no paired data at this visit"))  # why, on screen
         return
     _, value = _headline(row, outcome)
     st.metric(
