@@ -6,6 +6,7 @@ their values on every page; pages read the filtered trial from session state.
 
 import streamlit as st
 
+from msc_dash.outcomes import DOMAIN_INFO, DOMAIN_RECORDS
 from msc_dash.ui import data, filters, presenter, settings, state
 
 st.set_page_config(page_title="msc-dash", page_icon="🧬", layout="wide",
@@ -23,15 +24,18 @@ with filters.stable_widget_ids():
     st.session_state[state.TRIAL] = filters.sidebar_filters(full) if full is not None else None
 trial = state.get_trial()
 
+
+def _domain_page(d, **kw):
+    # a domain page file is one call, render_domain(code): the record gives the rest
+    return st.Page(d.page, title=d.nav, icon=d.icon, url_path=d.url_path, **kw)
+
+
+has_other = full is not None and full.outcomes_in("other")
 PAGES = {
     "Results": [
         st.Page("pages/overview.py", title="Overview", icon="📋", default=True),
-        st.Page("pages/mobility.py", title="Mobility", icon="🚶"),
-        st.Page("pages/disability.py", title="Disability", icon="♿"),
-        st.Page("pages/cognition.py", title="Cognition", icon="🧠"),
-        st.Page("pages/biomarkers.py", title="Biomarkers", icon="🧪"),
-        st.Page("pages/patient_reported.py", title="Patient-reported", icon="💬"),
-        st.Page("pages/safety.py", title="Safety", icon="🛡️"),
+        *[_domain_page(d) for d in DOMAIN_RECORDS if d.code != "other" or has_other],
+        _domain_page(DOMAIN_INFO["safety"]),
     ],
     "Explore": [
         st.Page("pages/patients.py", title="Patients", icon="👤"),
@@ -43,8 +47,6 @@ PAGES = {
         st.Page("pages/export.py", title="Export & report", icon="📄"),
     ],
 }
-if full is not None and full.outcomes_in("other"):
-    PAGES["Results"].insert(6, st.Page("pages/other.py", title="Other outcomes", icon="➕"))
 
 # expanded: every page listed, none hidden behind "View N more" (13 pages with Other)
 page = st.navigation(PAGES, expanded=True)

@@ -20,7 +20,6 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _EXPORTS = {
     "TrialDataError": "errors",
-    "TrialDataWarning": "errors",
     "REGISTRY": "outcomes",
     "DOMAINS": "outcomes",
     "Outcome": "outcomes",
@@ -39,6 +38,11 @@ _EXPORTS = {
     "mixed_anova_table": "arms",
     "subgroup_effects": "subgroups",
     "findings": "findings",
+    "AnalysisSettings": "settings",
+    "EffectTable": "results",
+    "effect_table": "results",
+    "CHARTS": "charts",
+    "Chart": "charts",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -38,7 +38,7 @@ COMPARE_COLUMNS = (
 ANOVA_COLUMNS = ("outcome", "domain", "source", "ss", "df1", "df2", "ms", "f", "p_unc",
                  "np2", "eps", "n_treatment", "n_control", "n_visits", "note")
 
-# pingouin.mixed_anova column -> ours (identifiers, as in DESIGN.md)
+# pingouin.mixed_anova column -> ours (identifiers, as in docs/architecture.md)
 _ANOVA_RENAME = {"Source": "source", "SS": "ss", "DF1": "df1", "DF2": "df2", "MS": "ms",
                  "F": "f", "p-unc": "p_unc", "np2": "np2", "eps": "eps"}
 

@@ -150,6 +150,17 @@ def _analysis_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
 
 
+def _settings(args):
+    """The :class:`~msc_dash.settings.AnalysisSettings` of the command's options."""
+    from .settings import AnalysisSettings
+
+    try:
+        return AnalysisSettings(n_boot=args.n_boot, seed=args.seed, ci=args.ci,
+                                padjust=args.padjust)
+    except ValueError as exc:
+        raise UsageError(str(exc).replace("`", "")) from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``msc-dash``."""
     from . import __version__
@@ -203,8 +214,7 @@ def _cmd_report(args) -> int:
 
     progress = _Progress(args.quiet)
     trial = _apply_filters(_load(args.data), args.filter)
-    page = build_report(trial, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
-                        padjust=args.padjust, date=args.date, progress=progress)
+    page = build_report(trial, settings=_settings(args), date=args.date, progress=progress)
     out = Path(args.output)
     out.write_text(page, encoding="utf-8")
     print(f"wrote {out} ({len(page.encode()) / 2**20:.1f} MB, {trial.n_subjects} subjects)")
@@ -221,17 +231,18 @@ def _cmd_effects(args) -> int:
     progress = _Progress(args.quiet)
     trial = _apply_filters(_load(args.data), args.filter)
     progress(0, 1, "effect sizes")
-    table = effect_sizes(trial, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
-                         padjust=args.padjust)
+    table = effect_sizes(trial, settings=_settings(args))
     progress(1, 1, "effect sizes")
     if out.suffix.lower() == ".csv":
         out.write_bytes(to_csv_bytes(table))
     else:
         from .report import safety_summary
         from .tables import format_effect_table
+        from .trends import trend_models
 
         sheets = {"Effects": table,
-                  "Effects (formatted)": format_effect_table(table, trial.registry, ci=args.ci)}
+                  "Effects (formatted)": format_effect_table(table, trial.registry, ci=args.ci),
+                  "Trends": trend_models(trial, ci=args.ci)}
         if len(trial.adverse_events):
             sheets["Safety"] = safety_summary(trial)
         out.write_bytes(to_xlsx_bytes(sheets))

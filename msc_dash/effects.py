@@ -39,7 +39,7 @@ __all__ = [
     "responders",
 ]
 
-#: Columns of :func:`effect_sizes`, in order (DESIGN.md, "The effect table").
+#: Columns of :func:`effect_sizes`, in order (docs/architecture.md, "The effect table").
 COLUMNS = (
     "arm", "outcome", "domain", "visit", "day", "n",
     "baseline_mean", "baseline_sd", "visit_mean", "visit_sd",
@@ -492,13 +492,16 @@ def _check(n_boot, ci, padjust) -> None:
         raise ValueError(f"`n_boot` must be a positive integer; got {n_boot!r}")
 
 
-def effect_sizes(trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
+def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
                  padjust: str = "holm") -> pd.DataFrame:
     """Change from baseline of every outcome, per arm and follow-up visit.
 
     Parameters
     ----------
     trial : Trial
+    settings : msc_dash.settings.AnalysisSettings, optional
+        The settings in one argument; when given, its ``n_boot``, ``seed``,
+        ``ci`` and ``padjust`` replace the keywords below.
     n_boot : int
         Bootstrap resamples for the CI of Hedges' g.
     seed : int
@@ -602,6 +605,8 @@ def effect_sizes(trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
     >>> print(f"g = {row['hedges_g']:.3f}, t-test p = {row['p_ttest']:.4f}")
     g = 0.427, t-test p = 0.0319
     """
+    if settings is not None:
+        n_boot, seed, ci, padjust = settings.n_boot, settings.seed, settings.ci, settings.padjust
     _check(n_boot, ci, padjust)
     pairs = _pairs(trial)
     groups = pairs.groupby(["arm", "outcome", "visit"], sort=False).indices
@@ -701,15 +706,17 @@ def bootstrap_distribution(trial, outcome: str, visit: str, arm: str, *, n_boot:
 
 
 # --------------------------------------------------------------- trajectory
-def trajectory(trial, outcome: str) -> pd.DataFrame:
+def trajectory(trial, outcome: str, *, ci: float = 0.95) -> pd.DataFrame:
     """Summary of one outcome per arm and visit, for trend charts.
+
+    ``ci`` is the confidence level of the mean's interval (the settings' ``ci``).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``arm, visit, day, n, mean, sd, sem, ci_low, ci_high, median,
         q1, q3`` (``day`` is the median day of that arm's measurements at the
-        visit; CI is t-based 95%); for log-scale outcomes also ``geo_mean,
+        visit; CI is t-based at level ``ci``); for log-scale outcomes also ``geo_mean,
         geo_ci_low, geo_ci_high`` (exp of the t CI of the mean log value).
         Rows ordered by arm, then visit.
 
@@ -727,6 +734,8 @@ def trajectory(trial, outcome: str) -> pd.DataFrame:
     1  All   M12  365.0  4  47.00    47.0
     """
     _check_choice("outcome", outcome, trial.outcomes)
+    if not 0 < ci < 1:
+        raise ValueError(f"`ci` must be between 0 and 1 (e.g. 0.95); got {ci!r}")
     out = trial.outcome(outcome)
     m = trial.long()
     m = m[(m["outcome"] == outcome) & m["value"].notna()]
@@ -747,13 +756,13 @@ def trajectory(trial, outcome: str) -> pd.DataFrame:
                 row.update(mean=v.mean(), median=float(np.median(v)),
                            q1=float(np.quantile(v, 0.25)), q3=float(np.quantile(v, 0.75)))
             if n >= 2:
-                mean, sd, lo, hi = _t_ci(v, 0.95)
+                mean, sd, lo, hi = _t_ci(v, ci)
                 row.update(sd=sd, sem=sd / np.sqrt(n), ci_low=lo, ci_high=hi)
             if out.scale == "log" and n and np.all(v > 0):
                 lv = np.log(v)
                 row["geo_mean"] = np.exp(lv.mean())
                 if n >= 2:
-                    _, _, lo, hi = _t_ci(lv, 0.95)
+                    _, _, lo, hi = _t_ci(lv, ci)
                     row["geo_ci_low"], row["geo_ci_high"] = np.exp(lo), np.exp(hi)
             rows.append(row)
     cols = ["arm", "visit", "day", "n", "mean", "sd", "sem", "ci_low", "ci_high", "median",

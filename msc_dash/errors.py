@@ -1,12 +1,13 @@
-"""The package's exception and warning types.
+"""The package's exception type.
 
-One error type for bad input (:class:`TrialDataError`) and one warning type
-(:class:`TrialDataWarning`), so callers catch exactly what the data can cause.
+One error type for bad input (:class:`TrialDataError`), so callers catch
+exactly what the data can cause. Harmless oddities are not warnings: they are
+kept as sentences in ``Trial.warnings``, which the app and the report list.
 """
 
 from __future__ import annotations
 
-__all__ = ["TrialDataError", "TrialDataWarning"]
+__all__ = ["TrialDataError"]
 
 
 class TrialDataError(ValueError):
@@ -22,7 +23,3 @@ class TrialDataError(ValueError):
     ...
     msc_dash.errors.TrialDataError: measurements.csv: column `value` is missing.
     """
-
-
-class TrialDataWarning(UserWarning):
-    """A non-fatal oddity in trial data (also kept in ``Trial.warnings``)."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .constants import to_float as _num
 from .outcomes import DOMAINS
 from .tables import G_DECIMALS, format_ci, format_pct, p_phrase, sig
 from .trial import Trial
@@ -72,13 +73,6 @@ class Finding:
     arm: str = ""
     p: float = math.nan
     p_basis: str = ""
-
-
-def _num(x) -> float:
-    try:
-        return float(x)
-    except (TypeError, ValueError):
-        return math.nan
 
 
 def _ok(x) -> bool:

@@ -2,7 +2,7 @@
 
 :func:`load_trial` reads files, bytes or uploaded files (CSV, XLSX, Parquet, a
 ZIP of those, one long or wide CSV, CDISC ADaM), finds the four tables of
-DESIGN.md, checks them and returns a :class:`~msc_dash.trial.Trial`. Anything
+docs/architecture.md, checks them and returns a :class:`~msc_dash.trial.Trial`. Anything
 unusable raises :class:`~msc_dash.errors.TrialDataError` with a message that
 names the file, the column, the first offending rows (as numbered in the file:
 the header is row 1) and the fix. Harmless oddities become ``Trial.warnings``.

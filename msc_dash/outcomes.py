@@ -17,6 +17,10 @@ from typing import Literal
 import numpy as np
 
 __all__ = [
+    "Domain",
+    "DOMAIN_RECORDS",
+    "DOMAIN_INFO",
+    "SAFETY",
     "DOMAINS",
     "REGISTRY",
     "MeaningfulChange",
@@ -31,17 +35,80 @@ __all__ = [
     "looks_timed",
 ]
 
+@dataclass(frozen=True)
+class Domain:
+    """One page of results: an outcome domain (or safety), as the app and the slides show it.
+
+    Attributes
+    ----------
+    code : str
+        The domain code outcomes carry (``Outcome.domain``), e.g. ``"mobility"``.
+    title : str
+        Heading of its page, report section and slides ("Patient-reported outcomes").
+    intro : str
+        The sentence under the page's title.
+    icon : str
+        Emoji of the navigation entry (no icon fonts: nothing loads from outside).
+    url_path : str
+        Address of its page (``/mobility``); its page file is ``pages/<url_path>.py``.
+    nav_title : str
+        Shorter name in the navigation (default: ``title``).
+    """
+
+    code: str
+    title: str
+    intro: str
+    icon: str
+    url_path: str
+    nav_title: str = ""
+
+    @property
+    def page(self) -> str:
+        """Path of the page file, relative to the app's folder."""
+        return f"pages/{self.url_path}.py"
+
+    @property
+    def nav(self) -> str:
+        """Name in the navigation."""
+        return self.nav_title or self.title
+
+
+#: The outcome domains in display order (each has a page, a report section and a slide).
+DOMAIN_RECORDS: tuple[Domain, ...] = (
+    Domain("mobility", "Mobility",
+           "Walking speed (Timed 25-Foot Walk) and hand function (9-Hole Peg Test). "
+           "Lower times are better.", "🚶", "mobility"),
+    Domain("disability", "Disability",
+           "EDSS, the Functional Systems scores and the EDSS-Plus composite. "
+           "Lower scores are better.", "♿", "disability"),
+    Domain("cognition", "Cognition",
+           "Processing speed and attention (SDMT, PASAT). More correct answers are better.",
+           "🧠", "cognition"),
+    Domain("biomarker", "Biomarkers",
+           "Serum markers of neuro-axonal damage (NfL) and astroglial activation (GFAP), "
+           "on a log scale: changes are ratios (geometric mean ratio, % change).",
+           "🧪", "biomarkers"),
+    Domain("patient-reported", "Patient-reported outcomes",
+           "How patients rate their MS: MSIS-29 physical and psychological impact, "
+           "MS Walking Scale-12. Lower scores are better.", "💬", "patient_reported",
+           nav_title="Patient-reported"),
+    Domain("other", "Other outcomes",
+           "Outcomes outside the registry, analysed with the direction and domain given on "
+           "the Data page (default: higher is better, no meaningful-change rule).",
+           "➕", "other"),
+)
+
+#: The safety page, a results page without outcomes (domain code ``"safety"``).
+SAFETY = Domain("safety", "Safety", "Adverse events, serious events and exposure-adjusted "
+                "rates.", "🛡️", "safety")
+
+#: Domain code -> record (the outcome domains, then safety).
+DOMAIN_INFO: MappingProxyType[str, Domain] = MappingProxyType(
+    {d.code: d for d in (*DOMAIN_RECORDS, SAFETY)})
+
 #: Domains in display order, with their page titles.
 DOMAINS: MappingProxyType[str, str] = MappingProxyType(
-    {
-        "mobility": "Mobility",
-        "disability": "Disability",
-        "cognition": "Cognition",
-        "biomarker": "Biomarkers",
-        "patient-reported": "Patient-reported outcomes",
-        "other": "Other outcomes",
-    }
-)
+    {d.code: d.title for d in DOMAIN_RECORDS})
 
 _TOL = 1e-9  # EDSS steps are exact halves; guard float noise at the threshold
 
@@ -406,5 +473,5 @@ class Registry:
         return repr(self.outcomes)
 
 
-#: The default registry (the table in DESIGN.md plus individual FS scores and MSFC).
+#: The default registry (the table in docs/architecture.md plus individual FS scores and MSFC).
 REGISTRY = Registry()

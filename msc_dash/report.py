@@ -18,26 +18,21 @@ import datetime as _dt
 import html
 import platform
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import metadata
 
 import pandas as pd
 
 from . import __version__
+from .charts import CHARTS, auto_charts, build
 from .findings import describe_p_basis, findings, one_year_visit, safety_numbers
-from .slides import (
-    DOMAIN_TITLES,
-    arms_chart,
-    describe_filters,
-    domain_outcomes,
-    estimation_chart,
-    overview_figure,
-    safety_chart,
-    trajectory_chart,
-)
+from .outcomes import DOMAIN_INFO
+from .settings import AnalysisSettings
+from .slides import describe_filters, domain_outcomes
 from .trial import Trial
 
 __all__ = ["build_report", "key_figures", "key_figures_zip", "methods_text", "safety_summary",
-           "software_versions", "PADJUST_NAMES"]
+           "software_versions", "PADJUST_NAMES", "Section", "SECTIONS"]
 
 PADJUST_NAMES = {"holm": "the Holm method", "fdr_bh": "the Benjamini-Hochberg method (FDR)",
                  "bonf": "the Bonferroni method", "none": "no correction"}
@@ -136,27 +131,31 @@ def safety_summary(trial: Trial) -> pd.DataFrame:
     return incidence_table(trial)
 
 
-def key_figures(trial: Trial, effects: pd.DataFrame, *, n_boot: int = 2000,
-                seed: int = 0, visit: str | None = None) -> list[tuple[str, object]]:
+def key_figures(trial: Trial, effects: pd.DataFrame, *, n_boot: int | None = None,
+                seed: int | None = None, visit: str | None = None,
+                settings: AnalysisSettings | None = None) -> list[tuple[str, object]]:
     """``(file stem, figure)`` of every presenter slide that has a figure, in slide order.
 
-    ``visit``: the follow-up visit of the overview figures (default: closest to a year).
+    ``settings`` (or ``n_boot`` / ``seed``) are the analysis settings of the figures;
+    ``visit`` the follow-up visit of the overview figures (default: closest to a year).
     """
     import re
 
     from .slides import slide_figure, slides
 
+    settings = _settings(settings, n_boot=n_boot, seed=seed)
     out = []
-    for k, slide in enumerate(slides(trial, effects, visit=visit), start=1):
-        fig = slide_figure(trial, slide, effects, n_boot=n_boot, seed=seed)
+    for k, slide in enumerate(slides(trial, effects, visit=visit, settings=settings), start=1):
+        fig = slide_figure(trial, slide, settings=settings)
         if fig is not None:
             stem = re.sub(r"[^A-Za-z0-9_-]+", "_", slide.title).strip("_")[:70]
             out.append((f"{k:02d}_{stem}", fig))
     return out
 
 
-def key_figures_zip(trial: Trial, effects: pd.DataFrame, *, n_boot: int = 2000,
-                    seed: int = 0, visit: str | None = None) -> bytes:
+def key_figures_zip(trial: Trial, effects: pd.DataFrame, *, n_boot: int | None = None,
+                    seed: int | None = None, visit: str | None = None,
+                    settings: AnalysisSettings | None = None) -> bytes:
     """A ZIP of the key figures (at ``visit``, as :func:`key_figures`) as PNG and SVG.
 
     Raises
@@ -171,7 +170,8 @@ def key_figures_zip(trial: Trial, effects: pd.DataFrame, *, n_boot: int = 2000,
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for stem, fig in key_figures(trial, effects, n_boot=n_boot, seed=seed, visit=visit):
+        for stem, fig in key_figures(trial, effects, n_boot=n_boot, seed=seed, visit=visit,
+                                     settings=settings):
             for fmt in ("png", "svg"):
                 zf.writestr(f"{stem}.{fmt}", figure_to_image(fig, fmt))
     return buf.getvalue()
@@ -247,17 +247,183 @@ def _today(date) -> str:
     return str(date)
 
 
-def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
-                 padjust: str = "holm", date=None, effects: pd.DataFrame | None = None,
-                 progress: Progress | None = None, visit: str | None = None) -> str:
-    """A self-contained HTML report of ``trial``.
+def _settings(settings: AnalysisSettings | None, **loose) -> AnalysisSettings:
+    """``settings`` with the loose keywords that were given (None = keep)."""
+    settings = settings or AnalysisSettings()
+    given = {k: v for k, v in loose.items() if v is not None}
+    return settings.replace(**given) if given else settings
+
+
+@dataclass
+class _Report:
+    """What every section of one report reads and writes."""
+
+    trial: Trial
+    settings: AnalysisSettings
+    effects: pd.DataFrame
+    visit: str | None
+    found: list
+    figs: _Figures
+    tick: Callable[[str], None]
+
+    def figure(self, name: str, caption: str | None = None, **params) -> str:
+        """The HTML of registry chart ``name`` (its caption from the registry by default)."""
+        chart = CHARTS[name]
+        try:
+            fig = build(name, self.trial, self.settings, **params)
+        except (ValueError, KeyError, IndexError):  # odd data: say so, keep the report
+            fig = None
+        return self.figs.html(fig, chart.describe(self.settings, **params)[1]
+                              if caption is None else caption)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report.
+
+    ``render(report)`` returns the section's HTML parts (after its heading);
+    ``per_domain`` sections are repeated for each domain with data, with
+    ``{code}`` and ``{title}`` filled in the anchor and title and the domain
+    code passed as ``render(report, code)``.
+    """
+
+    anchor: str
+    title: str
+    render: Callable
+    per_domain: bool = False
+
+
+def _summary(r: _Report) -> list[str]:
+    e, trial = html.escape, r.trial
+    arms = ("single arm" if trial.is_single_arm
+            else f"{len(trial.arms)} arms ({', '.join(trial.arms)})")
+    parts = [
+        f"<p><strong>{trial.n_subjects} subjects</strong>, {e(arms)}; baseline and "
+        f"{len(trial.followup_visits)} follow-up visits "
+        f"({e(', '.join(trial.followup_visits) or 'none')}). "
+        f"Outcomes: {e(', '.join(trial.outcomes))}.</p>",
+        f"<p><strong>Filters in force:</strong> {e(describe_filters(trial.filters))}</p>"]
+    if r.found:
+        parts.append(f"<h3>Key findings at {e(r.visit)}</h3><ul class='findings'>")
+        for f in r.found:
+            mark = _MARKS.get(f.direction, "●") if f.significant else "●"
+            cls = ' class="sig"' if f.significant else ""
+            parts.append(f"<li{cls}>{mark} {e(f.text)}</li>")
+        parts.append("</ul>")
+        basis = describe_p_basis(r.found)
+        if basis:
+            parts.append(f'<p class="note">{e(basis)}</p>')
+    return parts
+
+
+def _overview(r: _Report) -> list[str]:
+    e, visit = html.escape, r.visit
+    if not visit:
+        parts = [r.figs.html(None, "No follow-up visit.")]
+    else:
+        parts = [r.figure("forest", visit=visit, title=f"Effect sizes at {visit}")]
+    if visit and len(r.trial.arms) == 2:
+        treatment, control = r.trial.arms
+        parts.append(f"<h3>{e(treatment)} vs {e(control)}</h3>")
+        parts.append(r.figure("arms_forest", visit=visit, treatment=treatment,
+                              control=control))
+    for name in auto_charts("trial", *(("visit",) if visit else ())):
+        params = {"visit": visit} if CHARTS[name].scope == "visit" else {}
+        parts.append(f"<h3>{e(CHARTS[name].describe(r.settings, **params)[0])}</h3>")
+        parts.append(r.figure(name, **params))
+    r.tick("overview")
+    return parts
+
+
+def _domain(r: _Report, domain: str) -> list[str]:
+    e, visit, parts = html.escape, r.visit, []
+    extra = auto_charts("outcome", *(("outcome_visit",) if visit else ()))
+    for code in domain_outcomes(r.trial)[domain]:
+        out = r.trial.outcome(code)
+        parts.append(f"<h3>{e(out.label)} ({e(code)})</h3>")
+        parts.append(r.figure("trajectory", f"{out.label}: mean at each visit with "
+                                            f"{r.settings.ci:.0%} CI.", outcome=code))
+        if visit:
+            arms = "" if r.trial.is_single_arm else " (arms side by side)"
+            parts.append(r.figure(
+                "estimation", f"{out.label}{arms}: baseline and {visit} per subject, with "
+                              "Hedges' g, its bootstrap distribution and CI.",
+                outcome=code, visit=visit))
+        for name in extra:
+            params = {"outcome": code} | (
+                {"visit": visit} if CHARTS[name].scope == "outcome_visit" else {})
+            parts.append(r.figure(name, **params))
+        r.tick(code)
+    return parts
+
+
+def _effect_table(r: _Report) -> list[str]:
+    from .tables import format_effect_table
+
+    parts = [_table(format_effect_table(r.effects, r.trial.registry, ci=r.settings.ci))]
+    r.tick("effect table")
+    return parts
+
+
+def _safety(r: _Report) -> list[str]:
+    if not len(r.trial.adverse_events):
+        r.tick("safety")
+        return ['<p class="note">The data has no adverse-event table.</p>']
+    parts = []
+    headline = next((f.text for f in r.found if f.domain == "safety"), "")
+    if headline:
+        parts.append(f"<p>{html.escape(headline)}</p>")
+    parts.append(_table(safety_summary(r.trial)))
+    parts.append(r.figure("swimmer"))
+    r.tick("safety")
+    return parts
+
+
+def _methods(r: _Report) -> list[str]:
+    s = r.settings
+    return [f"<p>{html.escape(methods_text(r.trial, r.effects, n_boot=s.n_boot, seed=s.seed, ci=s.ci, padjust=s.padjust))}</p>"]
+
+
+def _reproducibility(r: _Report) -> list[str]:
+    e, trial = html.escape, r.trial
+    kv = {"Data fingerprint (sha256)": trial.fingerprint,
+          "Source": trial.source or "–",
+          "Settings": r.settings.describe(),
+          **software_versions()}
+    parts = ['<dl class="kv">' + "".join(
+        f"<dt>{e(k)}</dt><dd>{e(str(v))}</dd>" for k, v in kv.items()) + "</dl>"]
+    if trial.warnings:
+        parts.append("<h3>Data warnings</h3><ul>"
+                     + "".join(f"<li>{e(w)}</li>" for w in trial.warnings) + "</ul>")
+    return parts
+
+
+#: The report, in order: each section's anchor, heading and renderer.
+SECTIONS: tuple[Section, ...] = (
+    Section("summary", "Summary", _summary),
+    Section("overview", "Overview: effect sizes", _overview),
+    Section("domain-{code}", "{title}", _domain, per_domain=True),
+    Section("effects", "Effect table", _effect_table),
+    Section("safety", "Safety", _safety),
+    Section("methods", "Methods", _methods),
+    Section("reproducibility", "Data and software", _reproducibility),
+)
+
+
+def build_report(trial: Trial, *, n_boot: int | None = None, seed: int | None = None,
+                 ci: float | None = None, padjust: str | None = None, date=None,
+                 effects: pd.DataFrame | None = None, progress: Progress | None = None,
+                 visit: str | None = None, settings: AnalysisSettings | None = None) -> str:
+    """A self-contained HTML report of ``trial``: the :data:`SECTIONS` in order.
 
     Parameters
     ----------
     trial : Trial
         The (possibly filtered) trial; its filters are listed in the report.
+    settings : AnalysisSettings, optional
+        The analysis settings (default: the defaults).
     n_boot, seed, ci, padjust
-        Analysis settings, as in :func:`msc_dash.effect_sizes`.
+        Single settings, replacing those of ``settings`` when given.
     date : str or datetime.date, optional
         Text of the "Generated" line (default: now, UTC). The only part of the
         report that changes between runs on the same data and settings.
@@ -286,7 +452,9 @@ def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float =
     True
     """
     from .effects import effect_sizes
+    from .memo import compute
 
+    settings = _settings(settings, n_boot=n_boot, seed=seed, ci=ci, padjust=padjust)
     groups = domain_outcomes(trial)
     total = 4 + sum(len(c) for c in groups.values())
     step = 0
@@ -298,108 +466,28 @@ def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float =
             progress(min(step, total), total, label)
 
     if effects is None:
-        effects = effect_sizes(trial, n_boot=n_boot, seed=seed, ci=ci, padjust=padjust)
+        effects = compute(effect_sizes, trial, settings=settings)
     tick("effect sizes")
     if visit not in trial.followup_visits:
         visit = one_year_visit(trial)
     safety = safety_numbers(trial) if len(trial.adverse_events) else None
     found = findings(trial, effects, visit=visit, safety=safety) if visit else []
-    figs = _Figures()
-    e = html.escape
+    r = _Report(trial, settings, effects, visit, found, _Figures(), tick)
     parts: list[str] = []
     toc: list[tuple[str, str]] = []
+    for sec in SECTIONS:
+        for code in (groups if sec.per_domain else [None]):
+            names = {"code": code, "title": DOMAIN_INFO[code].title} if code else {}
+            anchor, title = sec.anchor.format(**names), sec.title.format(**names)
+            toc.append((anchor, title))
+            parts.append(f'<h2 id="{anchor}">{html.escape(title)}</h2>')
+            parts += sec.render(r, code) if code else sec.render(r)
+    return "\n".join(_head(trial, date, toc) + parts + ["</body></html>", ""])
 
-    def section(anchor: str, title: str) -> None:
-        toc.append((anchor, title))
-        parts.append(f'<h2 id="{anchor}">{e(title)}</h2>')
 
-    # --- summary and findings
-    section("summary", "Summary")
-    arms = ("single arm" if trial.is_single_arm
-            else f"{len(trial.arms)} arms ({', '.join(trial.arms)})")
-    parts.append(
-        f"<p><strong>{trial.n_subjects} subjects</strong>, {e(arms)}; baseline and "
-        f"{len(trial.followup_visits)} follow-up visits "
-        f"({e(', '.join(trial.followup_visits) or 'none')}). "
-        f"Outcomes: {e(', '.join(trial.outcomes))}.</p>")
-    parts.append(f"<p><strong>Filters in force:</strong> {e(describe_filters(trial.filters))}"
-                 "</p>")
-    if found:
-        parts.append(f"<h3>Key findings at {e(visit)}</h3><ul class='findings'>")
-        for f in found:
-            mark = _MARKS.get(f.direction, "●") if f.significant else "●"
-            cls = ' class="sig"' if f.significant else ""
-            parts.append(f"<li{cls}>{mark} {e(f.text)}</li>")
-        parts.append("</ul>")
-        basis = describe_p_basis(found)
-        if basis:
-            parts.append(f'<p class="note">{e(basis)}</p>')
-
-    # --- overview forest plot
-    section("overview", "Overview: effect sizes")
-    parts.append(figs.html(overview_figure(trial, effects, visit) if visit else None,
-                           f"Hedges' g at {visit} with {ci:.0%} CI; positive = improvement."
-                           if visit else "No follow-up visit."))
-    if visit and len(trial.arms) == 2:
-        treatment, control = trial.arms
-        parts.append(f"<h3>{e(treatment)} vs {e(control)}</h3>")
-        parts.append(figs.html(arms_chart(trial, visit, n_boot=n_boot, seed=seed),
-                               f"Hedges' g of the change from baseline at {visit}, "
-                               f"{treatment} vs {control}; positive favours {treatment}."))
-    tick("overview")
-
-    # --- domains
-    for domain, codes in groups.items():
-        section(f"domain-{domain}", DOMAIN_TITLES.get(domain, domain))
-        for code in codes:
-            out = trial.outcome(code)
-            parts.append(f"<h3>{e(out.label)} ({e(code)})</h3>")
-            parts.append(figs.html(trajectory_chart(trial, code),
-                                   f"{out.label}: mean at each visit with 95% CI."))
-            if visit:
-                fig = estimation_chart(trial, effects, code, visit, n_boot=n_boot, seed=seed)
-                arms = "" if trial.is_single_arm else " (arms side by side)"
-                parts.append(figs.html(
-                    fig, f"{out.label}{arms}: baseline and {visit} per subject, with Hedges' "
-                         "g, its bootstrap distribution and CI."))
-            tick(code)
-
-    # --- effect table
-    section("effects", "Effect table")
-    from .tables import format_effect_table
-
-    parts.append(_table(format_effect_table(effects, trial.registry, ci=ci)))
-    tick("effect table")
-
-    # --- safety
-    section("safety", "Safety")
-    if len(trial.adverse_events):
-        headline = next((f.text for f in found if f.domain == "safety"), "")
-        if headline:
-            parts.append(f"<p>{e(headline)}</p>")
-        parts.append(_table(safety_summary(trial)))
-        parts.append(figs.html(safety_chart(trial),
-                               "Adverse events per patient over time (swimmer plot)."))
-    else:
-        parts.append('<p class="note">The data has no adverse-event table.</p>')
-    tick("safety")
-
-    # --- methods and reproducibility
-    section("methods", "Methods")
-    parts.append(f"<p>{e(methods_text(trial, effects, n_boot=n_boot, seed=seed, ci=ci, padjust=padjust))}</p>")
-    section("reproducibility", "Data and software")
-    kv = {"Data fingerprint (sha256)": trial.fingerprint,
-          "Source": trial.source or "–",
-          "Settings": f"n_boot={n_boot}, seed={seed}, ci={ci:g}, padjust={padjust}",
-          **software_versions()}
-    parts.append('<dl class="kv">' + "".join(
-        f"<dt>{e(k)}</dt><dd>{e(str(v))}</dd>" for k, v in kv.items()) + "</dl>")
-    if trial.warnings:
-        parts.append("<h3>Data warnings</h3><ul>"
-                     + "".join(f"<li>{e(w)}</li>" for w in trial.warnings) + "</ul>")
-
+def _head(trial: Trial, date, toc) -> list[str]:
+    e = html.escape
     title = f"Trial report: {trial.source}" if trial.source else "Trial report"
-    simulated = "simulated" in (trial.source or "").lower()
     head = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -411,9 +499,9 @@ def build_report(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float =
         f"{e(trial.fingerprint[:12])} · filters: {e(describe_filters(trial.filters))}</p>",
         f'<p class="generated">Generated {e(_today(date))}</p>',
     ]
-    if simulated:
+    if "simulated" in (trial.source or "").lower():
         head.append('<p class="banner">These are simulated data, not results of a real '
                     "trial.</p>")
     head.append("<nav><ol>" + "".join(f'<li><a href="#{a}">{e(t)}</a></li>' for a, t in toc)
                 + "</ol></nav>")
-    return "\n".join(head + parts + ["</body></html>", ""])
+    return head

@@ -21,6 +21,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from .constants import DAYS_PER_MONTH, DAYS_PER_YEAR
 from .trial import Trial
 
 __all__ = [
@@ -45,8 +46,6 @@ __all__ = [
 SEVERITIES = ("mild", "moderate", "severe", "life-threatening", "fatal", "unknown")
 #: Relatedness to the study treatment, in order; "unknown" collects missing values.
 RELATEDNESS = ("not related", "unlikely", "possible", "probable", "definite", "unknown")
-DAYS_PER_YEAR = 365.25
-DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 TOTAL = "Total"
 
 _SEVERITY_ALIASES = {

@@ -2,12 +2,13 @@
 
 :func:`slides` lists what a presenter walks through (title, overview forest
 plot, the overview's findings one per screen, each domain's main chart,
-safety); :func:`slide_figure` draws one slide's figure on demand, so a
-presenter pays only for the slide on screen. The report
-(:mod:`msc_dash.report`) draws its figures with the same builders.
+the charts registered with ``auto=True``, safety); each slide names its
+chart in the registry (:data:`msc_dash.charts.CHARTS`) and its parameters,
+and :func:`slide_figure` draws it on demand, so a presenter pays only for
+the slide on screen. The figures ZIP (:func:`msc_dash.report.key_figures`)
+is the slides' figures.
 
-Figure builders come from :mod:`msc_dash.figures`; when one is missing or
-fails on odd data, the slide keeps its text and shows no figure.
+When a chart fails on odd data, the slide keeps its text and shows no figure.
 """
 
 from __future__ import annotations
@@ -17,24 +18,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .charts import CHARTS, auto_charts
 from .findings import Finding, findings, one_year_visit
-from .outcomes import DOMAINS, FUNCTIONAL_SYSTEMS
+from .outcomes import DOMAIN_INFO, DOMAINS, FUNCTIONAL_SYSTEMS
+from .settings import AnalysisSettings
 from .trial import Trial
 
-__all__ = ["Slide", "slides", "slide_figure", "DOMAIN_TITLES", "domain_outcomes", "describe_filters",
-           "overview_figure", "arms_chart", "trajectory_chart", "estimation_chart", "safety_chart",
+__all__ = ["Slide", "slides", "slide_figure", "domain_outcomes", "describe_filters",
            "high_contrast"]
-
-#: Display name of each domain code.
-DOMAIN_TITLES = {
-    "mobility": "Mobility",
-    "disability": "Disability",
-    "cognition": "Cognition",
-    "biomarker": "Biomarkers",
-    "patient-reported": "Patient-reported outcomes",
-    "other": "Other outcomes",
-    "safety": "Safety",
-}
 
 
 @dataclass(frozen=True)
@@ -53,6 +44,10 @@ class Slide:
     status : str
         "improved", "worsened", "unchanged" (findings) or "" (others).
     significant : bool
+    chart : str
+        Name of its chart in :data:`msc_dash.charts.CHARTS` ("" for none).
+    params : tuple
+        The chart's parameters, as sorted ``(name, value)`` pairs.
     """
 
     kind: str
@@ -64,6 +59,8 @@ class Slide:
     arm: str = ""
     status: str = ""
     significant: bool = False
+    chart: str = ""
+    params: tuple = ()
 
 
 def domain_outcomes(trial: Trial) -> dict[str, list[str]]:
@@ -83,26 +80,35 @@ def domain_outcomes(trial: Trial) -> dict[str, list[str]]:
 
 def _finding_slide(f: Finding, trial: Trial) -> Slide:
     if f.domain == "safety":
-        return Slide("safety", "Safety", f.text, domain="safety", status=f.direction)
+        return Slide("safety", "Safety", f.text, domain="safety", status=f.direction,
+                     chart="swimmer")
     label = trial.outcome(f.outcome).label if f.outcome else f.outcome
     title = f"{label} at {f.visit}" if f.visit else label
     if f.arm and not trial.is_single_arm:
         title += f" ({f.arm})"
     return Slide("finding", title, f.text, domain=f.domain, outcome=f.outcome, visit=f.visit,
                  arm=f.arm, status=f.direction if f.estimable else "",
-                 significant=f.significant)
+                 significant=f.significant, chart="estimation",
+                 params=_params(outcome=f.outcome, visit=f.visit, arm=f.arm or None))
+
+
+def _params(**params) -> tuple:
+    return tuple(sorted(params.items()))
 
 
 def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
-           safety: dict | None = None) -> list[Slide]:
+           safety: dict | None = None,
+           settings: AnalysisSettings | None = None) -> list[Slide]:
     """The presenter's walk through a trial.
 
     Title; the overview's forest plot at ``visit`` (and, with two arms, the
     between-arm forest plot); the overview's findings
     at ``visit``, one per slide (individual Functional Systems left to the
     Disability page when their sum is there); then each domain's main
-    chart (trajectory of its first outcome); then the adverse-event
-    swimmer plot when there are adverse events.
+    chart (trajectory of its first outcome); then one slide per chart
+    registered with ``auto=True`` (outcome charts for each domain's first
+    outcome); then the adverse-event swimmer plot when there are adverse
+    events.
 
     Parameters
     ----------
@@ -113,6 +119,8 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
         Follow-up visit of the overview (default: the one closest to a year).
     safety : dict, optional
         Passed to :func:`msc_dash.findings.findings`.
+    settings : AnalysisSettings, optional
+        The settings of the figures (named in the slide texts).
 
     Examples
     --------
@@ -141,26 +149,54 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
     if visit is not None and len(effects) and (effects["visit"] == visit).any():
         out.append(Slide("overview", f"Effect sizes at {visit}",
                          "Hedges' g per outcome, paired against baseline; "
-                         "positive = improvement.", visit=visit))
+                         "positive = improvement.", visit=visit, chart="forest",
+                         params=_params(visit=visit, title=f"Effect sizes at {visit}")))
     if len(trial.arms) == 2 and visit is not None:
         treatment, control = trial.arms
         out.append(Slide("arms", f"{treatment} vs {control} at {visit}",
                          f"Hedges' g of the change from baseline; positive favours "
-                         f"{treatment}.", visit=visit, arm=treatment))
+                         f"{treatment}.", visit=visit, arm=treatment, chart="arms_forest",
+                         params=_params(visit=visit)))
     safety_slides = [_finding_slide(f, trial) for f in found if f.domain == "safety"]
     # individual Functional Systems are details of their sum: the Disability page has them
     details = set(FUNCTIONAL_SYSTEMS) if "FSS_SUM" in trial.outcomes else set()
     out += [_finding_slide(f, trial) for f in found
             if f.domain != "safety" and f.outcome not in details]
+    level = f"{(settings or AnalysisSettings()).ci:.0%}"
     for domain, codes in domain_outcomes(trial).items():
         code = codes[0]
-        out.append(Slide("domain", f"{DOMAIN_TITLES.get(domain, domain)}: "
+        out.append(Slide("domain", f"{DOMAIN_INFO[domain].title}: "
                                    f"{trial.outcome(code).label} over time",
-                         "Mean at each visit with its 95% CI.", domain=domain, outcome=code))
+                         f"Mean at each visit with its {level} CI.", domain=domain,
+                         outcome=code, chart="trajectory", params=_params(outcome=code)))
+    out += _auto_slides(trial, visit, settings)
     if len(trial.adverse_events):
         text = safety_slides[0].text if safety_slides else ""
         out.append(Slide("safety", "Safety: adverse events per patient", text,
-                         domain="safety"))
+                         domain="safety", chart="swimmer"))
+    return out
+
+
+def _auto_slides(trial: Trial, visit: str | None, settings) -> list[Slide]:
+    """One slide per ``auto`` chart: trial/visit charts once, outcome charts per domain."""
+    out = []
+    scopes = ("trial", "outcome") + (("visit", "outcome_visit") if visit else ())
+    for name in auto_charts(*scopes):
+        chart = CHARTS[name]
+        if chart.scope in ("trial", "visit"):
+            params = {"visit": visit} if chart.scope == "visit" else {}
+            title, caption = chart.describe(settings, **params)
+            out.append(Slide("chart", title, caption, visit=visit or "", chart=name,
+                             params=_params(**params)))
+            continue
+        for domain, codes in domain_outcomes(trial).items():
+            params = {"outcome": codes[0]}
+            if chart.scope == "outcome_visit":
+                params["visit"] = visit
+            title, caption = chart.describe(settings, **params)
+            out.append(Slide("chart", title, caption, domain=domain, outcome=codes[0],
+                             visit=params.get("visit", ""), chart=name,
+                             params=_params(**params)))
     return out
 
 
@@ -198,94 +234,30 @@ def describe_filters(filters) -> str:
 
 
 # ------------------------------------------------------------------ figures
-def _figures():
-    from . import figures
+def slide_figure(trial: Trial, slide: Slide, effects: pd.DataFrame | None = None, *,
+                 settings: AnalysisSettings | None = None, n_boot: int | None = None,
+                 seed: int | None = None):
+    """The figure of one slide, or None when it has none (or it cannot be drawn).
 
-    return figures
-
-
-def overview_figure(trial: Trial, effects: pd.DataFrame, visit: str):
-    """The overview's forest plot of every outcome at ``visit``."""
-    shown = effects[effects["visit"] == visit]
-    if shown.empty:
-        return None
-    return _figures().forest_figure(shown, title=f"Effect sizes at {visit}")
-
-
-def arms_chart(trial: Trial, visit: str, *, n_boot: int = 2000, seed: int = 0):
-    """Forest plot of the between-arm effects (first arm vs second) at ``visit``."""
-    from .arms import compare_arms
-
-    if len(trial.arms) != 2:
-        return None
-    treatment, control = trial.arms
-    table = compare_arms(trial, treatment, control, n_boot=n_boot, seed=seed)
-    shown = table[table["visit"] == visit]
-    if shown.empty:
-        return None
-    labels = {r.outcome: f"{r.outcome} ({r.n_treatment} vs {r.n_control})"
-              for r in shown.itertuples()}
-    return _figures().forest_figure(
-        shown, color_col=None, n_col=None, labels=labels,
-        x_title=f"Hedges' g of the change, {treatment} vs {control}",
-        favours=(control, treatment), title=f"{treatment} vs {control} at {visit}")
-
-
-def trajectory_chart(trial: Trial, outcome: str):
-    """Mean (95% CI) of ``outcome`` at each visit per arm, injections marked."""
-    from .effects import trajectory
-
-    return _figures().trajectory_figure(trajectory(trial, outcome),
-                                        outcome=trial.outcome(outcome),
-                                        injection_days=trial.injection_days, arms=trial.arms)
-
-
-def estimation_chart(trial: Trial, effects: pd.DataFrame, outcome: str, visit: str,
-                     arm: str | None = None, *, n_boot: int = 2000, seed: int = 0):
-    """The estimation plot of ``outcome`` at ``visit``: paired values + bootstrap g per arm.
-
-    ``arm`` shows one arm only (default: every arm side by side).
+    ``settings`` (or ``n_boot`` / ``seed``, kept for existing callers) give the
+    chart's settings; ``effects`` is not needed (the chart computes its own,
+    shared through :func:`msc_dash.memo.compute`).
     """
-    from .effects import bootstrap_distribution, paired_frame
+    from .charts import build
 
-    arms = [arm] if arm else list(trial.arms)
-    pairs = paired_frame(trial, outcome, visit)
-    pairs = pairs[pairs["arm"].isin(arms)]
-    rows = effects[(effects["outcome"] == outcome) & (effects["visit"] == visit)
-                   & effects["arm"].isin(arms)]
-    dist = {a: bootstrap_distribution(trial, outcome, visit, a, n_boot=n_boot, seed=seed)
-            for a in arms}
-    return _figures().estimation_figure(pairs, outcome=trial.outcome(outcome), effects=rows,
-                                        distribution=dist, visit=visit, arms=arms)
-
-
-def safety_chart(trial: Trial):
-    """The adverse-event swimmer plot (None without adverse events)."""
-    if not len(trial.adverse_events):
+    settings = settings or AnalysisSettings()
+    if n_boot is not None or seed is not None:
+        settings = settings.replace(n_boot=settings.n_boot if n_boot is None else n_boot,
+                                    seed=settings.seed if seed is None else seed)
+    if not slide.chart:
         return None
-    return _figures().swimmer_figure(trial)
-
-
-def slide_figure(trial: Trial, slide: Slide, effects: pd.DataFrame, *, n_boot: int = 2000,
-                 seed: int = 0):
-    """The figure of one slide, or None when it has none (or it cannot be drawn)."""
     try:
-        if slide.kind == "overview":
-            return overview_figure(trial, effects, slide.visit)
-        if slide.kind == "arms":
-            return arms_chart(trial, slide.visit, n_boot=n_boot, seed=seed)
-        if slide.kind == "finding":
-            fig = estimation_chart(trial, effects, slide.outcome, slide.visit, slide.arm or None,
-                                   n_boot=n_boot, seed=seed)
-            return fig if fig is not None else trajectory_chart(trial, slide.outcome)
-        if slide.kind == "domain":
-            return trajectory_chart(trial, slide.outcome)
-        if slide.kind == "safety":
-            return safety_chart(trial)
-    except (ValueError, KeyError, IndexError) as exc:  # odd data: keep the text
-        _ = exc
+        fig = build(slide.chart, trial, settings, **dict(slide.params))
+        if fig is None and slide.kind == "finding":  # no paired data: the course over time
+            fig = build("trajectory", trial, settings, outcome=slide.outcome)
+        return fig
+    except (ValueError, KeyError, IndexError):  # odd data: keep the text
         return None
-    return None
 
 
 def high_contrast(fig, *, font_size: int = 24):

@@ -187,7 +187,7 @@ def format_effect_table(effects: pd.DataFrame, registry: Registry = REGISTRY, *,
     Parameters
     ----------
     effects : pandas.DataFrame
-        The effect table (DESIGN.md column names).
+        The effect table (docs/architecture.md column names).
     registry : Registry
         Labels and units of the outcomes.
     ci : float

@@ -15,6 +15,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .constants import DAYS_PER_YEAR
+
 __all__ = ["TREND_COLUMNS", "trend_models"]
 
 #: Columns of :func:`trend_models`, in order.
@@ -24,7 +26,6 @@ TREND_COLUMNS = (
     "friedman_stat", "p_friedman", "friedman_n",
 )
 
-_DAYS_PER_YEAR = 365.25
 _MIN_SUBJECTS = 3  # with at least two measurements each
 
 
@@ -164,7 +165,7 @@ def trend_models(trial, *, ci: float = 0.95) -> pd.DataFrame:
             f = f.sort_values(["subject_id", "day", "visit"], kind="stable")
             y = np.log(f["value"].to_numpy(float)) if outcome.scale == "log" else f["value"]
             model = f.assign(y=np.asarray(y, dtype=float),
-                             years=f["day"].to_numpy(float) / _DAYS_PER_YEAR)
+                             years=f["day"].to_numpy(float) / DAYS_PER_YEAR)
             fit = _fit(model, ci) if len(model) else {
                 "slope_per_year": np.nan, "slope_ci_low": np.nan, "slope_ci_high": np.nan,
                 "p_slope": np.nan, "converged": False, "note": "no data in this arm"}

@@ -56,7 +56,7 @@ class Trial:
     Attributes
     ----------
     subjects, measurements, adverse_events, injections : pandas.DataFrame
-        The tables of DESIGN.md; ``subjects`` always has an ``arm`` column
+        The tables of docs/architecture.md; ``subjects`` always has an ``arm`` column
         (``"All"`` in a single-arm study) and ``n_injections``.
     warnings : tuple of str
         Non-fatal oddities found while loading.

@@ -4,11 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from msc_dash.arms import compare_arms, default_arms, mixed_anova_table
-from msc_dash.figures.arms import adjusted_difference_figure
-from msc_dash.figures.forest import forest_figure
 from msc_dash.tables import format_ci, format_p, sig
 from msc_dash.ui import filters, state, widgets
 from msc_dash.ui.cache import cached
+from msc_dash.ui.charts import chart
 
 trial = state.require_trial()
 settings = state.get_settings()
@@ -53,14 +52,8 @@ shown = table[table["visit"] == visit]
 if shown.empty:
     st.info(f"No outcome was measured at {visit} in both arms.")
 else:
-    labels = {r.outcome: f"{r.outcome} ({r.n_treatment} vs {r.n_control})"
-              for r in shown.itertuples()}
-    fig = forest_figure(
-        shown, color_col=None, n_col=None, labels=labels,
-        x_title=f"Hedges' g of the change, {treatment} vs {control}",
-        favours=(control, treatment),
-    )
-    st.plotly_chart(fig, key="arms_forest", config={"displaylogo": False})
+    chart("arms_forest", trial, settings, key="arms_forest", visit=visit, treatment=treatment,
+          control=control, titled=False)
     st.caption(
         f"Hedges' g of the change from baseline in {treatment} against {control}, "
         f"turned so that positive favours {treatment} (less worsening or more improvement); "
@@ -104,11 +97,8 @@ st.download_button("Download the comparison (CSV)", table.to_csv(index=False).en
 st.subheader("One outcome over time")
 codes = list(pd.unique(table["outcome"]))
 code = filters.outcome_selector(trial, codes, container=st.columns([1, 2])[0])
-o = trial.outcome(code)
-st.plotly_chart(
-    adjusted_difference_figure(table, outcome=code, axis_title=o.axis_title, better=o.better,
-                               treatment=treatment, control=control),
-    key="arms_difference", config={"displaylogo": False})
+chart("arms_difference", trial, settings, key="arms_difference", outcome=code,
+      treatment=treatment, control=control)
 
 st.subheader("Arm × visit mixed ANOVA")
 if not st.toggle("Show the mixed ANOVA of every outcome (complete cases)", key="arms_anova",

@@ -13,8 +13,7 @@ from msc_dash.ui.settings import PADJUST
 
 trial = state.require_trial()
 settings = state.get_settings()
-effects = cached(effect_sizes, trial, n_boot=settings.n_boot, seed=settings.seed,
-                 ci=settings.ci, padjust=settings.padjust)
+effects = cached(effect_sizes, trial, settings=settings)
 
 st.title("Export & report")
 st.caption(f"{trial.n_subjects} subjects · filters: {describe_filters(trial.filters)} · "
@@ -38,8 +37,7 @@ top[1].markdown(
 
 
 def _report() -> str:
-    return build_report(trial, n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci,
-                        padjust=settings.padjust, effects=effects, visit=visit)
+    return build_report(trial, settings=settings, effects=effects, visit=visit)
 
 
 st.download_button("Download the HTML report", data=_report,
@@ -88,8 +86,7 @@ st.markdown(
 chrome = export_widgets._chrome()
 st.download_button(
     "All key figures (ZIP of PNG and SVG)",
-    data=lambda: key_figures_zip(trial, effects, n_boot=settings.n_boot, seed=settings.seed,
-                                 visit=visit),
+    data=lambda: key_figures_zip(trial, effects, settings=settings, visit=visit),
     file_name=f"msc-dash-figures{stem}.zip", mime="application/zip", key="export_figures_zip",
     on_click="ignore", icon=":material/folder_zip:", disabled=not chrome,
     help="About 20 seconds: every key figure drawn twice" if chrome else None)

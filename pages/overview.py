@@ -10,13 +10,6 @@ from msc_dash.ui.settings import PADJUST
 
 trial = state.require_trial()
 settings = state.get_settings()
-# The slow part first: until the new numbers are ready the previous page stays whole,
-# rather than the previous trial's cards showing under this trial's title.
-effects = cached(effect_sizes, trial, n_boot=settings.n_boot, seed=settings.seed,
-                 ci=settings.ci, padjust=settings.padjust)
-safety = cached(safety_numbers, trial) if len(trial.adverse_events) else None
-safety_by_arm = ({arm: cached(safety_numbers, trial.filter(arm=[arm])) for arm in trial.arms}
-                 if safety and not trial.is_single_arm else None)
 
 st.title("Overview")
 arms = (f"{len(trial.arms)} arms ({', '.join(trial.arms)})" if not trial.is_single_arm
@@ -37,6 +30,10 @@ top[1].caption(
     "red = significant worsening, grey = not significant."
 )
 
+effects = cached(effect_sizes, trial, settings=settings)
+safety = cached(safety_numbers, trial) if len(trial.adverse_events) else None
+safety_by_arm = ({arm: cached(safety_numbers, trial.filter(arm=[arm])) for arm in trial.arms}
+                 if safety and not trial.is_single_arm else None)
 at_visit = widgets.page_findings(trial, effects, settings, visit=visit, safety=safety)
 
 widgets.domain_cards(trial, effects, visit, safety=safety, safety_by_arm=safety_by_arm,
@@ -44,6 +41,7 @@ widgets.domain_cards(trial, effects, visit, safety=safety, safety_by_arm=safety_
 
 st.subheader(f"Effect sizes at {visit}")
 widgets.forest_chart(trial, effects, visit, settings, key="overview_forest")
+widgets.auto_charts(trial, settings, visit)
 
 st.subheader("Findings")
 at_key = widgets.page_findings(trial, effects, settings, safety=safety)

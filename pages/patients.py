@@ -5,9 +5,9 @@ import streamlit as st
 
 from msc_dash import safety
 from msc_dash.effects import responders
-from msc_dash.figures.safety import patient_outcomes_figure, patient_timeline_figure
 from msc_dash.ui import export_widgets, state, widgets
 from msc_dash.ui.cache import cached
+from msc_dash.ui.charts import chart
 
 trial = state.require_trial()
 st.title("👤 Patients")
@@ -52,8 +52,8 @@ for i, (name, value) in enumerate(shown.items()):
 
 # --- timeline
 st.subheader("Timeline")
-export_widgets.chart(patient_timeline_figure(trial, sid), key="patients_timeline",
-                     name=f"{sid} timeline")
+chart("patient_timeline", trial, key="patients_timeline", file_name=f"{sid} timeline",
+      subject=sid)
 ae = safety.adverse_events(trial)
 ae = ae[ae["subject_id"] == sid]
 if ae.empty:
@@ -106,8 +106,8 @@ with st.expander("Choose outcomes"):
                             key="patients_outcomes",
                             format_func=lambda c: f"{c} – {trial.outcome(c).label}")
 if chosen:
-    export_widgets.chart(patient_outcomes_figure(trial, sid, chosen, cols=4),
-                         key="patients_outcomes_chart", name=f"{sid} outcomes")
+    chart("patient_outcomes", trial, key="patients_outcomes_chart", file_name=f"{sid} outcomes",
+          subject=sid, outcomes=tuple(chosen), cols=4)
     st.caption("Dashed line: the subject's baseline; grey band: changes smaller than the "
                "outcome's meaningful-change rule (no band where the outcome has none). "
                "Log axis for timed tests and blood biomarkers.")

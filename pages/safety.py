@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from msc_dash import safety
-from msc_dash.figures.safety import SWIMMER_SORTS, ae_timeline_figure, swimmer_figure
+from msc_dash.figures.safety import SWIMMER_SORTS
 from msc_dash.ui import export_widgets, state
 from msc_dash.ui.cache import cached
+from msc_dash.ui.charts import chart
 from msc_dash.ui.widgets import md_escape
 
 trial = state.require_trial()
@@ -22,8 +23,7 @@ def swimmer_section() -> None:
     sort_by = st.segmented_control(
         "Sort subjects by", SWIMMER_SORTS, format_func=SORT_LABELS.get, default="arm",
         key="safety_swimmer_sort") or "arm"
-    fig = cached(swimmer_figure, trial, sort_by=sort_by)
-    export_widgets.chart(fig, key="safety_swimmer", name="Swimmer plot")
+    chart("swimmer", trial, key="safety_swimmer", file_name="Swimmer plot", sort_by=sort_by)
     st.caption(
         "One bar per subject: follow-up from baseline to the last visit, injection or "
         "adverse event. | injection; dots: adverse events coloured by severity; ★ outlined: "
@@ -163,8 +163,8 @@ if n_terms > 15:
         key="safety_timeline_top",
         help=f"The most frequent terms of the {n_terms}; the others share one row, "
              "'Other terms' (hover for each event's term)."))
-export_widgets.chart(cached(ae_timeline_figure, trial, top=top), key="safety_timeline",
-                     name="Adverse events over time")
+chart("ae_timeline", trial, key="safety_timeline", file_name="Adverse events over time",
+      top=top)
 st.caption("Each dot is one event at its onset, on the row of its term (most frequent at "
            "the top"
            + (f"; the rarest {n_terms - top} terms share the bottom row" if top and top < n_terms

@@ -3,7 +3,6 @@
 import pandas as pd
 import streamlit as st
 
-from msc_dash.figures.forest import forest_figure
 from msc_dash.subgroups import (
     INTERACTION_TEST,
     MULTIPLICITY_NOTE,
@@ -14,6 +13,7 @@ from msc_dash.subgroups import (
 from msc_dash.tables import format_ci, format_p, sig
 from msc_dash.ui import filters, state, widgets
 from msc_dash.ui.cache import cached
+from msc_dash.ui.charts import chart
 
 trial = state.require_trial()
 settings = state.get_settings()
@@ -87,12 +87,7 @@ if effects.empty or effects["n"].sum() == 0:
 
 var_label = filters.LABELS.get(variable, variable.replace("_", " "))
 st.subheader(f"{out.label}: change to {visit} by {var_label.split(' (')[0]}")
-fig = forest_figure(
-    effects, label_col="level", group_col=None,
-    color_col="arm" if not trial.is_single_arm else None, n_col="n",
-    x_title="Hedges' g (positive = improvement)", favours=("worsening", "improvement"),
-)
-st.plotly_chart(fig, key="subgroup_forest", config={"displaylogo": False})
+chart("subgroup_forest", trial, settings, key="subgroup_forest", **kw)
 
 st.subheader("Does the change differ between subgroups?")
 metrics = st.columns(max(len(inter), 1))

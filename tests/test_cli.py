@@ -13,6 +13,7 @@ import pytest
 from conftest import build_trial
 
 from msc_dash.cli import main, parse_filter
+from msc_dash.io import load_trial
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -88,7 +89,12 @@ def test_effects_xlsx_has_sheets(data_dir, tmp_path):
     out = tmp_path / "e.xlsx"
     assert main(["effects", str(data_dir), "-o", str(out), "--n-boot", "200", "-q"]) == 0
     wb = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
-    assert wb.sheetnames == ["Effects", "Effects (formatted)", "Safety"]
+    assert wb.sheetnames == ["Effects", "Effects (formatted)", "Trends", "Safety"]
+    # the mixed-model slopes per arm x outcome (msc_dash.trend_models)
+    header = [c.value for c in wb["Trends"][1]]
+    assert header[:5] == ["arm", "outcome", "domain", "scale", "slope_per_year"]
+    trial = load_trial(data_dir)
+    assert wb["Trends"].max_row - 1 == len(trial.arms) * len(trial.outcomes)
 
 
 def test_effects_rejects_other_suffix(data_dir, tmp_path, capsys):
@@ -173,7 +179,7 @@ def test_sample_command_writes_a_loadable_trial(tmp_path, capsys):
     assert main(["validate", str(out)]) == 0
     trial = load_trial([out / f"{t}.csv" for t in ("subjects", "measurements",
                                                    "adverse_events", "injections")])
-    assert trial.n_subjects == 23  # DESIGN.md: the seed study's 23 subjects
+    assert trial.n_subjects == 23  # docs/architecture.md: the seed study's 23 subjects
 
 
 def test_entry_point_runs_as_a_process(data_dir):

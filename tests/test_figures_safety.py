@@ -8,6 +8,7 @@ import pytest
 
 import msc_dash
 from msc_dash.figures import safety as figs
+from msc_dash.findings import one_year_visit
 from msc_dash.trial import Trial
 
 SUBJECTS = pd.DataFrame({"subject_id": ["a", "b", "c"], "arm": ["MSC", "MSC", "Placebo"]})
@@ -69,7 +70,9 @@ def test_swimmer_sort_orders(trial):
 
 def test_swimmer_sort_by_response_groups_statuses():
     two = msc_dash.load_sample("two_arm")
-    fig = figs.swimmer_figure(two, sort_by="response")
+    visit = one_year_visit(two)
+    fig = figs.swimmer_figure(two, sort_by="response", visit=visit,
+                              responders=msc_dash.responders(two, visit))
     order = list(fig.layout.yaxis.categoryarray)[::-1]
     status = {}
     for t in fig.data:

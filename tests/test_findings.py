@@ -34,7 +34,7 @@ def make_trial(arms=None, aes=None, outcomes=("T25FW", "SDMT", "EDSS")) -> Trial
 
 
 def row(**kw):
-    """An effect-table row (DESIGN.md columns), T25FW improving after the first injection."""
+    """An effect-table row (docs/architecture.md columns), T25FW improving after the first injection."""
     r = dict(
         arm="All", outcome="T25FW", domain="mobility", visit="Post-injection 1", day=120,
         n=16, baseline_mean=9.12, baseline_sd=3.0, visit_mean=8.04, visit_sd=2.8,

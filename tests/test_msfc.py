@@ -1,4 +1,5 @@
-"""The MSFC composite computed on load from T25FW, NHPT and PASAT (DESIGN.md's reference)."""
+"""The MSFC composite computed on load from T25FW, NHPT and PASAT
+(docs/architecture.md, "Conventions")."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
-"""The outcome registry against DESIGN.md's table and hand-worked rules."""
+"""The outcome registry against docs/architecture.md's table and hand-worked rules."""
 
 import numpy as np
 import pytest
 
 from msc_dash.outcomes import DOMAINS, REGISTRY, MeaningfulChange
 
-# DESIGN.md, "Outcome registry": code -> (domain, better, scale)
+# docs/architecture.md, "The outcome registry and the domain records": code -> (domain, better, scale)
 DESIGN_TABLE = {
     "T25FW": ("mobility", "lower", "log"),
     "NHPT": ("mobility", "lower", "log"),

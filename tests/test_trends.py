@@ -89,7 +89,7 @@ def test_matches_statsmodels_on_sample(sample_trial):
     assert table["converged"].all(), table[~table["converged"]]
     assert _check_against_references(sample_trial, table) == len(sample_trial.outcomes)
     nfl = table.set_index("outcome").loc["NFL"]
-    # the sample's NfL falls by about a third over a year (DESIGN.md reference study)
+    # the sample's NfL falls by about a third over a year (docs/architecture.md, "Reference studies")
     assert -45 < nfl["pct_per_year"] < -15 and nfl["p_slope"] < 0.001
 
 

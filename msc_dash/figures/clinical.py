@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..constants import DAYS_PER_MONTH
 from ..outcomes import Outcome
 from .style import STATUS_COLORS, arm_colors, build_figure
 
 __all__ = ["DAYS_PER_MONTH", "trajectory_figure", "estimation_figure", "waterfall_figure",
            "responder_figure", "correlation_figure"]
 
-DAYS_PER_MONTH = 365.25 / 12
 _STATUSES = ("improved", "stable", "worsened")
 _NEUTRAL = "#6F8FAF"  # bars of outcomes without a meaningful-change rule
 
@@ -77,7 +77,7 @@ def _arms(frame: pd.DataFrame, arms: Sequence[str] | None) -> list[str]:
 def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
                       subjects: pd.DataFrame | None = None, show_subjects: bool = False,
                       injection_days: Mapping[int, float] | None = None,
-                      arms: Sequence[str] | None = None) -> go.Figure:
+                      arms: Sequence[str] | None = None, ci: float = 0.95) -> go.Figure:
     """Mean with its CI at each visit per arm, on a time axis in months.
 
     Parameters
@@ -96,6 +96,8 @@ def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
         Injection number -> typical day, marked with dotted vertical lines.
     arms : sequence of str, optional
         All arms of the trial, so colours stay fixed when a filter drops one.
+    ci : float
+        Confidence level of ``frame``'s intervals (named in the subtitle).
 
     Examples
     --------
@@ -170,9 +172,10 @@ def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
     layout = dict(xaxis=dict(title=dict(text="Months since first injection"),
                              rangemode="tozero"),
                   yaxis=yaxis, shapes=shapes, annotations=notes)
+    level = f"{ci:.0%}"
     return build_figure(traces, layout, title=f"{outcome.code}: {stat} per visit<br>"
-                        "<sup>with 95% CI; dashed lines: injections</sup>" if shapes else
-                        f"{outcome.code}: {stat} per visit<br><sup>with 95% CI</sup>",
+                        f"<sup>with {level} CI; dashed lines: injections</sup>" if shapes else
+                        f"{outcome.code}: {stat} per visit<br><sup>with {level} CI</sup>",
                         height=460, legend_below=110)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..constants import to_float as _num
 from ..outcomes import DOMAINS
 from ..tables import format_ci, p_phrase
 from .style import FONT_SIZE, base_layout, new_figure
@@ -23,14 +24,6 @@ _ROW_PX = 30          # height of one row, in pixels
 _ARM_DODGE = 0.22     # vertical offset between arms sharing an outcome row
 _P_COLUMNS = (("p_ttest", "p (t-test)"), ("p_wilcoxon", "p (Wilcoxon)"),
               ("p_adjusted", "adjusted p"), ("p_ancova", "p (ANCOVA)"), ("p", "p"))
-
-
-def _num(x) -> float:
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return math.nan
-    return x
 
 
 def _group_title(group) -> str:

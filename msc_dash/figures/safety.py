@@ -43,24 +43,21 @@ def _fmt_day(day) -> str:
     return "–" if day is None or (isinstance(day, float) and math.isnan(day)) else f"{day:.0f}"
 
 
-def _responses(trial: Trial, visit: str | None) -> tuple[pd.Series, str, str | None]:
-    """Each subject's response at ``visit``: EDSS-Plus when available, else the first outcome
-    with a meaningful-change rule; returns (status by subject, outcome used, visit)."""
-    from ..effects import responders
-    from ..findings import one_year_visit
-
-    visit = visit or one_year_visit(trial)
-    if visit is None:
-        return pd.Series(dtype=object), "", None
-    table = responders(trial, visit)
+def _responses(table: pd.DataFrame | None, trial: Trial) -> tuple[pd.Series, str]:
+    """Each subject's response in a :func:`msc_dash.responders` table: EDSS-Plus when
+    available, else the first outcome with a meaningful-change rule; returns (status by
+    subject, outcome used)."""
+    if table is None or table.empty:
+        return pd.Series(dtype=object), ""
     for code in ("EDSS_PLUS", *trial.outcomes):
         rows = table[table["outcome"] == code]
         if len(rows) and (rows["status"] != "unknown").any():
-            return rows.set_index("subject_id")["status"], code, visit
-    return pd.Series(dtype=object), "", visit
+            return rows.set_index("subject_id")["status"], code
+    return pd.Series(dtype=object), ""
 
 
 def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = None,
+                   responders: pd.DataFrame | None = None,
                    height: int | None = None) -> go.Figure:
     """Swimmer plot: one horizontal bar per subject for its follow-up, with events on it.
 
@@ -70,9 +67,12 @@ def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = No
     sort_by : {"arm", "follow-up", "response"}
         ``arm``: by arm, then longest follow-up first; ``follow-up``: longest
         first; ``response``: improved, stable, worsened, unknown by EDSS-Plus
-        (or the first outcome with a meaningful-change rule) at ``visit``.
+        (or the first outcome with a meaningful-change rule) in ``responders``.
     visit : str, optional
-        Visit of the response (default: the visit closest to one year).
+        Visit of ``responders`` (named in the hover text).
+    responders : pandas.DataFrame, optional
+        :func:`msc_dash.responders` at ``visit``, for ``sort_by="response"``
+        (without it every subject's response is "unknown").
     height : int, optional
         Figure height in px (default grows with the number of subjects).
 
@@ -96,8 +96,9 @@ def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = No
         raise ValueError(f"sort_by must be one of {SWIMMER_SORTS}, not {sort_by!r}")
     fu = follow_up(trial)
     fu["months"] = _months(fu["last_day"])
-    status, status_code, status_visit = (_responses(trial, visit) if sort_by == "response"
-                                         else (pd.Series(dtype=object), "", None))
+    status, status_code = (_responses(responders, trial) if sort_by == "response"
+                           else (pd.Series(dtype=object), ""))
+    status_visit = visit
     arms = trial.arms
     arm_rank = {a: i for i, a in enumerate(arms)}
     fu["_arm"] = fu["arm"].map(arm_rank)

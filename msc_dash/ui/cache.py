@@ -2,7 +2,9 @@
 
 ``st.cache_data`` keeps results in memory only. The trial itself is passed
 with a leading underscore so Streamlit does not hash it; ``Trial.cache_key``
-(data fingerprint + filters + registry settings) stands in for it.
+(data fingerprint + filters + registry settings) stands in for it. The call
+goes through :func:`msc_dash.memo.compute`, which the chart registry uses
+too, so a page and its charts compute each analysis once.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import importlib
 
 import streamlit as st
 
+from ..memo import compute
 from ..trial import Trial
 
 
@@ -18,7 +21,7 @@ from ..trial import Trial
 def _run(qualname: str, key: str, _trial: Trial, kwargs: tuple):
     module, name = qualname.rsplit(".", 1)
     func = getattr(importlib.import_module(module), name)
-    return func(_trial, **dict(kwargs))
+    return compute(func, _trial, **dict(kwargs))
 
 
 def cached(func, trial: Trial, **kwargs):

@@ -31,10 +31,9 @@ SAMPLES = {
 }
 UPLOAD = "Upload my data"
 
-MAPPING = "msc_column_mapping"          # the confirmed {column: target} mapping, or None
-MAPPING_COLUMNS = "msc_mapping_columns"  # columns to map after a failed load, or None
-MAPPING_PREVIEW = "msc_mapping_preview"  # first rows of each uploaded table, for the editor
-_SIGNATURE = "upload_signature"
+MAPPING, MAPPING_COLUMNS = state.MAPPING, state.MAPPING_COLUMNS  # session keys (ui/state.py)
+MAPPING_PREVIEW = state.MAPPING_PREVIEW
+_SIGNATURE = state.UPLOAD_SIGNATURE
 _KEEP = "(keep as is)"
 
 
@@ -47,7 +46,7 @@ def _sample(which: str):
 def data_source() -> None:
     """Draw the data-source widgets and keep the last good trial in session state."""
     with st.sidebar:
-        choice = st.radio("Data", [*SAMPLES, UPLOAD], key="data_choice")
+        choice = st.radio("Data", [*SAMPLES, UPLOAD], key=state.DATA_CHOICE)
         if choice in SAMPLES:
             st.session_state[MAPPING_COLUMNS] = None
             trial = _sample(SAMPLES[choice])

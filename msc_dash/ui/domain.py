@@ -4,8 +4,10 @@ Each outcome section answers "did it change, by how much, for whom, how
 sure are we": headline numbers per arm, the trajectory over time, the
 estimation plot (paired values beside Hedges' g and its bootstrap), the
 waterfall of per-subject change, improved / stable / worsened bars and the
-outcome's rows of the effect table. Figures are built by
-:mod:`msc_dash.figures` and cached per trial, settings and visit.
+outcome's rows of the effect table. Figures come from the chart registry
+(:mod:`msc_dash.charts`), cached per trial, settings and parameters; charts
+registered with ``auto=True`` and an outcome scope follow the built-in ones
+in every outcome section.
 """
 
 from __future__ import annotations
@@ -15,92 +17,20 @@ import math
 import pandas as pd
 import streamlit as st
 
-from .. import figures
+from ..charts import CHARTS, auto_charts
 from ..correlations import CLINICAL_PARTNERS, change_pairs, correlate
-from ..effects import bootstrap_distribution, effect_sizes, paired_frame, responders, trajectory
-from ..outcomes import DOMAINS, EDSS_PLUS, EDSS_PLUS_COMPONENTS, FUNCTIONAL_SYSTEMS
+from ..effects import effect_sizes
+from ..outcomes import DOMAIN_INFO, EDSS_PLUS_COMPONENTS, FUNCTIONAL_SYSTEMS
 from ..tables import format_ci, format_p, format_pct, sig
 from ..trial import Trial
-from . import export_widgets, state, widgets
+from . import state, widgets
 from .cache import cached
+from .charts import chart
 
 __all__ = ["render_domain"]
 
-_INTRO = {
-    "mobility": "Walking speed (Timed 25-Foot Walk) and hand function (9-Hole Peg Test). "
-                "Lower times are better.",
-    "disability": "EDSS, the Functional Systems scores and the EDSS-Plus composite. "
-                  "Lower scores are better.",
-    "cognition": "Processing speed and attention (SDMT, PASAT). More correct answers are better.",
-    "biomarker": "Serum markers of neuro-axonal damage (NfL) and astroglial activation (GFAP), "
-                 "on a log scale: changes are ratios (geometric mean ratio, % change).",
-    "patient-reported": "How patients rate their MS: MSIS-29 physical and psychological impact, "
-                        "MS Walking Scale-12. Lower scores are better.",
-    "other": "Outcomes outside the registry, analysed with the direction and domain given on "
-             "the Data page (default: higher is better, no meaningful-change rule).",
-}
-
-
-# ---------------------------------------------------------------- cached figures
-@st.cache_data(show_spinner=False, max_entries=512)
-def _figure(kind: str, trial_key: str, args: tuple, _trial: Trial, _extra=None):
-    """Build one figure (``kind``) of ``_trial``; ``trial_key`` and ``args`` key the cache.
-
-    The analyses behind the figures go through :func:`cached` too, so the
-    responders of a visit or an outcome's pairs are computed once per page.
-    """
-    t = _trial
-    kw = dict(args)
-    code = kw.get("outcome")
-    out = t.outcome(code) if code else None
-    if kind == "trajectory":
-        long = t.long()
-        subjects = long[long["outcome"] == code]
-        return figures.trajectory_figure(
-            cached(trajectory, t, outcome=code), outcome=out,
-            subjects=subjects[["subject_id", "arm", "visit", "day", "value"]],
-            show_subjects=kw["show_subjects"], injection_days=t.injection_days, arms=t.arms)
-    if kind == "estimation":
-        visit = kw["visit"]
-        # large arms get an analytic CI (no bootstrap): then there is no distribution to draw
-        boot = set(_extra.loc[_extra["ci_method"] == "bca", "arm"].astype(str))
-        dist = {arm: cached(bootstrap_distribution, t, outcome=code, visit=visit, arm=arm,
-                            n_boot=kw["n_boot"], seed=kw["seed"]) for arm in t.arms
-                if arm in boot}
-        return figures.estimation_figure(cached(paired_frame, t, outcome=code, visit=visit),
-                                         outcome=out, effects=_extra, distribution=dist,
-                                         visit=visit, arms=t.arms)
-    if kind == "waterfall":
-        visit = kw["visit"]
-        status = cached(responders, t, visit=visit)
-        return figures.waterfall_figure(cached(paired_frame, t, outcome=code, visit=visit),
-                                        outcome=out, status=status[status["outcome"] == code],
-                                        visit=visit, arms=t.arms)
-    if kind == "responders":
-        codes = list(kw["codes"])
-        resp = cached(responders, t, visit=kw["visit"])
-        resp = resp[resp["outcome"].isin(codes)]
-        labels = {c: _short(t, c) for c in codes}
-        return figures.responder_figure(resp, labels=labels, arms=t.arms, visit=kw["visit"])
-    if kind == "correlation":
-        frame = cached(change_pairs, t, x_outcome=kw["x"], y_outcome=kw["y"])
-        return figures.correlation_figure(frame, x_outcome=t.outcome(kw["x"]),
-                                          y_outcome=t.outcome(kw["y"]), stats=_extra,
-                                          arms=t.arms)
-    if kind == "forest":
-        return figures.forest_figure(_extra, title=kw["title"])
-    raise ValueError(kind)
-
-
-def _short(trial: Trial, code: str) -> str:
-    if code == EDSS_PLUS:
-        return "EDSS-Plus"
-    return code if trial.outcome(code).known else trial.outcome(code).label
-
-
-def _chart(kind: str, trial: Trial, key: str, name: str, extra=None, **args) -> None:
-    fig = _figure(kind, trial.cache_key, tuple(sorted(args.items())), trial, extra)
-    export_widgets.chart(fig, key=key, name=name, theme=None)
+def _chart(name: str, trial: Trial, key: str, file_name: str, **params) -> None:
+    chart(name, trial, key=key, file_name=file_name, **params)
 
 
 # ---------------------------------------------------------------- sections
@@ -175,12 +105,11 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
     left, right = st.columns(2)
     with left:
         _chart("trajectory", trial, f"{key}_traj", f"{code} trajectory", outcome=code,
-               show_subjects=show_subjects)
+               subjects=True, show_subjects=show_subjects)
     with right:
         if not at.empty:
-            _chart("estimation", trial, f"{key}_est", f"{code} estimation {visit}", at,
-                   outcome=code, visit=visit, n_boot=settings.n_boot, seed=settings.seed,
-                   ci=settings.ci, padjust=settings.padjust)
+            _chart("estimation", trial, f"{key}_est", f"{code} estimation {visit}",
+                   outcome=code, visit=visit)
     if not at.empty:
         left, right = st.columns([3, 2])
         with left:
@@ -189,13 +118,24 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
         with right:
             if out.meaningful_change is not None:
                 _chart("responders", trial, f"{key}_resp", f"{code} responders {visit}",
-                       codes=(code,), visit=visit)
+                       outcomes=(code,), visit=visit)
                 st.caption(f"By the rule: {out.rule_text}; stable = inside the band.")
             else:
                 st.caption(f"{code} has no meaningful-change rule, so subjects are not "
                            "classified as improved or worsened.")
+    _auto_charts(trial, code, visit if not at.empty else None, settings, key)
     with st.expander(f"{code}: effect table, every visit"):
         widgets.effect_table(trial, effects, settings, outcomes=(code,), key=f"{key}_table")
+
+
+def _auto_charts(trial: Trial, code: str, visit: str | None, settings, key: str) -> None:
+    """Charts registered with ``auto=True`` for one outcome (docs/architecture.md)."""
+    for name in auto_charts("outcome", *(("outcome_visit",) if visit else ())):
+        params = {"outcome": code} | ({"visit": visit} if CHARTS[name].scope ==
+                                      "outcome_visit" else {})
+        fig = chart(name, trial, settings, key=f"{key}_{name}", **params)
+        if fig is not None and CHARTS[name].caption:
+            st.caption(CHARTS[name].describe(settings, **params)[1])
 
 
 def _missing(trial: Trial, codes: list[str]) -> None:
@@ -216,8 +156,7 @@ def _edss_plus(trial: Trial, visit: str) -> None:
     st.caption("Worsened when any component worsens by its rule (Cadavid et al. 2017); "
                "improved when none worsens and any improves (Harris et al. 2024). "
                f"Rules: {rules}.")
-    _chart("responders", trial, "disability_edss_plus", f"EDSS-Plus {visit}",
-           codes=(EDSS_PLUS, *present), visit=visit)
+    _chart("edss_plus", trial, "disability_edss_plus", f"EDSS-Plus {visit}", visit=visit)
 
 
 def _functional_systems(trial: Trial, effects: pd.DataFrame, visit: str, settings,
@@ -228,8 +167,8 @@ def _functional_systems(trial: Trial, effects: pd.DataFrame, visit: str, setting
     st.subheader("Individual Functional Systems", anchor="functional-systems")
     rows = effects[effects["outcome"].isin(present) & (effects["visit"] == visit)]
     if len(rows):
-        _chart("forest", trial, "disability_fs_forest", f"Functional Systems {visit}", rows,
-               title=f"Functional Systems at {visit}", visit=visit, settings=settings)
+        _chart("fs_forest", trial, "disability_fs_forest", f"Functional Systems {visit}",
+               visit=visit)
     code = st.selectbox("Functional System in detail", present, key="disability_fs_choice",
                         format_func=lambda c: trial.outcome(c).label)
     outcome_section(trial, effects, code, visit, settings, show_subjects=show_subjects,
@@ -252,7 +191,7 @@ def _correlations(trial: Trial, visit: str, settings) -> None:
     sp = correlate(frame, visit=visit, ci=settings.ci)
     cols[2].markdown(f"**Repeated-measures correlation** (every follow-up visit): "
                      f"{rm['text']}  \n**{sp['method']}**: {sp['text']}")
-    _chart("correlation", trial, "biomarker_corr", f"{x} vs {y} change", rm, x=x, y=y)
+    _chart("correlation", trial, "biomarker_corr", f"{x} vs {y} change", x=x, y=y)
     st.caption("Each dot: one subject at one follow-up visit. The repeated-measures r uses "
                "only within-subject variation (Bakdash & Marusich 2017), so subjects with "
                f"several visits are not counted as independent. {settings.ci:.0%} CIs by "
@@ -263,17 +202,15 @@ def render_domain(domain: str) -> None:
     """Draw the page of one domain (``"mobility"``, ``"biomarker"``, ...)."""
     trial = state.require_trial()
     settings = state.get_settings()
-    # computed before anything is drawn: the previous page stays whole meanwhile
-    effects = cached(effect_sizes, trial, n_boot=settings.n_boot, seed=settings.seed,
-                     ci=settings.ci, padjust=settings.padjust)
-    st.title(DOMAINS[domain])
-    st.caption(_INTRO.get(domain, ""))
+    record = DOMAIN_INFO[domain]
+    st.title(record.title)
+    st.caption(record.intro)
     codes = trial.outcomes_in(domain)
     if domain == "disability":
         codes = [c for c in codes if c not in FUNCTIONAL_SYSTEMS]
     missing = [c for c in trial.registry.core(domain) if c not in trial.outcomes]
     if not codes and not (domain == "disability" and trial.outcomes_in(domain)):
-        st.info(f"The data has no {DOMAINS[domain].lower()} outcome." + (
+        st.info(f"The data has no {record.title.lower()} outcome." + (
             " The page shows " + ", ".join(trial.registry.core(domain))
             + " when the measurements table has them." if missing else ""))
         return
@@ -287,6 +224,7 @@ def render_domain(domain: str) -> None:
     top[2].caption("Change is paired against each subject's own baseline. Hedges' g: "
                    f"positive = improvement, {settings.ci:.0%} bootstrap CI. Arms are shown "
                    "side by side in every chart.")
+    effects = cached(effect_sizes, trial, settings=settings)
     for code in codes:
         outcome_section(trial, effects, code, visit, settings, show_subjects=show,
                         key=f"{domain}_{code}")

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from ..trial import Trial
-from . import urlstate
+from . import state, urlstate
 
 __all__ = ["FilterSpec", "filter_specs", "split_specs", "criteria_from_values",
            "describe_criteria",
@@ -27,22 +27,13 @@ __all__ = ["FilterSpec", "filter_specs", "split_specs", "criteria_from_values",
            "stable_widget_ids", "KEY_PREFIX",
            "VISIT_KEY", "OUTCOME_KEY"]
 
-#: Prefix of the filter widgets' session-state keys.
-KEY_PREFIX = "flt_"
-#: Session keys of the chosen visit (widgets.visit_selector) and outcome kept in the URL.
-VISIT_KEY = "visit"
-OUTCOME_KEY = "outcome"
-
-_ORIGIN = "msc_flt_origin"        # cache key of the trial the widgets were built for
-_SPECS = "msc_flt_specs"          # (origin, specs)
-_FILTERED = "msc_flt_filtered"    # ((origin, criteria), filtered Trial)
-_URL_DONE = "msc_flt_url_done"    # the URL has been read in this session
-_PENDING = "msc_flt_pending"      # decoded view waiting for the trial
-_PROBLEMS = "msc_flt_problems"    # link problems to show once
-# widgets.visit_selector remembers the visit here when its widget is not on the page
-_VISIT_MEMORY = "msc_visit_memory"
-_OUTCOME_MEMORY = "msc_outcome_memory"   # the outcome chosen last, across page switches
-_MORE = "msc_flt_more"            # columns added with "Add a filter"
+# session keys: declared in ui/state.py
+KEY_PREFIX = state.FILTER_PREFIX
+VISIT_KEY, OUTCOME_KEY = state.VISIT_KEY, state.OUTCOME_KEY
+_ORIGIN, _SPECS, _FILTERED = state.FILTER_ORIGIN, state.FILTER_SPECS, state.FILTERED
+_URL_DONE, _PENDING, _PROBLEMS = state.URL_DONE, state.URL_PENDING, state.URL_PROBLEMS
+_VISIT_MEMORY, _OUTCOME_MEMORY = state.VISIT_MEMORY, state.OUTCOME_MEMORY
+_MORE = state.FILTER_MORE
 
 #: Display names of the known subject columns; the first seven come first.
 LABELS = {
@@ -283,9 +274,9 @@ def restore_view() -> None:
 
     samples = {v: k for k, v in SAMPLES.items()}
     if view.get("data") in samples:
-        st.session_state["data_choice"] = samples[view["data"]]
+        st.session_state[state.DATA_CHOICE] = samples[view["data"]]
     elif view.get("data") == "upload":
-        st.session_state["data_choice"] = UPLOAD
+        st.session_state[state.DATA_CHOICE] = UPLOAD
         problems.append("This link was made with uploaded data, which is never stored: "
                         "upload the same files to see the same view.")
     st.session_state[_PENDING] = view
@@ -416,7 +407,7 @@ def _widgets(specs) -> list[FilterSpec]:
 def _write_url(criteria) -> None:
     from .data import SAMPLES
 
-    choice = st.session_state.get("data_choice")
+    choice = st.session_state.get(state.DATA_CHOICE)
     view = {"data": SAMPLES.get(choice, "upload") if choice else None, "filters": criteria,
             # the remembered choice (a page without the widget may hold a stale widget value)
             "visit": st.session_state.get(_VISIT_MEMORY) or st.session_state.get(VISIT_KEY),

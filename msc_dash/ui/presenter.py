@@ -22,10 +22,9 @@ from .cache import cached
 
 __all__ = ["maybe_present", "read_url", "PRESENT_KEY", "SLIDE_KEY", "CONTRAST_KEY", "is_presenting"]
 
-PRESENT_KEY = "presenter_mode"
-SLIDE_KEY = "presenter_slide"      # 0-based index of the slide on screen
-CONTRAST_KEY = "presenter_contrast"
-_URL_SEEN = "presenter_url_seen"   # query params already applied this session
+# session keys (ui/state.py)
+PRESENT_KEY, SLIDE_KEY, CONTRAST_KEY = state.PRESENT_KEY, state.SLIDE_KEY, state.CONTRAST_KEY
+_URL_SEEN = state.PRESENTER_URL_SEEN
 
 _TRUE = ("1", "true", "yes", "on")
 _PARAMS = ("present", "contrast", "slide")
@@ -166,10 +165,9 @@ def _present() -> None:
         st.button("Exit presenter mode", on_click=_exit, key="slide_exit_empty")
         return
     settings = state.get_settings()
-    effects = cached(effect_sizes, trial, n_boot=settings.n_boot, seed=settings.seed,
-                     ci=settings.ci, padjust=settings.padjust)
+    effects = cached(effect_sizes, trial, settings=settings)
     safety = cached(safety_numbers, trial) if len(trial.adverse_events) else None
-    deck = slides(trial, effects, safety=safety)
+    deck = slides(trial, effects, safety=safety, settings=settings)
     total = len(deck)
     index = min(max(int(st.session_state.get(SLIDE_KEY, 0)), 0), total - 1)
     st.session_state[SLIDE_KEY] = index
@@ -186,7 +184,7 @@ def _present() -> None:
         st.title(slide.title, anchor=False)
         if slide.text:
             st.markdown(_md_escape(slide.text))
-        fig = _slide_figure(trial.cache_key, settings, slide, trial, effects)
+        fig = _slide_figure(trial.cache_key, settings, slide, trial)
         if fig is not None:
             fig.update_layout(height=None, autosize=True, title=None,
                               font=dict(size=20), margin=dict(t=50))
@@ -214,9 +212,9 @@ def _present() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _slide_figure(key: str, settings, slide, _trial, _effects):
+def _slide_figure(key: str, settings, slide, _trial):
     # keyed on the trial's cache key, the settings and the slide (all hashable)
-    return slide_figure(_trial, slide, _effects, n_boot=settings.n_boot, seed=settings.seed)
+    return slide_figure(_trial, slide, settings=settings)
 
 
 def _md_escape(text: str) -> str:

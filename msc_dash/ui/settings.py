@@ -6,25 +6,22 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..outcomes import DOMAINS, REGISTRY, MeaningfulChange, Registry
+from ..outcomes import DOMAINS, REGISTRY, Registry
+from ..settings import AnalysisSettings
 from ..trial import Trial
 from . import state
 
-#: session key: {code: {"label", "domain", "unit", "better"}} for outcomes outside the registry
-OUTCOME_SETTINGS = "msc_outcome_settings"
-#: session key: the meaningful-change rules chosen in the settings expander
-RULES = "msc_rules"
+#: session key (ui/state.py): {code: {"label", "domain", "unit", "better"}} for unknown codes
+OUTCOME_SETTINGS = state.OUTCOME_SETTINGS
 
 _EDSS = REGISTRY["EDSS"].meaningful_change
 _SDMT = REGISTRY["SDMT"].meaningful_change
-_TIMED = [o.code for o in REGISTRY if o.meaningful_change is not None
-          and o.meaningful_change.kind == "relative"]
 
 PADJUST = {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg (FDR)", "bonf": "Bonferroni",
            "none": "None"}
 
 
-def analysis_settings() -> state.AnalysisSettings:
+def analysis_settings() -> AnalysisSettings:
     """Draw the settings expander and store the chosen settings."""
     with st.sidebar.expander("Analysis settings"):
         n_boot = st.select_slider("Bootstrap resamples", [500, 1000, 2000, 5000, 10000],
@@ -43,24 +40,16 @@ def analysis_settings() -> state.AnalysisSettings:
                             format_func=lambda x: f"{x:g} correct answers")
         timed = st.select_slider("Timed tests (T25FW, NHPT): % of baseline", [10, 15, 20, 25],
                                  value=20, key="set_timed_pct")
-    st.session_state[RULES] = (float(edss), float(sdmt), int(timed))
-    settings = state.AnalysisSettings(int(n_boot), int(seed), float(ci), padjust)
+    settings = AnalysisSettings(int(n_boot), int(seed), float(ci), padjust,
+                                edss_step=float(edss), sdmt_points=float(sdmt),
+                                timed_pct=int(timed))
     st.session_state[state.SETTINGS] = settings
     return settings
 
 
 def registry_in_force() -> Registry:
     """The registry with the chosen meaningful-change rules and the user's outcome settings."""
-    edss, sdmt, timed = st.session_state.get(RULES) or (_EDSS.threshold, _SDMT.amount, 20)
-    reg = REGISTRY
-    if edss != _EDSS.threshold:
-        reg = reg.with_rule("EDSS", MeaningfulChange("edss", _EDSS.amount, threshold=edss,
-                                                     amount_high=_EDSS.amount_high))
-    if sdmt != _SDMT.amount:
-        reg = reg.with_rule("SDMT", MeaningfulChange("absolute", sdmt))
-    if timed != 20:
-        for code in _TIMED:
-            reg = reg.with_rule(code, MeaningfulChange("relative", timed / 100))
+    reg = state.get_settings().registry(REGISTRY)
     for code, changes in (st.session_state.get(OUTCOME_SETTINGS) or {}).items():
         reg = reg.with_outcome(code, **changes)
     return reg

@@ -7,30 +7,50 @@ server serves every user.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
+from ..settings import AnalysisSettings
 from ..trial import Trial
 
-#: session_state keys (the single list, so pages never spell them twice)
+# session_state keys: the single list, so no module spells one twice (widget keys that
+# belong to one page, such as "sg_variable", stay on that page)
+# -- the data
 FULL_TRIAL = "msc_full_trial"        # last good Trial as loaded (unfiltered)
 TRIAL = "msc_trial"                  # the Trial after the sidebar filters
 LOAD_ERROR = "msc_load_error"        # message of the last failed load, or None
 SOURCE_LABEL = "msc_source_label"    # what is loaded, for display
+DATA_CHOICE = "data_choice"          # the sidebar's data radio (a sample or upload)
+UPLOAD_SIGNATURE = "upload_signature"  # names and sizes of the files loaded last
+MAPPING = "msc_column_mapping"       # the confirmed {column: target} mapping, or None
+MAPPING_COLUMNS = "msc_mapping_columns"  # columns to map after a failed load, or None
+MAPPING_PREVIEW = "msc_mapping_preview"  # first rows of each uploaded table, for the editor
+# -- the analysis
 SETTINGS = "msc_settings"            # AnalysisSettings in force
 SHOWN_DATA = "msc_shown_data"        # cache key of the data the main area last showed
 PAGE_SLOT = "msc_page_slot"          # which of app.py's two main-area slots holds the page
+OUTCOME_SETTINGS = "msc_outcome_settings"  # {code: {label, domain, unit, better}} (unknown codes)
+# -- the view (kept in the address by urlstate)
+VISIT_KEY = "visit"                  # the visit selector's widget key
+OUTCOME_KEY = "outcome"              # the outcome selector's widget key
+VISIT_MEMORY = "msc_visit_memory"    # the visit chosen last, across page switches
+OUTCOME_MEMORY = "msc_outcome_memory"  # the outcome chosen last, across page switches
+FILTER_PREFIX = "flt_"               # prefix of the filter widgets' keys
+FILTER_ORIGIN = "msc_flt_origin"     # cache key of the trial the filter widgets were built for
+FILTER_SPECS = "msc_flt_specs"       # (origin, specs)
+FILTERED = "msc_flt_filtered"        # ((origin, criteria), filtered Trial)
+FILTER_MORE = "msc_flt_more"         # columns added with "Add a filter"
+URL_DONE = "msc_flt_url_done"        # the URL has been read in this session
+URL_PENDING = "msc_flt_pending"      # decoded view waiting for the trial
+URL_PROBLEMS = "msc_flt_problems"    # link problems to show once
+# -- presenter mode
+PRESENT_KEY = "presenter_mode"
+SLIDE_KEY = "presenter_slide"        # 0-based index of the slide on screen
+CONTRAST_KEY = "presenter_contrast"
+PRESENTER_URL_SEEN = "presenter_url_seen"  # query params already applied this session
 
 
-@dataclass(frozen=True)
-class AnalysisSettings:
-    """Analysis settings chosen in the sidebar (hashable, for cache keys)."""
-
-    n_boot: int = 2000
-    seed: int = 0
-    ci: float = 0.95
-    padjust: str = "holm"
+__all__ = ["AnalysisSettings", "FULL_TRIAL", "TRIAL", "LOAD_ERROR", "SOURCE_LABEL", "SETTINGS",
+           "get_full_trial", "get_trial", "get_settings", "require_trial"]
 
 
 def get_full_trial() -> Trial | None:
@@ -55,6 +75,12 @@ def _leave_pages_folder_mode() -> None:
     (``pages/`` exists) and runs a deep-linked page such as ``/arms?...``
     alone, without app.py's data, filters and navigation. The rerun goes
     through app.py's ``st.navigation``, which opens the same page.
+
+    Streamlit 1.67 has no supported setting for this (``st.navigation`` sets
+    the same private flag, ``PagesManager.uses_pages_directory``, but only
+    once app.py runs); this is the only place that touches it, and
+    tests/test_streamlit_contract.py fails when Streamlit changes any fact
+    it relies on (docs/architecture.md, "Pages").
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager

@@ -20,30 +20,20 @@ import math
 import pandas as pd
 import streamlit as st
 
-from ..figures.forest import forest_figure
+from ..constants import to_float as _num
 from ..findings import ALPHA, Finding, findings, one_year_visit
-from ..outcomes import DOMAINS
+from ..outcomes import DOMAIN_INFO, DOMAINS
 from ..tables import G_DECIMALS, format_ci, format_effect_table, format_pct, p_phrase, sig
 from ..trial import Trial
-from . import export_widgets
+from . import export_widgets, state
+from .charts import chart
 
-__all__ = ["VISIT_KEY", "DOMAIN_PAGES", "visit_selector", "domain_cards", "findings_list",
-           "effect_table", "forest_chart", "page_findings", "md_escape"]
+__all__ = ["VISIT_KEY", "visit_selector", "domain_cards", "findings_list",
+           "effect_table", "forest_chart", "page_findings", "md_escape", "auto_charts"]
 
 #: Widget key of the visit selector (shared by every page that shows one visit).
-VISIT_KEY = "visit"
-_VISIT_MEMORY = "msc_visit_memory"  # survives page switches, unlike widget state
-
-#: Page file of each domain (and of safety), for links from the overview.
-DOMAIN_PAGES = {
-    "mobility": "pages/mobility.py",
-    "disability": "pages/disability.py",
-    "cognition": "pages/cognition.py",
-    "biomarker": "pages/biomarkers.py",
-    "patient-reported": "pages/patient_reported.py",
-    "other": "pages/other.py",
-    "safety": "pages/safety.py",
-}
+VISIT_KEY = state.VISIT_KEY
+_VISIT_MEMORY = state.VISIT_MEMORY  # survives page switches, unlike widget state
 
 _MAX_SECONDARY = 3  # other outcomes listed under a card's headline
 
@@ -96,13 +86,6 @@ def md_escape(text: str) -> str:
     for ch in "\\`*_{}[]<>#+!|~$":
         text = text.replace(ch, "\\" + ch)
     return text
-
-
-def _num(x) -> float:
-    try:
-        return float(x)
-    except (TypeError, ValueError):
-        return math.nan
 
 
 def _p_of(row) -> float:
@@ -236,7 +219,7 @@ def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
 
 def _page_link(domain: str, label: str, help: str) -> None:
     try:
-        st.page_link(DOMAIN_PAGES[domain], label=label, help=help,
+        st.page_link(DOMAIN_INFO[domain].page, label=label, help=help,
                      icon=":material/arrow_forward:")
     except Exception:  # noqa: BLE001 - page not in the navigation (e.g. run alone)
         pass
@@ -330,13 +313,6 @@ def effect_table(trial: Trial, effects: pd.DataFrame, settings, *, visit: str | 
     export_widgets.table_downloads(raw, name, key=f"{key}_download")
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _forest(trial_key: str, visit: str, settings, _rows: pd.DataFrame):
-    # building the figure costs ~40 ms (plotly validation); the rows are a
-    # function of (trial, settings, visit), so those key the cache
-    return forest_figure(_rows)
-
-
 def forest_chart(trial: Trial, effects: pd.DataFrame, visit: str, settings, *,
                  key: str = "forest") -> None:
     """Forest plot of Hedges' g of every outcome (and arm) at ``visit``.
@@ -348,8 +324,7 @@ def forest_chart(trial: Trial, effects: pd.DataFrame, visit: str, settings, *,
     if rows.empty:
         st.info(f"No outcome has paired data at {visit}.")
         return
-    fig = _forest(trial.cache_key, visit, settings, rows)
-    export_widgets.chart(fig, key=key, name=f"effect sizes at {visit}", theme=None)
+    chart("forest", trial, settings, key=key, file_name=f"effect sizes at {visit}", visit=visit)
     ci = getattr(settings, "ci", 0.95)
     st.caption(f"Squares: Hedges' g of the change from baseline to {md_escape(visit)} "
                f"(positive = improvement); bars: {ci:.0%} bootstrap CI; n: subjects with "
@@ -379,3 +354,18 @@ def page_findings(trial: Trial, effects: pd.DataFrame, settings, *, visit: str |
     (they key the cache).
     """
     return _findings(trial.cache_key, settings, visit, repr(safety), trial, effects, safety)
+
+
+def auto_charts(trial: Trial, settings, visit: str | None) -> None:
+    """The charts registered with ``auto=True`` and a trial or visit scope (Overview)."""
+    from ..charts import CHARTS
+    from ..charts import auto_charts as names
+
+    for name in names("trial", *(("visit",) if visit else ())):
+        params = {"visit": visit} if CHARTS[name].scope == "visit" else {}
+        title, caption = CHARTS[name].describe(settings, **params)
+        st.subheader(title)
+        if chart(name, trial, settings, key=f"overview_{name}", **params) is None:
+            st.caption(f"Nothing to draw for {md_escape(title)} in this trial.")
+        elif caption:
+            st.caption(md_escape(caption))
