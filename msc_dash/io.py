@@ -1253,9 +1253,9 @@ def source_frames(source, name: str | None = None, *, max_rows: int = 5000
 
     Examples
     --------
-    >>> source_frames(b"Patient ID,Visit\n1,BL\n2,BL\n", name="x.csv", max_rows=1)[0]
+    >>> source_frames(b"Patient ID,Visit\\n1,BL\\n2,BL\\n", name="x.csv", max_rows=1)[0]
       Patient ID Visit
-    0          1    BL
+    2          1    BL
     """
     warnings: list[str] = []
     frames = [fr for f in _collect(source, name) for fr in _read_file(f, warnings, [])]
