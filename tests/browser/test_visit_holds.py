@@ -71,8 +71,7 @@ def test_chosen_visit_holds_across_pages_and_downloads(browser, app_url, data, v
                 wait_for_app(page)
         assert visit in _visit_shown(page)
         assert _url_visit(page) == visit
-        main = page.locator("[data-testid='stMain']")
-        assert f"Effect sizes at {visit}" in main.inner_text()
+        page.get_by_text(f"Effect sizes at {visit}").first.wait_for(timeout=60_000)
 
         for title in WALK:
             _go(page, title)
