@@ -11,6 +11,12 @@ from msc_dash.ui import data, filters, presenter, settings, state
 
 st.set_page_config(page_title="msc-dash", page_icon="🧬", layout="wide",
                    initial_sidebar_state="expanded")
+# Metric labels, values and deltas wrap instead of ending in "..." (a p value or a CI
+# cut off misleads); long words break rather than run out of their box.
+st.html("<style>[data-testid='stMetricLabel'] *, [data-testid='stMetricValue'] *, "
+        "[data-testid='stMetricDelta'] * { white-space: normal !important; "
+        "overflow: visible !important; text-overflow: clip !important; "
+        "overflow-wrap: anywhere; }</style>")
 
 # Sidebar widgets get the same IDs on a session's first run as later (else Streamlit
 # 1.67 drops the first change of any of them on a fresh session).

@@ -411,7 +411,9 @@ def patient_outcomes_figure(trial: Trial, subject_id: str, outcomes=None, *,
     n = max(len(codes), 1)
     cols = max(1, min(cols, n))
     nrows = math.ceil(n / cols)
-    titles = [trial.outcome(c).axis_title for c in codes] or ["No measurements"]
+    # the unit on its own line: four titles side by side must not run into each other
+    titles = [trial.outcome(c).axis_title.replace(" (", "<br>(", 1) for c in codes] or [
+        "No measurements"]
     fig = make_subplots(rows=nrows, cols=cols, subplot_titles=titles,
                         horizontal_spacing=0.08, vertical_spacing=min(0.5 / nrows, 0.14))
     right = float(_months([m["day"].max()])[0]) + 0.8 if len(m) else 1.0

@@ -188,7 +188,9 @@ def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
             what = _headline(first, outcome)[0] if first else "change"
             if multi:
                 st.markdown(f"**{md_escape(main)}** {what}")
-            cols = st.columns(len(arms)) if multi else [st.container()]
+            # one arm under the other: side by side, a CI such as "-0.34 [-0.63, -0.05]"
+            # does not fit a third of a card at 1280 px
+            cols = [st.container() for _ in arms]
             for arm, col in zip(arms, cols, strict=True):
                 with col:
                     _metric(_row_of(at, main, arm), outcome,
