@@ -53,6 +53,8 @@ PAGES = {
         st.Page("pages/export.py", title="Export & report", icon="📄"),
     ],
 }
+if full is not None and full.has_periods:
+    PAGES["Explore"].insert(0, st.Page("pages/crossover.py", title="Crossover", icon="🔁"))
 
 # expanded: every page listed, none hidden behind "View N more" (13 pages with Other)
 page = st.navigation(PAGES, expanded=True)
