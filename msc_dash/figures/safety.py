@@ -234,6 +234,15 @@ def _ae_custom(ae: pd.DataFrame) -> np.ndarray:
     ])
 
 
+def _panel_title(arm, n, n_arms: int) -> str:
+    """``MSC (n = 27)``; with three arms or more, long arm names break into short lines."""
+    if n_arms < 3 or len(str(arm)) <= 14:
+        return f"{arm} (n = {int(n)})"
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(str(arm), 14)) + f"<br>(n = {int(n)})"
+
+
 def ae_timeline_figure(trial: Trial, *, height: int | None = None,
                        top: int | None = 15) -> go.Figure:
     """Adverse events over study time: one row per term, one panel per arm.
@@ -271,7 +280,8 @@ def ae_timeline_figure(trial: Trial, *, height: int | None = None,
     sizes = trial.subjects.groupby("arm", sort=False).size()
     fig = make_subplots(rows=1, cols=len(arms), shared_yaxes=True, shared_xaxes=True,
                         horizontal_spacing=0.03,
-                        subplot_titles=[f"{a} (n = {int(sizes.get(a, 0))})" for a in arms]
+                        subplot_titles=[_panel_title(a, sizes.get(a, 0), len(arms))
+                                        for a in arms]
                         if len(arms) > 1 else None)
     rng = np.random.default_rng(0)  # fixed jitter: the same data draw the same figure
     inj = trial.injections
@@ -306,7 +316,11 @@ def ae_timeline_figure(trial: Trial, *, height: int | None = None,
                float(_months(pd.to_numeric(inj["day"], errors="coerce")).max())
                if len(inj) else 0.0, 1.0)
     fig.update_xaxes(title_text=_MONTHS, range=[-0.5, last + 0.5])
-    fig.update_layout(margin=dict(t=110))
+    # panel titles may take several lines: the legend goes above them
+    tall = max(str(a).count("<br>") for a in fig.layout.annotations[:len(arms)]) \
+        if len(arms) > 1 else 0
+    fig.update_layout(margin=dict(t=110 + 20 * tall),
+                      legend=dict(yref="container", y=1, yanchor="top"))
     return fig
 
 
