@@ -42,11 +42,13 @@ PAGES = {
         st.Page("pages/overview.py", title="Overview", icon="📋", default=True),
         *[_domain_page(d) for d in DOMAIN_RECORDS if d.code != "other" or has_other],
         _domain_page(DOMAIN_INFO["safety"]),
+        st.Page("pages/progression.py", title="Progression", icon="📈"),
     ],
     "Explore": [
         st.Page("pages/patients.py", title="Patients", icon="👤"),
         st.Page("pages/subgroups.py", title="Subgroups", icon="🔀"),
         st.Page("pages/arms.py", title="Arms", icon="⚖️"),
+        st.Page("pages/planning.py", title="Planning", icon="📐"),
     ],
     "Data": [
         st.Page("pages/data.py", title="Data", icon="🗂️"),
@@ -56,7 +58,8 @@ PAGES = {
 if full is not None and full.has_periods:
     PAGES["Explore"].insert(0, st.Page("pages/crossover.py", title="Crossover", icon="🔁"))
 
-# expanded: every page listed, none hidden behind "View N more" (13 pages with Other)
+# every page stays listed: by default Streamlit collapses a menu of more than 12 pages
+# behind "View N more", hiding the Data section
 page = st.navigation(PAGES, expanded=True)
 presenter.maybe_present(page)
 

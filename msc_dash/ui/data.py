@@ -24,6 +24,7 @@ from ..mapping import (
     propose_mapping,
 )
 from . import state
+from .text import md_escape, md_message
 
 SAMPLES = {
     "Sample trial (simulated, single arm)": "single",
@@ -121,8 +122,8 @@ def show_load_error() -> None:
     message = st.session_state.get(state.LOAD_ERROR)
     if message:
         kept = st.session_state.get(state.SOURCE_LABEL, "the previous data")
-        st.error(f"**The upload could not be used.** {message}\n\n"
-                 f"Still showing: {kept}.", icon="⚠️")
+        st.error(f"**The upload could not be used.** {md_message(message)}\n\n"
+                 f"Still showing: {md_escape(kept)}.", icon="⚠️")
         columns = st.session_state.get(MAPPING_COLUMNS)
         if columns:
             mapping_editor(columns)
@@ -143,7 +144,7 @@ def mapping_editor(columns: list[str]) -> None:
             try:
                 base = mapping_from_json(saved.getvalue())
             except TrialDataError as exc:
-                st.error(str(exc))
+                st.error(md_message(exc))
         proposal = {**propose_mapping(columns), **base}
         table = pd.DataFrame({
             "Your column": columns,
@@ -197,7 +198,7 @@ def _ask_for_arm(mapping: dict[str, str], key: str) -> tuple[bool, dict[str, str
     def label(col: str) -> str:
         if col == _NO_ARM:
             return col
-        from .widgets import md_escape  # option labels are Markdown; data is not
+        from .text import md_escape  # option labels are Markdown; data is not
 
         levels = sorted(frame[col].dropna().astype(str).unique())
         return md_escape(f"{col} ({', '.join(levels)})")

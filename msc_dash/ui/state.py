@@ -29,6 +29,7 @@ SETTINGS = "msc_settings"            # AnalysisSettings in force
 SHOWN_DATA = "msc_shown_data"        # cache key of the data the main area last showed
 PAGE_SLOT = "msc_page_slot"          # which of app.py's two main-area slots holds the page
 OUTCOME_SETTINGS = "msc_outcome_settings"  # {code: {label, domain, unit, better}} (unknown codes)
+FAMILY = "set_family"                # the pre-specified outcomes (multiplicity family)
 # -- the view (kept in the address by urlstate)
 VISIT_KEY = "visit"                  # the visit selector's widget key
 OUTCOME_KEY = "outcome"              # the outcome selector's widget key
