@@ -11,6 +11,12 @@ from msc_dash.ui import data, filters, presenter, settings, state
 
 st.set_page_config(page_title="msc-dash", page_icon="🧬", layout="wide",
                    initial_sidebar_state="expanded")
+# Metric labels, values and deltas wrap instead of ending in "..." (a p value or a CI
+# cut off misleads); long words break rather than run out of their box.
+st.html("<style>[data-testid='stMetricLabel'] *, [data-testid='stMetricValue'] *, "
+        "[data-testid='stMetricDelta'] * { white-space: normal !important; "
+        "overflow: visible !important; text-overflow: clip !important; "
+        "overflow-wrap: anywhere; }</style>")
 
 # Sidebar widgets get the same IDs on a session's first run as later (else Streamlit
 # 1.67 drops the first change of any of them on a fresh session).
@@ -56,5 +62,17 @@ if full is not None and full.has_periods:
 # behind "View N more", hiding the Data section
 page = st.navigation(PAGES, expanded=True)
 presenter.maybe_present(page)
-data.show_load_error()
-page.run()
+
+# The page draws into one of two slots. Streamlit keeps a block's previous children until
+# the run replaces them, so right after new data loads the old trial's cards would show
+# under the new title. New data moves the page to the other slot: the slot it leaves gets
+# an empty element (dropping the old page), the one it enters held an empty element (so
+# nothing is inherited). Other reruns keep the slot and update the page in place.
+_shown = full.cache_key if full is not None else None
+if st.session_state.get(state.SHOWN_DATA) != _shown:
+    st.session_state[state.SHOWN_DATA] = _shown
+    st.session_state[state.PAGE_SLOT] = 1 - st.session_state.get(state.PAGE_SLOT, 0)
+slots = (st.empty(), st.empty())
+with slots[st.session_state[state.PAGE_SLOT]].container():
+    data.show_load_error()
+    page.run()
