@@ -10,8 +10,10 @@ version (:func:`flat_results`) has one row per result with the columns
 parameter_label, visit, statistic, value``.
 
 Covered: the effect table (change from baseline per arm x outcome x visit),
-the between-arm comparison (two arms) and the adverse-event counts (overall,
-and per arm x body system x term). Values are the unrounded numbers the
+the between-arm comparison (two arms), the MMRM contrasts (two or more arms),
+confirmed progression per outcome (events and Kaplan-Meier proportions per
+arm; log-rank p and hazard ratio between arms) and the adverse-event counts
+(overall, and per arm x body system x term). Values are the unrounded numbers the
 app's tables are formatted from, computed at the same settings.
 """
 
@@ -63,6 +65,39 @@ METHODS = {
          "Adjusted difference CI lower", "adjusted_ci_high": "Adjusted difference CI upper",
          "p_ancova": "p (ANCOVA)", "hedges_g": "Hedges' g", "hedges_g_ci_low":
          "Hedges' g CI lower", "hedges_g_ci_high": "Hedges' g CI upper"}),
+    "MTH-MMRM": (
+        "Between arms: mixed model for repeated measures (MMRM)",
+        "Treatment minus control difference in the change from baseline at each visit from "
+        "an MMRM (REML, unstructured covariance, falling back to simpler ones, Satterthwaite "
+        "df), p adjusted across outcomes within visit; ratio of geometric means for log-scale "
+        "outcomes; the contrast divided by the model's residual SD (positive favours "
+        "treatment).",
+        {"n_treatment": "Subjects, treatment", "n_control": "Subjects, control",
+         "estimate": "Difference in change", "se": "Standard error", "df": "Degrees of freedom",
+         "ci_low": "Difference CI lower", "ci_high": "Difference CI upper", "p": "p (MMRM)",
+         "p_adjusted": "p (MMRM, adjusted)", "ratio": "Ratio of geometric means",
+         "ratio_low": "Ratio CI lower", "ratio_high": "Ratio CI upper",
+         "sd": "Residual SD of the change", "std_estimate": "Standardised difference",
+         "std_ci_low": "Standardised difference CI lower",
+         "std_ci_high": "Standardised difference CI upper"}),
+    "MTH-KM-EVENTS": (
+        "Confirmed progression: events and Kaplan-Meier proportions",
+        "Confirmed disability worsening (12-week confirmation, fixed baseline: the Progression "
+        "page's defaults) per arm: subjects, subjects with an event, Kaplan-Meier median time "
+        "and the cumulative proportion with an event by 1 and 2 years with log-Greenwood CI.",
+        {"subjects": "Subjects", "events": "Subjects with an event",
+         "median_days": "Median time to event, days", "proportion_1y": "With event by 1 year",
+         "ci_low_1y": "By 1 year CI lower", "ci_high_1y": "By 1 year CI upper",
+         "proportion_2y": "With event by 2 years", "ci_low_2y": "By 2 years CI lower",
+         "ci_high_2y": "By 2 years CI upper"}),
+    "MTH-LOGRANK-COX": (
+        "Confirmed progression between arms: log-rank test and Cox hazard ratio",
+        "Log-rank test across the arms and Cox proportional-hazards ratio (Efron ties, Wald "
+        "CI and p), treatment vs control, of the same confirmed events.",
+        {"logrank_p": "p (log-rank)", "hazard_ratio": "Hazard ratio",
+         "hazard_ratio_ci_low": "Hazard ratio CI lower",
+         "hazard_ratio_ci_high": "Hazard ratio CI upper",
+         "hazard_ratio_p": "p (Cox, Wald)"}),
     "MTH-AE-COUNT": (
         "Adverse-event counts",
         "Subjects with at least one event (n and % of the arm) and number of events.",
@@ -84,13 +119,61 @@ def _value(x):
     return None if math.isnan(x) else x
 
 
+def _label(trial: Trial, code: str) -> str:
+    from .outcomes import EDSS_PLUS
+
+    if not code:
+        return ""
+    return "EDSS-Plus" if code == EDSS_PLUS else trial.outcome(code).label
+
+
+def _mmrm_part(trial: Trial, settings: AnalysisSettings) -> tuple[list[dict], list[dict]]:
+    """MMRM contrasts of every outcome x visit, default treatment vs control."""
+    from .arms import default_arms
+    from .mmrm import mmrm_table
+
+    treatment, control = default_arms(trial.arms)
+    table = mmrm_table(trial, treatment, control, settings=settings)
+    table = table[table["visit"].notna()].rename(columns={"outcome": "parameter"}).assign(
+        arm=f"{treatment} vs {control}")
+    return _records(table, "MTH-MMRM", "AN-MMRM", ("arm", "parameter", "visit"), trial)
+
+
+def _progression_part(trial: Trial, settings: AnalysisSettings
+                      ) -> tuple[list[dict], list[dict], set]:
+    """Confirmed worsening of every event outcome at the Progression page's defaults."""
+    from .progression import event_outcomes
+    from .survival import time_to_event
+
+    per_arm, between = [], []
+    for code in event_outcomes(trial):
+        res = time_to_event(trial, code, ci=settings.ci, direction="worsening",
+                            confirm_days=84, baseline="fixed")
+        summary = res.summary().assign(parameter=code)
+        per_arm.append(summary)
+        if res.treatment is not None:  # two or more arms (null values without events)
+            between.append(summary.iloc[[0]].assign(arm=f"{res.treatment} vs {res.control}"))
+    analyses, results, used = [], [], set()
+    if per_arm:
+        analyses, results = _records(pd.concat(per_arm, ignore_index=True), "MTH-KM-EVENTS",
+                                     "AN-KM", ("arm", "parameter"), trial)
+        used.add("MTH-KM-EVENTS")
+    if between:
+        a, r = _records(pd.concat(between, ignore_index=True), "MTH-LOGRANK-COX", "AN-HR",
+                        ("arm", "parameter"), trial)
+        analyses += a
+        results += r
+        used.add("MTH-LOGRANK-COX")
+    return analyses, results, used
+
+
 def _records(frame: pd.DataFrame, method_id: str, prefix: str, key_cols,
              trial: Trial) -> tuple[list[dict], list[dict]]:
     """Analyses and results of one method from a long frame (one analysis per row)."""
     analyses, results = [], []
     stats = METHODS[method_id][2]
     for i, row in enumerate(frame.to_dict("records"), start=1):
-        keys = {k: row.get(k, "") for k in key_cols}
+        keys = {k: "" if pd.isna(row.get(k, "")) else row.get(k, "") for k in key_cols}
         code = keys.get("parameter", "")
         aid = f"{prefix}-{i:04d}"
         analyses.append({
@@ -99,7 +182,7 @@ def _records(frame: pd.DataFrame, method_id: str, prefix: str, key_cols,
             "dataSubset": {k: v for k, v in keys.items() if k in ("arm", "visit", "term",
                                                                "body_system") and v != ""},
             "parameter": code,
-            "parameterLabel": trial.outcome(code).label if code else ""})
+            "parameterLabel": _label(trial, code)})
         for col, label in stats.items():
             if col in row:
                 results.append({"analysisId": aid, "operationId": f"{method_id}:{col}",
@@ -153,6 +236,15 @@ def results_dataset(trial: Trial, *, settings: AnalysisSettings | None = None,
         analyses += a
         results += r
         used.add("MTH-ARMS-ANCOVA")
+    if len(trial.arms) >= 2:
+        a, r = _mmrm_part(trial, settings)
+        analyses += a
+        results += r
+        used.add("MTH-MMRM")
+    a, r, u = _progression_part(trial, settings)
+    analyses += a
+    results += r
+    used |= u
     if len(trial.adverse_events):
         from .safety import incidence_counts
 

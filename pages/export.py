@@ -112,9 +112,10 @@ if not chrome:
 st.subheader("Analysis results dataset")
 st.markdown(
     "Every result above as machine-readable records shaped after CDISC's Analysis Results "
-    "Standard (ARS): the effect table, the between-arm comparison (two arms) and the "
-    "adverse-event counts, one record per analysis x statistic with its method, population, "
-    "parameter and visit; the unrounded values the tables on screen are formatted from.")
+    "Standard (ARS): the effect table, the between-arm comparison and MMRM contrasts (two or "
+    "more arms), confirmed progression (events, Kaplan-Meier proportions, log-rank p, hazard "
+    "ratio) and the adverse-event counts, one record per analysis x statistic with its "
+    "method, population, parameter and visit; the unrounded values the tables on screen are formatted from.")
 
 
 def _ard():

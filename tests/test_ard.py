@@ -108,3 +108,58 @@ def test_cli_writes_json_and_csv_equal_to_the_effect_table(tmp_path):
                                                   nan_ok=True)
     assert data["reportingEvent"]["settings"] == {"n_boot": 150, "seed": 3, "ci": 0.95,
                                                   "padjust": "holm"}
+
+
+def test_every_mmrm_contrast_is_a_record(two_arm):
+    from msc_dash.mmrm import mmrm_table
+
+    trial, _, _, flat = two_arm
+    table = mmrm_table(trial, "MSC-NP", "Saline", settings=AnalysisSettings(n_boot=N_BOOT))
+    table = table[table["visit"].notna()]
+    part = flat[flat["method_id"] == "MTH-MMRM"]
+    assert set(part["arm"]) == {"MSC-NP vs Saline"}
+    got = part.set_index(["parameter", "visit", "statistic"])["value"]
+    stats = METHODS["MTH-MMRM"][2]
+    for row in table.to_dict("records"):
+        for col in stats:
+            assert _same(row[col], got.loc[(row["outcome"], row["visit"], col)]), (
+                row["outcome"], row["visit"], col)
+    assert len(part) == len(table) * len(stats)
+    label = part.loc[part["parameter"] == "T25FW", "parameter_label"].iloc[0]
+    assert label == trial.outcome("T25FW").label
+
+
+def test_every_progression_number_is_a_record(two_arm):
+    from msc_dash.progression import event_outcomes
+    from msc_dash.survival import time_to_event
+
+    trial, _, _, flat = two_arm
+    km = flat[flat["method_id"] == "MTH-KM-EVENTS"].set_index(
+        ["parameter", "arm", "statistic"])["value"].sort_index()
+    hr = flat[flat["method_id"] == "MTH-LOGRANK-COX"].set_index(
+        ["parameter", "arm", "statistic"])["value"].sort_index()
+    codes = event_outcomes(trial)
+    assert sorted(set(km.index.get_level_values(0))) == sorted(codes)
+    for code in codes:
+        # the Progression page's defaults: 12-week confirmed worsening, fixed baseline
+        res = time_to_event(trial, code, confirm_days=84)
+        for row in res.summary().to_dict("records"):
+            for col in METHODS["MTH-KM-EVENTS"][2]:
+                assert _same(row[col], km.loc[(code, row["arm"], col)]), (code, row["arm"], col)
+        between = hr.loc[(code, "MSC-NP vs Saline")]
+        assert _same(res.logrank_p, between["logrank_p"])
+        for k, col in (("hr", "hazard_ratio"), ("ci_low", "hazard_ratio_ci_low"),
+                       ("ci_high", "hazard_ratio_ci_high"), ("p", "hazard_ratio_p")):
+            assert _same((res.hazard_ratio or {}).get(k), between[col]), (code, k)
+    # EDSS-Plus as in time_to_event's doctest: 1 vs 7 events, HR 0.13, log-rank p 0.025
+    assert km.loc[("EDSS_PLUS", "Saline", "events")] == 7
+    assert round(hr.loc[("EDSS_PLUS", "MSC-NP vs Saline", "hazard_ratio")], 2) == 0.13
+    assert set(flat.loc[flat["parameter"] == "EDSS_PLUS", "parameter_label"]) == {"EDSS-Plus"}
+
+
+def test_one_arm_trial_has_progression_but_no_between_arm_records():
+    ard = results_dataset(load_sample(), settings=AnalysisSettings(n_boot=N_BOOT))
+    methods = {m["id"] for m in ard["methods"]}
+    assert "MTH-KM-EVENTS" in methods
+    assert not methods & {"MTH-MMRM", "MTH-LOGRANK-COX", "MTH-ARMS-ANCOVA"}
+    assert {a["methodId"] for a in ard["analyses"]} == methods
