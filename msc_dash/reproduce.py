@@ -91,9 +91,31 @@ def _planning(settings, visit: str, outcome: str, treatment=None, control=None,
             "  # completing per arm, before rounding up"]
 
 
+def _subgroups(settings, visit: str, outcome: str, variable: str, cuts=None, **_
+               ) -> list[str]:
+    kw = f"variable={variable!r}, outcome={outcome!r}, visit={visit!r}, cuts={cuts!r}"
+    return ["from msc_dash.subgroups import subgroup_effects, subgroup_interaction",
+            f"interaction = subgroup_interaction(trial, {kw})",
+            f"result = subgroup_effects(trial, {kw}, n_boot={settings.n_boot}, "
+            f"seed={settings.seed}, ci={settings.ci!r})"]
+
+
+def _patients(settings, visit: str, subject: str, **_) -> list[str]:
+    return ["from msc_dash.effects import responders",
+            f"status = responders(trial, visit={visit!r})",
+            f"result = status[status[\"subject_id\"] == {subject!r}]"]
+
+
+def _progression(settings, outcome: str, **options) -> list[str]:
+    args = "".join(f", {k}={v!r}" for k, v in options.items())
+    return [f"res = msc_dash.time_to_event(trial, {outcome!r}, ci={settings.ci!r}{args})",
+            "result = res.summary()  # events, proportions by 1 and 2 years, log-rank p, HR"]
+
+
 #: view name -> lines of analysis code (after loading, settings and filters)
 VIEWS = {"overview": _overview, "domain": _domain, "arms": _arms, "safety": _safety,
-         "planning": _planning}
+         "planning": _planning, "subgroups": _subgroups, "patients": _patients,
+         "progression": _progression}
 
 
 def python_code(trial: Trial, view: str, settings, **params) -> str:
@@ -103,7 +125,9 @@ def python_code(trial: Trial, view: str, settings, **params) -> str:
     ----------
     trial : Trial
         The trial as the page sees it (filters and outcome settings applied).
-    view : {"overview", "domain", "arms", "safety", "planning"}
+    view : str
+        A key of :data:`VIEWS`: ``"overview"``, ``"domain"``, ``"arms"``, ``"safety"``,
+        ``"planning"``, ``"subgroups"``, ``"patients"`` or ``"progression"``.
     settings
         The analysis settings (``n_boot``, ``seed``, ``ci``, ``padjust``).
     **params

@@ -9,6 +9,7 @@ from msc_dash.effects import responders
 from msc_dash.ui import export_widgets, state, widgets
 from msc_dash.ui.cache import cached
 from msc_dash.ui.charts import chart
+from msc_dash.ui.reproduce import reproduce_expander
 
 trial = state.require_trial()
 st.title("👤 Patients")
@@ -111,6 +112,7 @@ if visit is not None:
         st.dataframe(table, hide_index=True, width="stretch")
         export_widgets.table_downloads(table, f"{sid} status at {visit}",
                                        key="patients_status_dl")
+        reproduce_expander(trial, "patients", state.get_settings(), visit=visit, subject=sid)
         top[1].caption("A change counts when it reaches the outcome's meaningful-change rule "
                        "(column Rule) in either direction; EDSS-Plus: worsened when any of "
                        "EDSS, T25FW, NHPT worsens, improved when any improves and none "

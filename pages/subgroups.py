@@ -15,6 +15,7 @@ from msc_dash.tables import format_ci, format_p, sig
 from msc_dash.ui import filters, state, widgets
 from msc_dash.ui.cache import cached
 from msc_dash.ui.charts import chart
+from msc_dash.ui.reproduce import reproduce_expander
 
 trial = state.require_trial()
 settings = state.get_settings()
@@ -137,3 +138,5 @@ with st.expander("Subgroup table"):
     st.caption(f"Hedges' g of the paired change (g_av), positive = improvement "
                f"({out.better} is better); {settings.ci:.0%} BCa bootstrap CI, "
                f"{settings.n_boot} resamples, seed {settings.seed}.")
+reproduce_expander(trial, "subgroups", settings, visit=visit, outcome=outcome,
+                   variable=variable, cuts=cuts)

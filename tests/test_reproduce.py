@@ -112,3 +112,67 @@ def test_html_report_appendix_runs():
     result = _run(code)
     effects = msc_dash.effect_sizes(trial, n_boot=200)
     pd.testing.assert_frame_equal(result, effects[effects["visit"] == result["visit"].iloc[0]])
+
+
+def test_subgroups_patients_and_progression_code(shown):
+    from msc_dash.effects import responders
+    from msc_dash.subgroups import subgroup_effects
+
+    kw = dict(variable="sex", outcome="T25FW", visit="Month 12", cuts=None)
+    got = _run(python_code(shown, "subgroups", SETTINGS, **kw))
+    pd.testing.assert_frame_equal(got, subgroup_effects(shown, **kw, n_boot=300, seed=7,
+                                                        ci=0.9))
+    # a numeric variable split at cut points, as the page passes them
+    kw = dict(variable="age", outcome="EDSS", visit="Month 6", cuts=(45.5, 52.0))
+    got = _run(python_code(shown, "subgroups", SETTINGS, **kw))
+    pd.testing.assert_frame_equal(got, subgroup_effects(shown, **kw, n_boot=300, seed=7,
+                                                        ci=0.9))
+    sid = shown.subjects["subject_id"].iloc[2]
+    got = _run(python_code(shown, "patients", SETTINGS, visit="Month 12", subject=sid))
+    status = responders(shown, visit="Month 12")
+    pd.testing.assert_frame_equal(got, status[status["subject_id"] == sid])
+    assert len(got) > 0
+    picked = dict(direction="improvement", confirm_days=168, baseline="roving")
+    got = _run(python_code(shown, "progression", SETTINGS, outcome="EDSS_PLUS", **picked))
+    want = msc_dash.time_to_event(shown, "EDSS_PLUS", ci=0.9, **picked).summary()
+    pd.testing.assert_frame_equal(got, want)
+
+
+def _page(path: str, **state):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["data_choice"] = "Sample two-arm trial (simulated)"
+    at.run()
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.switch_page(path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_progression_page_code_gives_its_headline():
+    at = _page("pages/progression.py")
+    code = [c.value for c in at.code if "time_to_event" in c.value]
+    assert len(code) == 1
+    summary = _run(code[0])
+    metrics = {m.label: m.value for m in at.metric}
+    hr = summary["hazard_ratio"].iloc[0]
+    assert metrics["Hazard ratio, MSC-NP vs Saline"].startswith(f"{hr:.2f}")
+    events = {r["arm"]: r for r in summary.to_dict("records")}
+    t, c = events["MSC-NP"], events["Saline"]
+    assert metrics["Subjects with an event"] == (f"{t['events']}/{t['subjects']} vs "
+                                                 f"{c['events']}/{c['subjects']}")
+
+
+def test_subgroups_page_code_gives_its_table():
+    at = _page("pages/subgroups.py")
+    code = [c.value for c in at.code if "subgroup_effects" in c.value]
+    assert len(code) == 1
+    result = _run(code[0])
+    page = [d.value for d in at.dataframe if "Subgroup" in d.value.columns][0]
+    assert page["n"].tolist() == result["n"].tolist()
+    assert page["Subgroup"].astype(str).tolist() == result["level"].astype(str).tolist()
+    col = page.filter(like="Hedges").iloc[:, 0]
+    g = [float(s.split(" ")[0].replace("\u2212", "-")) for s in col]
+    assert g == pytest.approx(result["hedges_g"].round(2).tolist(), abs=0.0051)

@@ -18,6 +18,7 @@ from ..trial import Trial
 from . import export_widgets
 from .cache import cached
 from .charts import chart
+from .reproduce import reproduce_expander
 from .widgets import md_escape
 
 __all__ = ["choices", "render_progression"]
@@ -204,4 +205,5 @@ def render_progression(trial: Trial, settings) -> None:
                                    sheets={"summary": summary})
     st.subheader("Criteria")
     st.markdown(md_escape(res.methods_text))
+    reproduce_expander(trial, "progression", settings, **picked)
 
