@@ -15,7 +15,8 @@ from .trial import Trial
 __all__ = ["python_code", "VIEWS"]
 
 _SAMPLES = {"Sample trial (simulated, single arm)": "",
-            "Sample two-arm trial (simulated)": '"two_arm"'}
+            "Sample two-arm trial (simulated)": '"two_arm"',
+            "Sample crossover trial (simulated)": '"crossover"'}
 
 
 def _load_lines(trial: Trial) -> list[str]:
@@ -112,10 +113,17 @@ def _progression(settings, outcome: str, **options) -> list[str]:
             "result = res.summary()  # events, proportions by 1 and 2 years, log-rank p, HR"]
 
 
+def _crossover(settings, outcome: str, **options) -> list[str]:
+    args = "".join(f", {k}={v!r}" for k, v in options.items())
+    return ["from msc_dash.crossover import crossover",
+            f"res = crossover(trial, {outcome!r}, ci={settings.ci!r}{args})",
+            "result = res.table()  # the crossover model and period 1 only"]
+
+
 #: view name -> lines of analysis code (after loading, settings and filters)
 VIEWS = {"overview": _overview, "domain": _domain, "arms": _arms, "safety": _safety,
          "planning": _planning, "subgroups": _subgroups, "patients": _patients,
-         "progression": _progression}
+         "progression": _progression, "crossover": _crossover}
 
 
 def python_code(trial: Trial, view: str, settings, **params) -> str:
@@ -127,7 +135,7 @@ def python_code(trial: Trial, view: str, settings, **params) -> str:
         The trial as the page sees it (filters and outcome settings applied).
     view : str
         A key of :data:`VIEWS`: ``"overview"``, ``"domain"``, ``"arms"``, ``"safety"``,
-        ``"planning"``, ``"subgroups"``, ``"patients"`` or ``"progression"``.
+        ``"planning"``, ``"subgroups"``, ``"patients"``, ``"progression"`` or ``"crossover"``.
     settings
         The analysis settings (``n_boot``, ``seed``, ``ci``, ``padjust``).
     **params

@@ -10,6 +10,7 @@ from msc_dash.tables import format_ci, format_p, p_phrase, sig
 from msc_dash.ui import export_widgets, filters, state
 from msc_dash.ui.cache import cached
 from msc_dash.ui.charts import chart
+from msc_dash.ui.reproduce import reproduce_expander
 from msc_dash.ui.widgets import md_escape
 
 trial = state.require_trial()
@@ -105,6 +106,8 @@ st.dataframe(shown, hide_index=True)
 export_widgets.table_downloads(tab, f"Crossover {outcome}", key="xo_estimates")
 with st.expander("Methods (ready to paste)"):
     st.markdown(md_escape(r.methods_text))
+reproduce_expander(trial, "crossover", settings, outcome=outcome, treatment=treatment,
+                   control=control, washout_days=float(washout), response=response)
 
 params = dict(outcome=outcome, treatment=treatment, control=control,
               washout_days=float(washout), response=response)

@@ -50,3 +50,18 @@ def test_end_value_option():
     shown = format_ci(r.estimate, r.ci_low, r.ci_high, sign=True, unit="points")
     assert at.metric[0].value == shown.split(" [")[0]
     assert any("difference of the end value" in m.value for m in at.markdown)
+
+
+def test_page_code_reproduces_its_estimates(page):
+    import pandas as pd
+
+    codes = [c.value for c in page.code if "crossover(" in c.value]
+    assert len(codes) == 1
+    assert 'load_sample("crossover")' in codes[0]
+    namespace: dict = {}
+    exec(compile(codes[0], "<reproduce>", "exec"), namespace)  # the generated code is the test
+    result = namespace["result"]
+    pd.testing.assert_frame_equal(result, crossover(load_sample("crossover"), "NHPT").table())
+    shown = page.dataframe[0].value
+    assert shown["n"].tolist() == result["n"].tolist()
+    assert shown["p"].tolist() == [format_p(p) for p in result["p"]]
