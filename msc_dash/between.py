@@ -106,7 +106,7 @@ def between_arm_findings(trial: Trial, table: pd.DataFrame, *, visit: str | None
     >>> t = msc_dash.load_sample("two_arm")
     >>> found = between_arm_findings(t, msc_dash.mmrm_table(t, "MSC-NP", "Saline"))
     >>> found[0].text.split(":")[0]
-    'T25FW at Month 12, MSC-NP vs Saline (MMRM)'
+    'Timed 25-Foot Walk at Month 12, MSC-NP vs Saline (MMRM)'
     """
     from .findings import Finding
 
@@ -123,7 +123,7 @@ def between_arm_findings(trial: Trial, table: pd.DataFrame, *, visit: str | None
         arms = f"{r['treatment']} vs {r['control']}"
         verdict = (f"favours {r['favours']}" if sig
                    else "no significant difference between arms")
-        text = (f"{r['outcome']} at {visit}, {arms} (MMRM): {contrast_text(r, o.change_unit)}, "
+        text = (f"{o.label} at {visit}, {arms} (MMRM): {contrast_text(r, o.change_unit)}, "
                 f"{p_phrase(r['p'])} (adjusted p = {format_p(r['p_adjusted'])}), "
                 f"n = {int(r['n_treatment'])} vs {int(r['n_control'])} at {visit} of "
                 f"{int(r['n_subjects'])} subjects in the model; {verdict}.")

@@ -179,7 +179,8 @@ def _effect_finding(row, trial: Trial, show_arm: bool, adjusted_in_use: bool = T
     outcome = trial.registry.get(code)
     visit = str(row["visit"])
     arm = str(row.get("arm", ""))
-    subject = f"{arm}: {code}" if show_arm else code
+    # the registry's label, not the code: findings are read by clinicians and on slides
+    subject = f"{arm}: {outcome.label}" if show_arm else outcome.label
     where = f"at {visit}"
     n = int(row["n"]) if _ok(row.get("n")) else 0
     estimable = bool(row.get("estimable", True)) and _ok(row.get("hedges_g"))
@@ -312,7 +313,7 @@ def findings(trial: Trial, effects: pd.DataFrame | None = None, *, visit: str | 
     ...            hedges_g_ci_high=0.3, p_ttest=0.0102, p_wilcoxon=0.0004,
     ...            p_adjusted=0.0306, estimable=True, note="")
     >>> [f.text for f in findings(Trial.from_tables(s, m), pd.DataFrame([row]))]
-    ['SDMT improved at Month 12: mean 42.9 → 45.0 correct answers (change +2.1), g = 0.17 [0.05, 0.30], p = 0.010 (Wilcoxon p < 0.001; adjusted p = 0.031), n = 20.']
+    ['Symbol Digit Modalities Test improved at Month 12: mean 42.9 → 45.0 correct answers (change +2.1), g = 0.17 [0.05, 0.30], p = 0.010 (Wilcoxon p < 0.001; adjusted p = 0.031), n = 20.']
     """
     if effects is None:
         from .effects import effect_sizes

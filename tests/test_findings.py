@@ -56,7 +56,7 @@ def one(trial, **kw) -> Finding:
 def test_significant_improvement_of_a_lower_is_better_outcome():
     f = one(make_trial())
     assert f.text == (
-        "T25FW improved at Post-injection 1: median change -12% (mean 9.12 → 8.04 s), "
+        "Timed 25-Foot Walk improved at Post-injection 1: median change -12% (mean 9.12 → 8.04 s), "
         "g = 0.45 [0.12, 0.80], p = 0.006 (Wilcoxon p = 0.004; adjusted p = 0.012), n = 16."
     )
     assert (f.significant, f.estimable, f.direction) == (True, True, "improved")
@@ -71,7 +71,7 @@ def test_not_significant_linear_outcome():
             hedges_g=0.1, hedges_g_ci_low=-0.3, hedges_g_ci_high=0.5, p_ttest=0.21,
             p_wilcoxon=0.3, p_adjusted=0.63)
     assert f.text == (
-        "SDMT did not change significantly at Month 18: mean 42.9 → 44.1 correct answers "
+        "Symbol Digit Modalities Test did not change significantly at Month 18: mean 42.9 → 44.1 correct answers "
         "(change +1.2), g = 0.10 [-0.30, 0.50], p = 0.21 (Wilcoxon p = 0.30; "
         "adjusted p = 0.63), n = 20."
     )
@@ -81,7 +81,7 @@ def test_not_significant_linear_outcome():
 
 def test_significant_before_but_not_after_adjustment_says_so():
     f = one(make_trial(), p_ttest=0.03, p_adjusted=0.09)
-    assert f.text.startswith("T25FW did not change significantly at Post-injection 1 after "
+    assert f.text.startswith("Timed 25-Foot Walk did not change significantly at Post-injection 1 after "
                              "adjustment for multiple outcomes: ")
     assert "p = 0.030 (Wilcoxon p = 0.004; adjusted p = 0.090)" in f.text
     assert not f.significant and f.p == 0.09
@@ -91,7 +91,7 @@ def test_not_estimable():
     f = one(make_trial(), outcome="SDMT", domain="cognition", visit="Month 18", day=540, n=2,
             hedges_g=NAN, hedges_g_ci_low=NAN, hedges_g_ci_high=NAN, p_ttest=NAN,
             p_wilcoxon=NAN, p_adjusted=NAN, estimable=False, note="n < 3")
-    assert f.text == "SDMT change could not be estimated at Month 18: n < 3 (n = 2)."
+    assert f.text == "Symbol Digit Modalities Test change could not be estimated at Month 18: n < 3 (n = 2)."
     assert (f.significant, f.estimable, f.direction) == (False, False, "unchanged")
     assert math.isnan(f.p)
 
@@ -102,7 +102,7 @@ def test_significant_worsening_of_edss():
             hedges_g=-0.52, hedges_g_ci_low=-0.9, hedges_g_ci_high=-0.15, p_ttest=0.004,
             p_wilcoxon=0.01, p_adjusted=0.012, gmr=NAN)
     # EDSS is a unitless score: no unit after the numbers
-    assert f.text == ("EDSS worsened at Month 12: mean 5.90 → 6.30 (change +0.40), "
+    assert f.text == ("Expanded Disability Status Scale worsened at Month 12: mean 5.90 → 6.30 (change +0.40), "
                       "g = -0.52 [-0.90, -0.15], p = 0.004 (Wilcoxon p = 0.010; "
                       "adjusted p = 0.012), n = 23.")
     assert f.direction == "worsened" and f.significant
@@ -153,8 +153,8 @@ def test_two_arms_are_named_in_trial_order():
                       row(arm="MSC")])
     out = findings(trial, e, visit="Post-injection 1")
     assert [f.arm for f in out] == ["MSC", "Placebo"]
-    assert out[0].text.startswith("MSC: T25FW improved at Post-injection 1")
-    assert out[1].text.startswith("Placebo: T25FW did not change significantly")
+    assert out[0].text.startswith("MSC: Timed 25-Foot Walk improved at Post-injection 1")
+    assert out[1].text.startswith("Placebo: Timed 25-Foot Walk did not change significantly")
 
 
 def _aes(serious):

@@ -125,7 +125,7 @@ def test_two_arm_findings_lead_with_mmrm(two_arm):
     nfl = next(f for f in lead if f.outcome == "NFL")
     row = table[(table.outcome == "NFL") & (table.visit == "Month 6")].iloc[0]
     assert nfl.significant == (row.p_adjusted < 0.05)
-    assert nfl.text.startswith("NFL at Month 6, MSC-NP vs Saline (MMRM): ratio ")
+    assert nfl.text.startswith("Serum neurofilament light at Month 6, MSC-NP vs Saline (MMRM): ratio ")
     assert "27 vs 27 at Month 6 of 54 subjects" in nfl.text
     assert describe_p_basis(found).startswith("Between arms, significant means MMRM p")
     # single-arm trials have no between-arm findings

@@ -90,7 +90,7 @@ def test_mobility_card_shows_median_change_of_t25fw(single, sample_trial):
     visit = single.selectbox(key="visit").value
     b, v = _pairs(sample_trial, "T25FW", visit)
     expected = format_pct(np.median((v - b) / b * 100))
-    card = next(m for m in single.metric if m.label.startswith("T25FW"))
+    card = next(m for m in single.metric if m.label.startswith("Timed 25-Foot Walk"))
     assert card.value == expected
 
 
@@ -115,13 +115,16 @@ def test_seed_findings_are_listed(single, sample_trial):
     for visit in (first, year):
         b, v = _pairs(sample_trial, "T25FW", visit)
         pct = format_pct(np.median((v - b) / b * 100))
-        pattern = rf"T25FW\*\* [^:]* at {visit}[^:]*: median change {re.escape(pct)} "
+        pattern = (rf"Timed 25-Foot Walk\*\* [^:]* at {visit}[^:]*: median change "
+                   rf"{re.escape(pct)} ")
         assert re.search(pattern, text), pattern
     # SDMT at one year: paired t-test p from scipy
     b, v = _pairs(sample_trial, "SDMT", year)
     assert p_phrase(stats.ttest_rel(v, b).pvalue) in text
+    # cards and findings name outcomes by their registry label, not their code
     for code in ("FSS_SUM", "NFL", "GFAP", "MSIS29_PHYS"):
-        assert code in text
+        assert f"**{sample_trial.outcome(code).label}**" in text
+    assert "FSS_SUM" not in text and "MSIS29_PHYS" not in text
     assert "No serious adverse events" in text
 
 
@@ -159,7 +162,7 @@ def test_two_arm_sample():
     n_domains = sum(bool(trial.outcomes_in(d)) for d in DOMAINS)
     assert labels == arms * n_domains
     text = _markdown(at)
-    assert "**T25FW** median change" in text
+    assert "**Timed 25-Foot Walk** median change" in text
     # findings in one column per arm, headed by the arm
     assert f"**{arms[0]}**" in text and f"**{arms[1]}**" in text
     assert "Arm" in at.dataframe[0].value.columns

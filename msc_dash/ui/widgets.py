@@ -16,6 +16,7 @@ settings give.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import streamlit as st
@@ -175,24 +176,25 @@ def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
             first = next((r for r in (_row_of(at, main, a) for a in arms) if r), None)
             what = _headline(first, outcome)[0] if first else "change"
             if multi:
-                st.markdown(f"**{md_escape(main)}** {what}")
+                st.markdown(f"**{md_escape(outcome.label)}** {what}")
             # one arm under the other: side by side, a CI such as "-0.34 [-0.63, -0.05]"
             # does not fit a third of a card at 1280 px
             cols = [st.container() for _ in arms]
             for arm, col in zip(arms, cols, strict=True):
                 with col:
                     _metric(_row_of(at, main, arm), outcome,
-                            md_escape(arm) if multi else md_escape(f"{main} {what}"),
+                            md_escape(arm) if multi else md_escape(f"{outcome.label} {what}"),
                             texts.get((arm, main)),
                             describe=not multi)
             lines = []
             for code in codes[1:1 + _MAX_SECONDARY]:
                 if multi:
                     parts = [f"{md_escape(a)} {_g_text(_row_of(at, code, a))}" for a in arms]
-                    lines.append(f"**{md_escape(code)}**: " + " · ".join(parts))
+                    lines.append(f"**{md_escape(trial.outcome(code).label)}**: "
+                                 + " · ".join(parts))
                     continue
                 row = _row_of(at, code, arms[0])
-                line = f"**{md_escape(code)}**: {_g_text(row)}"
+                line = f"**{md_escape(trial.outcome(code).label)}**: {_g_text(row)}"
                 if row is not None and _estimable(row):
                     line += f", {_p_text(row)}, n = {int(row['n'])}"
                 lines.append(line)
@@ -272,6 +274,9 @@ def findings_list(found: list[Finding]) -> None:
         _finding_lines(found)
 
 
+_SUBJECT = re.compile(r"(.+?) (?=improved |worsened |did not |change could not |at )")
+
+
 def _finding_lines(found: list[Finding], strip: str = "") -> None:
     if not found:
         return
@@ -285,8 +290,10 @@ def _finding_lines(found: list[Finding], strip: str = "") -> None:
         else:
             icon = _ICONS.get((f.direction, f.significant), ":gray[:material/trending_flat:]")
         text = f.text[len(strip):] if strip and f.text.startswith(strip) else f.text
-        if f.domain != "safety" and text.startswith(f.outcome):
-            text = f"**{md_escape(f.outcome)}**{md_escape(text[len(f.outcome):])}"
+        # the outcome (its registry label) leads every finding's text: bold it
+        subject = _SUBJECT.match(text) if f.domain != "safety" else None
+        if subject:
+            text = f"**{md_escape(subject.group(1))}**{md_escape(text[subject.end(1):])}"
         else:
             text = md_escape(text)
         lines.append(f"- {icon} {text}")
