@@ -243,6 +243,41 @@ def _ensure_server() -> None:
             _server["started"] = True
 
 
+def titled(fig, title: str | None = None, context: str | None = None):
+    """A copy of ``fig`` headed by its ``title`` and a smaller ``context`` line.
+
+    An exported figure leaves the page that explained it, so it carries what it
+    shows (title) and where from (trial, visit). The figure's own title, if it
+    has one, is kept; ``fig`` itself is not changed.
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> out = titled(go.Figure(), "Forest of effects", "Sample trial · Month 12")
+    >>> out.layout.title.text, out.layout.title.subtitle.text
+    ('Forest of effects', 'Sample trial · Month 12')
+    >>> titled(out, "Other").layout.title.text == out.layout.title.text
+    True
+    """
+    import html
+
+    import plotly.graph_objects as go
+
+    out = go.Figure(fig)
+    own = out.layout.title.text
+    title = html.escape(title, quote=False) if title else title
+    context = html.escape(context, quote=False) if context else context
+    if own:
+        return out
+    if not title and not context:
+        return out
+    top = out.layout.margin.t
+    out.update_layout(title=dict(text=title or "", subtitle=dict(text=context or ""), x=0.01,
+                                 xanchor="left", y=0.97, yanchor="top"),
+                      margin=dict(t=max(top if top is not None else 0, 100)))
+    return out
+
+
 def figure_to_image(fig, fmt: str = "png", *, width: int = SLIDE_WIDTH,
                     height: int = SLIDE_HEIGHT, scale: float | None = None) -> bytes:
     """A PNG or SVG of ``fig`` at slide resolution.

@@ -38,6 +38,21 @@ def figure(name: str, trial: Trial, settings: AnalysisSettings | None = None, **
     return _figure(name, trial.cache_key, settings, tuple(sorted(params.items())), trial)
 
 
+def export_context(trial: Trial, title: str = "", **params) -> str:
+    """The trial, its filters and the visit, as the line under an exported figure's title.
+
+    The visit is left out when ``title`` already names it.
+    """
+    from ..slides import describe_filters
+
+    parts = [trial.source or "Trial"]
+    if trial.filters:
+        parts.append(f"subjects with {describe_filters(trial.filters)}")
+    if params.get("visit") and str(params["visit"]) not in title:
+        parts.append(str(params["visit"]))
+    return " · ".join(parts)
+
+
 def chart(name: str, trial: Trial, settings: AnalysisSettings | None = None, *, key: str,
           file_name: str | None = None, downloads: bool = True, theme=None, **params):
     """Draw chart ``name`` with its PNG / SVG / HTML buttons; return its figure (or None).
@@ -66,5 +81,5 @@ def chart(name: str, trial: Trial, settings: AnalysisSettings | None = None, *, 
         return None
     title, _ = CHARTS[name].describe(settings, **params)
     export_widgets.chart(fig, key=key, name=file_name or title, downloads=downloads,
-                         theme=theme)
+                         theme=theme, title=title, context=export_context(trial, title, **params))
     return fig

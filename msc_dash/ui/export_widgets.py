@@ -50,22 +50,27 @@ def _chrome() -> bool:
     return export.chrome_available()
 
 
-def _image_maker(fig, fmt: str):
+def _image_maker(fig, fmt: str, title=None, context=None):
     def make() -> bytes:
-        return export.figure_to_image(fig, fmt)
+        return export.figure_to_image(export.titled(fig, title, context), fmt)
 
     return make
 
 
-def _html_maker(fig):
+def _html_maker(fig, title=None, context=None):
     def make() -> str:
-        return export.figure_to_html(fig)
+        return export.figure_to_html(export.titled(fig, title, context))
 
     return make
 
 
-def figure_downloads(fig, *, key: str, name: str | None = None) -> None:
-    """A compact row of PNG / SVG / HTML download buttons for ``fig``."""
+def figure_downloads(fig, *, key: str, name: str | None = None, title: str | None = None,
+                     context: str | None = None) -> None:
+    """A compact row of PNG / SVG / HTML download buttons for ``fig``.
+
+    The files are headed by ``title`` and ``context`` (trial, visit) when the
+    figure has no title of its own (:func:`msc_dash.export.titled`).
+    """
     stem = file_stem(name or key)
     has_chrome = _chrome()
     row = st.container(horizontal=True, gap="small", key=f"{key}__downloads")
@@ -73,22 +78,22 @@ def figure_downloads(fig, *, key: str, name: str | None = None) -> None:
     help_img = (f"Slide size (16:9, {export.SLIDE_WIDTH * export.SLIDE_SCALE} x {export.SLIDE_HEIGHT * export.SLIDE_SCALE} px)"
         if has_chrome else export.CHROME_HELP)
     cols[0].download_button(
-        "PNG", data=_image_maker(fig, "png"), file_name=f"{stem}.png", mime="image/png",
+        "PNG", data=_image_maker(fig, "png", title, context), file_name=f"{stem}.png", mime="image/png",
         key=f"{key}__png", on_click="ignore", type="tertiary", icon=":material/download:",
         disabled=not has_chrome, help=help_img)
     cols[1].download_button(
-        "SVG", data=_image_maker(fig, "svg"), file_name=f"{stem}.svg", mime="image/svg+xml",
+        "SVG", data=_image_maker(fig, "svg", title, context), file_name=f"{stem}.svg", mime="image/svg+xml",
         key=f"{key}__svg", on_click="ignore", type="tertiary", icon=":material/download:",
         disabled=not has_chrome,
         help="Vector image for slides and print" if has_chrome else export.CHROME_HELP)
     cols[2].download_button(
-        "HTML", data=_html_maker(fig), file_name=f"{stem}.html", mime="text/html",
+        "HTML", data=_html_maker(fig, title, context), file_name=f"{stem}.html", mime="text/html",
         key=f"{key}__html", on_click="ignore", type="tertiary", icon=":material/download:",
         help="Interactive chart that opens offline in any browser")
 
 
 def chart(fig, *, key: str, name: str | None = None, downloads: bool = True,
-          **plotly_kwargs) -> None:
+          title: str | None = None, context: str | None = None, **plotly_kwargs) -> None:
     """``st.plotly_chart(fig)`` with a PNG / SVG / HTML download row under it.
 
     Parameters
@@ -100,6 +105,8 @@ def chart(fig, *, key: str, name: str | None = None, downloads: bool = True,
         File name stem of the downloads (default: ``key``).
     downloads : bool
         False draws the chart alone (e.g. in presenter mode).
+    title, context : str, optional
+        Heading and trial/visit line of the downloaded files.
     **plotly_kwargs
         Passed to ``st.plotly_chart`` (``height``, ``on_select``, ...).
     """
@@ -108,7 +115,7 @@ def chart(fig, *, key: str, name: str | None = None, downloads: bool = True,
                                       "filename": file_stem(name or key)}
     result = st.plotly_chart(fig, key=key, config=config, **plotly_kwargs)
     if downloads:
-        figure_downloads(fig, key=key, name=name)
+        figure_downloads(fig, key=key, name=name, title=title, context=context)
     return result
 
 
