@@ -4,8 +4,9 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 PORT   ?= 8501
+HOST   ?= 127.0.0.1
 
-.PHONY: run test chromium sample bench load-test reference clean
+.PHONY: run serve test chromium sample bench load-test reference clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,15 +14,25 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-# Debian's chromium drives the browser tests and kaleido's PNG/SVG export.
+# Debian's chromium drives the browser tests and kaleido's PNG/SVG export;
+# strace lets tests/test_network.py see every connection the server attempts.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium (browser tests, figure export)..."; \
+	@{ command -v chromium && command -v strace; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium and strace (browser tests, figure export, network test)..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium strace >/dev/null; }
 
 run: $(STAMP)
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+
+# Serve on a network interface: `make serve HOST=0.0.0.0`. There is no sign-in:
+# anyone who reaches the address sees the patients' data.
+serve: $(STAMP)
+	@case "$(HOST)" in 127.*|localhost|::1) ;; *) \
+	  echo "WARNING: serving msc-dash on $(HOST):$(PORT) WITHOUT SIGN-IN: anyone who can reach"; \
+	  echo "WARNING: this address sees every uploaded trial. Use only on a trusted network.";; esac
+	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
+	  --browser.serverAddress $$(hostname)
 
 test: $(STAMP) chromium
 	$(VENV)/bin/ruff check .

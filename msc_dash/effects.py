@@ -449,6 +449,7 @@ def _cell(b: np.ndarray, v: np.ndarray, out: Outcome, ci: float) -> dict:
         if not np.any(change != 0):
             notes.append("all changes are ties")
     estimable = not notes
+    notes_after = []  # reported, without making the cell not estimable
     if estimable:
         mean, sd, lo, hi = _t_ci(change, ci)
         row["change_ci_low"], row["change_ci_high"] = lo, hi
@@ -463,6 +464,8 @@ def _cell(b: np.ndarray, v: np.ndarray, out: Outcome, ci: float) -> dict:
         if estimable and logr.std(ddof=1) > 0:
             _, _, lo, hi = _t_ci(logr, ci)
             row["gmr_ci_low"], row["gmr_ci_high"] = np.exp(lo), np.exp(hi)
+    elif out.scale == "log" and n >= 1:
+        notes_after.append(_gmr_note(b, v))
     if out.meaningful_change is not None and n >= 1:
         status = out.classify(b, v)
         imp, wor = float(np.sum(status == 1)), float(np.sum(status == -1))
@@ -472,8 +475,28 @@ def _cell(b: np.ndarray, v: np.ndarray, out: Outcome, ci: float) -> dict:
             lo, hi = _wilson(imp, n, ci)
             row["improved_ci_low"], row["improved_ci_high"] = 100 * lo, 100 * hi
     row["estimable"] = estimable
-    row["note"] = "; ".join(notes)
+    row["note"] = "; ".join(notes + notes_after)
     return row
+
+
+def _gmr_note(b: np.ndarray, v: np.ndarray) -> str:
+    """Why a log-scale outcome has no geometric mean ratio.
+
+    Examples
+    --------
+    >>> _gmr_note(np.array([1.0, 0.0, 2.0]), np.array([0.0, 1.0, 2.0]))
+    'no GMR: 2 zero values (1 at baseline, 1 at the visit) of 6; a ratio on the log scale needs positive values'
+    """
+    zb, zv = int(np.sum(b == 0)), int(np.sum(v == 0))
+    neg = int(np.sum(b < 0) + np.sum(v < 0))
+    parts = []
+    if zb or zv:
+        parts.append(f"{zb + zv} zero value{'s' if zb + zv != 1 else ''} ({zb} at baseline, "
+                     f"{zv} at the visit)")
+    if neg:
+        parts.append(f"{neg} negative value{'s' if neg != 1 else ''}")
+    return (f"no GMR: {' and '.join(parts)} of {2 * len(b)}; a ratio on the log scale needs "
+            "positive values")
 
 
 def _check_choice(name: str, value, choices) -> None:

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
+from msc_dash import export
 from msc_dash.arms import compare_arms, default_arms, mixed_anova_table
 from msc_dash.tables import format_ci, format_p, sig
-from msc_dash.ui import filters, state, widgets
+from msc_dash.ui import export_widgets, filters, state, widgets
 from msc_dash.ui.cache import cached
 from msc_dash.ui.charts import chart
 
@@ -41,13 +42,14 @@ visit = widgets.visit_selector(trial, container=c3)
 if visit is None:
     st.stop()
 
+t_md, c_md = widgets.md_escape(treatment), widgets.md_escape(control)
 table = cached(compare_arms, trial, treatment=treatment, control=control,
                n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci)
 if table.empty:
-    st.info(f"No outcome has changes from baseline in both {treatment} and {control}.")
+    st.info(f"No outcome has changes from baseline in both {t_md} and {c_md}.")
     st.stop()
 
-st.subheader(f"Between-arm effects at {visit}")
+st.subheader(f"Between-arm effects at {widgets.md_escape(visit)}")
 shown = table[table["visit"] == visit]
 if shown.empty:
     st.info(f"No outcome was measured at {visit} in both arms.")
@@ -55,8 +57,8 @@ else:
     chart("arms_forest", trial, settings, key="arms_forest", visit=visit, treatment=treatment,
           control=control, titled=False)
     st.caption(
-        f"Hedges' g of the change from baseline in {treatment} against {control}, "
-        f"turned so that positive favours {treatment} (less worsening or more improvement); "
+        f"Hedges' g of the change from baseline in {t_md} against {c_md}, "
+        f"turned so that positive favours {t_md} (less worsening or more improvement); "
         f"{settings.ci:.0%} BCa bootstrap CI ({settings.n_boot} resamples, seed "
         f"{settings.seed}). Labels give n per arm.")
 
@@ -87,11 +89,12 @@ st.dataframe(pd.DataFrame([_row(r) for r in rows.itertuples()]), hide_index=True
              width="stretch")
 st.caption(
     f"ANCOVA: value at the visit ~ arm + baseline value (OLS). The difference is "
-    f"{treatment} minus {control} in the outcome's own units: where lower is better, a "
-    f"negative difference favours {treatment}. p values are not adjusted for the number "
+    f"{t_md} minus {c_md} in the outcome's own units: where lower is better, a "
+    f"negative difference favours {t_md}. p values are not adjusted for the number "
     f"of outcomes and visits.")
-st.download_button("Download the comparison (CSV)", table.to_csv(index=False).encode(),
-                   file_name=f"arm_comparison_{treatment}_vs_{control}.csv",
+st.download_button("Download the comparison (CSV)", export.to_csv_bytes(table),
+                   file_name=export_widgets.file_stem(
+                       f"arm_comparison_{treatment}_vs_{control}") + ".csv",
                    mime="text/csv", key="arms_download")
 
 st.subheader("One outcome over time")

@@ -5,7 +5,7 @@ import streamlit as st
 from msc_dash import io, periods
 from msc_dash.outcomes import DOMAINS
 from msc_dash.trial import TABLES
-from msc_dash.ui import data, settings, state
+from msc_dash.ui import data, settings, state, widgets
 from msc_dash.ui.cache import cached
 
 st.title("Data")
@@ -17,9 +17,9 @@ if trial is None:
             "expected format is described below.")
 else:
     source = st.session_state.get(state.SOURCE_LABEL) or trial.source
-    st.markdown(f"**Loaded:** {source}")
+    st.markdown(f"**Loaded:** {widgets.md_escape(source)}")
     arms = "single arm" if trial.is_single_arm else ", ".join(
-        f"{arm} ({n})" for arm, n in trial.subjects["arm"].value_counts(sort=False).items())
+        f"{widgets.md_escape(arm)} ({n})" for arm, n in trial.subjects["arm"].value_counts(sort=False).items())
     cols = st.columns(5)
     cols[0].metric("Subjects", trial.n_subjects)
     cols[1].metric("Arms", len(trial.arms), help=arms)
@@ -34,7 +34,7 @@ else:
     if trial.warnings:
         n = len(trial.warnings)
         with st.expander(f"⚠️ {n} note{'s' if n > 1 else ''} from loading", expanded=True):
-            st.markdown("\n".join(f"- {w}" for w in trial.warnings))
+            st.markdown("\n".join(f"- {widgets.md_message(w)}" for w in trial.warnings))
 
     left, right = st.columns([2, 3])
     with left:

@@ -36,7 +36,7 @@ pick[2].button("Next ▶", key="patients_next", on_click=_step, args=(1,), width
 pick[3].caption(f"Subject {ids.index(sid) + 1} of {len(ids)}")
 
 # --- characteristics
-st.subheader(f"Subject {sid}")
+st.subheader(f"Subject {widgets.md_escape(sid)}")
 row = trial.subjects.set_index("subject_id").loc[sid]
 NAMES = {"arm": "Arm", "ms_type": "MS type", "sex": "Sex", "age": "Age (years)",
          "disease_duration_years": "Disease duration (years)",
@@ -49,7 +49,7 @@ shown["Last visit"] = fu["last_visit"] if isinstance(fu["last_visit"], str) else
 cols = st.columns(min(len(shown), 6))
 for i, (name, value) in enumerate(shown.items()):
     text = "–" if pd.isna(value) else (f"{value:g}" if isinstance(value, float) else str(value))
-    cols[i % len(cols)].metric(name, text)
+    cols[i % len(cols)].metric(widgets.md_escape(name), text)
 
 # --- timeline
 st.subheader("Timeline")
@@ -90,7 +90,8 @@ if visit is not None:
     status = cached(responders, trial, visit=visit)
     mine = status[status["subject_id"] == sid]
     if mine.empty:
-        st.info(f"Subject {sid} has no value at {visit} with a baseline to compare.")
+        st.info(f"Subject {widgets.md_escape(sid)} has no value at {widgets.md_escape(visit)} "
+                "with a baseline to compare.")
     else:
         icon = {"improved": "🟢 improved", "stable": "⚪ stable", "worsened": "🔴 worsened",
                 "unknown": "❔ no rule"}

@@ -12,7 +12,7 @@ from msc_dash.tables import format_ci, format_p
 from msc_dash.ui import export_widgets, state
 from msc_dash.ui.cache import cached
 from msc_dash.ui.charts import chart
-from msc_dash.ui.widgets import md_escape
+from msc_dash.ui.widgets import md_escape, md_message
 
 trial = state.require_trial()
 st.title("🛡️ Safety")
@@ -51,6 +51,23 @@ if trial.adverse_events.empty:
     swimmer_section()
     st.stop()
 
+# --- which events count: treatment-emergent by default, all on request
+scope = cached(safety.event_scope, trial)
+if scope["excluded"]:
+    include_all = st.toggle(
+        f"Include all {scope['total']} adverse events", key="safety_include_all_events",
+        help="By default the tables and charts count treatment-emergent events only "
+             "(ADaM `TRTEMFL = Y`, or onset on or after the subject's first injection).")
+    if include_all:
+        st.caption(f"Counting all {scope['total']} adverse events, treatment-emergent or not "
+                   f"({scope['emergent']} treatment-emergent, {scope['not_emergent']} not, "
+                   f"{scope['unknown']} unknown).")
+    else:
+        st.caption(md_escape(scope["note"]))
+        trial = trial.treatment_emergent_only()
+elif scope["total"]:
+    st.caption(md_escape(scope["note"]))
+
 # --- headline
 head = cached(safety.safety_headline, trial)
 text = cached(safety.headline_text, trial)
@@ -79,7 +96,7 @@ if not trial.is_single_arm:
                      f"{h['n_subjects_with_event']} of {h['n_subjects']} subjects, {k_text}")
     st.markdown("\n".join(lines))
 for warning in cached(safety.safety_warnings, trial):
-    st.warning(f"⚠️ {warning}")
+    st.warning(f"⚠️ {md_message(warning)}")
 
 # --- serious events
 st.subheader("Serious adverse events")

@@ -86,13 +86,14 @@ if effects.empty or effects["n"].sum() == 0:
     st.stop()
 
 var_label = filters.LABELS.get(variable, variable.replace("_", " "))
-st.subheader(f"{out.label}: change to {visit} by {var_label.split(' (')[0]}")
+st.subheader(f"{widgets.md_escape(out.label)}: change to {widgets.md_escape(visit)} by "
+             f"{widgets.md_escape(var_label.split(' (')[0])}")
 chart("subgroup_forest", trial, settings, key="subgroup_forest", **kw)
 
 st.subheader("Does the change differ between subgroups?")
 metrics = st.columns(max(len(inter), 1))
 for col, row in zip(metrics, inter.itertuples(), strict=False):
-    name = "Interaction p" + ("" if trial.is_single_arm else f" · {row.arm}")
+    name = "Interaction p" + ("" if trial.is_single_arm else f" · {widgets.md_escape(row.arm)}")
     if row.estimable:
         col.metric(name, format_p(row.p_interaction),
                    help=f"F({row.df_num:.0f}, {row.df_den:.0f}) = {sig(row.f)}, n = {row.n}")

@@ -61,10 +61,22 @@ def test_pilot_measurements_not_double_counted(pilot_trial):
 
 
 @pilot
+def test_pilot_keeps_every_adverse_event_with_its_flag(pilot_trial):
+    ae = read("adae")
+    events = pilot_trial.adverse_events
+    assert len(events) == len(ae) == 1191  # none dropped at load
+    assert not any("treatment-emergent" in w for w in pilot_trial.warnings)
+    flags = events["treatment_emergent"]
+    assert int(flags.sum()) == (ae["TRTEMFL"] == "Y").sum() == 1126
+    assert int((flags == False).sum()) == (ae["TRTEMFL"] == "N").sum() == 65  # noqa: E712
+    assert events.groupby("term")["treatment_emergent"].size().sum() == 1191
+
+
+@pilot
 def test_pilot_adverse_events_treatment_emergent(pilot_trial):
     ae = read("adae")
     te = ae[ae["TRTEMFL"] == "Y"]
-    events = pilot_trial.adverse_events
+    events = pilot_trial.treatment_emergent_only().adverse_events
     assert len(events) == len(te) == 1126
     got = events["severity"].value_counts().to_dict()
     assert got == te["AESEV"].str.lower().value_counts().to_dict()
@@ -133,8 +145,11 @@ def test_built_xpt(xpt_files):
     assert edss["day"].tolist() == [0, 167] * 3
     assert edss["value"].tolist() == [6.0, 5.5, 5.5, 5.0, 6.5, 6.0]  # LOCF and ANL01FL=N out
     assert trial.visits == ["Baseline", "Week 24"]
-    ae = trial.adverse_events.sort_values("term")
-    assert ae["term"].tolist() == ["FALL", "HEADACHE"]  # TRTEMFL = N left out
+    assert sorted(trial.adverse_events["term"]) == ["BACK PAIN", "FALL", "HEADACHE"]
+    flags = trial.adverse_events.set_index("term")["treatment_emergent"]
+    assert flags["BACK PAIN"] == False  # noqa: E712 - TRTEMFL = N: kept, flagged
+    ae = trial.treatment_emergent_only().adverse_events.sort_values("term")
+    assert ae["term"].tolist() == ["FALL", "HEADACHE"]
     assert ae["serious"].tolist() == [True, False]
     assert ae["related"].tolist() == ["not related", "probable"]
     assert ae["severity"].tolist() == ["severe", "mild"]

@@ -592,3 +592,18 @@ def test_larger_samples_still_match_pingouin_bootci(blas, monkeypatch):
         s = t.outcome(outcome).sign
         lo, hi = (ci[0], ci[1]) if s > 0 else (-ci[1], -ci[0])
         assert (row.hedges_g_ci_low, row.hedges_g_ci_high) == pytest.approx((lo, hi), abs=TOL)
+
+
+def test_zero_values_of_a_log_scale_outcome_say_why_there_is_no_gmr():
+    from msc_dash.effects import effect_sizes as _effects
+
+    s = pd.DataFrame({"subject_id": [f"s{i}" for i in range(6)]})
+    base = [10.0, 12.0, 0.0, 9.0, 11.0, 8.0]      # one NfL of 0 at baseline
+    month = [9.0, 0.0, 7.0, 8.5, 0.0, 7.5]        # two at Month 12
+    m = pd.DataFrame({"subject_id": list(s["subject_id"]) * 2,
+                      "visit": ["BL"] * 6 + ["M12"] * 6, "day": [0] * 6 + [365] * 6,
+                      "outcome": "NFL", "value": base + month})
+    row = _effects(Trial.from_tables(s, m), n_boot=200, seed=1).iloc[0]
+    assert np.isnan(row["gmr"])
+    assert "no GMR: 3 zero values (1 at baseline, 2 at the visit) of 12" in row["note"]
+    assert bool(row["estimable"])  # g and the tests are still computed

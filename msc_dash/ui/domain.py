@@ -49,7 +49,7 @@ def _headline(trial: Trial, rows: pd.DataFrame, code: str, ci: float) -> None:
     level = f"{ci:.0%} "
     for r in rows.itertuples():
         if not trial.is_single_arm:
-            st.markdown(f"**{r.arm}** · n = {int(r.n)}")
+            st.markdown(f"**{widgets.md_escape(r.arm)}** · n = {int(r.n)}")
         cols = st.columns(4)
         if not r.estimable:
             cols[0].metric("Subjects", int(r.n))
@@ -195,7 +195,8 @@ def _correlations(trial: Trial, visit: str, settings) -> None:
     rm = correlate(frame, ci=settings.ci)
     sp = correlate(frame, visit=visit, ci=settings.ci)
     cols[2].markdown(f"**Repeated-measures correlation** (every follow-up visit): "
-                     f"{rm['text']}  \n**{sp['method']}**: {sp['text']}")
+                     f"{widgets.md_escape(rm['text'])}  \n**{widgets.md_escape(sp['method'])}**: "
+                     f"{widgets.md_escape(sp['text'])}")
     _chart("correlation", trial, "biomarker_corr", f"{x} vs {y} change", x=x, y=y)
     st.caption("Each dot: one subject at one follow-up visit. The repeated-measures r uses "
                "only within-subject variation (Bakdash & Marusich 2017), so subjects with "

@@ -23,6 +23,8 @@ import math
 import re
 from collections.abc import Mapping
 
+from .text import md_code, md_escape
+
 __all__ = ["encode_view", "decode_view", "is_view_key", "DATA_CHOICES", "FILTER_PREFIX",
            "FOREIGN_KEYS"]
 
@@ -165,7 +167,7 @@ def decode_view(params: Mapping) -> tuple[dict, list[str]]:
             raw = raw[-1] if raw else ""
         shown = key if len(key) <= 40 else key[:40] + "…"
         if not isinstance(raw, str) or len(raw) > _MAX_VALUE:
-            problems.append(f"Ignored link parameter `{shown}`: value too long.")
+            problems.append(f"Ignored link parameter {md_code(shown)}: value too long.")
             continue
         if key == "data":
             if raw in DATA_CHOICES:
@@ -182,25 +184,25 @@ def decode_view(params: Mapping) -> tuple[dict, list[str]]:
             if 0 < len(raw) <= _MAX_TEXT and raw.isprintable():
                 view[key] = raw
             else:
-                problems.append(f"Ignored link parameter `{key}`: not a short plain text.")
+                problems.append(f"Ignored link parameter {md_code(key)}: not a short plain text.")
         elif key.startswith(FILTER_PREFIX):
             column = key[len(FILTER_PREFIX):]
             if not _COLUMN.match(column):
-                problems.append(f"Ignored link parameter `{shown}`: not a column name.")
+                problems.append(f"Ignored link parameter {md_code(shown)}: not a column name.")
                 continue
             if len(filters) >= _MAX_FILTERS:
-                problems.append(f"Ignored link parameter `{shown}`: too many filters.")
+                problems.append(f"Ignored link parameter {md_code(shown)}: too many filters.")
                 continue
             try:
                 filters[column] = _parse_filter(raw)
             except ValueError as exc:  # json.JSONDecodeError is a ValueError
                 reason = str(exc).split(":")[0] if not isinstance(
                     exc, json.JSONDecodeError) else "not valid JSON"
-                problems.append(f"Ignored filter `{column}` in the link: {reason}.")
+                problems.append(f"Ignored filter {md_code(column)} in the link: {md_escape(reason)}.")
             except RecursionError:
-                problems.append(f"Ignored filter `{column}` in the link: nested too deeply.")
+                problems.append(f"Ignored filter {md_code(column)} in the link: nested too deeply.")
         else:
-            problems.append(f"Ignored unknown link parameter `{shown}`.")
+            problems.append(f"Ignored unknown link parameter {md_code(shown)}.")
     if filters:
         view["filters"] = filters
     return view, problems
