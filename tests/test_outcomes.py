@@ -101,3 +101,24 @@ def test_unknown_code_defaults_and_overrides():
 
 def test_registry_order_puts_unknown_last():
     assert REGISTRY.order(["ZZZ", "SDMT", "T25FW", "AAA"]) == ["T25FW", "SDMT", "AAA", "ZZZ"]
+
+
+def test_aliases_and_paramcd_come_from_the_registry():
+    """A new outcome is one registry line: its aliases reach the mapping step and
+    its PARAMCD values the ADaM reader (issue 14, item 3)."""
+    from msc_dash import adam, mapping
+
+    assert not set(mapping._SYNONYMS) & set(REGISTRY.codes)  # no second list of outcome names
+    for outcome in REGISTRY:
+        for alias in outcome.aliases:
+            assert mapping.outcome_target(alias) == outcome.code, alias
+        for code in outcome.paramcd:
+            assert adam.PARAMCD_MAP[code] == outcome.code, code
+    assert mapping.outcome_target("Nine Hole Peg Test") == "NHPT"
+    assert adam.PARAMCD_MAP["EDSSTOT"] == "EDSS"
+
+
+def test_aliases_are_not_part_of_the_cache_key():
+    reg = REGISTRY.with_outcome("SDMT", aliases=("symbols",))
+    assert reg["SDMT"].aliases == ("symbols",)
+    assert reg.settings_key() == REGISTRY.settings_key()
