@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import adam
 from . import periods as _periods
-from .errors import TrialDataError
+from .errors import Problem, TrialDataError
 from .mapping import (
     apply_mapping,
     check_mapping,
@@ -122,8 +122,8 @@ class MissingColumnsError(TrialDataError):
     The app offers a column mapping for these names.
     """
 
-    def __init__(self, message: str, columns=(), label: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, message: str = "", columns=(), label: str = "", *, problems=()) -> None:
+        super().__init__(message, problems=problems)
         self.columns = list(columns)
         self.label = label
 
@@ -853,6 +853,51 @@ def _verb(index, one: str, many: str) -> str:
     return one if len(index) == 1 else many
 
 
+def problem(code: str, label: str, message: str, fix: str = "", *, column: str = "",
+            rows=()) -> Problem:
+    """A :class:`~msc_dash.errors.Problem` whose rows are the file's row numbers."""
+    return Problem(code, label, column, tuple(int(r) if isinstance(r, (int, np.integer)) else r
+                                              for r in list(rows)[:1000]), message, fix)
+
+
+def _fail(code: str, label: str, message: str, fix: str = "", *, column: str = "",
+          rows=()) -> TrialDataError:
+    return TrialDataError(problems=[problem(code, label, message, fix, column=column, rows=rows)])
+
+
+class Problems(list):
+    """Every problem found so far; checks run through :meth:`run` keep going.
+
+    Examples
+    --------
+    >>> found = Problems()
+    >>> found.run(_no_missing, pd.DataFrame({"a": [None], "b": [None]}), ["a", "b"], "x.csv")
+    >>> [p.column for p in found]
+    ['a', 'b']
+    """
+
+    missing_columns: MissingColumnsError | None = None
+
+    def run(self, check, *args, fallback=None, **kwargs):
+        """``check(*args, **kwargs)``; on a :class:`TrialDataError` record it, return ``fallback``."""
+        try:
+            return check(*args, **kwargs)
+        except TrialDataError as exc:
+            self.extend(exc.problems)
+            if isinstance(exc, MissingColumnsError) and self.missing_columns is None:
+                self.missing_columns = exc
+            return fallback
+
+    def raise_all(self) -> None:
+        """Raise one error holding every problem (a column mapping can fix the first)."""
+        if not self:
+            return
+        miss = self.missing_columns
+        if miss is not None:
+            raise MissingColumnsError("", miss.columns, miss.label, problems=tuple(self))
+        raise TrialDataError(problems=tuple(self))
+
+
 def _require(df: pd.DataFrame, table: str, label: str, required=None) -> None:
     required = required or TABLES[table][0]
     missing = [c for c in required if c not in df.columns]
@@ -872,53 +917,74 @@ def _require(df: pd.DataFrame, table: str, label: str, required=None) -> None:
     also = ""
     if len(missing) > 1:
         also = " Also missing: " + ", ".join(f"`{c}`" for c in missing[1:]) + "."
-    raise MissingColumnsError(
-        f"{label}: required column `{col}` is missing; {fix}{also} The "
-        f"{table.replace('_', ' ')} table needs the columns "
-        + ", ".join(f"`{c}`" for c in required) + ".", found, label)
+    fix = (f"{fix}{also} The {table.replace('_', ' ')} table needs the columns "
+           + ", ".join(f"`{c}`" for c in required) + ".")
+    raise MissingColumnsError("", found, label, problems=[problem(
+        "missing_column", label, f"required column `{col}` is missing;", fix, column=col)])
 
 
 def _numbers(df: pd.DataFrame, col: str, label: str, *, integer=False, date_hint=False):
-    """``df[col]`` as floats; text, dates and overflow raise a TrialDataError."""
+    """``df[col]`` as floats; text, dates and overflow raise a TrialDataError.
+
+    The error holds one problem per kind of bad cell; :func:`_numbers_lazy`
+    records them and goes on with those cells empty.
+    """
+    num, found = _numbers_lazy(df, col, label, integer=integer, date_hint=date_hint)
+    if found:
+        raise TrialDataError(problems=found)
+    return num
+
+
+def _numbers_lazy(df, col, label, *, integer=False, date_hint=False):
+    """(numbers with the bad cells as NaN, problems)."""
     raw = df[col]
     num = pd.to_numeric(raw, errors="coerce").astype(float)
+    found: list[Problem] = []
     bad = num.isna() & raw.notna()
     if bad.any():
-        rows = raw[bad]
-        first = str(rows.iloc[0])
-        if re.match(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", first):
-            if date_hint:
-                raise TrialDataError(
-                    f"{label}: column `{col}` holds dates ({_rows(rows.index)}: "
-                    f"`{first}`). `{col}` must be the number of days since the subject's "
-                    "baseline (0 at baseline): subtract the baseline date from each date.")
-            raise TrialDataError(f"{label}: column `{col}` holds dates ({_rows(rows.index)}: "
-                                 f"`{first}`) where numbers are expected.")
-        examples = ", ".join(f"`{v}`" for v in pd.unique(rows)[:3])
-        raise TrialDataError(
-            f"{label}: column `{col}` must hold numbers, but {_rows(rows.index)} "
-            f"{_verb(rows.index, 'holds', 'hold')} text ({examples}). Use plain numbers (decimal point, no units); leave "
-            "a cell empty when the value is missing.")
+        found.append(_text_problem(raw[bad], col, label, date_hint))
     huge = ~np.isfinite(num) & num.notna() | (num.abs() > 1e12)
     if huge.any():
-        rows = num[huge]
-        raise TrialDataError(
-            f"{label}: column `{col}` has numbers too large to be real ({_rows(rows.index)}: "
-            f"`{raw[huge].iloc[0]}`). Check for a merged cell, an ID or a typo.")
+        found.append(problem("too_large", label, f"column `{col}` has numbers too large to be "
+                             f"real ({_rows(num[huge].index)}: `{raw[huge].iloc[0]}`).",
+                             "Check for a merged cell, an ID or a typo.",
+                             column=col, rows=num.index[huge]))
+        num = num.mask(huge)
     if date_hint:
         far = num.abs() > MAX_DAY
         if far.any():
-            raise TrialDataError(
-                f"{label}: column `{col}` has {_rows(num[far].index)} more than 20 years "
-                f"from baseline (`{raw[far].iloc[0]}`): this looks like a date stored as a "
-                f"number. `{col}` must be days since the subject's baseline (0 at baseline).")
+            found.append(problem(
+                "date_as_number", label, f"column `{col}` has {_rows(num[far].index)} more "
+                f"than 20 years from baseline (`{raw[far].iloc[0]}`): this looks like a date "
+                "stored as a number.", f"`{col}` must be days since the subject's baseline "
+                "(0 at baseline).", column=col, rows=num.index[far]))
+            num = num.mask(far)
     if integer:
         frac = num.notna() & (num != np.round(num))
         if frac.any():
-            raise TrialDataError(f"{label}: column `{col}` must hold whole numbers; "
-                                 f"{_rows(num[frac].index)} {_verb(num[frac].index, 'does', 'do')} not "
-                                 f"(`{raw[frac].iloc[0]}`).")
-    return num
+            found.append(problem(
+                "not_whole", label, f"column `{col}` must hold whole numbers; "
+                f"{_rows(num[frac].index)} {_verb(num[frac].index, 'does', 'do')} not "
+                f"(`{raw[frac].iloc[0]}`).", column=col, rows=num.index[frac]))
+            num = num.mask(frac)
+    return num, found
+
+
+def _text_problem(rows: pd.Series, col: str, label: str, date_hint: bool) -> Problem:
+    first = str(rows.iloc[0])
+    where = dict(column=col, rows=rows.index)
+    if re.match(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", first):
+        text = f"column `{col}` holds dates ({_rows(rows.index)}: `{first}`)"
+        if date_hint:
+            return problem("date", label, f"{text}.", f"`{col}` must be the number of days "
+                           "since the subject's baseline (0 at baseline): subtract the "
+                           "baseline date from each date.", **where)
+        return problem("date", label, f"{text} where numbers are expected.", **where)
+    examples = ", ".join(f"`{v}`" for v in pd.unique(rows)[:3])
+    return problem("not_numeric", label, f"column `{col}` must hold numbers, but "
+                   f"{_rows(rows.index)} {_verb(rows.index, 'holds', 'hold')} text "
+                   f"({examples}).", "Use plain numbers (decimal point, no units); leave "
+                   "a cell empty when the value is missing.", **where)
 
 
 #: Beyond this a whole number is not exact as a float64 (nor in JavaScript).
@@ -956,12 +1022,12 @@ def _auto(series: pd.Series) -> pd.Series:
 
 
 def _no_missing(df: pd.DataFrame, cols, label: str) -> None:
-    for col in cols:
-        empty = df[col].isna()
-        if empty.any():
-            raise TrialDataError(
-                f"{label}: column `{col}` is empty in {_rows(df.index[empty])}. Fill it in, "
-                "or delete those rows.")
+    found = [problem("empty_cell", label, f"column `{col}` is empty in "
+                     f"{_rows(df.index[df[col].isna()])}.", "Fill it in, or delete those rows.",
+                     column=col, rows=df.index[df[col].isna()])
+             for col in cols if df[col].isna().any()]
+    if found:
+        raise TrialDataError(problems=found)
 
 
 def _ids(series: pd.Series) -> pd.Series:
@@ -971,25 +1037,29 @@ def _ids(series: pd.Series) -> pd.Series:
     return series.replace(fixed) if fixed else series
 
 
+
+
 # ----------------------------------------------------------- table checkers
-def _subjects(df: pd.DataFrame, label: str) -> pd.DataFrame:
+def _subjects(df: pd.DataFrame, label: str, found: Problems) -> pd.DataFrame:
     _require(df, "subjects", label)
     df = df.copy()
-    _no_missing(df, ["subject_id"], label)
+    found.run(_no_missing, df, ["subject_id"], label)
     df["subject_id"] = _ids(df["subject_id"])
     dup = df["subject_id"].duplicated(keep=False)
     if dup.any():
         first = df.loc[dup, "subject_id"].iloc[0]
-        raise TrialDataError(f"{label}: subject `{first}` appears more than once "
-                             f"({_rows(df.index[df['subject_id'] == first])}); give each "
-                             "subject one row.")
+        rows = df.index[df["subject_id"] == first]
+        found.append(problem("duplicate", label, f"subject `{first}` appears more than once "
+                             f"({_rows(rows)});", "give each subject one row.",
+                             column="subject_id", rows=rows))
     for col in df.columns:
         if col == "subject_id":
             continue
         if col in ("age", "disease_duration_years", "baseline_edss", "bmi"):
-            num = _numbers(df, col, label)
+            num, bad = _numbers_lazy(df, col, label)
+            found.extend(bad)
             if col == "baseline_edss":
-                _range(df.index, num, "EDSS", label, col)
+                found.run(_range, df.index, num, "EDSS", label, col)
             df[col] = _tidy_number(num)
         elif col in ("arm", "ms_type", "sex", "route"):
             df[col] = df[col].astype("str")
@@ -1007,59 +1077,70 @@ def _range(index, values, code: str, label: str, col: str = "value") -> None:
         rows = index[bad]
         shown = ", ".join(f"{r} ({values.loc[r]:g})" for r in list(rows)[:5])
         more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
-        raise TrialDataError(
-            f"{label}: column `{col}`: {code} must be {outcome.range_text()}; "
-            f"{'row' if len(rows) == 1 else 'rows'} {shown}{more} {_verb(rows, 'is', 'are')} outside that. "
-            "Correct or remove these values.")
+        raise _fail("out_of_range", label, f"column `{col}`: {code} must be "
+                    f"{outcome.range_text()}; {'row' if len(rows) == 1 else 'rows'} {shown}"
+                    f"{more} {_verb(rows, 'is', 'are')} outside that.",
+                    "Correct or remove these values.", column=col, rows=rows)
 
 
-def _measurements(df: pd.DataFrame, label: str, warnings: list[str], *,
+def _measurements(df: pd.DataFrame, label: str, warnings: list[str], found: Problems, *,
                   strict_baseline: bool = True) -> pd.DataFrame:
     _require(df, "measurements", label)
     df = df.copy()
-    _no_missing(df, ["subject_id", "visit", "day", "outcome"], label)
+    before = len(found)
+    found.run(_no_missing, df, ["subject_id", "visit", "day", "outcome"], label)
     empty = df["value"].isna()
     if empty.any():
         warnings.append(f"{label}: {_count(empty.sum(), 'row')} without a `value` skipped "
                         f"({_rows(df.index[empty], 3)}).")
         df = df.loc[~empty]
     if df.empty:
-        raise TrialDataError(f"{label}: no row has a `value`; the measurements table is "
-                             "empty.")
+        raise _fail("empty_table", label, "no row has a `value`; the measurements table is "
+                    "empty.")
     df["subject_id"] = _ids(df["subject_id"])
     codes = {v: _outcome_code(v) for v in pd.unique(df["outcome"])}
     df["outcome"] = df["outcome"].map(codes)
-    df["day"] = _tidy_number(_numbers(df, "day", label, date_hint=True))
-    df["value"] = _numbers(df, "value", label)
+    day, bad_day = _numbers_lazy(df, "day", label, date_hint=True)
+    value, bad_value = _numbers_lazy(df, "value", label)
+    found.extend(bad_day + bad_value)
+    df["day"], df["value"] = _tidy_number(day), value
     for code, part in df.groupby("outcome", sort=False):
-        _range(part.index, part["value"], code, label)
-    key = ["subject_id", "visit", "outcome"]
-    dup = df.duplicated(key, keep=False)
-    if dup.any():
-        first = df.loc[dup].iloc[0]
-        same = dup & (df["subject_id"] == first["subject_id"]) & \
-            (df["visit"] == first["visit"]) & (df["outcome"] == first["outcome"])
-        raise TrialDataError(
-            f"{label}: {int(dup.sum())} rows repeat the same subject x visit x outcome, e.g. "
-            f"subject `{first['subject_id']}`, visit `{first['visit']}`, outcome "
-            f"`{first['outcome']}` in {_rows(df.index[same])}. Keep one value per subject, "
-            "visit and outcome (average repeated trials beforehand).")
-    _baselines(df, label, warnings, strict_baseline)
-    _windows(df, label, warnings)
-    unknown = sorted(set(df["outcome"]) - set(REGISTRY.codes))
-    for code in unknown:
-        close = difflib.get_close_matches(code.upper(), REGISTRY.codes, n=1, cutoff=0.75)
-        hint = f" (did you mean `{close[0]}`?)" if close else ""
-        warnings.append(f"{label}: outcome `{code}` is not in the outcome registry{hint}; "
-                        "it is analysed with higher = better and no meaningful-change rule.")
+        found.run(_range, part.index, part["value"], code, label)
+    found.run(_no_repeats, df, label)
+    if len(found) == before:  # baselines and windows need sound days
+        found.run(_baselines, df, label, warnings, strict_baseline)
+        _windows(df, label, warnings)
+    _unknown_outcomes(df, label, warnings)
     df = df[list(TABLES["measurements"][0])]
-    msfc = msfc_rows(df)
+    msfc = msfc_rows(df) if len(found) == before else df.iloc[:0]
     if len(msfc):
         warnings.append(f"{label}: the MSFC composite was computed from T25FW, NHPT and PASAT "
                         f"for {_count(len(msfc), 'subject x visit')} (z-scores against the "
                         "MSFC task-force reference population).")
         df = pd.concat([df, msfc], ignore_index=True)
     return df
+
+
+def _no_repeats(df: pd.DataFrame, label: str) -> None:
+    dup = df.duplicated(["subject_id", "visit", "outcome"], keep=False)
+    if not dup.any():
+        return
+    first = df.loc[dup].iloc[0]
+    same = dup & (df["subject_id"] == first["subject_id"]) & \
+        (df["visit"] == first["visit"]) & (df["outcome"] == first["outcome"])
+    raise _fail("duplicate", label, f"{int(dup.sum())} rows repeat the same subject x visit x "
+                f"outcome, e.g. subject `{first['subject_id']}`, visit `{first['visit']}`, "
+                f"outcome `{first['outcome']}` in {_rows(df.index[same])}.",
+                "Keep one value per subject, visit and outcome (average repeated trials "
+                "beforehand).", rows=df.index[dup])
+
+
+def _unknown_outcomes(df: pd.DataFrame, label: str, warnings: list[str]) -> None:
+    for code in sorted(set(df["outcome"].dropna().astype(str)) - set(REGISTRY.codes)):
+        close = difflib.get_close_matches(code.upper(), REGISTRY.codes, n=1, cutoff=0.75)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        warnings.append(f"{label}: outcome `{code}` is not in the outcome registry{hint}; "
+                        "it is analysed with higher = better and no meaningful-change rule.")
 
 
 def msfc_rows(measurements: pd.DataFrame) -> pd.DataFrame:
@@ -1110,6 +1191,8 @@ def _outcome_code(v):
     return up if up in REGISTRY else v
 
 
+
+
 def _baselines(df, label, warnings, strict: bool) -> None:
     base = df.loc[df["day"] == 0, ["subject_id", "outcome"]].drop_duplicates()
     has = set(map(tuple, base.to_numpy().tolist()))
@@ -1129,11 +1212,14 @@ def _baselines(df, label, warnings, strict: bool) -> None:
     first = partial.iloc[0]
     pairs = partial[["subject_id", "outcome"]].drop_duplicates()
     if strict:
-        raise TrialDataError(
-            f"{label}: subject `{first['subject_id']}` has `{first['outcome']}` values after "
-            f"baseline ({_rows(partial.index[(partial['subject_id'] == first['subject_id']) & (partial['outcome'] == first['outcome'])])}) "
-            f"but no baseline value (a row with `day` 0); "
-            f"{_count(len(pairs), 'subject x outcome pair')} in all.  Add the baseline rows, or set the baseline visit's `day` to 0.")
+        rows = partial.index[(partial["subject_id"] == first["subject_id"])
+                             & (partial["outcome"] == first["outcome"])]
+        raise _fail("no_baseline", label, f"subject `{first['subject_id']}` has "
+                    f"`{first['outcome']}` values after baseline ({_rows(rows)}) but no "
+                    "baseline value (a row with `day` 0); "
+                    f"{_count(len(pairs), 'subject x outcome pair')} in all.",
+                    "Add the baseline rows, or set the baseline visit's `day` to 0.",
+                    column="day", rows=partial.index)
     warnings.append(f"{label}: {_count(len(pairs), 'subject x outcome pair')} with "
                     "follow-up values but no baseline (day 0) value: left out of changes "
                     "from baseline.")
@@ -1164,65 +1250,70 @@ def _bool(series: pd.Series, label: str, col: str) -> pd.Series:
     parsed = series.map(parse)
     bad = parsed == "?"
     if bad.any():
-        raise TrialDataError(f"{label}: column `{col}` must be yes/no (or true/false, Y/N); "
-                             f"{_rows(series.index[bad])} {_verb(series.index[bad], 'holds', 'hold')} "
-                             f"`{series[bad].iloc[0]}`.")
+        raise _fail("not_yes_no", label, f"column `{col}` must be yes/no (or true/false, "
+                    f"Y/N); {_rows(series.index[bad])} "
+                    f"{_verb(series.index[bad], 'holds', 'hold')} `{series[bad].iloc[0]}`.",
+                    column=col, rows=series.index[bad])
     if parsed.isna().any():
         return parsed.astype("boolean")
     return parsed.astype(bool)
 
 
-def _events(df: pd.DataFrame, label: str, warnings: list[str]) -> pd.DataFrame:
+def _events(df: pd.DataFrame, label: str, warnings: list[str], found: Problems) -> pd.DataFrame:
     _require(df, "adverse_events", label)
     df = df.copy()
-    _no_missing(df, ["subject_id", "term"], label)
+    found.run(_no_missing, df, ["subject_id", "term"], label)
     df["subject_id"] = _ids(df["subject_id"])
-    if "onset_day" in df:
-        df["onset_day"] = _tidy_number(_numbers(df, "onset_day", label, date_hint=True))
-    if "injection_number" in df:
-        df["injection_number"] = _tidy_number(_numbers(df, "injection_number", label,
-                                                        integer=True))
+    for col, kind in (("onset_day", {"date_hint": True}), ("injection_number", {"integer": True})):
+        if col in df:
+            num, bad = _numbers_lazy(df, col, label, **kind)
+            found.extend(bad)
+            df[col] = _tidy_number(num)
     for col in ("serious", "treatment_emergent"):
         if col in df:
-            df[col] = _bool(df[col], label, col)
+            df[col] = found.run(_bool, df[col], label, col, fallback=df[col])
     for col, allowed in (("severity", SEVERITIES), ("related", RELATEDNESS)):
-        if col not in df:
-            continue
-        df[col] = df[col].map(lambda v: v.strip().lower() if isinstance(v, str) else v)
-        if col == "severity" and df[col].isna().any():
-            warnings.append(f"{label}: {_count(df[col].isna().sum(), 'adverse event')} "
-                            f"without a `severity` ({_rows(df.index[df[col].isna()], 3)}).")
-        odd = sorted(set(df[col].dropna()) - set(allowed))
-        if odd:
-            warnings.append(f"{label}: `{col}` has values outside "
-                            f"{', '.join(allowed)}: " + ", ".join(f"`{v}`" for v in odd[:5])
-                            + ".")
-        df[col] = df[col].astype("str")
+        if col in df:
+            df[col] = _categories(df[col], col, allowed, label, warnings)
     for col in ("term", "body_system"):
         if col in df:
             df[col] = df[col].astype("str")
     return df
 
 
-def _injections(df: pd.DataFrame, label: str) -> pd.DataFrame:
+def _categories(values: pd.Series, col: str, allowed, label: str, warnings: list[str]):
+    values = values.map(lambda v: v.strip().lower() if isinstance(v, str) else v)
+    if col == "severity" and values.isna().any():
+        warnings.append(f"{label}: {_count(values.isna().sum(), 'adverse event')} "
+                        f"without a `severity` ({_rows(values.index[values.isna()], 3)}).")
+    odd = sorted(set(values.dropna()) - set(allowed))
+    if odd:
+        warnings.append(f"{label}: `{col}` has values outside {', '.join(allowed)}: "
+                        + ", ".join(f"`{v}`" for v in odd[:5]) + ".")
+    return values.astype("str")
+
+
+def _injections(df: pd.DataFrame, label: str, found: Problems) -> pd.DataFrame:
     _require(df, "injections", label)
     df = df.copy()
-    _no_missing(df, ["subject_id", "injection_number", "day"], label)
+    found.run(_no_missing, df, ["subject_id", "injection_number", "day"], label)
     df["subject_id"] = _ids(df["subject_id"])
-    df["injection_number"] = _tidy_number(_numbers(df, "injection_number", label,
-                                                   integer=True))
-    df["day"] = _tidy_number(_numbers(df, "day", label, date_hint=True))
-    if "dose_million_cells" in df:
-        df["dose_million_cells"] = _tidy_number(_numbers(df, "dose_million_cells", label))
+    for col, kind in (("injection_number", {"integer": True}), ("day", {"date_hint": True}),
+                      ("dose_million_cells", {})):
+        if col in df:
+            num, bad = _numbers_lazy(df, col, label, **kind)
+            found.extend(bad)
+            df[col] = _tidy_number(num)
     if "route" in df:
         df["route"] = df["route"].astype("str")
     dup = df.duplicated(["subject_id", "injection_number"], keep=False)
     if dup.any():
         first = df.loc[dup].iloc[0]
-        raise TrialDataError(
-            f"{label}: subject `{first['subject_id']}` has injection number "
-            f"{first['injection_number']} twice ({_rows(df.index[dup])}); number each "
-            "subject's injections 1, 2, 3...")
+        found.append(problem("duplicate", label, f"subject `{first['subject_id']}` has "
+                             f"injection number {first['injection_number']} twice "
+                             f"({_rows(df.index[dup])});",
+                             "number each subject's injections 1, 2, 3...",
+                             column="injection_number", rows=df.index[dup]))
     return df
 
 
@@ -1345,40 +1436,59 @@ def _frames_to_tables(frames: list[_Frame], warnings: list[str], mapping) -> dic
 
 
 def _validate(tables: dict, warnings: list[str], *, strict_baseline=True) -> dict:
-    out = {}
+    """Check every table; raise one error with every problem found."""
+    out: dict = {}
+    found = Problems()
     m_label, m = tables["measurements"]
-    out["measurements"] = _measurements(m, m_label, warnings, strict_baseline=strict_baseline)
+    meas = found.run(_measurements, m, m_label, warnings, found, strict_baseline=strict_baseline)
+    if meas is not None:
+        out["measurements"] = meas
     if "subjects" in tables:
         s_label, s = tables["subjects"]
-        out["subjects"] = _subjects(s, s_label)
-    else:
-        ids = pd.unique(out["measurements"]["subject_id"])
-        out["subjects"] = pd.DataFrame({"subject_id": ids})
+        subjects = found.run(_subjects, s, s_label, found)
+    elif meas is not None:
+        subjects = pd.DataFrame({"subject_id": pd.unique(meas["subject_id"])})
         warnings.append("No subjects table: subjects were taken from the measurements "
                         "(no arm, so the study is analysed as single-arm).")
-    if len(out["subjects"]) > MAX_SUBJECTS:
-        raise TrialDataError(
-            f"{tables.get('subjects', (m_label,))[0]}: {len(out['subjects']):,} subjects; at most "
-            f"{MAX_SUBJECTS:,} are loaded (set MSC_DASH_MAX_SUBJECTS to allow more, memory "
-            "permitting).")
-    known = set(out["subjects"]["subject_id"])
-    for name, checker in (("adverse_events", lambda d, lab: _events(d, lab, warnings)),
-                          ("injections", _injections)):
-        if name in tables:
-            lab, frame = tables[name]
-            out[name] = checker(frame, lab)
-    for name, lab in ((n, tables[n][0]) for n in ("measurements", "adverse_events",
-                                                  "injections") if n in out):
-        frame = out[name]
-        stray = ~frame["subject_id"].isin(known)
-        if stray.any() and "subjects" in tables:
-            sid = frame.loc[stray, "subject_id"].iloc[0]
-            raise TrialDataError(
-                f"{lab}: subject `{sid}` ({_rows(frame.index[stray])}) is not in the subjects "
-                f"table `{tables['subjects'][0]}`. Add the subject there or correct the "
-                "`subject_id`.")
-    _periods.attach(out, tables, warnings)
+    else:
+        subjects = None
+    if subjects is not None:
+        out["subjects"] = subjects
+        found.run(_not_too_many, subjects, tables.get("subjects", (m_label,))[0])
+    if "adverse_events" in tables:
+        lab, frame = tables["adverse_events"]
+        out["adverse_events"] = found.run(_events, frame, lab, warnings, found)
+    if "injections" in tables:
+        lab, frame = tables["injections"]
+        out["injections"] = found.run(_injections, frame, lab, found)
+    out = {k: v for k, v in out.items() if v is not None}
+    if "subjects" in tables and "subjects" in out:
+        for name in ("measurements", "adverse_events", "injections"):
+            if name in out:
+                found.run(_known_subjects, out[name], tables[name][0], out["subjects"],
+                          tables["subjects"][0])
+    if not found:
+        found.run(_periods.attach, out, tables, warnings)
+    found.raise_all()
     return out
+
+
+def _not_too_many(subjects: pd.DataFrame, label: str) -> None:
+    if len(subjects) > MAX_SUBJECTS:
+        raise _fail("too_many_subjects", label, f"{len(subjects):,} subjects; at most "
+                    f"{MAX_SUBJECTS:,} are loaded", "(set MSC_DASH_MAX_SUBJECTS to allow "
+                    "more, memory permitting).")
+
+
+def _known_subjects(frame: pd.DataFrame, label: str, subjects: pd.DataFrame,
+                    subjects_label: str) -> None:
+    stray = ~frame["subject_id"].isin(set(subjects["subject_id"]))
+    if stray.any():
+        sid = frame.loc[stray, "subject_id"].iloc[0]
+        raise _fail("unknown_subject", label, f"subject `{sid}` "
+                    f"({_rows(frame.index[stray])}) is not in the subjects table "
+                    f"`{subjects_label}`.", "Add the subject there or correct the "
+                    "`subject_id`.", column="subject_id", rows=frame.index[stray])
 
 
 # --------------------------------------------------------------------- public
