@@ -43,6 +43,7 @@ sample: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_effects.py
+	$(PY) benchmarks/bench_mmrm.py
 	$(PY) benchmarks/bench_pages.py
 	$(PY) benchmarks/bench_filters.py --quick
 

@@ -184,9 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("effects", help="write the effect table as CSV or XLSX",
                        description="Write the effect table (one row per arm x outcome x "
                                    "follow-up visit) as .csv or .xlsx.",
-                       epilog="example:\n  msc-dash effects sample_data/ -o effects.xlsx",
+                       epilog="example:\n  msc-dash effects sample_data/ -o effects.xlsx\n"
+                              "  msc-dash effects two_arm/ -o effects.xlsx --mmrm",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _analysis_args(p)
+    p.add_argument("--mmrm", action="store_true",
+                   help="add the between-arm MMRM table (two-arm trials): an 'MMRM' sheet "
+                        "in .xlsx, or NAME_mmrm.csv beside a .csv")
 
     p = sub.add_parser("validate", help="check data files and list every problem",
                        description="Load the data and print every problem found. Exit 1 "
@@ -224,6 +228,16 @@ def _cmd_report(args) -> int:
     return EXIT_OK
 
 
+def _mmrm_sheet(trial, args):
+    """The MMRM table of the default arm pair (UsageError for a single-arm trial)."""
+    from .arms import default_arms
+    from .mmrm import mmrm_table
+
+    if len(trial.arms) < 2:
+        raise UsageError("--mmrm compares arms, and this trial has one arm")
+    return mmrm_table(trial, *default_arms(trial.arms), ci=args.ci, padjust=args.padjust)
+
+
 def _cmd_effects(args) -> int:
     from .effects import effect_sizes
     from .export import to_csv_bytes, to_xlsx_bytes
@@ -236,8 +250,13 @@ def _cmd_effects(args) -> int:
     progress(0, 1, "effect sizes")
     table = effect_sizes(trial, settings=_settings(args))
     progress(1, 1, "effect sizes")
+    mmrm = _mmrm_sheet(trial, args) if args.mmrm else None
     if out.suffix.lower() == ".csv":
         out.write_bytes(to_csv_bytes(table))
+        if mmrm is not None:
+            extra = out.with_name(f"{out.stem}_mmrm.csv")
+            extra.write_bytes(to_csv_bytes(mmrm))
+            print(f"wrote {extra} ({len(mmrm)} rows)")
     else:
         from .report import safety_summary
         from .tables import format_effect_table
@@ -246,6 +265,8 @@ def _cmd_effects(args) -> int:
         sheets = {"Effects": table,
                   "Effects (formatted)": format_effect_table(table, trial.registry, ci=args.ci),
                   "Trends": trend_models(trial, ci=args.ci)}
+        if mmrm is not None:
+            sheets["MMRM"] = mmrm
         if len(trial.adverse_events):
             sheets["Safety"] = safety_summary(trial)
         out.write_bytes(to_xlsx_bytes(sheets))

@@ -265,6 +265,7 @@ class _Report:
     found: list
     figs: _Figures
     tick: Callable[[str], None]
+    between: pd.DataFrame | None = None  # the MMRM table of a trial with arms
 
     def figure(self, name: str, caption: str | None = None, **params) -> str:
         """The HTML of registry chart ``name`` (its caption from the registry by default)."""
@@ -291,6 +292,7 @@ class Section:
     title: str
     render: Callable
     per_domain: bool = False
+    only_if: Callable | None = None  # only_if(trial) False: the section is left out
 
 
 def _summary(r: _Report) -> list[str]:
@@ -316,6 +318,14 @@ def _summary(r: _Report) -> list[str]:
     return parts
 
 
+def _between(r: _Report) -> list[str]:
+    from .between import report_html
+
+    parts = report_html(r.trial, r.between, r)
+    r.tick("between arms")
+    return parts
+
+
 def _overview(r: _Report) -> list[str]:
     e, visit = html.escape, r.visit
     if not visit:
@@ -335,6 +345,21 @@ def _overview(r: _Report) -> list[str]:
     return parts
 
 
+def _trend_line(r: _Report, code: str) -> str:
+    """The within-arm slope per year of ``code`` (mixed model over every visit), per arm."""
+    from .memo import compute
+    from .trends import trend_models, trend_text
+
+    rows = compute(trend_models, r.trial, ci=r.settings.ci, outcomes=(code,))
+    unit = r.trial.outcome(code).unit
+    many = len(r.trial.arms) > 1
+    text = "; ".join((f"{row['arm']}: " if many else "") + trend_text(row, unit)
+                     for row in rows.to_dict("records"))
+    return (f"Trend over all visits, within {'each arm' if many else 'arm'} (linear mixed "
+            f"model, {r.settings.ci:.0%} CI; random slope where a likelihood-ratio test "
+            f"supports it): {text}.")
+
+
 def _domain(r: _Report, domain: str) -> list[str]:
     e, visit, parts = html.escape, r.visit, []
     extra = auto_charts("outcome", *(("outcome_visit",) if visit else ()))
@@ -343,6 +368,7 @@ def _domain(r: _Report, domain: str) -> list[str]:
         parts.append(f"<h3>{e(out.label)} ({e(code)})</h3>")
         parts.append(r.figure("trajectory", f"{out.label}: mean at each visit with "
                                             f"{r.settings.ci:.0%} CI.", outcome=code))
+        parts.append(f'<p class="note">{e(_trend_line(r, code))}</p>')
         if visit:
             arms = "" if r.trial.is_single_arm else " (arms side by side)"
             parts.append(r.figure(
@@ -401,6 +427,8 @@ def _reproducibility(r: _Report) -> list[str]:
 #: The report, in order: each section's anchor, heading and renderer.
 SECTIONS: tuple[Section, ...] = (
     Section("summary", "Summary", _summary),
+    Section("between", "Between arms: MMRM", _between,
+            only_if=lambda trial: len(trial.arms) > 1),
     Section("overview", "Overview: effect sizes", _overview),
     Section("domain-{code}", "{title}", _domain, per_domain=True),
     Section("effects", "Effect table", _effect_table),
@@ -456,7 +484,7 @@ def build_report(trial: Trial, *, n_boot: int | None = None, seed: int | None = 
 
     settings = _settings(settings, n_boot=n_boot, seed=seed, ci=ci, padjust=padjust)
     groups = domain_outcomes(trial)
-    total = 4 + sum(len(c) for c in groups.values())
+    total = 4 + (len(trial.arms) > 1) + sum(len(c) for c in groups.values())
     step = 0
 
     def tick(label: str) -> None:
@@ -471,11 +499,22 @@ def build_report(trial: Trial, *, n_boot: int | None = None, seed: int | None = 
     if visit not in trial.followup_visits:
         visit = one_year_visit(trial)
     safety = safety_numbers(trial) if len(trial.adverse_events) else None
-    found = findings(trial, effects, visit=visit, safety=safety) if visit else []
-    r = _Report(trial, settings, effects, visit, found, _Figures(), tick)
+    between = None
+    if len(trial.arms) > 1:
+        from .arms import default_arms
+        from .mmrm import mmrm_table
+
+        treatment, control = default_arms(trial.arms)
+        between = compute(mmrm_table, trial, treatment=treatment, control=control,
+                          settings=settings)
+    found = (findings(trial, effects, visit=visit, safety=safety, between=between)
+             if visit else [])
+    r = _Report(trial, settings, effects, visit, found, _Figures(), tick, between)
     parts: list[str] = []
     toc: list[tuple[str, str]] = []
     for sec in SECTIONS:
+        if sec.only_if is not None and not sec.only_if(trial):
+            continue
         for code in (groups if sec.per_domain else [None]):
             names = {"code": code, "title": DOMAIN_INFO[code].title} if code else {}
             anchor, title = sec.anchor.format(**names), sec.title.format(**names)

@@ -133,7 +133,8 @@ def adverse_events(trial: Trial) -> pd.DataFrame:
            term  severity serious_label
     0  Headache  moderate       unknown
     """
-    ae = trial.adverse_events.copy()
+    # treatment-emergent events unless the trial asks for all (Trial.with_all_events)
+    ae = (trial.adverse_events if trial.event_scope == "all" else trial.emergent_events).copy()
     arm = trial.subjects.set_index("subject_id")["arm"]
     ae["subject_id"] = ae["subject_id"].astype(str)
     ae["arm"] = ae["subject_id"].map(arm)

@@ -45,10 +45,6 @@ def empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in (*required, *optional)})
 
 
-#: Columns of the optional periods table (crossover trials, see msc_dash.periods).
-PERIOD_COLUMNS = ("subject_id", "period", "treatment", "start_day", "end_day")
-
-
 def treatment_emergence(events: pd.DataFrame, injections: pd.DataFrame) -> pd.Series:
     """Whether each adverse event is treatment-emergent: True, False or NA.
 
@@ -86,6 +82,10 @@ def _flag_value(v):
     text = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip().lower()
     return {"y": True, "yes": True, "true": True, "1": True,
             "n": False, "no": False, "false": False, "0": False}.get(text, pd.NA)
+
+
+#: Columns of the optional periods table (crossover trials, see msc_dash.periods).
+PERIOD_COLUMNS = ("subject_id", "period", "treatment", "start_day", "end_day")
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,8 +132,10 @@ class Trial:
     source: str = ""
     filters: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     origin: str = ""  # fingerprint of the unfiltered trial, set by filter()
+    #: which adverse events the safety analyses count: "treatment-emergent" (the
+    #: default, see :attr:`emergent_events`) or "all" (:meth:`with_all_events`)
+    event_scope: str = "treatment-emergent"
     periods: pd.DataFrame = field(default_factory=lambda: empty_table("periods"))
-    event_scope: str = "all"  # or "treatment-emergent", set by treatment_emergent_only()
 
     @classmethod
     def from_tables(
@@ -374,14 +376,20 @@ class Trial:
         >>> t.treatment_emergent_only().adverse_events["term"].tolist()
         ['Rash']
         """
+        return replace(self, adverse_events=self.emergent_events,
+                       event_scope="treatment-emergent", origin=self.origin or self.fingerprint)
+
+    @cached_property
+    def emergent_events(self) -> pd.DataFrame:
+        """The treatment-emergent adverse events (all of them when none is known)."""
         ae = self.adverse_events
-        known = ae["treatment_emergent"].notna()
-        if len(ae) and not known.any():
-            kept = ae
-        else:
-            kept = ae[ae["treatment_emergent"].fillna(False).astype(bool)].reset_index(drop=True)
-        return replace(self, adverse_events=kept, event_scope="treatment-emergent",
-                       origin=self.origin or self.fingerprint)
+        if len(ae) and not ae["treatment_emergent"].notna().any():
+            return ae
+        return ae[ae["treatment_emergent"].fillna(False).astype(bool)].reset_index(drop=True)
+
+    def with_all_events(self) -> Trial:
+        """The same trial, its safety analyses counting every adverse event."""
+        return replace(self, event_scope="all")
 
     def with_registry(self, registry: Registry) -> Trial:
         """The same data analysed with other outcome settings."""

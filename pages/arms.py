@@ -1,4 +1,4 @@
-"""Arms: between-arm effects (Hedges' g of the change, ANCOVA) for two-arm trials."""
+"""Arms: the between-arm answer (MMRM) first, then per-visit ANCOVA and Hedges' g as sensitivity."""
 
 import pandas as pd
 import streamlit as st
@@ -9,6 +9,7 @@ from msc_dash.tables import format_ci, format_p, sig
 from msc_dash.ui import export_widgets, filters, state, widgets
 from msc_dash.ui.cache import cached
 from msc_dash.ui.charts import chart
+from msc_dash.ui.mmrm_section import mmrm_headline
 
 trial = state.require_trial()
 settings = state.get_settings()
@@ -42,6 +43,11 @@ visit = widgets.visit_selector(trial, container=c3)
 if visit is None:
     st.stop()
 
+chosen = mmrm_headline(trial, treatment, control, visit, settings)
+
+st.header("Sensitivity: per-visit complete cases")
+st.caption("Each visit analysed alone, with only the subjects seen at that visit "
+           "(no model across visits): check that these agree with the MMRM above.")
 t_md, c_md = widgets.md_escape(treatment), widgets.md_escape(control)
 table = cached(compare_arms, trial, treatment=treatment, control=control,
                n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci)
@@ -49,10 +55,10 @@ if table.empty:
     st.info(f"No outcome has changes from baseline in both {t_md} and {c_md}.")
     st.stop()
 
-st.subheader(f"Between-arm effects at {widgets.md_escape(visit)}")
+st.subheader(f"Hedges' g of the change at {widgets.md_escape(visit)} (complete pairs)")
 shown = table[table["visit"] == visit]
 if shown.empty:
-    st.info(f"No outcome was measured at {visit} in both arms.")
+    st.info(f"No outcome was measured at {widgets.md_escape(visit)} in both arms.")
 else:
     chart("arms_forest", trial, settings, key="arms_forest", visit=visit, treatment=treatment,
           control=control, titled=False)
@@ -62,7 +68,7 @@ else:
         f"{settings.ci:.0%} BCa bootstrap CI ({settings.n_boot} resamples, seed "
         f"{settings.seed}). Labels give n per arm.")
 
-st.subheader("Baseline-adjusted differences (ANCOVA)")
+st.subheader("Baseline-adjusted differences at each visit (ANCOVA, complete cases)")
 visit_rows = table[table["visit"] == visit]
 
 
@@ -97,9 +103,14 @@ st.download_button("Download the comparison (CSV)", export.to_csv_bytes(table),
                        f"arm_comparison_{treatment}_vs_{control}") + ".csv",
                    mime="text/csv", key="arms_download")
 
-st.subheader("One outcome over time")
 codes = list(pd.unique(table["outcome"]))
-code = filters.outcome_selector(trial, codes, container=st.columns([1, 2])[0])
+code = chosen if chosen in codes else None
+if code is None:
+    st.subheader("One outcome over time (ANCOVA)")
+    code = filters.outcome_selector(trial, codes, container=st.columns([1, 2])[0])
+else:
+    st.subheader(f"{widgets.md_escape(trial.outcome(code).label)} over time (ANCOVA, "
+                 "complete cases)")
 chart("arms_difference", trial, settings, key="arms_difference", outcome=code,
       treatment=treatment, control=control)
 

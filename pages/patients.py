@@ -53,9 +53,10 @@ for i, (name, value) in enumerate(shown.items()):
 
 # --- timeline
 st.subheader("Timeline")
-chart("patient_timeline", trial, key="patients_timeline", file_name=f"{sid} timeline",
-      subject=sid)
-ae = safety.adverse_events(trial)
+# one subject's course: every event, treatment-emergent or not
+chart("patient_timeline", trial.with_all_events(), key="patients_timeline",
+      file_name=f"{sid} timeline", subject=sid)
+ae = safety.adverse_events(trial.with_all_events())
 ae = ae[ae["subject_id"] == sid]
 if ae.empty:
     st.caption("No adverse events recorded for this subject.")
@@ -65,6 +66,8 @@ else:
         "Body system": ae["body_system"], "Severity": ae["severity"],
         "Serious": ae["serious_label"], "Relatedness": ae["related"],
         "Injection": ae["injection_number"].astype("Int64"),
+        "Treatment-emergent": ae["treatment_emergent"].map(
+            {True: "yes", False: "no"}).fillna("unknown"),
     }).sort_values("Onset day", kind="stable")
     st.dataframe(events, hide_index=True, width="stretch")
     export_widgets.table_downloads(events, f"{sid} adverse events", key="patients_ae_dl")

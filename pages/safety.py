@@ -59,12 +59,12 @@ if scope["excluded"]:
         help="By default the tables and charts count treatment-emergent events only "
              "(ADaM `TRTEMFL = Y`, or onset on or after the subject's first injection).")
     if include_all:
+        trial = trial.with_all_events()
         st.caption(f"Counting all {scope['total']} adverse events, treatment-emergent or not "
                    f"({scope['emergent']} treatment-emergent, {scope['not_emergent']} not, "
                    f"{scope['unknown']} unknown).")
     else:
         st.caption(md_escape(scope["note"]))
-        trial = trial.treatment_emergent_only()
 elif scope["total"]:
     st.caption(md_escape(scope["note"]))
 

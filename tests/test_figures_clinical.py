@@ -176,3 +176,19 @@ def test_registry_size_arm_is_aggregated_not_sent_subject_by_subject():
     assert "each bar: the median of about 20 subjects" in fall.layout.title.text
     assert sum(len(t.x) for t in fall.data if t.type == "bar" and t.name != "meaningful change") \
         == clinical.MAX_SUBJECT_MARKS // 2
+
+
+def test_trajectory_sends_no_line_per_subject_for_a_registry_size_arm():
+    from msc_dash.figures import clinical
+    from msc_dash.outcomes import REGISTRY
+
+    n = clinical.MAX_SUBJECT_MARKS + 1
+    frame = pd.DataFrame({"arm": "All", "visit": ["BL", "M12"], "day": [0, 365], "n": [n, n],
+                          "mean": [40.0, 42.0], "ci_low": [39.0, 41.0], "ci_high": [41.0, 43.0]})
+    subjects = pd.DataFrame({"subject_id": np.repeat([f"R{i}" for i in range(n)], 2),
+                             "arm": "All", "visit": ["BL", "M12"] * n, "day": [0, 365] * n,
+                             "value": 40.0})
+    fig = clinical.trajectory_figure(frame, outcome=REGISTRY["SDMT"], subjects=subjects,
+                                     show_subjects=True)
+    assert [t.name for t in fig.data] == ["All"]  # the mean only
+    assert "no line per subject" in fig.layout.title.text

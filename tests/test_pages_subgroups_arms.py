@@ -9,6 +9,7 @@ browser is in tests/browser/test_filters_browser.py.
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import build_trial
 from streamlit.testing.v1 import AppTest
@@ -132,11 +133,11 @@ def test_arms_page_matches_compare_arms(two_arm):
     ref = compare_arms(two_arm, "MSC", "Placebo", n_boot=settings.n_boot, seed=settings.seed,
                        ci=settings.ci)
     ref = ref[ref.visit == at.selectbox(key="visit").value].set_index("outcome")
-    spec = _spec(at)
+    spec = _spec(at, 3)  # after the MMRM forest, LS means and tipping point: the g forest
     trace = spec["data"][0]
     got = dict(zip([r[1] for r in spec["layout"]["meta"]["rows"]], trace["x"], strict=True))
     assert got == pytest.approx(ref.hedges_g.to_dict(), rel=1e-9)
-    table = at.dataframe[0].value
+    table = at.dataframe[2].value
     col = [c for c in table.columns if c.startswith("MSC − Placebo")][0]
     assert len(table) == len(ref)
     sdmt = table[table.Outcome.str.contains("SDMT")].iloc[0]
@@ -169,14 +170,70 @@ def test_two_arm_sample_arms_page():
     assert set(sample.arms) == {treatment, control}
     assert at.selectbox(key="arms_treatment").value == treatment
     assert at.get("plotly_chart")
-    assert f"{treatment} − {control}" in " ".join(at.dataframe[0].value.columns)
+    assert f"{treatment} vs {control}" in " ".join(at.dataframe[0].value.columns)
+    assert f"{treatment} − {control}" in " ".join(at.dataframe[2].value.columns)
+
+
+def test_arms_page_leads_with_mmrm(two_arm):
+    from msc_dash.mmrm import mmrm, mmrm_table
+
+    at = _page(_app(two_arm), "arms")
+    visit = at.selectbox(key="visit").value
+    assert at.subheader[0].value.startswith(f"Between-arm answer at {visit}")
+    ref = mmrm_table(two_arm, "MSC", "Placebo")
+    ref = ref[ref.visit == visit].set_index("outcome")
+    table = at.dataframe[0].value
+    assert len(table) == len(ref)
+    sdmt = table[table.Outcome.str.contains("SDMT")].iloc[0]
+    assert sdmt["p"] == format_p(ref.loc["SDMT", "p"])
+    assert sdmt["n (MSC vs Placebo)"] == (f"{ref.loc['SDMT', 'n_treatment']} vs "
+                                          f"{ref.loc['SDMT', 'n_control']}")
+    t25 = table[table.Outcome.str.contains("T25FW")].iloc[0]
+    assert t25["MSC vs Placebo [95% CI]"].startswith("ratio ")
+    forest = _spec(at, 0)
+    got = dict(zip([r[1] for r in forest["layout"]["meta"]["rows"]], forest["data"][0]["x"],
+                   strict=True))
+    assert got == pytest.approx(ref.std_estimate.to_dict(), rel=1e-9)
+    # LS-mean chart and the methods paragraph of the chosen outcome
+    code = at.selectbox(key="outcome").value
+    res = mmrm(two_arm, code, treatment="MSC", control="Placebo")
+    ls = _spec(at, 1)
+    assert [t["name"] for t in ls["data"]] == ["Placebo", "MSC"]
+    assert any("mixed model for repeated measures" in m.value for m in at.markdown)
+    assert any("Subjects contributing" in c.value for c in at.caption)
+    assert res.n_subjects == two_arm.n_subjects
+    # missing-data sensitivity of the chosen outcome: three analyses and the tipping chart
+    from msc_dash.sensitivity import outcome_sensitivity
+
+    rows, tp = outcome_sensitivity(two_arm, code, treatment="MSC", control="Placebo")
+    sens = at.dataframe[1].value
+    assert sens["Analysis"].tolist() == rows["analysis"].tolist()
+    assert sens["p"].tolist() == [format_p(p) for p in rows["p"]]
+    tip = _spec(at, 2)
+    assert tip["data"][0]["y"][0] == pytest.approx(
+        tp.frame["estimate"].iloc[0] if res.scale == "linear"
+        else (np.exp(tp.frame["estimate"].iloc[0]) - 1) * 100)
 
 
 def test_arms_page_mixed_anova_on_request(two_arm):
     from msc_dash.arms import mixed_anova_table
 
     at = _page(_app(two_arm, arms_anova=True), "arms")
-    table = at.dataframe[1].value
+    table = at.dataframe[3].value
     ref = mixed_anova_table(two_arm, "MSC", "Placebo")
     assert list(table.Source) == list(ref.source)
     assert list(table.p) == [format_p(p) for p in ref.p_unc]
+
+
+def test_arms_page_on_a_dropout_trial_uses_every_subject():
+    # a third of subjects miss Month 12: the MMRM still uses all 48 and says who contributed
+    from tests.reference.mmrm_inputs import dropout_trial
+
+    trial = dropout_trial()
+    at = _page(_app(trial, visit="Month 12"), "arms")
+    assert at.selectbox(key="visit").value == "Month 12"
+    table = at.dataframe[0].value
+    assert set(table["n (MSC vs Sham)"]) == {"16 vs 16"}
+    caption = " ".join(c.value for c in at.caption)
+    assert "Month 3: 24 vs 24" in caption and "Month 12: 16 vs 16" in caption
+    assert any("All 48 subjects with a baseline" in m.value for m in at.markdown)

@@ -292,3 +292,19 @@ def test_events_without_any_onset_are_all_counted_and_said_so():
     scope = safety.event_scope(t)
     assert scope["excluded"] == 0 and "unknown for all 2 events" in scope["note"]
     assert len(t.treatment_emergent_only().adverse_events) == 2
+
+
+def test_every_safety_count_is_treatment_emergent_by_default_all_on_request():
+    ae = pd.DataFrame({"subject_id": ["a", "a", "b"], "term": ["Flu", "Rash", "Cough"],
+                       "onset_day": [-5, 3, 10], "serious": [True, False, False]})
+    inj = pd.DataFrame({"subject_id": ["a", "b"], "injection_number": [1, 1], "day": [0, 0]})
+    t = _onset_trial(ae, inj)
+    assert len(t.adverse_events) == 3  # the table keeps every record
+    # the serious Flu began before the first injection: not treatment-emergent
+    assert safety.safety_headline(t)["n_events"] == 2
+    assert safety.safety_headline(t)["n_serious"] == 0
+    assert safety_numbers(t)["n_events"] == 2  # the Overview card and the report agree
+    everything = t.with_all_events()
+    assert safety.safety_headline(everything)["n_events"] == 3
+    assert safety.safety_headline(everything)["n_serious"] == 1
+    assert everything.cache_key != t.cache_key

@@ -113,11 +113,14 @@ def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
     centre, low, high = (("geo_mean", "geo_ci_low", "geo_ci_high") if log
                          else ("mean", "ci_low", "ci_high"))
     stat = "geometric mean" if log else "mean"
-    traces = []
+    traces, omitted = [], 0
     if subjects is not None and len(subjects):
         for arm in arms:
             s = subjects[subjects["arm"].astype(str) == arm].sort_values(["subject_id", "day"])
             if s.empty:
+                continue
+            if s["subject_id"].nunique() > MAX_SUBJECT_MARKS:
+                omitted += s["subject_id"].nunique()
                 continue
             # one trace per arm, a gap (NaN) before each next subject: fast with thousands
             ids = s["subject_id"].astype(str).to_numpy()
@@ -173,9 +176,12 @@ def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
                              rangemode="tozero"),
                   yaxis=yaxis, shapes=shapes, annotations=notes)
     level = f"{ci:.0%}"
+    extra = (f"; no line per subject (over {MAX_SUBJECT_MARKS:,} in an arm: too many to "
+             "draw)" if omitted else "")
     return build_figure(traces, layout, title=f"{outcome.code}: {stat} per visit<br>"
-                        f"<sup>with {level} CI; dashed lines: injections</sup>" if shapes else
-                        f"{outcome.code}: {stat} per visit<br><sup>with {level} CI</sup>",
+                        f"<sup>with {level} CI; dashed lines: injections{extra}</sup>" if shapes
+                        else f"{outcome.code}: {stat} per visit<br><sup>with {level} CI{extra}"
+                        "</sup>",
                         height=460, legend_below=110)
 
 

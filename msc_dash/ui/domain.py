@@ -49,7 +49,8 @@ def _headline(trial: Trial, rows: pd.DataFrame, code: str, ci: float) -> None:
     level = f"{ci:.0%} "
     for r in rows.itertuples():
         if not trial.is_single_arm:
-            st.markdown(f"**{widgets.md_escape(r.arm)}** · n = {int(r.n)}")
+            st.markdown(f"**{widgets.md_escape(str(r.arm))}** · within-arm change · "
+                        f"n = {int(r.n)} (between arms: the Arms page)")
         cols = st.columns(4)
         if not r.estimable:
             cols[0].metric("Subjects", int(r.n))
@@ -102,6 +103,7 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
         st.info(f"No subject has both a baseline and a {visit} value of {code}.")
     else:
         _headline(trial, at, code, settings.ci)
+    _trend(trial, code, settings)
     left, right = st.columns(2)
     with left:
         _chart("trajectory", trial, f"{key}_traj", f"{code} trajectory", outcome=code,
@@ -131,6 +133,19 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
         anchored.anchored_section(trial, code, settings, key=key)
     with st.expander(f"{code}: effect table, every visit"):
         widgets.effect_table(trial, effects, settings, outcomes=(code,), key=f"{key}_table")
+
+
+def _trend(trial: Trial, code: str, settings) -> None:
+    """The within-arm slope per year over every visit (mixed model), one line per arm."""
+    from ..trends import trend_models, trend_text
+
+    rows = cached(trend_models, trial, ci=settings.ci, outcomes=(code,))
+    unit = trial.outcome(code).unit
+    parts = [(f"{widgets.md_escape(r['arm'])}: " if len(trial.arms) > 1 else "")
+             + widgets.md_escape(trend_text(r, unit)) for r in rows.to_dict("records")]
+    st.caption(f"Trend over all visits, within {'each arm' if len(trial.arms) > 1 else 'arm'} "
+               f"(linear mixed model on every measurement, {settings.ci:.0%} CI; random slope "
+               f"where a likelihood-ratio test supports it): " + "; ".join(parts) + ".")
 
 
 def _auto_charts(trial: Trial, code: str, visit: str | None, settings, key: str) -> None:

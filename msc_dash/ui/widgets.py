@@ -244,6 +244,12 @@ def findings_list(found: list[Finding]) -> None:
     if not found:
         st.info("No findings at this visit.")
         return
+    between = [f for f in found if f.p_basis == "mmrm"]
+    if between:
+        st.markdown(f"**Between arms: {md_escape(between[0].arm)} (MMRM)**")
+        _finding_lines(between)
+        st.markdown("**Within each arm: change from baseline**")
+        found = [f for f in found if f.p_basis != "mmrm"]
     arms = list(dict.fromkeys(f.arm for f in found if f.arm))
     if len(arms) > 1:
         for arm, col in zip(arms, st.columns(len(arms)), strict=True):
