@@ -18,7 +18,7 @@ st.title("Arms")
 if trial.is_single_arm:
     full = state.get_full_trial()
     if full is not None and not full.is_single_arm:
-        st.info(f"Only one arm ({trial.arms[0]}) remains after the sidebar filters. "
+        st.info(f"Only one arm ({widgets.md_escape(trial.arms[0])}) remains after the sidebar filters. "
                 "Clear the **Arm** filter to compare arms.")
     else:
         st.info(

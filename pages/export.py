@@ -10,13 +10,14 @@ from msc_dash.tables import format_effect_table
 from msc_dash.ui import export_widgets, state
 from msc_dash.ui.cache import cached
 from msc_dash.ui.settings import PADJUST
+from msc_dash.ui.text import md_escape
 
 trial = state.require_trial()
 settings = state.get_settings()
 effects = cached(effect_sizes, trial, settings=settings)
 
 st.title("Export & report")
-st.caption(f"{trial.n_subjects} subjects · filters: {describe_filters(trial.filters)} · "
+st.caption(f"{trial.n_subjects} subjects · filters: {md_escape(describe_filters(trial.filters))} · "
            f"{settings.n_boot} bootstrap resamples, seed {settings.seed}, "
            f"{settings.ci:.0%} CI, {PADJUST.get(settings.padjust, settings.padjust)} correction")
 

@@ -82,7 +82,8 @@ effects = cached(subgroup_effects, trial, **kw, n_boot=settings.n_boot, seed=set
 inter = cached(subgroup_interaction, trial, **kw)
 
 if effects.empty or effects["n"].sum() == 0:
-    st.info(f"No subject has both a baseline and a {visit} value of {outcome}.")
+    st.info(f"No subject has both a baseline and a {widgets.md_escape(visit)} value of "
+            f"{widgets.md_escape(outcome)}.")
     st.stop()
 
 var_label = filters.LABELS.get(variable, variable.replace("_", " "))
