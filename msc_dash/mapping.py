@@ -100,9 +100,7 @@ def normalise(name: str) -> str:
 @functools.cache
 def _lexicon() -> dict[str, str]:
     """normalised name -> target, for exact matching."""
-    lex: dict[str, str] = {}
-    for target in TARGETS[:-1]:
-        lex.setdefault(normalise(target), target)
+    lex = dict(_exact())
     for outcome in REGISTRY:
         lex.setdefault(normalise(outcome.label), outcome.code)
     for target, names in _SYNONYMS.items():
