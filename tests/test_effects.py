@@ -525,7 +525,7 @@ def test_tiny_samples_match_pingouin_including_undefined_intervals():
 
     import pingouin as pg
 
-    from msc_dash.effects import _bca
+    from msc_dash.bootstrap import _bca
 
     rng = np.random.default_rng(1)
     seen = {"finite": 0, "nan": 0}
@@ -577,10 +577,10 @@ def test_larger_samples_still_match_pingouin_bootci(blas, monkeypatch):
     # n > 64 takes the leave-one-out-sums jackknife; big products go to BLAS
     import pingouin as pg
 
-    import msc_dash.effects
+    import msc_dash.bootstrap
 
     if blas:
-        monkeypatch.setattr(msc_dash.effects, "_EINSUM_LIMIT", 0)
+        monkeypatch.setattr(msc_dash.bootstrap, "_EINSUM_LIMIT", 0)
 
     rng = np.random.default_rng(21)
     for n, outcome in [(90, "SDMT"), (400, "T25FW")]:
