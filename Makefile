@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed-stamp
 PORT   ?= 8501
 HOST   ?= 127.0.0.1
 
-.PHONY: run serve test chromium sample bench load-test reference clean
+.PHONY: run serve test chromium libreoffice sample bench load-test reference clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium strace >/dev/null; }
 
+# LibreOffice opens the PowerPoint deck and the Word report in the slow tests (PDF via
+# Impress / Writer headless; poppler-utils counts and reads the pages).
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || { \
+	  echo "Installing Debian's LibreOffice Impress/Writer and poppler-utils (document tests)..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends \
+	    libreoffice-impress libreoffice-writer poppler-utils >/dev/null; }
+
 run: $(STAMP)
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
@@ -34,7 +43,7 @@ serve: $(STAMP)
 	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
 	  --browser.serverAddress $$(hostname)
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium libreoffice
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
@@ -53,7 +62,7 @@ load-test: $(STAMP) chromium
 
 # Re-run the R scripts that froze the tests' reference values (needs R, see tests/reference/README.md)
 reference: $(STAMP)
-	@command -v Rscript >/dev/null 2>&1 || { echo "make reference needs R: apt-get install r-base-core r-cran-nlme r-cran-lme4 r-cran-lmertest r-cran-emmeans r-cran-survival"; exit 1; }
+	@command -v Rscript >/dev/null 2>&1 || { echo "make reference needs R: apt-get install r-base-core r-cran-nlme r-cran-lme4 r-cran-lmertest r-cran-emmeans r-cran-survival r-cran-coin"; exit 1; }
 	@for f in tests/reference/*.py; do [ -e "$$f" ] && echo "== $$f" && $(PY) $$f || exit 1; done
 	@for f in tests/reference/*.R; do [ -e "$$f" ] && echo "== $$f" && Rscript --vanilla $$f || exit 1; done
 

@@ -30,6 +30,7 @@ from .outcomes import DOMAIN_INFO
 from .settings import AnalysisSettings
 from .slides import describe_filters, domain_outcomes
 from .trial import Trial
+from .wilcoxon import EXACT_MAX
 
 __all__ = ["build_report", "key_figures", "key_figures_zip", "methods_text", "safety_summary",
            "software_versions", "PADJUST_NAMES", "Section", "SECTIONS"]
@@ -60,8 +61,11 @@ def software_versions() -> dict[str, str]:
 
 
 def methods_text(trial: Trial, effects: pd.DataFrame | None = None, *, n_boot: int = 2000,
-                 seed: int = 0, ci: float = 0.95, padjust: str = "holm") -> str:
+                 seed: int = 0, ci: float = 0.95, padjust: str = "holm",
+                 family=()) -> str:
     """The methods paragraph, generated from the settings and the registry.
+
+    ``family``: the pre-specified outcomes of the multiplicity family (empty: all).
 
     Examples
     --------
@@ -96,14 +100,20 @@ def methods_text(trial: Trial, effects: pd.DataFrame | None = None, *, n_boot: i
     text = (
         f"{design} at each follow-up visit were compared with the same subjects' baseline "
         "(paired analysis; subjects missing either value were left out of that comparison). "
-        "Tests: two-sided paired t-test and Wilcoxon signed-rank test; matched-pairs "
+        "Tests: two-sided paired t-test and Wilcoxon signed-rank test (changes rounded to "
+        "the data's precision, zero changes dropped, midranks for ties; exact conditional "
+        f"p up to {EXACT_MAX} non-zero changes, else the normal approximation with tie and "
+        "continuity correction; the table names the method of each p); matched-pairs "
         "rank-biserial correlation. Effect size: Hedges' g for paired data (average-SD "
         f"standardiser, bias-corrected; positive = improvement) with {ci_text}. Mean changes "
         f"are given with t-based {level} confidence intervals"
         + (f"; geometric mean ratios (visit / baseline) for log-scale outcomes "
            f"({', '.join(logs)})" if logs else "")
         + ". Paired t-test p values were adjusted across outcomes within each arm and visit "
-        f"by {PADJUST_NAMES.get(padjust, padjust)}. Responders: a change counts as "
+        f"by {PADJUST_NAMES.get(padjust, padjust)}"
+        + (f" within the pre-specified outcomes ({', '.join(family)}), the other outcomes "
+           "forming a separate exploratory family" if family and padjust != "none" else "")
+        + ". Responders: a change counts as "
         "clinically meaningful (improvement or worsening) by these rules, with Wilson "
         f"{level} confidence intervals for the proportion improved: {rule_text}"
     )
@@ -318,6 +328,15 @@ def _summary(r: _Report) -> list[str]:
     return parts
 
 
+def _table_one(r: _Report) -> list[str]:
+    from .table1 import table_one
+
+    return [_table(table_one(r.trial)),
+            '<p class="note">Mean (SD) and median [Q1, Q3] of numbers, n (%) of the subjects '
+            "with a known value for categories; baseline outcome values at the baseline "
+            "visit.</p>"]
+
+
 def _between(r: _Report) -> list[str]:
     from .between import report_html
 
@@ -391,6 +410,28 @@ def _effect_table(r: _Report) -> list[str]:
     return parts
 
 
+def _progression(r: _Report) -> list[str]:
+    """Time to 12-week confirmed worsening: headline, Kaplan-Meier, swimmer, subjects, criteria."""
+    from .memo import compute
+    from .progression import event_outcomes
+    from .survival import headline_text, subject_table, time_to_event
+
+    codes = event_outcomes(r.trial)
+    r.tick("progression")
+    if not codes or not r.trial.followup_visits:
+        return ['<p class="note">No outcome with a meaningful-change rule was followed up, '
+                "so there are no confirmed events.</p>"]
+    res = compute(time_to_event, r.trial, outcome=codes[0], ci=r.settings.ci)
+    table = subject_table(res)
+    e = html.escape
+    return [f"<p><strong>{e(headline_text(res))}</strong></p>",
+            r.figure("progression_km", outcome=codes[0]),
+            r.figure("progression_swimmer", outcome=codes[0]),
+            "<h3>Subjects with an event</h3>",
+            _table(table[table["Event"] == "yes"].drop(columns=["Event"])),
+            f"<p>{e(res.methods_text)}</p>"]
+
+
 def _safety(r: _Report) -> list[str]:
     if not len(r.trial.adverse_events):
         r.tick("safety")
@@ -407,7 +448,7 @@ def _safety(r: _Report) -> list[str]:
 
 def _methods(r: _Report) -> list[str]:
     s = r.settings
-    return [f"<p>{html.escape(methods_text(r.trial, r.effects, n_boot=s.n_boot, seed=s.seed, ci=s.ci, padjust=s.padjust))}</p>"]
+    return [f"<p>{html.escape(methods_text(r.trial, r.effects, n_boot=s.n_boot, seed=s.seed, ci=s.ci, padjust=s.padjust, family=s.family))}</p>"]
 
 
 def _reproducibility(r: _Report) -> list[str]:
@@ -424,17 +465,31 @@ def _reproducibility(r: _Report) -> list[str]:
     return parts
 
 
+def _reproduce(r: _Report) -> list[str]:
+    from .reproduce import python_code
+
+    if not r.visit:
+        return ['<p class="note">No follow-up visit, so no effect table to reproduce.</p>']
+    code = python_code(r.trial, "overview", r.settings, visit=r.visit)
+    return [f"<p>These lines give the effect table of this report (<code>result</code>: the "
+            f"rows at {html.escape(r.visit)}).</p>",
+            f"<pre><code>{html.escape(code)}</code></pre>"]
+
+
 #: The report, in order: each section's anchor, heading and renderer.
 SECTIONS: tuple[Section, ...] = (
     Section("summary", "Summary", _summary),
+    Section("table1", "Baseline characteristics (Table 1)", _table_one),
     Section("between", "Between arms: MMRM", _between,
             only_if=lambda trial: len(trial.arms) > 1),
     Section("overview", "Overview: effect sizes", _overview),
     Section("domain-{code}", "{title}", _domain, per_domain=True),
     Section("effects", "Effect table", _effect_table),
+    Section("progression", "Confirmed disability progression", _progression),
     Section("safety", "Safety", _safety),
     Section("methods", "Methods", _methods),
     Section("reproducibility", "Data and software", _reproducibility),
+    Section("reproduce", "Appendix: reproduce in Python", _reproduce),
 )
 
 
@@ -484,7 +539,7 @@ def build_report(trial: Trial, *, n_boot: int | None = None, seed: int | None = 
 
     settings = _settings(settings, n_boot=n_boot, seed=seed, ci=ci, padjust=padjust)
     groups = domain_outcomes(trial)
-    total = 4 + (len(trial.arms) > 1) + sum(len(c) for c in groups.values())
+    total = 5 + (len(trial.arms) > 1) + sum(len(c) for c in groups.values())
     step = 0
 
     def tick(label: str) -> None:

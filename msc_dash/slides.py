@@ -25,7 +25,7 @@ from .settings import AnalysisSettings
 from .trial import Trial
 
 __all__ = ["Slide", "slides", "slide_figure", "domain_outcomes", "describe_filters",
-           "high_contrast"]
+           "progression_slide", "high_contrast", "forest_pages", "FOREST_ROWS"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Slide:
 
     Attributes
     ----------
-    kind : {"title", "overview", "arms", "finding", "domain", "safety"}
+    kind : {"title", "overview", "arms", "finding", "domain", "progression", "safety"}
     title : str
         Heading of the screen.
     text : str
@@ -107,7 +107,8 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
     Disability page when their sum is there); then each domain's main
     chart (trajectory of its first outcome); then one slide per chart
     registered with ``auto=True`` (outcome charts for each domain's first
-    outcome); then the adverse-event swimmer plot when there are adverse
+    outcome); then time to 12-week confirmed worsening
+    (:func:`progression_slide`); then the adverse-event swimmer plot when there are adverse
     events.
 
     Parameters
@@ -147,10 +148,15 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
                   f"significantly, {down} worsened.")
     out = [Slide("title", _trial_title(trial), intro)]
     if visit is not None and len(effects) and (effects["visit"] == visit).any():
-        out.append(Slide("overview", f"Effect sizes at {visit}",
-                         "Hedges' g per outcome, paired against baseline; "
-                         "positive = improvement.", visit=visit, chart="forest",
-                         params=_params(visit=visit, title=f"Effect sizes at {visit}")))
+        pages = forest_pages(trial, effects, visit)
+        for i, page in enumerate(pages, start=1):
+            part = f" ({i} of {len(pages)})" if len(pages) > 1 else ""
+            title = f"Effect sizes at {visit}{part}"
+            params = _params(visit=visit, title=title) if len(pages) == 1 else _params(
+                visit=visit, title=title, outcomes=page)
+            out.append(Slide("overview", title, "Hedges' g per outcome, paired against "
+                             "baseline; positive = improvement.", visit=visit,
+                             chart="forest", params=params))
     if len(trial.arms) == 2 and visit is not None:
         treatment, control = trial.arms
         out.append(Slide("arms", f"{treatment} vs {control} at {visit}",
@@ -170,11 +176,46 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
                          f"Mean at each visit with its {level} CI.", domain=domain,
                          outcome=code, chart="trajectory", params=_params(outcome=code)))
     out += _auto_slides(trial, visit, settings)
+    progression = progression_slide(trial, settings)
+    if progression is not None:
+        out.append(progression)
     if len(trial.adverse_events):
         text = safety_slides[0].text if safety_slides else ""
         out.append(Slide("safety", "Safety: adverse events per patient", text,
                          domain="safety", chart="swimmer"))
     return out
+
+
+#: Rows (outcomes plus domain headings) of one forest slide: legible at 720 lines.
+FOREST_ROWS = 10
+
+
+def forest_pages(trial: Trial, effects: pd.DataFrame, visit: str) -> list[tuple[str, ...]]:
+    """The outcomes of the overview's forest plot at ``visit``, split into slides.
+
+    Each page holds at most :data:`FOREST_ROWS` rows, counting a heading row
+    for each domain on it; outcomes stay in registry order.
+
+    Examples
+    --------
+    >>> import msc_dash
+    >>> t = msc_dash.load_sample()
+    >>> e = msc_dash.effect_sizes(t, n_boot=100)
+    >>> [len(p) for p in forest_pages(t, e, "Month 12")]
+    [8, 6, 3]
+    """
+    shown = set(effects.loc[effects["visit"] == visit, "outcome"])
+    pages, page, rows, domain = [], [], 0, None
+    for code in (c for c in trial.outcomes if c in shown):
+        new_domain = trial.outcome(code).domain
+        cost = 1 + (new_domain != domain)
+        if page and rows + cost > FOREST_ROWS:
+            pages.append(tuple(page))
+            page, rows, cost = [], 0, 2
+        page.append(code)
+        rows += cost
+        domain = new_domain
+    return pages + ([tuple(page)] if page else [])
 
 
 def _auto_slides(trial: Trial, visit: str | None, settings) -> list[Slide]:
@@ -198,6 +239,27 @@ def _auto_slides(trial: Trial, visit: str | None, settings) -> list[Slide]:
                              visit=params.get("visit", ""), chart=name,
                              params=_params(**params)))
     return out
+
+
+def progression_slide(trial: Trial, settings: AnalysisSettings | None = None) -> Slide | None:
+    """Time to 12-week confirmed worsening of the first outcome that has it (EDSS-Plus first).
+
+    None without follow-up or without an outcome that has a meaningful-change rule.
+    """
+    from .memo import compute
+    from .progression import event_outcomes
+    from .survival import headline_text, time_to_event
+
+    codes = event_outcomes(trial)
+    if not codes or not trial.followup_visits:
+        return None
+    code = codes[0]
+    ci = (settings or AnalysisSettings()).ci
+    res = compute(time_to_event, trial, outcome=code, ci=ci)
+    name = "EDSS-Plus" if code == "EDSS_PLUS" else code
+    return Slide("progression", f"Time to confirmed {name} worsening", headline_text(res),
+                 outcome=code,
+                 chart="progression_km", params=_params(outcome=code))
 
 
 def _trial_title(trial: Trial) -> str:

@@ -10,6 +10,7 @@ from msc_dash.ui import export_widgets, filters, state, widgets
 from msc_dash.ui.cache import cached
 from msc_dash.ui.charts import chart
 from msc_dash.ui.mmrm_section import mmrm_headline
+from msc_dash.ui.reproduce import reproduce_expander
 
 trial = state.require_trial()
 settings = state.get_settings()
@@ -74,13 +75,17 @@ visit_rows = table[table["visit"] == visit]
 
 def _row(r) -> dict:
     o = trial.outcome(r.outcome)
+    if r.scale == "log":
+        effect = ("ratio " + format_ci(r.ratio, r.ratio_ci_low, r.ratio_ci_high, decimals=2)
+                  if pd.notna(r.ratio) else "–")
+    else:
+        effect = format_ci(r.adjusted_difference, r.adjusted_ci_low, r.adjusted_ci_high,
+                           sign=True, unit=o.unit)
     return {
         "Outcome": f"{o.label} ({r.outcome})" if o.label != r.outcome else r.outcome,
         "Visit": r.visit,
         "n": f"{r.n_treatment} vs {r.n_control}",
-        f"{treatment} − {control} [{settings.ci:.0%} CI]": format_ci(
-            r.adjusted_difference, r.adjusted_ci_low, r.adjusted_ci_high, sign=True,
-            unit=o.unit),
+        f"{treatment} vs {control} [{settings.ci:.0%} CI]": effect,
         "Better": o.better,
         "p (ANCOVA)": format_p(r.p_ancova),
         "Hedges' g [CI]": format_ci(r.hedges_g, r.hedges_g_ci_low, r.hedges_g_ci_high,
@@ -93,15 +98,21 @@ every = st.toggle("Show every visit", key="arms_all_visits")
 rows = table if every else visit_rows
 st.dataframe(pd.DataFrame([_row(r) for r in rows.itertuples()]), hide_index=True,
              width="stretch")
+logs = [c for c in pd.unique(rows["outcome"]) if trial.outcome(c).scale == "log"]
 st.caption(
     f"ANCOVA: value at the visit ~ arm + baseline value (OLS). The difference is "
     f"{t_md} minus {c_md} in the outcome's own units: where lower is better, a "
-    f"negative difference favours {t_md}. p values are not adjusted for the number "
-    f"of outcomes and visits.")
+    f"negative difference favours {t_md}."
+    + (f" Log-scale outcomes ({', '.join(logs)}) are analysed as log(value) ~ arm + "
+       f"log(baseline) and shown as the ratio {t_md} / {c_md} of geometric means "
+       "(1 = no difference), as the within-arm tables show ratios; Hedges' g of these "
+       "outcomes is of the log change." if logs else "")
+    + " p values are not adjusted for the number of outcomes and visits.")
 st.download_button("Download the comparison (CSV)", export.to_csv_bytes(table),
                    file_name=export_widgets.file_stem(
                        f"arm_comparison_{treatment}_vs_{control}") + ".csv",
                    mime="text/csv", key="arms_download")
+reproduce_expander(trial, "arms", settings, visit=visit, treatment=treatment, control=control)
 
 codes = list(pd.unique(table["outcome"]))
 code = chosen if chosen in codes else None
@@ -129,7 +140,10 @@ else:
             "F": [sig(f) if pd.notna(f) else "–" for f in anova["f"]],
             "df": [f"{a:.0f}, {b:.0f}" if pd.notna(a) else "–"
                    for a, b in zip(anova["df1"], anova["df2"], strict=True)],
-            "p": [format_p(p) for p in anova["p_unc"]],
+            "p (uncorrected)": [format_p(p) for p in anova["p_unc"]],
+            "p (Greenhouse-Geisser)": [format_p(p) if pd.notna(p) else "–"
+                                       for p in anova["p_gg"]],
+            "ε (GG)": [f"{e:.2f}" if pd.notna(e) else "–" for e in anova["eps"]],
             "partial η²": [sig(x, 2) if pd.notna(x) else "–" for x in anova["np2"]],
             "n": [f"{a} vs {b}" for a, b in zip(anova["n_treatment"], anova["n_control"],
                                                  strict=True)],
@@ -137,5 +151,9 @@ else:
         })
         st.dataframe(shown_anova, hide_index=True, width="stretch")
         st.caption("pingouin.mixed_anova on subjects with a value at every visit of the "
-                   "outcome (visits measured in under half of the subjects are left out). "
-                   "The arm × visit row asks whether the arms change differently over time.")
+                   "outcome (visits measured in under half of the subjects are left out; "
+                   "log-scale outcomes as log values). The arm × visit row asks whether the "
+                   "arms change differently over time. Repeated visits rarely have equal "
+                   "variances and correlations (sphericity), so read the Greenhouse-Geisser "
+                   "p: its degrees of freedom are multiplied by ε (1 = sphericity holds; "
+                   "its lower bound is 1 / (visits − 1)).")

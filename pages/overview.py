@@ -4,9 +4,10 @@ import streamlit as st
 
 from msc_dash.effects import effect_sizes
 from msc_dash.findings import describe_p_basis, one_year_visit, safety_numbers
+from msc_dash.multiplicity import family_text
 from msc_dash.ui import state, widgets
 from msc_dash.ui.cache import cached
-from msc_dash.ui.settings import PADJUST
+from msc_dash.ui.reproduce import reproduce_expander
 
 trial = state.require_trial()
 settings = state.get_settings()
@@ -54,10 +55,12 @@ with tab_visit:
     widgets.findings_list(at_visit)
 with tab_key:
     widgets.findings_list(at_key)
-st.caption(f"{describe_p_basis(at_visit + at_key)} Multiplicity correction: "
-           f"{PADJUST.get(settings.padjust, settings.padjust)}.")
+st.caption(f"{describe_p_basis(at_visit + at_key)} Adjusted p: "
+           + family_text(effects.loc[effects["visit"] == visit, "outcome"].unique(),
+                         padjust=settings.padjust, family=settings.family, visit=visit))
 
 st.subheader("Effect table")
 all_visits = st.toggle("Show every visit", key="overview_all_visits")
 widgets.effect_table(trial, effects, settings, visit=None if all_visits else visit,
                      key="overview_effects")
+reproduce_expander(trial, "overview", settings, visit=visit)

@@ -40,7 +40,26 @@ def test_pilot_subjects_and_arms(pilot_trial):
     ages = pilot_trial.subjects.set_index("subject_id")["age"]
     assert (ages.loc[adsl["USUBJID"]].to_numpy() == adsl["AGE"].to_numpy()).all()
     assert {"RACE", "AGEGR1", "SAFFL"} <= set(pilot_trial.subjects.columns)
-    assert not {"TRTSDT", "RFSTDTC", "STUDYID", "AGEGR1N"} & set(pilot_trial.subjects.columns)
+    assert not {"RFSTDTC", "STUDYID", "AGEGR1N"} & set(pilot_trial.subjects.columns)
+    # the treatment dates stay (as SAS day numbers) for the exposure-adjusted rates
+    subj = pilot_trial.subjects.set_index("subject_id").loc[adsl["USUBJID"]]
+    assert (subj["TRTSDT"].to_numpy() == adsl["TRTSDT"].to_numpy()).all()
+
+
+@pilot
+def test_pilot_exposure_comes_from_the_treatment_dates(pilot_trial):
+    from msc_dash.exposure import safety_rates, subject_exposure
+
+    adsl = read("adsl").set_index("USUBJID")
+    e = subject_exposure(pilot_trial).set_index("subject_id")
+    assert (e["source"] == "dates").all()
+    # TRTDUR = TRTEDT - TRTSDT + 1 in the pilot's ADSL (checked by hand on 01-701-1015:
+    # 19906 - 19725 + 1 = 182)
+    ok = adsl["TRTDUR"].notna()
+    assert (e.loc[adsl.index[ok], "exposure_days"].to_numpy()
+            == adsl.loc[ok, "TRTDUR"].to_numpy()).all()
+    total = safety_rates(pilot_trial).iloc[-1]
+    assert total["exposure_source"] == "ADSL TRTSDT to TRTEDT: 254"
 
 
 @pilot
@@ -155,7 +174,8 @@ def test_built_xpt(xpt_files):
     assert ae["severity"].tolist() == ["severe", "mild"]
     assert ae["onset_day"].tolist() == [92, 4]  # shifted like the measurements
     assert trial.subjects["AGEGR1"].tolist() == ["<50", ">=50", ">=50"]
-    assert "AGEGR1N" not in trial.subjects and "TRTSDT" not in trial.subjects
+    assert "AGEGR1N" not in trial.subjects
+    assert "TRTSDT" in trial.subjects  # kept for the exposure (msc_dash.exposure)
 
 
 def test_adam_as_csv_matches_xpt(xpt_files, tmp_path):

@@ -128,6 +128,22 @@ def test_safety_page_filtered_to_subjects_without_events():
     assert "matching the sidebar filters had an adverse event" in info
 
 
+def test_two_arm_safety_shows_event_rate_and_eair():
+    from msc_dash.exposure import safety_rates
+
+    at = _page(TWO_ARM, "pages/safety.py")
+    table = next(d.value for d in at.dataframe
+                 if any(c.startswith("EAIR") for c in d.value.columns))
+    ref = safety_rates(msc_dash.load_sample("two_arm"))
+    assert list(table["Arm"]) == list(ref["arm"])
+    eair = [c for c in table.columns if c.startswith("EAIR")][0]
+    r = ref.iloc[-1]
+    assert table[eair].iloc[-1] == f"{r.eair:.0f} [{r.eair_ci_low:.0f}, {r.eair_ci_high:.0f}]"
+    assert any(c.startswith("Event rate [quasi-Poisson") for c in table.columns)
+    captions = " ".join(c.value for c in at.caption)
+    assert "time at risk" in captions and "Exposure: last contact" in captions
+
+
 PILOT = Path("/work/shared/data/cdiscpilot01")
 
 

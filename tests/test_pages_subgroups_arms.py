@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from msc_dash.arms import compare_arms
 from msc_dash.subgroups import subgroup_interaction
-from msc_dash.tables import format_p
+from msc_dash.tables import format_ci, format_p
 from msc_dash.ui import state
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,10 +113,11 @@ def test_subgroups_page_forest_and_interaction(two_arm):
     visit = at.selectbox(key="visit").value
     ref = subgroup_interaction(males, "ms_type", outcome="SDMT", visit=visit)
     shown = {m.label: m.value for m in at.metric}
-    for row in ref.itertuples():
-        assert shown[f"Interaction p · {row.arm}"] == format_p(row.p_interaction)
+    assert len(ref) == 1  # two arms: one treatment x subgroup test
+    assert shown["Treatment × subgroup interaction p"] == format_p(ref.p_interaction[0])
     assert any("exploratory" in i.value for i in at.info)
-    assert any("F test of the subgroup terms" in c.value for c in at.caption)
+    assert any("arm * subgroup" in c.value for c in at.caption)
+    assert not any("Heterogeneity" in label for label in shown)
 
 
 def test_subgroups_numeric_cut_points(single):
@@ -124,7 +125,8 @@ def test_subgroups_numeric_cut_points(single):
                "subgroups")
     labels = [r[1] for r in _spec(at)["layout"]["meta"]["rows"]]
     assert labels == ["≤ 45", "45 to 55", "> 55"]
-    assert [m.label for m in at.metric] == ["Interaction p"]
+    assert [m.label for m in at.metric] == ["Heterogeneity across subgroups p"]
+    assert any("heterogeneity across subgroups" in c.value for c in at.caption)
 
 
 def test_arms_page_matches_compare_arms(two_arm):
@@ -138,11 +140,17 @@ def test_arms_page_matches_compare_arms(two_arm):
     got = dict(zip([r[1] for r in spec["layout"]["meta"]["rows"]], trace["x"], strict=True))
     assert got == pytest.approx(ref.hedges_g.to_dict(), rel=1e-9)
     table = at.dataframe[2].value
-    col = [c for c in table.columns if c.startswith("MSC − Placebo")][0]
+    col = [c for c in table.columns if c.startswith("MSC vs Placebo")][0]
     assert len(table) == len(ref)
     sdmt = table[table.Outcome.str.contains("SDMT")].iloc[0]
     assert sdmt[col].startswith(f"{ref.loc['SDMT', 'adjusted_difference']:+.1f}"[:3])
     assert sdmt["p (ANCOVA)"] == format_p(ref.loc["SDMT", "p_ancova"])
+    # log-scale outcomes: the baseline-adjusted ratio of geometric means, not a difference
+    t25 = table[table.Outcome.str.contains("T25FW")].iloc[0]
+    assert t25[col] == "ratio " + format_ci(ref.loc["T25FW", "ratio"],
+                                            ref.loc["T25FW", "ratio_ci_low"],
+                                            ref.loc["T25FW", "ratio_ci_high"], decimals=2)
+    assert any("log(value) ~ arm + log(baseline)" in c.value for c in at.caption)
 
 
 def test_arms_page_single_arm_explains(single):
@@ -171,7 +179,7 @@ def test_two_arm_sample_arms_page():
     assert at.selectbox(key="arms_treatment").value == treatment
     assert at.get("plotly_chart")
     assert f"{treatment} vs {control}" in " ".join(at.dataframe[0].value.columns)
-    assert f"{treatment} − {control}" in " ".join(at.dataframe[2].value.columns)
+    assert f"{treatment} vs {control}" in " ".join(at.dataframe[2].value.columns)
 
 
 def test_arms_page_leads_with_mmrm(two_arm):
@@ -222,7 +230,12 @@ def test_arms_page_mixed_anova_on_request(two_arm):
     table = at.dataframe[3].value
     ref = mixed_anova_table(two_arm, "MSC", "Placebo")
     assert list(table.Source) == list(ref.source)
-    assert list(table.p) == [format_p(p) for p in ref.p_unc]
+    assert list(table["p (uncorrected)"]) == [format_p(p) for p in ref.p_unc]
+    gg = table[table.Source == "arm x visit"]
+    want = ref[ref.source == "arm x visit"]
+    assert list(gg["p (Greenhouse-Geisser)"]) == [format_p(p) for p in want.p_gg]
+    assert list(gg["ε (GG)"]) == [f"{e:.2f}" for e in want.eps]
+    assert any("Greenhouse-Geisser" in c.value for c in at.caption)
 
 
 def test_arms_page_on_a_dropout_trial_uses_every_subject():

@@ -29,8 +29,8 @@ def test_slide_order_follows_the_overview(trial, effects):
     assert kinds[:2] == ["title", "overview"]
     assert kinds[2:2 + len(found)] == ["finding"] * len(found)
     assert [s.text for s in deck[2:2 + len(found)]] == [f.text for f in found]
-    # then one main chart per domain present, then safety
-    assert kinds[2 + len(found):] == ["domain"] * 4 + ["safety"]
+    # then one main chart per domain present, time to confirmed worsening, then safety
+    assert kinds[2 + len(found):] == ["domain"] * 4 + ["progression", "safety"]
     assert [s.outcome for s in deck if s.kind == "domain"] == ["T25FW", "EDSS", "SDMT", "NFL"]
 
 

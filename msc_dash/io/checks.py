@@ -511,6 +511,18 @@ def _injections(df: pd.DataFrame, label: str, found: Problems) -> pd.DataFrame:
 
 
 
+def _relapses(df: pd.DataFrame, label: str, found: Problems) -> pd.DataFrame:
+    """The optional relapses table: one row per relapse, its onset in days since baseline."""
+    _require(df, "relapses", label)
+    df = df[["subject_id", "onset_day"]].copy()
+    found.run(_no_missing, df, ["subject_id", "onset_day"], label)
+    df["subject_id"] = _ids(df["subject_id"])
+    num, bad = _numbers_lazy(df, "onset_day", label, date_hint=True)
+    found.extend(bad)
+    df["onset_day"] = num
+    return df
+
+
 def _validate(tables: dict, warnings: list[str], *, strict_baseline=True) -> dict:
     """Check every table; raise one error with every problem found."""
     out: dict = {}
@@ -534,12 +546,13 @@ def _validate(tables: dict, warnings: list[str], *, strict_baseline=True) -> dic
     if "adverse_events" in tables:
         lab, frame = tables["adverse_events"]
         out["adverse_events"] = found.run(_events, frame, lab, warnings, found)
-    if "injections" in tables:
-        lab, frame = tables["injections"]
-        out["injections"] = found.run(_injections, frame, lab, found)
+    for name, checker in (("injections", _injections), ("relapses", _relapses)):
+        if name in tables:
+            lab, frame = tables[name]
+            out[name] = found.run(checker, frame, lab, found)
     out = {k: v for k, v in out.items() if v is not None}
     if "subjects" in tables and "subjects" in out:
-        for name in ("measurements", "adverse_events", "injections"):
+        for name in ("measurements", "adverse_events", "injections", "relapses"):
             if name in out:
                 found.run(_known_subjects, out[name], tables[name][0], out["subjects"],
                           tables["subjects"][0])

@@ -37,10 +37,13 @@ def _classify(frame: _Frame) -> str:
         if {"outcome", "value"} <= cols or not _wide_codes(frame.data):
             return "measurements"
         return "wide"
-    if frame.hint in ("subjects", "adverse_events", "injections", "periods"):
+    if frame.hint in ("subjects", "adverse_events", "injections", "relapses", "periods"):
         return frame.hint
     if {"period", "start_day", "end_day"} <= cols:
         return "periods"
+    if {"subject_id", "onset_day"} <= cols and not cols & {"term", "visit", "day", "value",
+                                                            "outcome", "arm"}:
+        return "relapses"
     if "term" in cols:
         return "adverse_events"
     if "injection_number" in cols and "day" in cols:

@@ -85,7 +85,8 @@ def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None 
         out = _validate(tables, warnings, strict_baseline=strict)
         return Trial.from_tables(out["subjects"], out["measurements"],
                                  out.get("adverse_events"), out.get("injections"),
-                                 periods=out.get("periods"), warnings=tuple(dict.fromkeys(warnings)), source=label)
+                                 relapses=out.get("relapses"), periods=out.get("periods"),
+                                 warnings=tuple(dict.fromkeys(warnings)), source=label)
     except TrialDataError:
         raise
     except Exception as exc:  # never a bare traceback for bad data

@@ -220,6 +220,7 @@ def _read_xlsx(f: _File) -> list[_Frame]:
         names = ", ".join(f"`{s}`" for s in sheets) or "none"
         raise TrialDataError(
             f"{f.name}: no sheet holds a table with a header row and data (sheets: {names}). "
-            "Name the sheets subjects, measurements, adverse_events and injections, "
+            "Name the sheets subjects, measurements, adverse_events and injections "
+            "(and relapses, optional), "
             "with column names in the first row.")
     return frames

@@ -35,6 +35,7 @@ TABLE_TEMPLATES = MappingProxyType({
                       "P02,Back pain,95,Musculoskeletal disorders,moderate,no,unlikely,2\n",
     "injections": "subject_id,injection_number,day,route,dose_million_cells\n"
                   "P01,1,0,IT,50\nP01,2,120,IT,50\n",
+    "relapses": "subject_id,onset_day\nP01,210\nP02,45\n",
 })
 
 

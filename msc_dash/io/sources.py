@@ -27,6 +27,7 @@ _TABLE_NAMES = {
                        "events", "safety", "adae"),
     "injections": ("injections", "injection", "dosing", "doses", "treatments",
                    "administrations", "ex"),
+    "relapses": ("relapses", "relapse", "attacks", "exacerbations"),
     "periods": ("periods", "period", "treatment_periods"),
 }
 

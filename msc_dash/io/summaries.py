@@ -64,7 +64,7 @@ def table_summary(trial: Trial) -> pd.DataFrame:
     >>> from msc_dash.io import load_trial
     >>> csv = b"subject_id,visit,day,outcome,value\\na,BL,0,EDSS,6\\n"
     >>> table_summary(load_trial(csv, name="m.csv"))["rows"].tolist()
-    [1, 1, 0, 0]
+    [1, 1, 0, 0, 0]
     """
     rows = []
     for name in TABLES:

@@ -20,12 +20,14 @@ import streamlit as st
 from ..charts import CHARTS, auto_charts
 from ..correlations import CLINICAL_PARTNERS, change_pairs, correlate
 from ..effects import effect_sizes
+from ..multiplicity import family_text
 from ..outcomes import DOMAIN_INFO, EDSS_PLUS_COMPONENTS, FUNCTIONAL_SYSTEMS
 from ..tables import format_ci, format_p, format_pct, sig
 from ..trial import Trial
 from . import anchored, state, widgets
 from .cache import cached
 from .charts import chart
+from .reproduce import reproduce_expander
 
 __all__ = ["render_domain"]
 
@@ -77,8 +79,10 @@ def _headline(trial: Trial, rows: pd.DataFrame, code: str, ci: float) -> None:
         cols[2].metric("p (t-test · Wilcoxon)",
                        f"{format_p(r.p_ttest)} · {format_p(r.p_wilcoxon)}",
                        f"adjusted {format_p(r.p_adjusted)}", delta_color="off", delta_arrow="off",
-                       help="Paired t-test and Wilcoxon signed-rank test; adjusted: the "
-                            "t-test p after the multiplicity correction in the settings.")
+                       help="Paired t-test and Wilcoxon signed-rank test ("
+                            f"{getattr(r, 'p_wilcoxon_method', '') or 'no'} p; zero changes "
+                            "dropped, ties midranked); adjusted: the t-test p after the "
+                            "multiplicity correction in the settings.")
         if out.meaningful_change is not None and math.isfinite(r.improved_pct):
             cols[3].metric("Improved · worsened",
                            f"{int(r.improved_n)} · {int(r.worsened_n)}",
@@ -103,6 +107,9 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
         st.info(f"No subject has both a baseline and a {visit} value of {code}.")
     else:
         _headline(trial, at, code, settings.ci)
+        shown = effects.loc[effects["visit"] == visit, "outcome"].unique()
+        st.caption("Adjusted p: " + family_text(shown, padjust=settings.padjust,
+                                                family=settings.family, visit=visit))
     _trend(trial, code, settings)
     left, right = st.columns(2)
     with left:
@@ -257,5 +264,6 @@ def render_domain(domain: str) -> None:
         _functional_systems(trial, effects, visit, settings, show)
     if domain == "biomarker":
         _correlations(trial, visit, settings)
+    reproduce_expander(trial, "domain", settings, visit=visit, outcomes=codes)
     if missing:
         _missing(trial, missing)

@@ -279,6 +279,8 @@ def restore_view() -> None:
         st.session_state[state.DATA_CHOICE] = UPLOAD
         problems.append("This link was made with uploaded data, which is never stored: "
                         "upload the same files to see the same view.")
+    if view.get("family"):  # before the settings widget exists; checked against the data there
+        st.session_state[state.FAMILY] = view["family"]
     st.session_state[_PENDING] = view
     st.session_state[_PROBLEMS] = problems
 
@@ -376,7 +378,8 @@ def _write_url(criteria) -> None:
     choice = st.session_state.get(state.DATA_CHOICE)
     view = {"data": SAMPLES.get(choice, "upload") if choice else None, "filters": criteria,
             "visit": st.session_state.get(VISIT_KEY) or st.session_state.get(_VISIT_MEMORY),
-            "outcome": st.session_state.get(OUTCOME_KEY) or st.session_state.get(_OUTCOME_MEMORY)}
+            "outcome": st.session_state.get(OUTCOME_KEY) or st.session_state.get(_OUTCOME_MEMORY),
+            "family": st.session_state.get(state.FAMILY) or None}
     view = {k: v for k, v in view.items() if not (k in (VISIT_KEY, OUTCOME_KEY)
                                                  and not isinstance(v, str))}
     params = urlstate.encode_view(view)

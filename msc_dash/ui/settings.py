@@ -31,18 +31,33 @@ def analysis_settings() -> AnalysisSettings:
                               format_func=lambda x: f"{x:.0%}", key="set_ci")
         padjust = st.selectbox("Multiplicity correction", list(PADJUST),
                                format_func=PADJUST.get, key="set_padjust")
+        full = state.get_full_trial()
+        options = list(full.outcomes) if full is not None else list(REGISTRY)
+        wanted = st.session_state.get(state.FAMILY) or []
+        if full is not None and any(c not in options for c in wanted):
+            st.session_state[state.FAMILY] = [c for c in wanted if c in options]
+            st.session_state[state.URL_PROBLEMS] = [
+                *(st.session_state.get(state.URL_PROBLEMS) or []),
+                *(f"Pre-specified outcome `{c}` is not in the data." for c in wanted
+                  if c not in options)]
+        family = st.multiselect(
+            "Pre-specified outcomes", options, key=state.FAMILY, placeholder="All outcomes",
+            help="The primary and secondary outcomes of the protocol: their p values are "
+                 "adjusted as one family, the others as a separate exploratory family. "
+                 "Empty: every outcome in one family.")
         st.caption("**Meaningful change** (sources differ)")
         edss = st.selectbox(
             "EDSS: 1.0-point step up to baseline", [_EDSS.threshold, 5.0], key="set_edss_step",
             format_func=lambda x: f"{x:g} (then 0.5)",
-            help="A change of 1.0 counts when baseline EDSS is at or below this, 0.5 above it.")
+            help="A change of 1.0 counts when baseline EDSS is at or below this, 0.5 above "
+                 "it, and 1.5 from a baseline of 0.")
         sdmt = st.selectbox("SDMT: points", [_SDMT.amount, 3.0], key="set_sdmt_points",
                             format_func=lambda x: f"{x:g} correct answers")
         timed = st.select_slider("Timed tests (T25FW, NHPT): % of baseline", [10, 15, 20, 25],
                                  value=20, key="set_timed_pct")
     settings = AnalysisSettings(int(n_boot), int(seed), float(ci), padjust,
                                 edss_step=float(edss), sdmt_points=float(sdmt),
-                                timed_pct=int(timed))
+                                timed_pct=int(timed), family=tuple(family))
     st.session_state[state.SETTINGS] = settings
     return settings
 

@@ -14,6 +14,8 @@ Query parameters
 ``page``      page name (letters, digits, ``_``, ``-``)
 ``f.<col>``   filter on subject column ``<col>``: a JSON list (categories, or
               ``[low, high]`` for a range) or one plain category
+``family``    pre-specified outcomes of the multiplicity family, comma-separated
+              codes (checked against the trial later)
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ _MAX_ITEMS = 100           # values in one filter
 _MAX_FILTERS = 40
 _COLUMN = re.compile(r"^[\w][\w .()%/+-]{0,63}$")
 _PAGE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+_CODE = re.compile(r"^[\w.+-]{1,40}$")
 
 
 def _scalar_ok(v) -> bool:
@@ -84,6 +87,8 @@ def encode_view(view: Mapping) -> dict[str, str]:
         value = view.get(key)
         if value not in (None, ""):
             out[key] = str(value)
+    if view.get("family"):
+        out["family"] = ",".join(map(str, view["family"]))
     for column, rule in sorted((view.get("filters") or {}).items()):
         if rule is None:
             continue
@@ -107,7 +112,7 @@ def is_view_key(key: str) -> bool:
     >>> is_view_key("f.age"), is_view_key("visit"), is_view_key("present")
     (True, True, False)
     """
-    return key in ("data", "page", *_TEXT_KEYS) or key.startswith(FILTER_PREFIX)
+    return key in ("data", "page", "family", *_TEXT_KEYS) or key.startswith(FILTER_PREFIX)
 
 
 def _reject_constant(name):
@@ -180,6 +185,13 @@ def decode_view(params: Mapping) -> tuple[dict, list[str]]:
                 view["page"] = raw
             else:
                 problems.append("Ignored link parameter `page`: not a page name.")
+        elif key == "family":
+            codes = [c.strip() for c in raw.split(",") if c.strip()]
+            if codes and len(codes) <= _MAX_ITEMS and all(_CODE.match(c) for c in codes):
+                view["family"] = list(dict.fromkeys(codes))
+            else:
+                problems.append("Ignored link parameter `family`: expected outcome codes "
+                                "separated by commas.")
         elif key in _TEXT_KEYS:
             if 0 < len(raw) <= _MAX_TEXT and raw.isprintable():
                 view[key] = raw
