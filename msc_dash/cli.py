@@ -256,6 +256,12 @@ def build_parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _progression_args(p)
 
+    _data_commands(sub)
+    return parser
+
+
+def _data_commands(sub) -> None:
+    """The commands without analyses: validate, sample, run."""
     p = sub.add_parser("validate", help="check data files and list every problem",
                        description="Load the data and print every problem found. Exit 1 "
                                    "when there is one, 0 when the data is clean.",
@@ -277,7 +283,6 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="example:\n  msc-dash run --port 8501",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--port", type=int, default=8501)
-    return parser
 
 
 def _cmd_report(args) -> int:
