@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .charts import CHARTS, auto_charts
+from .crossover_summary import arms_are_sequences
 from .findings import Finding, findings, one_year_visit
 from .outcomes import DOMAIN_INFO, DOMAINS, FUNCTIONAL_SYSTEMS
 from .settings import AnalysisSettings
@@ -34,7 +35,8 @@ class Slide:
 
     Attributes
     ----------
-    kind : {"title", "overview", "arms", "finding", "domain", "progression", "safety"}
+    kind : {"title", "overview", "arms", "crossover", "finding", "domain", "progression",
+            "safety"}
     title : str
         Heading of the screen.
     text : str
@@ -102,7 +104,8 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
     """The presenter's walk through a trial.
 
     Title; the overview's forest plot at ``visit`` (and, with two arms, the
-    between-arm forest plot); the overview's findings
+    between-arm forest plot; with periods, the crossover estimate and period
+    profile of the first outcome); the overview's findings
     at ``visit``, one per slide (individual Functional Systems left to the
     Disability page when their sum is there); then each domain's main
     chart (trajectory of its first outcome); then one slide per chart
@@ -157,12 +160,23 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
             out.append(Slide("overview", title, "Hedges' g per outcome, paired against "
                              "baseline; positive = improvement.", visit=visit,
                              chart="forest", params=params))
-    if len(trial.arms) == 2 and visit is not None:
-        treatment, control = trial.arms
-        out.append(Slide("arms", f"{treatment} vs {control} at {visit}",
-                         f"Hedges' g of the change from baseline; positive favours "
-                         f"{treatment}.", visit=visit, arm=treatment, chart="arms_forest",
-                         params=_params(visit=visit)))
+    if len(trial.arms) == 2 and visit is not None and not arms_are_sequences(trial):
+        # the between-arm answer is the MMRM (every subject), as on the Arms page
+        from .arms import default_arms
+
+        treatment, control = default_arms(trial.arms)
+        title = f"{treatment} vs {control} at {visit}"
+        out.append(Slide("arms", title,
+                         f"MMRM contrast of the change from baseline over the model's "
+                         f"residual SD, every subject with a follow-up value; positive "
+                         f"favours {treatment}.", visit=visit, arm=treatment,
+                         chart="mmrm_forest",
+                         params=_params(visit=visit, treatment=treatment, control=control,
+                                        title=f"{title} (MMRM)")))
+    if trial.has_periods:
+        from .crossover_summary import crossover_slides
+
+        out += crossover_slides(trial, settings)
     safety_slides = [_finding_slide(f, trial) for f in found if f.domain == "safety"]
     # individual Functional Systems are details of their sum: the Disability page has them
     details = set(FUNCTIONAL_SYSTEMS) if "FSS_SUM" in trial.outcomes else set()

@@ -138,7 +138,7 @@ def test_report_states_each_outcome_trend(trial):
     page = build_report(trial, n_boot=N_BOOT, date="x")
     rows = trend_models(trial)
     for row in rows.to_dict("records"):
-        assert html.escape(trend_text(row, trial.outcome(row["outcome"]).unit)) in page
+        assert html.escape(trend_text(row, trial.outcome(row["outcome"]).change_unit)) in page
     assert page.count("Trend over all visits") == len(trial.outcomes)
 
 
