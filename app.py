@@ -7,14 +7,16 @@ their values on every page; pages read the filtered trial from session state.
 import streamlit as st
 
 from msc_dash.outcomes import DOMAIN_INFO, DOMAIN_RECORDS
-from msc_dash.ui import data, filters, presenter, settings, state
+from msc_dash.ui import auth, data, filters, presenter, settings, state
 
 st.set_page_config(page_title="msc-dash", page_icon="🧬", layout="wide",
                    initial_sidebar_state="expanded")
+auth.gate()  # the sign-in page (or the no-sign-in refusal) stops the run here
 
 # Sidebar widgets get the same IDs on a session's first run as later (else Streamlit
 # 1.67 drops the first change of any of them on a fresh session).
 with filters.stable_widget_ids():
+    auth.user_box()  # "Signed in as ...", Sign out
     presenter.read_url()  # before anything rewrites the query string
     filters.restore_view()  # a shared link may pick the sample, filters, visit and outcome
     data.data_source()

@@ -43,6 +43,8 @@ PRESENT_KEY = "presenter_mode"
 SLIDE_KEY = "presenter_slide"        # 0-based index of the slide on screen
 CONTRAST_KEY = "presenter_contrast"
 PRESENTER_URL_SEEN = "presenter_url_seen"  # query params already applied this session
+# -- sign-in (msc_dash.ui.auth)
+SIGNED_IN_AS = "msc_signed_in_as"    # the user this browser session belongs to
 
 
 __all__ = ["AnalysisSettings", "FULL_TRIAL", "TRIAL", "LOAD_ERROR", "SOURCE_LABEL", "SETTINGS",

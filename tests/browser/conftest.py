@@ -47,14 +47,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(port: int | None = None) -> tuple[subprocess.Popen, str]:
-    """Start ``streamlit run app.py`` on loopback; return the process and its URL."""
+def start_app(port: int | None = None, *, options: tuple[str, ...] = (),
+              script_args: tuple[str, ...] = (), address: str = "127.0.0.1",
+              ) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run app.py`` on loopback; return the process and its URL.
+
+    ``options`` are more Streamlit options (``("--secrets.files", path)``),
+    ``script_args`` the app's own arguments (``("--no-auth",)``), ``address``
+    the address it binds (the URL always uses 127.0.0.1).
+    """
     port = port or _free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    script = [str(ROOT / "app.py"), *(["--", *script_args] if script_args else [])]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"],
+        [sys.executable, "-m", "streamlit", "run",
+         "--server.port", str(port), "--server.address", address,
+         "--server.headless", "true", *options, *script],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
