@@ -7,10 +7,11 @@ their values on every page; pages read the filtered trial from session state.
 import streamlit as st
 
 from msc_dash.outcomes import DOMAIN_INFO, DOMAIN_RECORDS
-from msc_dash.ui import auth, data, filters, presenter, settings, state
+from msc_dash.ui import a11y, auth, data, filters, presenter, settings, state
 
 st.set_page_config(page_title="msc-dash", page_icon="🧬", layout="wide",
                    initial_sidebar_state="expanded")
+a11y.page_fixes()  # caption contrast, chart data tables, navigation list markup
 auth.gate()  # the sign-in page (or the no-sign-in refusal) stops the run here
 
 # Sidebar widgets get the same IDs on a session's first run as later (else Streamlit
