@@ -50,6 +50,8 @@ PAGES = {
         st.Page("pages/export.py", title="Export & report", icon="📄"),
     ],
 }
+if full is not None and full.has_periods:
+    PAGES["Explore"].insert(0, st.Page("pages/crossover.py", title="Crossover", icon="🔁"))
 
 page = st.navigation(PAGES)
 presenter.maybe_present(page)

@@ -38,6 +38,8 @@ _EXPORTS = {
     "mixed_anova_table": "arms",
     "subgroup_effects": "subgroups",
     "findings": "findings",
+    "crossover": "crossover",
+    "CrossoverResult": "crossover",
     "AnalysisSettings": "settings",
     "EffectTable": "results",
     "effect_table": "results",

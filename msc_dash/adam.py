@@ -273,6 +273,11 @@ def to_tables(frames, warnings: list[str], paramcd_map: dict | None = None) -> d
     if "adsl" in by_kind:
         lab, df = by_kind["adsl"][0]
         tables["subjects"] = (lab, _subjects(lab, df))
+        from .periods import from_adsl  # crossover periods (TRTxxA, APxxSDT)
+
+        periods = from_adsl(df)
+        if periods is not None:
+            tables["periods"] = (lab, periods)
     else:
         warnings.append("No ADSL dataset: subjects and arms were taken from the BDS and "
                         "ADAE datasets.")

@@ -341,3 +341,7 @@ def _patient_timeline(trial, settings, *, subject):
 def _patient_outcomes(trial, settings, *, subject, outcomes=None, cols=4):
     return figures.patient_outcomes_figure(trial, subject, list(outcomes or trial.outcomes),
                                            cols=cols)
+
+
+# the crossover and injection-anchored charts register themselves (a module of their own)
+from . import charts_trial_design  # noqa: E402,F401

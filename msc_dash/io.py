@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import adam
+from . import periods as _periods
 from .errors import TrialDataError
 from .mapping import (
     apply_mapping,
@@ -65,7 +66,12 @@ MAX_DAY = 20 * 366
 VISIT_WINDOW_DAYS = 60
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
-SAMPLES = MappingProxyType({"single": SAMPLE_DIR, "two_arm": SAMPLE_DIR / "two_arm"})
+SAMPLES = MappingProxyType({"single": SAMPLE_DIR, "two_arm": SAMPLE_DIR / "two_arm",
+                            "crossover": SAMPLE_DIR / "crossover"})
+SAMPLE_LABELS = MappingProxyType({
+    "single": "Sample trial (simulated, single arm)",
+    "two_arm": "Sample two-arm trial (simulated)",
+    "crossover": "Sample crossover trial (simulated)"})
 
 _NA = {"", "na", "n/a", "nan", "null", ".", "-", "#n/a", "missing"}
 _TRUE = {"true", "t", "yes", "y", "1", "1.0"}
@@ -83,6 +89,7 @@ _TABLE_NAMES = {
                        "events", "safety", "adae"),
     "injections": ("injections", "injection", "dosing", "doses", "treatments",
                    "administrations", "ex"),
+    "periods": ("periods", "period", "treatment_periods"),
 }
 
 #: The four tables as CSV text: header and two example rows each.
@@ -579,8 +586,10 @@ def _classify(frame: _Frame) -> str:
         if {"outcome", "value"} <= cols or not _wide_codes(frame.data):
             return "measurements"
         return "wide"
-    if frame.hint in ("subjects", "adverse_events", "injections"):
+    if frame.hint in ("subjects", "adverse_events", "injections", "periods"):
         return frame.hint
+    if {"period", "start_day", "end_day"} <= cols:
+        return "periods"
     if "term" in cols:
         return "adverse_events"
     if "injection_number" in cols and "day" in cols:
@@ -1051,7 +1060,7 @@ def _frames_to_tables(frames: list[_Frame], warnings: list[str], mapping) -> dic
         else:
             found.setdefault(kind, []).append((fr.label, fr.data))
     tables: dict[str, tuple[str, pd.DataFrame]] = {}
-    for name in TABLES:
+    for name in (*TABLES, "periods"):
         items = found.get(name, [])
         if len(items) > 1:
             raise TrialDataError(
@@ -1115,6 +1124,7 @@ def _validate(tables: dict, warnings: list[str], *, strict_baseline=True) -> dic
                 f"{lab}: subject `{sid}` ({_rows(frame.index[stray])}) is not in the subjects "
                 f"table `{tables['subjects'][0]}`. Add the subject there or correct the "
                 "`subject_id`.")
+    _periods.attach(out, tables, warnings)
     return out
 
 
@@ -1187,7 +1197,7 @@ def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None 
         out = _validate(tables, warnings, strict_baseline=strict)
         return Trial.from_tables(out["subjects"], out["measurements"],
                                  out.get("adverse_events"), out.get("injections"),
-                                 warnings=tuple(dict.fromkeys(warnings)), source=label)
+                                 periods=out.get("periods"), warnings=tuple(dict.fromkeys(warnings)), source=label)
     except TrialDataError:
         raise
     except Exception as exc:  # never a bare traceback for bad data
@@ -1211,7 +1221,7 @@ def source_columns(source, name: str | None = None) -> list[str]:
 
 
 def load_sample(which: str = "single") -> Trial:
-    """The bundled simulated sample trial (``"single"`` arm or ``"two_arm"``).
+    """The bundled simulated sample trial (``"single"`` arm, ``"two_arm"`` or ``"crossover"``).
 
     Examples
     --------
@@ -1221,13 +1231,12 @@ def load_sample(which: str = "single") -> Trial:
     if which not in SAMPLES:
         raise ValueError(f"which must be one of {sorted(SAMPLES)}, not {which!r}")
     folder = SAMPLES[which]
-    files = [folder / f"{t}.csv" for t in TABLES if (folder / f"{t}.csv").is_file()]
+    files = [folder / f"{t}.csv" for t in (*TABLES, "periods")
+             if (folder / f"{t}.csv").is_file()]
     if not files:
         raise TrialDataError(f"The sample data is missing from {folder}; create it with "
                              "`make sample`.")
-    label = ("Sample trial (simulated, single arm)" if which == "single"
-             else "Sample two-arm trial (simulated)")
-    return load_trial(files, name=label)
+    return load_trial(files, name=SAMPLE_LABELS[which])
 
 
 def template_zip() -> bytes:
@@ -1236,6 +1245,7 @@ def template_zip() -> bytes:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for table, text in TABLE_TEMPLATES.items():
             zf.writestr(f"{table}.csv", text)
+        zf.writestr("periods.csv", _periods.TEMPLATE)
     return buf.getvalue()
 
 

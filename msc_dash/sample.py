@@ -635,6 +635,9 @@ def write_sample(out_dir: str | Path = DEFAULT_DIR) -> list[Path]:
     path = out_dir / "README.md"
     path.write_bytes(_readme(calibration(out_dir)).encode())
     written.append(path)
+    from .sample_crossover import write_crossover  # the crossover sample has its own module
+
+    written += write_crossover(out_dir / "crossover")
     return written
 
 

@@ -41,8 +41,12 @@ SINGLE_ARM = "All"
 
 def empty_table(name: str) -> pd.DataFrame:
     """An empty frame with the required and optional columns of ``name``."""
-    required, optional = TABLES[name]
+    required, optional = TABLES[name] if name in TABLES else (PERIOD_COLUMNS, ())
     return pd.DataFrame({c: pd.Series(dtype="object") for c in (*required, *optional)})
+
+
+#: Columns of the optional periods table (crossover trials, see msc_dash.periods).
+PERIOD_COLUMNS = ("subject_id", "period", "treatment", "start_day", "end_day")
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,6 +93,7 @@ class Trial:
     source: str = ""
     filters: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     origin: str = ""  # fingerprint of the unfiltered trial, set by filter()
+    periods: pd.DataFrame = field(default_factory=lambda: empty_table("periods"))
 
     @classmethod
     def from_tables(
@@ -97,12 +102,15 @@ class Trial:
         measurements: pd.DataFrame,
         adverse_events: pd.DataFrame | None = None,
         injections: pd.DataFrame | None = None,
+        periods: pd.DataFrame | None = None,
         **kwargs,
     ) -> Trial:
         """Assemble a Trial from already-valid tables (no validation).
 
         Adds the derived subject columns (``arm`` when absent, ``n_injections``)
-        and sorts rows so that equal data give equal fingerprints.
+        and sorts rows so that equal data give equal fingerprints. With
+        ``periods``, measurements and adverse events get ``period`` and
+        ``period_treatment`` columns (see :func:`msc_dash.periods.assign`).
         """
         subjects = subjects.copy()
         subjects["subject_id"] = subjects["subject_id"].astype(str)
@@ -135,8 +143,15 @@ class Trial:
             ["subject_id", "outcome", "day", "visit"], kind="stable"
         ).reset_index(drop=True)
         subjects = subjects.sort_values("subject_id", kind="stable").reset_index(drop=True)
+        if periods is not None and len(periods):
+            kwargs["periods"] = _with_periods(tables, periods)
         return cls(subjects, tables["measurements"], tables["adverse_events"],
                    tables["injections"], **kwargs)
+
+    @property
+    def has_periods(self) -> bool:
+        """True for a crossover trial (a periods table with two or more treatments)."""
+        return len(self.periods) > 0
 
     # ----------------------------------------------------------- derived views
     @property
@@ -217,7 +232,8 @@ class Trial:
     def fingerprint(self) -> str:
         """sha256 of the normalised tables; equal data give equal fingerprints."""
         h = hashlib.sha256()
-        for name in ("subjects", "measurements", "adverse_events", "injections"):
+        names = ("subjects", "measurements", "adverse_events", "injections")
+        for name in names + (("periods",) if self.has_periods else ()):
             frame = getattr(self, name)
             frame = frame.reindex(sorted(frame.columns), axis=1)
             h.update(name.encode())
@@ -284,6 +300,7 @@ class Trial:
             measurements=self._only(self.measurements, ids),
             adverse_events=self._only(self.adverse_events, ids),
             injections=self._only(self.injections, ids),
+            periods=self._only(self.periods, ids),
             filters=MappingProxyType(applied),
             origin=self.origin or self.fingerprint,
         )
@@ -307,3 +324,23 @@ class Trial:
             "adverse_events": len(self.adverse_events),
             "injections": len(self.injections),
         }
+
+
+def _with_periods(tables: dict, periods: pd.DataFrame) -> pd.DataFrame:
+    """Typed periods; label measurements and adverse events in ``tables`` in place."""
+    from .periods import assign
+
+    periods = periods.copy()
+    periods["subject_id"] = periods["subject_id"].astype(str)
+    periods["period"] = pd.to_numeric(periods["period"]).astype(int)
+    periods["treatment"] = periods["treatment"].astype(str)
+    for col in ("start_day", "end_day"):
+        periods[col] = pd.to_numeric(periods[col]).astype(float)
+    periods = periods.sort_values(["subject_id", "period"], kind="stable")
+    for name, day, events in (("measurements", "day", False),
+                              ("adverse_events", "onset_day", True)):
+        frame = tables[name]
+        where = assign(frame, periods, day, events=events)
+        frame["period"] = where["period"]
+        frame["period_treatment"] = where["treatment"]
+    return periods.reset_index(drop=True)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from msc_dash import io
+from msc_dash import io, periods
 from msc_dash.outcomes import DOMAINS
 from msc_dash.trial import TABLES
 from msc_dash.ui import data, settings, state
@@ -60,8 +60,11 @@ else:
 
     st.subheader("Subjects")
     st.dataframe(trial.subjects, hide_index=True)
-    with st.expander("Measurements, adverse events and injections (first 500 rows each)"):
-        for name in ("measurements", "adverse_events", "injections"):
+    listed = ("measurements", "adverse_events", "injections") + (
+        ("periods",) if trial.has_periods else ())
+    with st.expander("Measurements, adverse events, injections"
+                     + (" and periods" if trial.has_periods else "") + " (first 500 rows each)"):
+        for name in listed:
             frame = getattr(trial, name)
             st.markdown(f"**{name}** ({len(frame)} rows)")
             st.dataframe(frame.head(500), hide_index=True)
@@ -80,8 +83,20 @@ for name, (required, optional) in TABLES.items():
         "required columns": ", ".join(required),
         "optional columns": ", ".join(optional) + (
             "; any other column is a subgroup variable" if name == "subjects" else "")})
+rows.append({"table": "periods (crossover trials, optional)",
+             "one row per": "subject x treatment period",
+             "required columns": ", ".join(periods.COLUMNS), "optional columns": ""})
 st.dataframe(rows, hide_index=True)
 st.markdown(
+    "- **Crossover trials**: a `periods` table (`periods.csv` or a sheet `periods`) gives "
+    "each subject's treatment periods in days since baseline. Periods may touch (period 1 "
+    "ending on the day period 2 starts: that visit ends one period and is the baseline of "
+    "the next) but not overlap. Without it, a `sequence` column in the subjects table "
+    "such as `MSC-Sham` is enough: the periods then start at each injection (when there "
+    "is one per period) or cross over at the visit nearest the middle of the schedule. "
+    "ADaM ADSL `TRT01A`/`TRT02A` with `AP01SDT`/`AP01EDT` (or `TR01SDT`...) work too. "
+    "Visits and adverse events are assigned to the period they fall in, and the "
+    "**Crossover** page appears.\n"
     "- `day` is **days since the subject's baseline** (baseline = 0), not a date.\n"
     "- `outcome` is a code such as `T25FW`, `NHPT`, `EDSS`, `SDMT`, `NFL` (see the outcome "
     "table above); other codes are analysed with higher = better.\n"
@@ -99,6 +114,8 @@ cols[0].download_button("All templates (.zip)", io.template_zip(), "msc_dash_tem
 for col, (name, text) in zip(cols[1:], io.TABLE_TEMPLATES.items(), strict=True):
     col.download_button(f"{name}.csv", text, f"{name}.csv", mime="text/csv",
                         key=f"tpl_{name}")
+st.download_button("periods.csv (crossover trials)", periods.TEMPLATE, "periods.csv",
+                   mime="text/csv", key="tpl_periods")
 
 st.header("Column mapping")
 data.mapping_panel()

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from msc_dash import safety
+from msc_dash.anchored import subject_injection_table
 from msc_dash.effects import responders
 from msc_dash.ui import export_widgets, state, widgets
 from msc_dash.ui.cache import cached
@@ -67,6 +68,19 @@ else:
     }).sort_values("Onset day", kind="stable")
     st.dataframe(events, hide_index=True, width="stretch")
     export_widgets.table_downloads(events, f"{sid} adverse events", key="patients_ae_dl")
+
+# --- after each injection
+if not trial.injections.empty and trial.baseline_visit is not None:
+    after = cached(subject_injection_table, trial, subject_id=sid)
+    if not after.empty:
+        st.subheader("Change after each injection")
+        logs = [c for c in after["outcome"] if trial.outcome(c).scale == "log"]
+        st.dataframe(after.round(3), hide_index=True, width="stretch")
+        st.caption("The change from baseline at the last value before the next injection "
+                   "(the response to each injection)"
+                   + (f"; log ratio for {', '.join(logs)}" if logs else "") + ". The domain "
+                   "pages show every subject's injection-anchored change (switch on "
+                   "'... anchored to the injections').")
 
 # --- responder status
 st.subheader("Improved, stable or worsened")

@@ -7,6 +7,8 @@ import streamlit as st
 
 from msc_dash import safety
 from msc_dash.figures.safety import SWIMMER_SORTS
+from msc_dash.injection_windows import window_rates
+from msc_dash.tables import format_ci, format_p
 from msc_dash.ui import export_widgets, state
 from msc_dash.ui.cache import cached
 from msc_dash.ui.charts import chart
@@ -136,6 +138,30 @@ else:
         f"An event counts for injection k when it started 0 to {window} days after it: "
         "the event's own injection number when recorded, else the latest injection on or "
         "before its onset.")
+
+# --- do events cluster after injections? (window vs rest of follow-up)
+clustered = cached(window_rates, trial, window=window)
+if not clustered.empty:
+    st.markdown(f"**Event rate in the {window} days after an injection vs the rest of "
+                "follow-up**")
+    shown = pd.DataFrame({
+        "Arm": clustered["arm"], "Injections": clustered["group"],
+        "Events in window": clustered["events_window"],
+        "Per 100 PY in window": clustered["rate_window"].round(1),
+        "Events outside": clustered["events_rest"],
+        "Per 100 PY outside": clustered["rate_rest"].round(1),
+        "Rate ratio [95% CI]": [format_ci(r.rate_ratio, r.ci_low, r.ci_high, 3)
+                                for r in clustered.itertuples()],
+        "p": [format_p(p) for p in clustered["p"]]})
+    if trial.is_single_arm:
+        shown = shown.drop(columns="Arm")
+    st.dataframe(shown, hide_index=True, width="stretch")
+    export_widgets.table_downloads(clustered, f"event rates {window} days after injections",
+                                   key="safety_window_rates_dl")
+    st.caption(f"Window: the injection day and the {window} days after it (up to the next "
+               "injection); outside: every other day of follow-up (baseline to the last day "
+               "seen). Rate ratio with the exact conditional CI and p (as R's "
+               "`poisson.test`). PY: patient-years.")
 
 # --- exposure-adjusted rates
 st.subheader("Exposure-adjusted rates")

@@ -7,10 +7,12 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 # pages/other.py is registered only when the data has outcomes of domain "other";
-# tests/test_pages_domain.py runs it on such a trial
+# tests/test_pages_domain.py runs it on such a trial. pages/crossover.py only when
+# the trial has periods (the crossover sample).
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py")
-               if p.name != "other.py")
-SAMPLES = ["Sample trial (simulated, single arm)", "Sample two-arm trial (simulated)"]
+               if p.name not in ("other.py", "crossover.py"))
+SAMPLES = ["Sample trial (simulated, single arm)", "Sample two-arm trial (simulated)",
+           "Sample crossover trial (simulated)"]
 
 
 def _app(sample: str) -> AppTest:
@@ -23,7 +25,7 @@ def _app(sample: str) -> AppTest:
     return at
 
 
-@pytest.mark.parametrize("sample", SAMPLES, ids=["single_arm", "two_arm"])
+@pytest.mark.parametrize("sample", SAMPLES, ids=["single_arm", "two_arm", "crossover"])
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs(page, sample):
     at = _app(sample)

@@ -46,11 +46,22 @@ def _params(trial, name):
         "edss_plus": dict(visit=visit), "correlation": dict(x="NFL", y="EDSS"),
         "swimmer": dict(sort_by="response"), "ae_timeline": {},
         "patient_timeline": dict(subject=first), "patient_outcomes": dict(subject=first),
+        "crossover_profile": dict(outcome="T25FW"), "crossover_paired": dict(outcome="EDSS"),
+        "crossover_ae": {}, "since_injection": dict(outcome="EDSS"),
+        "injection_number": dict(outcome="EDSS"), "durability": dict(outcome="SDMT"),
+        "dose_response": dict(outcome="EDSS"),
     }[name]
 
 
 @pytest.mark.parametrize("name", sorted(set(CHARTS) - {"fs_forest"}))
 def test_every_registered_chart_builds_on_the_two_arm_sample(two, name):
+    if name.startswith("crossover"):  # these need treatment periods: the crossover sample
+        two = msc_dash.load_sample("crossover")
+        assert build(name, msc_dash.load_sample("two_arm"), FAST,
+                     **_params(two, name)) is None
+    if name == "dose_response":  # the two-arm sample gives every subject the same dose
+        assert build(name, two, FAST, **_params(two, name)) is None
+        two = msc_dash.load_sample("single")
     fig = build(name, two, FAST, **_params(two, name))
     assert isinstance(fig, go.Figure) and len(fig.data)
     title, caption = CHARTS[name].describe(FAST, **_params(two, name))
@@ -66,7 +77,8 @@ def test_functional_systems_forest_needs_functional_systems(two):
 
 def test_every_figure_function_is_reachable_through_the_registry():
     used = "".join(inspect.getsource(c.build) for c in CHARTS.values())
-    public = [n for mod in (figures.arms, figures.clinical, figures.forest, figures.safety)
+    public = [n for mod in (figures.arms, figures.clinical, figures.forest, figures.safety,
+                            figures.crossover, figures.anchored)
               for n in mod.__all__ if n.endswith("_figure")]
     assert public and [n for n in public if f"figures.{n}(" not in used] == []
 

@@ -3,8 +3,10 @@
 No function here calls Streamlit; tests inspect ``fig.data`` and ``fig.layout``.
 """
 
+from .anchored import *  # noqa: F403
 from .arms import *  # noqa: F403
 from .clinical import *  # noqa: F403
+from .crossover import *  # noqa: F403
 from .forest import *  # noqa: F403
 from .safety import *  # noqa: F403
 from .style import *  # noqa: F403

@@ -21,6 +21,7 @@ from . import state
 SAMPLES = {
     "Sample trial (simulated, single arm)": "single",
     "Sample two-arm trial (simulated)": "two_arm",
+    "Sample crossover trial (simulated)": "crossover",
 }
 UPLOAD = "Upload my data"
 

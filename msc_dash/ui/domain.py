@@ -23,7 +23,7 @@ from ..effects import effect_sizes
 from ..outcomes import DOMAIN_INFO, EDSS_PLUS_COMPONENTS, FUNCTIONAL_SYSTEMS
 from ..tables import format_ci, format_p, format_pct, sig
 from ..trial import Trial
-from . import state, widgets
+from . import anchored, state, widgets
 from .cache import cached
 from .charts import chart
 
@@ -124,6 +124,11 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
                 st.caption(f"{code} has no meaningful-change rule, so subjects are not "
                            "classified as improved or worsened.")
     _auto_charts(trial, code, visit if not at.empty else None, settings, key)
+    if anchored.has_injections(trial) and st.toggle(
+            f"{code} anchored to the injections", key=f"{key}_anchored",
+            help="Change by time since the last injection, after each injection number, "
+                 "how long an improvement lasts, and dose-response."):
+        anchored.anchored_section(trial, code, settings, key=key)
     with st.expander(f"{code}: effect table, every visit"):
         widgets.effect_table(trial, effects, settings, outcomes=(code,), key=f"{key}_table")
 

@@ -8,7 +8,7 @@ filter names a real column or value is checked later against the trial.
 
 Query parameters
 ----------------
-``data``      which data: ``single``, ``two_arm`` (bundled samples) or ``upload``
+``data``      which data: ``single``, ``two_arm``, ``crossover`` (bundled samples) or ``upload``
 ``visit``     chosen visit (plain text)
 ``outcome``   chosen outcome code (plain text)
 ``page``      page name (letters, digits, ``_``, ``-``)
@@ -27,7 +27,7 @@ __all__ = ["encode_view", "decode_view", "is_view_key", "DATA_CHOICES", "FILTER_
            "FOREIGN_KEYS"]
 
 #: Values of the ``data`` parameter.
-DATA_CHOICES = ("single", "two_arm", "upload")
+DATA_CHOICES = ("single", "two_arm", "crossover", "upload")
 #: Prefix of filter parameters.
 FILTER_PREFIX = "f."
 
