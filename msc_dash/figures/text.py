@@ -68,11 +68,25 @@ def _axis_title(layout: dict, trace: dict, axis: str) -> str:
     return _text((layout.get(name) or {}).get("title")) or axis
 
 
+def _numeric(values) -> bool:
+    if values is None or not len(values):
+        return False
+    return pd.to_numeric(pd.Series(values), errors="coerce").notna().any()
+
+
+def _horizontal(trace: dict) -> bool:
+    # bars say so; a forest's markers have labels on y and the numbers (and errors) on x
+    if trace.get("orientation"):
+        return trace["orientation"] == "h"
+    return (not _numeric(_values(trace, "y")) and _numeric(_values(trace, "x"))) or (
+        bool(trace.get("error_x")) and not trace.get("error_y"))
+
+
 def _series(spec: dict):
     """(name, trace, value axis, category axis) of every trace with data."""
     for i, trace in enumerate(spec.get("data") or []):
         name = _text(trace.get("name")) or f"series {i + 1}"
-        horizontal = trace.get("orientation") == "h"
+        horizontal = _horizontal(trace)
         yield name, trace, ("x" if horizontal else "y"), ("y" if horizontal else "x")
 
 

@@ -6,7 +6,8 @@
     chart("trajectory", trial, settings, key="mobility_T25FW_traj", outcome="T25FW")
 
 The figure is built by :data:`msc_dash.charts.CHARTS` once per chart name,
-trial key, settings and parameters (``st.cache_data``, memory only) and drawn
+trial key, settings and parameters (an in-memory LRU of :class:`ChartSpec`:
+the figure's JSON dict, its text alternative and data table) and drawn
 by :func:`msc_dash.ui.export_widgets.chart` with PNG / SVG / HTML downloads.
 """
 
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import html
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -97,14 +100,36 @@ def build_spec(fig, title: str) -> ChartSpec:
     return ChartSpec(spec, figure_text.describe(spec, title), _table_html(table, title))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+#: Chart specs kept per server process (least recently used dropped first).
+MAX_SPECS = 512
+_specs: OrderedDict = OrderedDict()
+_specs_lock = threading.Lock()
+
+
 def _figure(name: str, trial_key: str, settings: AnalysisSettings, params: tuple,
             _trial: Trial) -> ChartSpec | None:
-    # trial_key, settings and params key the cache; the trial itself is not hashed
+    # Kept in memory as they are: no pickling on every rerun (st.cache_data would
+    # copy each spec), and nothing is hashed but this small key. Specs are shared
+    # and never changed in place; the trial key holds the data fingerprint.
+    key = (name, trial_key, settings, params)
+    with _specs_lock:
+        if key in _specs:
+            _specs.move_to_end(key)
+            return _specs[key]
     fig = CHARTS[name].build(_trial, settings, **dict(params))
-    if fig is None:
-        return None
-    return build_spec(fig, CHARTS[name].describe(settings, **dict(params))[0])
+    made = None if fig is None else build_spec(
+        fig, CHARTS[name].describe(settings, **dict(params))[0])
+    with _specs_lock:
+        _specs[key] = made
+        while len(_specs) > MAX_SPECS:
+            _specs.popitem(last=False)
+    return made
+
+
+def clear() -> None:
+    """Forget every chart spec."""
+    with _specs_lock:
+        _specs.clear()
 
 
 def figure(name: str, trial: Trial, settings: AnalysisSettings | None = None, **params):

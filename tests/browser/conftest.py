@@ -158,3 +158,31 @@ def wait_for_charts(page, minimum: int = 1, timeout: float = 30_000) -> int:
 def assert_no_exception(page) -> None:
     """No Streamlit exception box and no error-details element on the page."""
     assert page.locator("[data-testid='stException']").count() == 0, page.inner_text("body")
+
+
+def assert_accessible(page, impacts=("serious", "critical")) -> None:
+    """No axe-core violation of the given impacts on the page (axe-playwright-python).
+
+    axe-core runs inside the page from the copy bundled with the package: no
+    outside request.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in impacts]
+    assert not violations, "\n".join(
+        f"{v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. "
+        f"{v['nodes'][0]['html'][:160]})" for v in violations)
+
+
+def assert_charts_have_text(page) -> None:
+    """Every drawn Plotly chart has an accessible name and a data table beside it."""
+    charts = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(c => {
+        const named = c.closest('[aria-label]');
+        const box = c.closest('[data-testid="stElementContainer"]');
+        let next = box && box.nextElementSibling, table = false;
+        for (let i = 0; next && i < 3; i++, next = next.nextElementSibling)
+            if (next.querySelector('details.msc-chart-data table')) { table = true; break; }
+        return {name: named ? named.getAttribute('aria-label') : '', table};
+    })""")
+    assert all(c["name"] for c in charts), charts
+    assert all(c["table"] for c in charts), charts

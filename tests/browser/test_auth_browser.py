@@ -17,7 +17,13 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import _free_port, assert_no_exception, start_app, wait_for_app
+from tests.browser.conftest import (
+    _free_port,
+    assert_accessible,
+    assert_no_exception,
+    start_app,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -113,6 +119,7 @@ def test_unsigned_visitor_sees_only_the_sign_in_page(context, signin_app):
         _assert_sign_in_page_only(page)
     assert page.locator(".js-plotly-plot").count() == 0
     assert_no_exception(page)
+    assert_accessible(page)
 
 
 def test_signed_in_user_sees_dashboard_with_name_and_sign_out_ends_session(
