@@ -11,7 +11,9 @@ from msc_dash.ui import a11y, auth, data, filters, presenter, settings, state
 
 st.set_page_config(page_title="msc-dash", page_icon="🧬", layout="wide",
                    initial_sidebar_state="expanded")
-a11y.page_fixes()  # caption contrast, chart data tables, navigation list markup
+# elements made before st.navigation survive a deep link only under the entry script's hash
+with filters.stable_widget_ids():
+    a11y.page_fixes()  # caption contrast, chart data tables, navigation list markup
 auth.gate()  # the sign-in page (or the no-sign-in refusal) stops the run here
 
 # Sidebar widgets get the same IDs on a session's first run as later (else Streamlit

@@ -21,7 +21,7 @@ __all__ = ["page_fixes", "CSS", "NAV_SCRIPT"]
 
 #: Captions: Streamlit draws them in the text colour at opacity 0.6 (3.9:1 on white);
 #: grey #585b66 at full opacity is 6.8:1 on white, 6.1:1 on the sidebar (WCAG AA: 4.5:1).
-CSS = """<style>
+CSS = """<style id="msc-a11y">
 [data-testid="stCaptionContainer"] { opacity: 1; color: #585b66; }
 details.msc-chart-data { font-size: 0.85rem; color: #585b66; margin: -0.5rem 0 0.5rem 0; }
 details.msc-chart-data summary { cursor: pointer; }
@@ -54,6 +54,11 @@ NAV_SCRIPT = """<script>
 
 
 def page_fixes() -> None:
-    """Add the styles and the navigation fix to the page (no visible element)."""
-    st.html(CSS)
-    st.html(NAV_SCRIPT, unsafe_allow_javascript=True)
+    """Add the styles and the navigation fix to the page (no visible element).
+
+    They go into the sidebar: elements of the main area made before
+    ``st.navigation`` are dropped when a link opens another page than the
+    default one; the sidebar's stay (the styles apply to the whole page).
+    """
+    st.sidebar.html(CSS)
+    st.sidebar.html(NAV_SCRIPT, unsafe_allow_javascript=True)
