@@ -4,8 +4,9 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 PORT   ?= 8501
+HOST   ?= 127.0.0.1
 
-.PHONY: run test chromium sample bench load-test reference clean
+.PHONY: run serve test chromium libreoffice sample bench load-test reference clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,17 +14,36 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-# Debian's chromium drives the browser tests and kaleido's PNG/SVG export.
+# Debian's chromium drives the browser tests and kaleido's PNG/SVG export;
+# strace lets tests/test_network.py see every connection the server attempts.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium (browser tests, figure export)..."; \
+	@{ command -v chromium && command -v strace; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium and strace (browser tests, figure export, network test)..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium strace >/dev/null; }
+
+# LibreOffice opens the PowerPoint deck and the Word report in the slow tests (PDF via
+# Impress / Writer headless; poppler-utils counts and reads the pages).
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || { \
+	  echo "Installing Debian's LibreOffice Impress/Writer and poppler-utils (document tests)..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends \
+	    libreoffice-impress libreoffice-writer poppler-utils >/dev/null; }
 
 run: $(STAMP)
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
-test: $(STAMP) chromium
+# Serve on a network interface: `make serve HOST=0.0.0.0`. There is no sign-in:
+# anyone who reaches the address sees the patients' data.
+serve: $(STAMP)
+	@case "$(HOST)" in 127.*|localhost|::1) ;; *) \
+	  echo "WARNING: serving msc-dash on $(HOST):$(PORT) WITHOUT SIGN-IN: anyone who can reach"; \
+	  echo "WARNING: this address sees every uploaded trial. Use only on a trusted network.";; esac
+	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
+	  --browser.serverAddress $$(hostname)
+
+test: $(STAMP) chromium libreoffice
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
@@ -32,6 +52,7 @@ sample: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_effects.py
+	$(PY) benchmarks/bench_mmrm.py
 	$(PY) benchmarks/bench_pages.py
 	$(PY) benchmarks/bench_filters.py --quick
 
@@ -41,7 +62,7 @@ load-test: $(STAMP) chromium
 
 # Re-run the R scripts that froze the tests' reference values (needs R, see tests/reference/README.md)
 reference: $(STAMP)
-	@command -v Rscript >/dev/null 2>&1 || { echo "make reference needs R: apt-get install r-base-core r-cran-nlme r-cran-lme4 r-cran-lmertest r-cran-emmeans r-cran-survival"; exit 1; }
+	@command -v Rscript >/dev/null 2>&1 || { echo "make reference needs R: apt-get install r-base-core r-cran-nlme r-cran-lme4 r-cran-lmertest r-cran-emmeans r-cran-survival r-cran-coin"; exit 1; }
 	@for f in tests/reference/*.py; do [ -e "$$f" ] && echo "== $$f" && $(PY) $$f || exit 1; done
 	@for f in tests/reference/*.R; do [ -e "$$f" ] && echo "== $$f" && Rscript --vanilla $$f || exit 1; done
 

@@ -46,6 +46,7 @@ PAGES = {
         st.Page("pages/patients.py", title="Patients", icon="👤"),
         st.Page("pages/subgroups.py", title="Subgroups", icon="🔀"),
         st.Page("pages/arms.py", title="Arms", icon="⚖️"),
+        st.Page("pages/planning.py", title="Planning", icon="📐"),
     ],
     "Data": [
         st.Page("pages/data.py", title="Data", icon="🗂️"),
@@ -55,7 +56,9 @@ PAGES = {
 if full is not None and full.has_periods:
     PAGES["Explore"].insert(0, st.Page("pages/crossover.py", title="Crossover", icon="🔁"))
 
-page = st.navigation(PAGES)
+# every page stays listed: by default Streamlit collapses a menu of more than 12 pages
+# behind "View N more", hiding the Data section
+page = st.navigation(PAGES, expanded=True)
 presenter.maybe_present(page)
 data.show_load_error()
 page.run()

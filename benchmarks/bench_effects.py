@@ -105,8 +105,9 @@ def pingouin_table(trial: Trial, n_boot=2000, seed=0) -> pd.DataFrame:
                     lo, hi = (ci[0], ci[1]) if s > 0 else (-ci[1], -ci[0])
                     row.update(hedges_g_ci_low=lo, hedges_g_ci_high=hi,
                                p_ttest=stats.ttest_rel(v, b).pvalue,
-                               p_wilcoxon=stats.wilcoxon(v, b).pvalue,
-                               rank_biserial=s * pg.wilcoxon(v, b)["RBC"].iloc[0])
+                               p_wilcoxon=_exact_wilcoxon(v, b),
+                               rank_biserial=s * pg.wilcoxon(np.round(d, 10), np.zeros_like(d))[
+                                   "RBC"].iloc[0])
                     if out.meaningful_change is not None:
                         k = int((out.classify(b, v) == 1).sum())
                         lo, hi = proportion_confint(k, len(v), method="wilson")
@@ -120,6 +121,23 @@ def pingouin_table(trial: Trial, n_boot=2000, seed=0) -> pd.DataFrame:
         if ok.any():
             table.loc[p[ok].index, "p_adjusted"] = multipletests(p[ok], method="holm")[1]
     return table
+
+
+def _exact_wilcoxon(v, b) -> float:
+    """scipy's exact sign-flip permutation p of the changes (rounded off float noise).
+
+    Enumerates all 2**m flips, so only up to m = 16 non-zero changes (NaN beyond,
+    left out of the comparison).
+    """
+    from scipy import stats
+
+    d = np.round(v - b, 10)
+    d = d[d != 0]  # dropped by the test anyway; scipy would enumerate 2**n with them
+    if len(d) == 1:  # S is 0 or 1, both equally far from E = 1/2
+        return 1.0
+    if len(d) > 16:
+        return np.nan
+    return stats.wilcoxon(d, method=stats.PermutationMethod(n_resamples=np.inf)).pvalue
 
 
 def timed(func, reps):

@@ -15,8 +15,9 @@ dataset; anything else with ``USUBJID`` is taken as ADSL.
   they are); ``AVISIT`` -> visit; ``ADY`` (else ``ADT - TRTSDT``, SAS dates being
   days since 1960-01-01) -> day, shifted so the baseline record
   (``ABLFL = "Y"``) is day 0.
-- ADAE -> ``adverse_events``, treatment-emergent only (``TRTEMFL = "Y"``) when
-  that flag exists.
+- ADAE -> ``adverse_events``, every record, with ``treatment_emergent`` from
+  ``TRTEMFL`` (``Y`` / ``N``; else from the onset day, see
+  :func:`msc_dash.trial.treatment_emergence`).
 """
 
 from __future__ import annotations
@@ -114,6 +115,9 @@ def _subjects(label: str, df: pd.DataFrame) -> pd.DataFrame:
         if df[col].isna().all():
             continue
         out[col] = df[col]
+    for col in ("TRTSDT", "TRTEDT"):  # exposure dates (msc_dash.exposure), as SAS day numbers
+        if col in df and not df[col].isna().all():
+            out[col] = _num(df[col])
     return out
 
 
@@ -186,14 +190,12 @@ def _measurements(label: str, df: pd.DataFrame, codes: dict, warnings: list[str]
 
 def _events(label: str, df: pd.DataFrame, warnings: list[str], offsets: dict) -> pd.DataFrame:
     d = df
-    if "TRTEMFL" in d:
-        te = _flag(d, "TRTEMFL")
-        if (~te).any():
-            warnings.append(f"{label}: {int((~te).sum())} adverse event(s) not "
-                            "treatment-emergent (`TRTEMFL` not Y) left out.")
-        d = d.loc[te]
     term = _first(d, "AEDECOD", "AETERM")
     out = pd.DataFrame({"subject_id": d["USUBJID"], "term": d[term]}, index=d.index)
+    if "TRTEMFL" in d:
+        # every record is kept; the Safety page counts the flagged ones by default
+        flag = d["TRTEMFL"].map(lambda v: v.strip().upper() if isinstance(v, str) else "")
+        out["treatment_emergent"] = flag.map({"Y": True, "N": False}).astype("boolean")
     onset, cont = _study_days(d, "ASTDY", "ASTDT")
     if onset.notna().any():
         shift = out["subject_id"].map(offsets).astype(float)

@@ -31,16 +31,18 @@ COMPARE_COLUMNS = (
     "outcome", "domain", "visit", "day", "n_treatment", "n_control",
     "hedges_g", "hedges_g_ci_low", "hedges_g_ci_high",
     "adjusted_difference", "adjusted_ci_low", "adjusted_ci_high", "p_ancova",
+    "scale", "ratio", "ratio_ci_low", "ratio_ci_high",
     "treatment", "control", "ci_method", "estimable", "note",
 )
 
 #: Columns of :func:`mixed_anova_table`, in order.
 ANOVA_COLUMNS = ("outcome", "domain", "source", "ss", "df1", "df2", "ms", "f", "p_unc",
-                 "np2", "eps", "n_treatment", "n_control", "n_visits", "note")
+                 "p_gg", "np2", "eps", "scale", "n_treatment", "n_control", "n_visits", "note")
 
 # pingouin.mixed_anova column -> ours (identifiers, as in docs/architecture.md)
 _ANOVA_RENAME = {"Source": "source", "SS": "ss", "DF1": "df1", "DF2": "df2", "MS": "ms",
-                 "F": "f", "p-unc": "p_unc", "np2": "np2", "eps": "eps"}
+                 "F": "f", "p-unc": "p_unc", "p_unc": "p_unc", "p-GG-corr": "p_gg",
+                 "p_GG_corr": "p_gg", "np2": "np2", "eps": "eps"}
 
 
 def change_frame(trial: Trial, outcome: str) -> pd.DataFrame:
@@ -213,6 +215,21 @@ def _check_arms(trial: Trial, treatment: str, control: str) -> None:
         raise ValueError("`treatment` and `control` must be two different arms")
 
 
+def _analysis_scale(ch: pd.DataFrame, log: bool) -> tuple[pd.DataFrame, pd.Series]:
+    """Change frame on the analysis scale, and per visit the rows that cannot be logged.
+
+    For a log-scale outcome value and baseline become their natural logs and
+    the change the log ratio value / baseline; rows with a value or baseline
+    <= 0 are dropped and counted (per visit) so the caller can say why.
+    """
+    if not log:
+        return ch, pd.Series(dtype=int)
+    ok = (ch["value"] > 0) & (ch["baseline"] > 0)
+    bad = ch.loc[~ok, "visit"].value_counts()
+    ch = ch[ok].assign(value=np.log(ch.loc[ok, "value"]), baseline=np.log(ch.loc[ok, "baseline"]))
+    return ch.assign(change=ch["value"] - ch["baseline"]), bad
+
+
 def compare_arms(trial: Trial, treatment: str, control: str, *, n_boot: int = 2000,
                  seed: int = 0, ci: float = 0.95) -> pd.DataFrame:
     """Between-arm effects per outcome x follow-up visit, positive = favours ``treatment``.
@@ -236,9 +253,18 @@ def compare_arms(trial: Trial, treatment: str, control: str, *, n_boot: int = 20
         is better; BCa bootstrap, or above :data:`ANALYTIC_N` subjects the
         t-based interval of ``pingouin.compute_esci``), ``adjusted_difference``, ``adjusted_ci_low``,
         ``adjusted_ci_high``, ``p_ancova`` (ANCOVA of the value at the visit
-        on arm and baseline: treatment minus control in raw units, not sign
-        flipped), ``treatment``, ``control``, ``ci_method`` ("bca" or "analytic"),
-        ``estimable`` and ``note`` (why a row has no estimate).
+        on arm and baseline: treatment minus control on the analysis scale, not
+        sign flipped), ``scale`` (the registry's "linear" or "log"),
+        ``ratio``, ``ratio_ci_low``, ``ratio_ci_high`` (log-scale outcomes:
+        the exp of the difference, i.e. the baseline-adjusted ratio of
+        geometric means, treatment / control; NaN otherwise), ``treatment``,
+        ``control``, ``ci_method`` ("bca" or "analytic"), ``estimable`` and
+        ``note`` (why a row has no estimate).
+
+        Log-scale outcomes of the registry (T25FW, NHPT, NfL, GFAP) are
+        compared on the log scale, as the within-arm tables do: g of the log
+        ratio value / baseline, and the ANCOVA of log(value) on arm and
+        log(baseline), so ``adjusted_difference`` is a log ratio.
 
     Notes
     -----
@@ -273,7 +299,7 @@ def compare_arms(trial: Trial, treatment: str, control: str, *, n_boot: int = 20
     days = trial.visit_days
     for code in trial.outcomes:
         out = trial.outcome(code)
-        ch = change_frame(trial, code)
+        ch, bad = _analysis_scale(change_frame(trial, code), out.scale == "log")
         for visit in trial.followup_visits:
             at = ch[ch["visit"] == visit]
             t = at[at["arm"] == treatment]
@@ -284,10 +310,16 @@ def compare_arms(trial: Trial, treatment: str, control: str, *, n_boot: int = 20
                        n_treatment=len(t), n_control=len(c), hedges_g=np.nan,
                        hedges_g_ci_low=np.nan, hedges_g_ci_high=np.nan,
                        adjusted_difference=np.nan, adjusted_ci_low=np.nan,
-                       adjusted_ci_high=np.nan, p_ancova=np.nan, treatment=treatment,
-                       control=control, ci_method="bca", estimable=False, note="")
+                       adjusted_ci_high=np.nan, p_ancova=np.nan, scale=out.scale,
+                       ratio=np.nan, ratio_ci_low=np.nan, ratio_ci_high=np.nan,
+                       treatment=treatment, control=control, ci_method="bca",
+                       estimable=False, note="")
             ct, cc = t["change"].to_numpy(), c["change"].to_numpy()
-            if len(ct) < 3 or len(cc) < 3:
+            n_bad = int(bad.get(visit, 0))
+            if n_bad:
+                row["note"] = (f"{n_bad} value(s) ≤ 0 of a log-scale outcome: no ratio "
+                               "(the log of zero or a negative value is undefined)")
+            elif len(ct) < 3 or len(cc) < 3:
                 row["note"] = "n < 3 in an arm"
             elif np.ptp(np.concatenate([ct - ct.mean(), cc - cc.mean()])) == 0:
                 row["note"] = "no variance"
@@ -306,9 +338,33 @@ def compare_arms(trial: Trial, treatment: str, control: str, *, n_boot: int = 20
                 row.update(hedges_g=s * g, hedges_g_ci_low=lo, hedges_g_ci_high=hi,
                            adjusted_difference=diff[0], adjusted_ci_low=diff[1],
                            adjusted_ci_high=diff[2], p_ancova=diff[3], estimable=True)
+                if out.scale == "log":
+                    row.update(ratio=math.exp(diff[0]), ratio_ci_low=np.exp(diff[1]),
+                               ratio_ci_high=np.exp(diff[2]))
             rows.append(row)
     frame = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
     return frame.astype({"n_treatment": int, "n_control": int, "estimable": bool})
+
+
+def _mixed_anova(d: pd.DataFrame, visits) -> pd.DataFrame:
+    """``pingouin.mixed_anova`` of ``value`` by arm x visit, Greenhouse-Geisser p always.
+
+    The GG epsilon comes from the pooled within-arm covariance of the visits
+    and corrects the visit and the arm x visit rows (``p_gg``); with two
+    visits it is 1 and ``p_gg`` equals ``p_unc``.
+    """
+    import pingouin as pg
+
+    # pingouin wants a within factor with a stable order: use visit rank
+    d = d.assign(visit=pd.Categorical(d["visit"], categories=visits, ordered=True))
+    res = pg.mixed_anova(data=d, dv="value", within="visit", between="arm",
+                         subject="subject_id", correction=True)
+    res = res.rename(columns=_ANOVA_RENAME)
+    if "p_gg" not in res:  # two visits: sphericity holds trivially
+        res["p_gg"] = [np.nan, *res["p_unc"].iloc[1:]]
+        res["eps"] = [np.nan, 1.0, 1.0]
+    res["source"] = res["source"].replace({"Interaction": "arm x visit"})
+    return res
 
 
 def mixed_anova_table(trial: Trial, treatment: str, control: str) -> pd.DataFrame:
@@ -324,9 +380,11 @@ def mixed_anova_table(trial: Trial, treatment: str, control: str) -> pd.DataFram
     pandas.DataFrame
         Columns :data:`ANOVA_COLUMNS`: ``outcome``, ``domain``, ``source``
         ("arm", "visit", "arm x visit"), ``ss``, ``df1``, ``df2``, ``ms``,
-        ``f``, ``p_unc``, ``np2``, ``eps`` (pingouin's columns as
-        identifiers), ``n_treatment``, ``n_control``, ``n_visits`` and
-        ``note`` (why an outcome has no test).
+        ``f``, ``p_unc``, ``p_gg`` (Greenhouse-Geisser-corrected p of the
+        visit and arm x visit rows), ``np2``, ``eps`` (GG epsilon, from the
+        pooled within-arm covariance), ``scale`` (log-scale outcomes of the
+        registry are analysed as log values), ``n_treatment``,
+        ``n_control``, ``n_visits`` and ``note`` (why an outcome has no test).
 
     Examples
     --------
@@ -339,13 +397,20 @@ def mixed_anova_table(trial: Trial, treatment: str, control: str) -> pd.DataFram
     ['arm', 'visit', 'arm x visit']
     """
     _check_arms(trial, treatment, control)
-    import pingouin as pg
-
     long = trial.long()
     long = long[long["arm"].isin([treatment, control])]
     frames = []
     for code in trial.outcomes:
-        d = long[long["outcome"] == code]
+        scale = trial.outcome(code).scale
+        d = long[(long["outcome"] == code) & long["value"].notna()]
+        n_bad = int((d["value"] <= 0).sum()) if scale == "log" else 0
+        if n_bad:
+            frames.append(pd.DataFrame([{
+                "outcome": code, "domain": trial.outcome(code).domain, "scale": scale,
+                "note": f"{n_bad} value(s) ≤ 0 of a log-scale outcome: no log-scale test"}]))
+            continue
+        if scale == "log":
+            d = d.assign(value=np.log(d["value"]))
         d = d.groupby(["subject_id", "arm", "visit"], as_index=False, sort=False)["value"].mean()
         n_subj = d["subject_id"].nunique()
         counts = d.groupby("visit")["subject_id"].nunique()
@@ -356,8 +421,8 @@ def mixed_anova_table(trial: Trial, treatment: str, control: str) -> pd.DataFram
         d = d[d["subject_id"].isin(complete)]
         n_t = d.loc[d["arm"] == treatment, "subject_id"].nunique()
         n_c = d.loc[d["arm"] == control, "subject_id"].nunique()
-        base = dict(outcome=code, domain=trial.outcome(code).domain, n_treatment=n_t,
-                    n_control=n_c, n_visits=len(visits))
+        base = dict(outcome=code, domain=trial.outcome(code).domain, scale=scale,
+                    n_treatment=n_t, n_control=n_c, n_visits=len(visits))
         note = ""
         if len(visits) < 2:
             note = "fewer than 2 visits"
@@ -368,13 +433,7 @@ def mixed_anova_table(trial: Trial, treatment: str, control: str) -> pd.DataFram
         if note:
             frames.append(pd.DataFrame([{**base, "note": note}]))
             continue
-        # pingouin wants a within factor with a stable order: use visit rank
-        d = d.assign(visit=pd.Categorical(d["visit"], categories=visits, ordered=True))
-        res = pg.mixed_anova(data=d, dv="value", within="visit", between="arm",
-                             subject="subject_id")
-        res = res.rename(columns=_ANOVA_RENAME)
-        res["source"] = res["source"].replace({"Interaction": "arm x visit"})
-        frames.append(res.assign(**base, note=""))
+        frames.append(_mixed_anova(d, visits).assign(**base, note=""))
     if not frames:
         return pd.DataFrame(columns=list(ANOVA_COLUMNS))
     out = pd.concat(frames, ignore_index=True)

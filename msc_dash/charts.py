@@ -343,5 +343,5 @@ def _patient_outcomes(trial, settings, *, subject, outcomes=None, cols=4):
                                            cols=cols)
 
 
-# the crossover and injection-anchored charts register themselves (a module of their own)
-from . import charts_trial_design  # noqa: E402,F401
+# the crossover, injection-anchored and MMRM charts register themselves (modules of their own)
+from . import charts_mmrm, charts_trial_design  # noqa: E402,F401

@@ -19,6 +19,9 @@ EPILOG = """\
 examples:
   msc-dash report sample_data/ -o report.html
   msc-dash report trial.xlsx -o spms.html --filter ms_type=SPMS --filter age=40:60
+  msc-dash report sample_data/ --format docx -o report.docx
+  msc-dash slides sample_data/ -o talk.pptx
+  msc-dash ard sample_data/ -o results.json
   msc-dash effects sample_data/ -o effects.xlsx --n-boot 5000 --seed 1
   msc-dash validate subjects.csv measurements.csv adverse_events.csv
   msc-dash sample -o my_sample/
@@ -147,6 +150,10 @@ def _analysis_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ci", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--padjust", choices=["holm", "fdr_bh", "bonf", "none"], default="holm",
                    help="multiplicity correction of the paired t-test p (default holm)")
+    p.add_argument("--family", default="", metavar="CODES",
+                   help="pre-specified outcomes adjusted as one family, comma-separated "
+                        "(e.g. T25FW,EDSS); the others form a separate exploratory family "
+                        "(default: all outcomes in one family)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
 
 
@@ -155,8 +162,9 @@ def _settings(args):
     from .settings import AnalysisSettings
 
     try:
+        family = tuple(c.strip() for c in (args.family or "").split(",") if c.strip())
         return AnalysisSettings(n_boot=args.n_boot, seed=args.seed, ci=args.ci,
-                                padjust=args.padjust)
+                                padjust=args.padjust, family=family)
     except ValueError as exc:
         raise UsageError(str(exc).replace("`", "")) from exc
 
@@ -173,20 +181,51 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"msc-dash {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("report", help="write a self-contained HTML report",
-                       description="Write a self-contained HTML report that opens offline.",
-                       epilog="example:\n  msc-dash report sample_data/ -o report.html "
-                              "--filter ms_type=SPMS",
+    p = sub.add_parser("report", help="write a self-contained HTML report (or a Word report)",
+                       description="Write a self-contained HTML report that opens offline, "
+                                   "or with --format docx a Word report.",
+                       epilog="examples:\n  msc-dash report sample_data/ -o report.html "
+                              "--filter ms_type=SPMS\n"
+                              "  msc-dash report sample_data/ --format docx -o report.docx",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _analysis_args(p)
     p.add_argument("--date", help="text of the 'Generated' line (default: now, UTC)")
+    p.add_argument("--format", choices=["html", "docx"], default=None,
+                   help="html (default; also from an .html output name) or docx (Word: real "
+                        "tables, figures, methods, references)")
+
+    p = sub.add_parser("slides", help="write the presenter slides as a PowerPoint deck",
+                       description="Write the presenter slides as .pptx: a title slide, "
+                                   "one finding per slide with its chart and numbers, and "
+                                   "speaker notes with the methods and exact values "
+                                   "(needs Chrome/Chromium for the charts).",
+                       epilog="example:\n  msc-dash slides sample_data/ -o talk.pptx",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _analysis_args(p)
+    p.add_argument("--visit", help="visit of the overview (default: closest to one year)")
+    p.add_argument("--date", help="date on the title slide (default: today, UTC)")
+
+    p = sub.add_parser("ard", help="write the analysis results dataset (JSON and CSV)",
+                       description="Write every result (effect table, between-arm table, "
+                                   "adverse-event counts) as records shaped after CDISC's "
+                                   "Analysis Results Standard: OUTPUT.json, plus a flat "
+                                   "OUTPUT.csv (one row per result) beside it; an output "
+                                   "ending in .csv writes the flat file only.",
+                       epilog="example:\n  msc-dash ard sample_data/ -o results.json",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _analysis_args(p)
+    p.add_argument("--date", help="the 'generated' field (default: now, UTC)")
 
     p = sub.add_parser("effects", help="write the effect table as CSV or XLSX",
                        description="Write the effect table (one row per arm x outcome x "
                                    "follow-up visit) as .csv or .xlsx.",
-                       epilog="example:\n  msc-dash effects sample_data/ -o effects.xlsx",
+                       epilog="example:\n  msc-dash effects sample_data/ -o effects.xlsx\n"
+                              "  msc-dash effects two_arm/ -o effects.xlsx --mmrm",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _analysis_args(p)
+    p.add_argument("--mmrm", action="store_true",
+                   help="add the between-arm MMRM table (two-arm trials): an 'MMRM' sheet "
+                        "in .xlsx, or NAME_mmrm.csv beside a .csv")
 
     p = sub.add_parser("validate", help="check data files and list every problem",
                        description="Load the data and print every problem found. Exit 1 "
@@ -213,12 +252,76 @@ def _cmd_report(args) -> int:
     from .report import build_report
 
     progress = _Progress(args.quiet)
+    fmt = args.format or ("docx" if str(args.output).lower().endswith(".docx") else "html")
     trial = _apply_filters(_load(args.data), args.filter)
+    if fmt == "docx":
+        return _write_docx(trial, args, progress)
     page = build_report(trial, settings=_settings(args), date=args.date, progress=progress)
     out = Path(args.output)
     out.write_text(page, encoding="utf-8")
     print(f"wrote {out} ({len(page.encode()) / 2**20:.1f} MB, {trial.n_subjects} subjects)")
     return EXIT_OK
+
+
+def _write_docx(trial, args, progress) -> int:
+    from .docx_report import build_docx
+    from .export import ExportError
+
+    try:
+        data = build_docx(trial, settings=_settings(args), date=args.date, progress=progress)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from exc
+    out = Path(args.output)
+    out.write_bytes(data)
+    print(f"wrote {out} ({len(data) / 2**20:.1f} MB, {trial.n_subjects} subjects)")
+    return EXIT_OK
+
+
+def _cmd_ard(args) -> int:
+    from .ard import flat_results, results_dataset, to_json
+    from .export import to_csv_bytes
+
+    trial = _apply_filters(_load(args.data), args.filter)
+    ard = results_dataset(trial, settings=_settings(args), date=args.date)
+    out = Path(args.output)
+    flat = out if out.suffix.lower() == ".csv" else out.with_suffix(".csv")
+    if out != flat:
+        out.write_text(to_json(ard), encoding="utf-8")
+    flat.write_bytes(to_csv_bytes(flat_results(ard)))
+    wrote = [str(out)] * (out != flat) + [str(flat)]
+    print(f"wrote {' and '.join(wrote)} ({len(ard['results'])} results, "
+          f"{trial.n_subjects} subjects)")
+    return EXIT_OK
+
+
+def _cmd_slides(args) -> int:
+    from .deck import build_deck
+    from .export import ExportError
+
+    progress = _Progress(args.quiet)
+    trial = _apply_filters(_load(args.data), args.filter)
+    if args.visit is not None and args.visit not in trial.followup_visits:
+        raise UsageError(f"--visit {args.visit!r} is not a follow-up visit; choose one of "
+                         f"{trial.followup_visits}")
+    try:
+        deck = build_deck(trial, settings=_settings(args), visit=args.visit, date=args.date,
+                          progress=progress)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from exc
+    out = Path(args.output)
+    out.write_bytes(deck)
+    print(f"wrote {out} ({len(deck) / 2**20:.1f} MB, {trial.n_subjects} subjects)")
+    return EXIT_OK
+
+
+def _mmrm_sheet(trial, args):
+    """The MMRM table of the default arm pair (UsageError for a single-arm trial)."""
+    from .arms import default_arms
+    from .mmrm import mmrm_table
+
+    if len(trial.arms) < 2:
+        raise UsageError("--mmrm compares arms, and this trial has one arm")
+    return mmrm_table(trial, *default_arms(trial.arms), ci=args.ci, padjust=args.padjust)
 
 
 def _cmd_effects(args) -> int:
@@ -233,8 +336,13 @@ def _cmd_effects(args) -> int:
     progress(0, 1, "effect sizes")
     table = effect_sizes(trial, settings=_settings(args))
     progress(1, 1, "effect sizes")
+    mmrm = _mmrm_sheet(trial, args) if args.mmrm else None
     if out.suffix.lower() == ".csv":
         out.write_bytes(to_csv_bytes(table))
+        if mmrm is not None:
+            extra = out.with_name(f"{out.stem}_mmrm.csv")
+            extra.write_bytes(to_csv_bytes(mmrm))
+            print(f"wrote {extra} ({len(mmrm)} rows)")
     else:
         from .report import safety_summary
         from .tables import format_effect_table
@@ -243,6 +351,8 @@ def _cmd_effects(args) -> int:
         sheets = {"Effects": table,
                   "Effects (formatted)": format_effect_table(table, trial.registry, ci=args.ci),
                   "Trends": trend_models(trial, ci=args.ci)}
+        if mmrm is not None:
+            sheets["MMRM"] = mmrm
         if len(trial.adverse_events):
             sheets["Safety"] = safety_summary(trial)
         out.write_bytes(to_xlsx_bytes(sheets))
@@ -293,7 +403,8 @@ def _cmd_run(args) -> int:
 
 
 COMMANDS = {"report": _cmd_report, "effects": _cmd_effects, "validate": _cmd_validate,
-            "sample": _cmd_sample, "run": _cmd_run}
+            "sample": _cmd_sample, "run": _cmd_run,
+            "slides": _cmd_slides, "ard": _cmd_ard}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,13 +19,12 @@ computes every cell with the same number of subjects in one vectorised pass.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pandas as pd
 from scipy import special
 
 from .outcomes import EDSS_PLUS, EDSS_PLUS_COMPONENTS, Outcome
+from .wilcoxon import _midranks, decimals, signed_rank_test
 
 __all__ = [
     "COLUMNS",
@@ -46,7 +45,7 @@ COLUMNS = (
     "change_mean", "change_ci_low", "change_ci_high", "pct_change_median",
     "hedges_g", "hedges_g_ci_low", "hedges_g_ci_high", "d_z",
     "gmr", "gmr_ci_low", "gmr_ci_high",
-    "p_ttest", "p_wilcoxon", "rank_biserial", "p_adjusted",
+    "p_ttest", "p_wilcoxon", "p_wilcoxon_method", "rank_biserial", "p_adjusted",
     "improved_n", "improved_pct", "improved_ci_low", "improved_ci_high",
     "worsened_n", "worsened_pct", "ci_method", "estimable", "note",
 )
@@ -356,77 +355,20 @@ def _adjust(p: np.ndarray, method: str) -> np.ndarray:
     return out
 
 
-def _average_ranks(a: np.ndarray) -> np.ndarray:
-    """Ranks 1..n with ties averaged (``scipy.stats.rankdata``, without its overhead)."""
-    order = np.argsort(a, kind="mergesort")
-    inverse = np.empty(len(a), dtype=np.intp)
-    inverse[order] = np.arange(len(a))
-    s = a[order]
-    first = np.r_[True, s[1:] != s[:-1]]
-    dense = np.cumsum(first)[inverse]
-    bounds = np.r_[np.nonzero(first)[0], len(a)]
-    return 0.5 * (bounds[dense] + bounds[dense - 1] + 1)
-
-
-@functools.lru_cache(maxsize=64)
-def _signed_rank_counts(n: int) -> np.ndarray:
-    """Number of sign patterns of ranks 1..n giving each rank sum W+ (exact)."""
-    counts = np.zeros(n * (n + 1) // 2 + 1, dtype=np.int64)
-    counts[0] = 1
-    for i in range(1, n + 1):
-        counts[i:] = counts[i:] + counts[:-i]
-    return counts
-
-
-def _wilcoxon_p(v: np.ndarray, b: np.ndarray) -> float:
-    """Two-sided p of ``scipy.stats.wilcoxon(v, b)`` with scipy's defaults.
-
-    Reimplements scipy's ``method="auto"`` choice without its per-call
-    overhead (~1 ms, or ~0.7 s for the permutation case): with more than 50
-    pairs the normal approximation (tie-corrected, no continuity correction);
-    otherwise without zeros or ties the exact null distribution of W+; with
-    zeros or ties and n <= 13 the exact permutation test over all 2**n sign
-    flips (the ranks do not change under flips, so its null distribution is
-    the sum of the ranks flipped positive: exact, as ranks are multiples of
-    0.5); else the normal approximation.
-    """
-    d = v - b
-    n = len(d)
-    nz = d[d != 0]
-    m = len(nz)
-    absd = np.abs(nz)
-    r = _average_ranks(absd)
-    r_plus = r[nz > 0].sum()
-    _, tie_sizes = np.unique(absd, return_counts=True)
-    irregular = m < n or len(tie_sizes) < m
-    if n <= 50 and not irregular:
-        counts = _signed_rank_counts(n)
-        k = int(r_plus)
-        p = 2 * min(counts[k:].sum(), counts[: k + 1].sum()) / 2.0**n
-        return float(min(p, 1.0))
-    if n <= 13:
-        flips = (np.arange(2**m)[:, None] >> np.arange(m)) & 1
-        null = flips @ r
-        gamma = abs(np.finfo(float).eps * 100 * r_plus)
-        less = np.count_nonzero(null <= r_plus + gamma) / 2**m
-        greater = np.count_nonzero(null >= r_plus - gamma) / 2**m
-        return float(np.clip(min(less, greater) * 2, 0.0, 1.0))
-    mean = m * (m + 1.0) * 0.25
-    var = m * (m + 1.0) * (2.0 * m + 1.0) - np.sum(tie_sizes**3.0 - tie_sizes) / 2
-    z = (r_plus - mean) / np.sqrt(var / 24)
-    return float(min(2 * min(special.ndtr(z), special.ndtr(-z)), 1.0))
-
-
 def _rank_biserial(change: np.ndarray) -> float:
-    """Matched-pairs rank-biserial r of the changes (Kerby 2014), zeros dropped."""
+    """Matched-pairs rank-biserial r of the (rounded) changes (Kerby 2014), zeros dropped."""
     d = change[change != 0]
-    r = _average_ranks(np.abs(d))
+    r, _ = _midranks(np.abs(d))
     total = r.sum()
     return r[d > 0].sum() / total - r[d < 0].sum() / total
 
 
-def _cell(b: np.ndarray, v: np.ndarray, out: Outcome, ci: float) -> dict:
-    """Every statistic of one cell except the CI of g and p_adjusted."""
+def _cell(b: np.ndarray, v: np.ndarray, out: Outcome, ci: float, places: int) -> dict:
+    """Every statistic of one cell except the CI of g and p_adjusted.
+
+    ``places``: the decimals the outcome is recorded to (changes are rounded
+    to them before ranking, so that float noise does not break ties).
+    """
     n = len(b)
     row: dict = {"n": n}
     change = v - b
@@ -449,20 +391,24 @@ def _cell(b: np.ndarray, v: np.ndarray, out: Outcome, ci: float) -> dict:
         if not np.any(change != 0):
             notes.append("all changes are ties")
     estimable = not notes
+    notes_after = []  # reported, without making the cell not estimable
     if estimable:
         mean, sd, lo, hi = _t_ci(change, ci)
         row["change_ci_low"], row["change_ci_high"] = lo, hi
         row["d_z"] = mean / sd * out.sign
         t = mean / (sd / np.sqrt(n))
         row["p_ttest"] = 2 * special.stdtr(n - 1, -abs(t))
-        row["p_wilcoxon"] = _wilcoxon_p(v, b)
-        row["rank_biserial"] = _rank_biserial(change) * out.sign
+        rounded = np.round(change, places)
+        row["p_wilcoxon"], row["p_wilcoxon_method"], _ = signed_rank_test(rounded)
+        row["rank_biserial"] = _rank_biserial(rounded) * out.sign
     if out.scale == "log" and n >= 1 and np.all(b > 0) and np.all(v > 0):
         logr = np.log(v / b)
         row["gmr"] = np.exp(logr.mean())
         if estimable and logr.std(ddof=1) > 0:
             _, _, lo, hi = _t_ci(logr, ci)
             row["gmr_ci_low"], row["gmr_ci_high"] = np.exp(lo), np.exp(hi)
+    elif out.scale == "log" and n >= 1:
+        notes_after.append(_gmr_note(b, v))
     if out.meaningful_change is not None and n >= 1:
         status = out.classify(b, v)
         imp, wor = float(np.sum(status == 1)), float(np.sum(status == -1))
@@ -472,8 +418,28 @@ def _cell(b: np.ndarray, v: np.ndarray, out: Outcome, ci: float) -> dict:
             lo, hi = _wilson(imp, n, ci)
             row["improved_ci_low"], row["improved_ci_high"] = 100 * lo, 100 * hi
     row["estimable"] = estimable
-    row["note"] = "; ".join(notes)
+    row["note"] = "; ".join(notes + notes_after)
     return row
+
+
+def _gmr_note(b: np.ndarray, v: np.ndarray) -> str:
+    """Why a log-scale outcome has no geometric mean ratio.
+
+    Examples
+    --------
+    >>> _gmr_note(np.array([1.0, 0.0, 2.0]), np.array([0.0, 1.0, 2.0]))
+    'no GMR: 2 zero values (1 at baseline, 1 at the visit) of 6; a ratio on the log scale needs positive values'
+    """
+    zb, zv = int(np.sum(b == 0)), int(np.sum(v == 0))
+    neg = int(np.sum(b < 0) + np.sum(v < 0))
+    parts = []
+    if zb or zv:
+        parts.append(f"{zb + zv} zero value{'s' if zb + zv != 1 else ''} ({zb} at baseline, "
+                     f"{zv} at the visit)")
+    if neg:
+        parts.append(f"{neg} negative value{'s' if neg != 1 else ''}")
+    return (f"no GMR: {' and '.join(parts)} of {2 * len(b)}; a ratio on the log scale needs "
+            "positive values")
 
 
 def _check_choice(name: str, value, choices) -> None:
@@ -493,7 +459,7 @@ def _check(n_boot, ci, padjust) -> None:
 
 
 def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci: float = 0.95,
-                 padjust: str = "holm") -> pd.DataFrame:
+                 padjust: str = "holm", family=()) -> pd.DataFrame:
     """Change from baseline of every outcome, per arm and follow-up visit.
 
     Parameters
@@ -511,6 +477,10 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
     padjust : {"holm", "fdr_bh", "bonf", "none"}
         Multiplicity adjustment of ``p_ttest`` across the outcomes of one arm
         at one visit.
+    family : sequence of str
+        Pre-specified outcomes: adjusted as one family, the other outcomes as
+        a second (exploratory) one; empty: all outcomes in one family
+        (see :func:`msc_dash.multiplicity.family_text`).
 
     Returns
     -------
@@ -528,8 +498,9 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
         - ``d_z``: mean change / SD of change, positive = improvement.
         - ``gmr`` (log-scale outcomes): geometric mean of value / baseline,
           t-based CI on the log ratios.
-        - ``p_ttest`` (paired t), ``p_wilcoxon`` (``scipy.stats.wilcoxon``
-          defaults), ``rank_biserial`` (positive = improvement), ``p_adjusted``.
+        - ``p_ttest`` (paired t), ``p_wilcoxon`` (signed-rank, see Notes)
+          with ``p_wilcoxon_method`` ("exact" or "normal approximation"),
+          ``rank_biserial`` (positive = improvement), ``p_adjusted``.
         - ``improved_n/pct`` with Wilson CI and ``worsened_n/pct`` (percent,
           0-100) by the registry's meaningful-change rule; NaN without a rule.
         - ``estimable``, ``note``: False with the reason ("n < 3",
@@ -570,11 +541,13 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
     ``x > y``, i.e. visit above baseline, and reverses for
     ``alternative="less"``; ours is always positive = improvement.)
 
-    ``p_wilcoxon`` is ``scipy.stats.wilcoxon(visit, baseline)`` with scipy's
-    defaults (zeros dropped, no continuity correction; exact, permutation or
-    normal method chosen as scipy does), which differs from pingouin's
-    ``wilcoxon`` (continuity correction on) where the normal approximation
-    applies. Percentages (``improved_pct``, its Wilson CI, ``worsened_pct``)
+    ``p_wilcoxon`` is :func:`msc_dash.wilcoxon.signed_rank_test` of the
+    changes rounded to the data's precision: zeros dropped, midranks, exact
+    conditional distribution of the signed-rank sum up to
+    :data:`msc_dash.wilcoxon.EXACT_MAX` non-zero changes (R: ``coin::
+    wilcoxsign_test(distribution = "exact", zero.method = "Wilcoxon")``),
+    beyond that R's ``wilcox.test(exact = FALSE, correct = TRUE)``. Without
+    ties or zeros it equals ``wilcox.test``'s exact p. Percentages (``improved_pct``, its Wilson CI, ``worsened_pct``)
     are on the 0-100 scale.
 
     References
@@ -607,12 +580,15 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
     """
     if settings is not None:
         n_boot, seed, ci, padjust = settings.n_boot, settings.seed, settings.ci, settings.padjust
+        family = getattr(settings, "family", ())
     _check(n_boot, ci, padjust)
     pairs = _pairs(trial)
     groups = pairs.groupby(["arm", "outcome", "visit"], sort=False).indices
     base_all = pairs["baseline"].to_numpy(dtype=float)
     val_all = pairs["value"].to_numpy(dtype=float)
     days = trial.visit_days
+    places = {code: decimals(base_all[i], val_all[i])
+              for code, i in pairs.groupby("outcome", sort=False).indices.items()}
     rows, boot_jobs = [], {}
     for arm in trial.arms:
         for code in trial.outcomes:
@@ -622,7 +598,7 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
                 b, v = base_all[idx], val_all[idx]
                 row = {"arm": arm, "outcome": code, "domain": out.domain, "visit": visit,
                        "day": float(days[visit])}
-                row.update(_cell(b, v, out, ci))
+                row.update(_cell(b, v, out, ci, places.get(code, 0)))
                 n = len(b)
                 row["ci_method"] = "analytic" if n > ANALYTIC_N else "bca"
                 if row["estimable"] and np.isfinite(row.get("hedges_g", np.nan)):
@@ -653,18 +629,22 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
             row["note"] = "bootstrap CI undefined (resamples without variance)"
         row["hedges_g_ci_low"], row["hedges_g_ci_high"] = lo, hi
     table = pd.DataFrame(rows).reindex(columns=list(COLUMNS))
-    text = ("arm", "outcome", "domain", "visit", "ci_method", "note")
+    text = ("arm", "outcome", "domain", "visit", "ci_method", "p_wilcoxon_method", "note")
     for col in COLUMNS:
         if col not in (*text, "estimable", "n"):
             table[col] = table[col].astype(float)
     table["n"] = table["n"].astype(int)
     table["estimable"] = table["estimable"].astype(bool)
     table["note"] = table["note"].fillna("")
+    table["p_wilcoxon_method"] = table["p_wilcoxon_method"].astype(object).fillna("")
     for col in text:
         table[col] = table[col].astype("str")
     p = table["p_ttest"].to_numpy()
     adj = np.full(len(table), np.nan)
-    for idx in table.groupby(["arm", "visit"], sort=False).indices.values():
+    chosen = set(family or ())
+    part = table["outcome"].isin(chosen) if chosen else pd.Series(True, index=table.index)
+    # one family of the pre-specified outcomes, a second of the others (exploratory)
+    for idx in table.groupby([table["arm"], table["visit"], part], sort=False).indices.values():
         adj[idx] = _adjust(p[idx], padjust)
     table["p_adjusted"] = adj
     return table

@@ -181,12 +181,65 @@ def chrome_available() -> bool:
                                              "google-chrome", "chrome"))
 
 
+#: Chromium switches that keep kaleido's browser off the network: no background
+#: requests (updates, safe browsing, metrics, DNS prefetch), no host name
+#: resolved, and any remaining http(s) request sent to a closed loopback port.
+OFFLINE_CHROMIUM_FLAGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-sync",
+    "--no-pings",
+    "--dns-prefetch-disable",
+    "--safebrowsing-disable-auto-update",
+    "--disable-features=OptimizationHints,MediaRouter,Translate,"
+    "AutofillServerCommunication,CertificateTransparencyComponentUpdater",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--proxy-server=127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
+)
+
+
+def _offline_chromium():
+    """choreographer's Chromium, started with :data:`OFFLINE_CHROMIUM_FLAGS`."""
+    from choreographer.browsers.chromium import Chromium
+
+    class OfflineChromium(Chromium):
+        def get_cli(self):
+            return [*super().get_cli(), *OFFLINE_CHROMIUM_FLAGS]
+
+    return OfflineChromium
+
+
+def kaleido_options() -> dict:
+    """Keyword arguments for kaleido that keep figure export on this machine.
+
+    plotly.js from the installed plotly package, no MathJax (kaleido would
+    load it from a public CDN; the figures use no LaTeX) and a Chromium with
+    background networking off.
+
+    Examples
+    --------
+    >>> opts = kaleido_options()
+    >>> opts["mathjax"], opts["plotlyjs"].name
+    (False, 'plotly.min.js')
+    """
+    from pathlib import Path
+
+    import plotly
+
+    plotlyjs = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    return {"mathjax": False, "plotlyjs": plotlyjs, "browser_cls": _offline_chromium()}
+
+
 def _ensure_server() -> None:
     import kaleido
 
     with _server_lock:
         if not _server["started"]:
-            kaleido.start_sync_server(silence_warnings=True)
+            kaleido.start_sync_server(silence_warnings=True, **kaleido_options())
             _server["started"] = True
 
 

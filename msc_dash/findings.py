@@ -60,7 +60,8 @@ class Finding:
     p : float
         The p value that decided significance (NaN when none).
     p_basis : str
-        ``"adjusted"`` (``p_adjusted``), ``"t-test"`` (``p_ttest``) or "".
+        ``"adjusted"`` (``p_adjusted``), ``"t-test"`` (``p_ttest``), ``"mmrm"``
+        (a between-arm MMRM contrast, adjusted across outcomes) or "".
     """
 
     domain: str
@@ -269,7 +270,7 @@ def _safety_finding(numbers: dict) -> Finding:
 
 
 def findings(trial: Trial, effects: pd.DataFrame | None = None, *, visit: str | None = None,
-             safety: dict | None = None) -> list[Finding]:
+             safety: dict | None = None, between: pd.DataFrame | None = None) -> list[Finding]:
     """Plain-language findings of a trial.
 
     Parameters
@@ -286,12 +287,18 @@ def findings(trial: Trial, effects: pd.DataFrame | None = None, *, visit: str | 
         Adverse-event counts as returned by :func:`safety_numbers` (computed
         when omitted). The safety finding is added when the trial has
         adverse events.
+    between : pandas.DataFrame, optional
+        For trials with two or more arms, the :func:`msc_dash.mmrm_table`
+        whose contrasts lead the findings (default: computed for
+        :func:`msc_dash.arms.default_arms`; an empty frame gives none).
 
     Returns
     -------
     list of Finding
-        Arms in trial order, then domains in display order, outcomes in
-        registry order and visits by day; the safety finding last.
+        With two or more arms, first the between-arm MMRM contrast of each
+        outcome (at ``visit``, else the visit closest to one year); then the
+        within-arm changes: arms in trial order, domains in display order,
+        outcomes in registry order and visits by day; the safety finding last.
 
     Examples
     --------
@@ -317,6 +324,8 @@ def findings(trial: Trial, effects: pd.DataFrame | None = None, *, visit: str | 
     else:
         rows = key_visits(rows)
     out: list[Finding] = []
+    if len(trial.arms) > 1:
+        out += _between(trial, between, visit)
     if len(rows):
         arm_rank = {a: i for i, a in enumerate(trial.arms)}
         domain_rank = {d: i for i, d in enumerate(DOMAINS)}
@@ -329,10 +338,24 @@ def findings(trial: Trial, effects: pd.DataFrame | None = None, *, visit: str | 
         ).sort_values(["_a", "_d", "_o", "_v"], kind="stable")
         show_arm = rows["arm"].nunique() > 1 or len(trial.arms) > 1
         adjusted = _adjusted_in_use(effects)
-        out = [_effect_finding(r, trial, show_arm, adjusted) for r in order.to_dict("records")]
+        out += [_effect_finding(r, trial, show_arm, adjusted) for r in order.to_dict("records")]
     if len(trial.adverse_events):
         out.append(_safety_finding(safety if safety is not None else safety_numbers(trial)))
     return out
+
+
+def _between(trial: Trial, table: pd.DataFrame | None, visit: str | None) -> list[Finding]:
+    from .between import between_arm_findings
+
+    if table is None:
+        from .arms import default_arms
+        from .mmrm import mmrm_table
+
+        table = mmrm_table(trial, *default_arms(trial.arms))
+    if table.empty:
+        return []
+    at = visit if visit in set(table["visit"]) else None
+    return between_arm_findings(trial, table, visit=at, alpha=ALPHA)
 
 
 def describe_p_basis(found: list[Finding]) -> str:
@@ -346,6 +369,11 @@ def describe_p_basis(found: list[Finding]) -> str:
     """
     bases = {f.p_basis for f in found if f.p_basis}
     level = f"{ALPHA:g}"
+    if "mmrm" in bases:
+        rest = describe_p_basis([f for f in found if f.p_basis != "mmrm"])
+        return (f"Between arms, significant means MMRM p < {level} adjusted across "
+                f"outcomes at the visit. " + (f"Within arms: {rest[0].lower()}{rest[1:]}"
+                                              if rest else "")).strip()
     if bases == {"adjusted"}:
         return (f"Significant means adjusted p < {level} "
                 "(paired t-test adjusted across outcomes).")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -58,8 +59,16 @@ MAX_UNCOMPRESSED_BYTES = 200 * 2**20
 MAX_COMPRESSION_RATIO = 100
 #: Most files accepted inside one ZIP.
 MAX_ARCHIVE_MEMBERS = 100
-#: Most rows accepted in one table.
-MAX_ROWS = 2_000_000
+#: Most rows accepted in one table (environment: ``MSC_DASH_MAX_ROWS``).
+MAX_ROWS = int(os.environ.get("MSC_DASH_MAX_ROWS", 2_000_000))
+#: Most cells (rows x columns) accepted in one table, checked from the file's
+#: metadata before anything is read (``MSC_DASH_MAX_CELLS``): about 1 GB in memory.
+MAX_CELLS = int(os.environ.get("MSC_DASH_MAX_CELLS", 20_000_000))
+#: Most cells read from an Excel workbook (its XML is slow to parse: about 10 s
+#: for this many); larger tables belong in CSV or Parquet (``MSC_DASH_MAX_XLSX_CELLS``).
+MAX_XLSX_CELLS = int(os.environ.get("MSC_DASH_MAX_XLSX_CELLS", 2_000_000))
+#: Most subjects in one trial (``MSC_DASH_MAX_SUBJECTS``).
+MAX_SUBJECTS = int(os.environ.get("MSC_DASH_MAX_SUBJECTS", 250_000))
 #: Days further than this from baseline are taken for dates, not days.
 MAX_DAY = 20 * 366
 #: A visit day further than this from its visit's median day gets a warning.
@@ -249,10 +258,10 @@ def _read_file(f: _File, warnings: list[str], mappings: list[dict]) -> list[_Fra
         if kind == "xlsx":
             return _read_xlsx(f)
         if kind == "parquet":
-            return [_Frame(f.name, _as_text(pd.read_parquet(io.BytesIO(f.data)), 1),
-                           _hint(f.name))]
+            return [_Frame(f.name, _as_text(_read_parquet(f), 1), _hint(f.name))]
         if kind in ("xpt", "sas7bdat"):
-            return [_Frame(f.name, _as_text(_read_sas(f.data, kind), 1), _hint(f.name))]
+            return [_Frame(f.name, _as_text(_read_sas(f.data, kind, f.name), 1),
+                           _hint(f.name))]
         return [_read_text(f, warnings)]
     except TrialDataError:
         raise
@@ -267,12 +276,68 @@ def _read_file(f: _File, warnings: list[str], mappings: list[dict]) -> list[_Fra
             "and that its extension matches its content.") from exc
 
 
-def _read_sas(data: bytes, kind: str) -> pd.DataFrame:
+def _check_shape(label: str, rows: int, columns: int) -> None:
+    """Refuse a table too large to hold, from its size as the file declares it."""
+    if rows > MAX_ROWS:
+        raise TrialDataError(f"{label}: the table has {rows:,} rows; at most {MAX_ROWS:,} are "
+                             "read. Split the file or keep only the rows you need.")
+    if rows * max(columns, 1) > MAX_CELLS:
+        raise TrialDataError(
+            f"{label}: the table has {rows:,} rows x {columns:,} columns "
+            f"({rows * columns:,} cells); at most {MAX_CELLS:,} cells are read. Keep only "
+            "the columns and rows you need.")
+
+
+def _read_parquet(f: _File) -> pd.DataFrame:
+    """A Parquet file, after its footer's row count and sizes passed the limits."""
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(io.BytesIO(f.data))
+    meta = pf.metadata
+    _check_shape(f.name, meta.num_rows, meta.num_columns)
+    expanded = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if expanded > MAX_UNCOMPRESSED_BYTES:
+        raise TrialDataError(
+            f"{f.name}: the data would expand to {expanded / 2**20:,.0f} MB; at most "
+            f"{MAX_UNCOMPRESSED_BYTES // 2**20} MB are read. Keep only the columns and rows "
+            "you need.")
+    return pf.read().to_pandas()
+
+
+_XPT_OBS = (b"HEADER RECORD*******OBS     HEADER RECORD!!!!!!!",
+            b"HEADER RECORD*******OBSV8   HEADER RECORD!!!!!!!")
+
+
+def _check_xpt(data: bytes, label: str, meta) -> None:
+    """Refuse a SAS transport file whose last record is cut off (a truncated copy)."""
+    start = max((data.find(h) for h in _XPT_OBS), default=-1)
+    width = sum((meta.variable_storage_width or {}).values())
+    if start < 0 or width <= 0:
+        return
+    section = data[start + 80:]
+    member = section.find(b"HEADER RECORD*******MEMBER  HEADER RECORD")
+    if member >= 0:
+        section = section[:member]
+    full = len(section) // width
+    rest = section[full * width:]
+    if rest.strip(b" ") or len(data) % 80:
+        raise TrialDataError(
+            f"{label}: the file ends in the middle of record {full + 1} ({len(rest)} of its "
+            f"{width} bytes): it looks truncated, and only {full} complete records are in it. "
+            "Copy or export the file again.")
+
+
+def _read_sas(data: bytes, kind: str, label: str = "") -> pd.DataFrame:
     # pyreadstat reads from memory (file-like objects). pandas.read_sas is not used:
     # its XPORT reader drops the last record of some files.
     import pyreadstat
 
     reader = pyreadstat.read_xport if kind == "xpt" else pyreadstat.read_sas7bdat
+    _meta = reader(io.BytesIO(data), metadataonly=True)[1]
+    if kind == "xpt":
+        _check_xpt(data, label, _meta)
+    if _meta.number_rows is not None:
+        _check_shape(label, _meta.number_rows, _meta.number_columns or 1)
     try:
         df, _meta = reader(io.BytesIO(data), disable_datetime_conversion=True)
     except pyreadstat.ReadstatError as exc:
@@ -330,11 +395,15 @@ def _read_zip(f: _File, warnings: list[str], mappings: list[dict]) -> list[_Fram
         raise TrialDataError(f"{f.name}: not a valid ZIP archive (the file is damaged or "
                              "incomplete). Create the ZIP again.") from None
     frames: list[_Frame] = []
+    skipped: list[str] = []
     with zf:
         infos = _guard_zip(zf, f.name)
         for info in infos:
             base = Path(info.filename).name
             if info.filename.startswith("__MACOSX") or base.startswith((".", "~$")):
+                continue
+            if _not_a_table(base):
+                skipped.append(info.filename)
                 continue
             member = _File(base, _read_member(zf, info, f.name))
             if _kind(member) == "zip":
@@ -344,14 +413,73 @@ def _read_zip(f: _File, warnings: list[str], mappings: list[dict]) -> list[_Fram
                 fr.label = f"{f.name}/{info.filename}" if fr.label == base else \
                     f"{f.name}/{fr.label}"
                 frames.append(fr)
+    if skipped:
+        warnings.append(f"{f.name}: skipped {', '.join(f'`{s}`' for s in skipped[:5])} "
+                        "(documentation, not a table).")
     if not frames:
-        raise TrialDataError(f"{f.name}: the archive holds no data files.")
+        raise TrialDataError(f"{f.name}: the archive holds no data files"
+                             + (f" (only {', '.join(f'`{s}`' for s in skipped[:5])}, which "
+                                "is documentation)" if skipped else "") + ".")
     return frames
+
+
+_DOC_STEMS = ("readme", "read_me", "read me", "license", "licence", "notes", "changelog",
+              "codebook", "instructions")
+_DOC_SUFFIXES = (".md", ".pdf", ".docx", ".doc", ".html", ".htm", ".rtf", ".png", ".jpg")
+
+
+def _not_a_table(name: str) -> bool:
+    """README, licence and other documents that travel in a data ZIP.
+
+    Examples
+    --------
+    >>> [_not_a_table(n) for n in ("README.txt", "notes.md", "measurements.csv")]
+    [True, True, False]
+    """
+    low = name.lower()
+    return low.startswith(_DOC_STEMS) or low.endswith(_DOC_SUFFIXES)
+
+
+_XLSX_DIM = re.compile(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
+_XLSX_UNCACHED = re.compile(rb"</f>\s*(?:<v\s*/>|<v></v>)?\s*</c>|<f[^>]*/>\s*</c>")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _check_xlsx(zf: zipfile.ZipFile, label: str) -> None:
+    """Each sheet's declared size within the limits, and formulas with saved values."""
+    cells = 0
+    for info in zf.infolist():
+        if not re.match(r"xl/worksheets/sheet\d+\.xml$", info.filename):
+            continue
+        with zf.open(info) as fh:
+            dim = _XLSX_DIM.search(fh.read(4096))
+        if dim:
+            rows, columns = int(dim.group(2)), _column_number(dim.group(1))
+            _check_shape(label, rows, columns)
+            cells += rows * columns
+        if cells > MAX_XLSX_CELLS:
+            raise TrialDataError(
+                f"{label}: the workbook has {cells:,} cells; Excel files are read up to "
+                f"{MAX_XLSX_CELLS:,} cells (their XML is slow to read). Save larger tables as "
+                "CSV or Parquet.")
+        uncached = len(_XLSX_UNCACHED.findall(zf.read(info)))
+        if uncached:
+            raise TrialDataError(
+                f"{label}: {uncached} formula cell(s) have no saved value (the workbook was "
+                "written by a program that does not calculate formulas). Open it in Excel or "
+                "LibreOffice and save it again, or paste the values instead of formulas.")
 
 
 def _read_xlsx(f: _File) -> list[_Frame]:
     with zipfile.ZipFile(io.BytesIO(f.data)) as zf:
         _guard_zip(zf, f.name)
+        _check_xlsx(zf, f.name)
     sheets = pd.read_excel(io.BytesIO(f.data), sheet_name=None, dtype=object, header=None,
                            engine="openpyxl")
     frames = []
@@ -360,11 +488,12 @@ def _read_xlsx(f: _File) -> list[_Frame]:
         if raw.empty or len(raw) < 2:
             continue
         top = _header_row(raw)
-        header = [_clean_header(v) for v in raw.iloc[top]]
+        label = f"{f.name} (sheet {sheet})"
+        header = _checked_header([_clean_header(v) for v in raw.iloc[top]], label)
         body = raw.iloc[top + 1:]
         body.columns = header
         body.index = body.index + 1  # 0-based sheet row -> 1-based row number
-        frames.append(_Frame(f"{f.name} (sheet {sheet})", _as_text(body, 0), _hint(sheet)))
+        frames.append(_Frame(label, _drop_unnamed(_as_text(body, 0), label), _hint(sheet)))
     if not frames:
         names = ", ".join(f"`{s}`" for s in sheets) or "none"
         raise TrialDataError(
@@ -385,6 +514,47 @@ def _header_row(raw: pd.DataFrame) -> int:
     scores = [known(i) for i in range(min(10, len(raw) - 1))]
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     return best if scores[best] else 0
+
+
+_UNNAMED = "\x00unnamed column {}"
+
+
+def _checked_header(header: list[str], label: str) -> list[str]:
+    """The header with blank names made unique placeholders; a repeated name refused.
+
+    Examples
+    --------
+    >>> _checked_header(["subject_id", "value", "", ""], "a.csv")[2:] == [
+    ...     _UNNAMED.format(3), _UNNAMED.format(4)]
+    True
+    >>> _checked_header(["value", "Value ", "value"], "a.csv")
+    Traceback (most recent call last):
+    ...
+    msc_dash.errors.TrialDataError: a.csv: the column `value` appears twice in the header (columns 1 and 3); give each column one unique name.
+    """
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name and name in seen:
+            raise TrialDataError(
+                f"{label}: the column `{name}` appears twice in the header (columns "
+                f"{seen[name] + 1} and {i + 1}); give each column one unique name.")
+        seen.setdefault(name, i)
+    return [name or _UNNAMED.format(i + 1) for i, name in enumerate(header)]
+
+
+def _drop_unnamed(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Columns without a name dropped when empty (trailing Excel commas); refused if not."""
+    unnamed = [c for c in frame.columns if str(c).startswith("\x00unnamed")]
+    for col in unnamed:
+        filled = frame[col].notna()
+        if filled.any():
+            n = int(col.rsplit(" ", 1)[1])
+            row = frame.index[filled][0]
+            raise TrialDataError(
+                f"{label}: a column has data but no name in the header row (column {n}; "
+                f"row {row} holds `{str(frame.at[row, col])[:40]}`). Name the column or "
+                "delete it.")
+    return frame.drop(columns=unnamed)
 
 
 def _clean_header(value) -> str:
@@ -427,12 +597,43 @@ def _cell(v):
     return None if text.lower() in _NA else text
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """"utf-16-le" / "utf-16-be" when every other byte is NUL (ASCII text in UTF-16)."""
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 8:
+        return None
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def _decode(f: _File, warnings: list[str]) -> str:
+    if f.data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        try:
+            text = f.data.decode("utf-32")
+        except UnicodeDecodeError:
+            raise TrialDataError(f"{f.name}: the file says it is UTF-32 text but is not "
+                                 "valid UTF-32. Save it again as UTF-8 CSV.") from None
+        warnings.append(f"{f.name}: read as UTF-32 text; UTF-8 is smaller and more common.")
+        return text
     if f.data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
         try:
             return f.data.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    encoding = _utf16_without_bom(f.data[:4096])
+    if encoding:
+        try:
+            text = f.data.decode(encoding)
+        except UnicodeDecodeError:
+            raise TrialDataError(f"{f.name}: the file looks like UTF-16 text without a byte-"
+                                 "order mark but does not decode as such. Save it again as "
+                                 "UTF-8 CSV.") from None
+        warnings.append(f"{f.name}: read as {encoding.upper()} text without a byte-order mark; "
+                        "save it as UTF-8 to be sure accents are read right.")
+        return text
     if b"\x00" in f.data[:4096]:
         raise TrialDataError(f"{f.name}: this is not a text (CSV) file; it contains binary "
                              "data. Upload CSV, XLSX, Parquet, ZIP or SAS .xpt files.")
@@ -472,6 +673,39 @@ def _header_line(lines: list[str], first: int) -> int:
     return best if scores[best] > scores[first] else first
 
 
+#: Longest line read from a text file; longer ones are reported with their cell.
+MAX_LINE_CHARS = 100_000
+
+
+def _check_long_lines(lines: list[str], name: str, first: int) -> None:
+    """Refuse a huge cell before any parser meets it, naming its row and column."""
+    for i, line in enumerate(lines):
+        if len(line) > MAX_LINE_CHARS:
+            sep = _separator(lines[first])
+            header = [_clean_header(h) for h in lines[first].split(sep)]
+            cells = line.split(sep)
+            k = max(range(len(cells)), key=lambda j: len(cells[j]))
+            col = f"`{header[k][:40]}`" if k < len(header) and i != first else f"{k + 1}"
+            raise TrialDataError(
+                f"{name}: row {i + 1}, column {col} holds a value of {len(cells[k]):,} "
+                f"characters; the cells of a trial table are short (at most "
+                f"{MAX_LINE_CHARS:,} characters per row are read). Remove the long text.")
+
+
+def _check_quotes(lines: list[str], name: str) -> None:
+    """Refuse a quote that is never closed, naming the row that opens it."""
+    opened, count = None, 0
+    for i, line in enumerate(lines):
+        k = line.count('"')
+        if k % 2:
+            opened = i if count % 2 == 0 else opened
+        count += k
+    if count % 2 and opened is not None:
+        raise TrialDataError(
+            f'{name}: row {opened + 1} opens a quote (`"`) that is never closed, so the rest '
+            "of the file would be read as one value. Close the quote or remove it.")
+
+
 def _read_text(f: _File, warnings: list[str]) -> _Frame:
     text = _decode(f, warnings)
     lines = text.splitlines()
@@ -479,6 +713,7 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
     if first is None:
         raise TrialDataError(f"{f.name}: the file is empty. Upload the file with its header "
                              "row and data.")
+    _check_long_lines(lines, f.name, first)
     first = _header_line(lines, first)
     header_line = lines[first]
     sep = _separator(header_line)
@@ -487,10 +722,9 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
         raise TrialDataError(
             f"{f.name}: only one column found (`{header[0][:80]}`). Separate the columns "
             "with commas or semicolons, with the column names in the first row.")
-    dupes = sorted({h for h in header if h and header.count(h) > 1})
-    if dupes:
-        raise TrialDataError(f"{f.name}: the column `{dupes[0]}` appears twice in the header; "
-                             "give each column one unique name.")
+    header = _checked_header(header, f.name)
+    _check_shape(f.name, len(lines) - first - 1, len(header))
+    _check_quotes(lines, f.name)
     if not any(ln.strip() for ln in lines[first + 1:]):
         raise TrialDataError(f"{f.name}: the file has a header row but no data rows. Add the "
                              "data below the header.")
@@ -500,13 +734,7 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
     for col in frame.columns:
         cells = frame[col].str.strip()
         frame[col] = cells.where(~cells.str.lower().isin(_NA), None).astype(object)
-    frame = frame.loc[frame.notna().any(axis=1)]
-    unnamed = [c for c in frame.columns if not c]
-    if unnamed:
-        if frame[unnamed].notna().to_numpy().any():
-            raise TrialDataError(f"{f.name}: a column has data but no name in the header row; "
-                                 "name every column.")
-        frame = frame.drop(columns=unnamed)
+    frame = _drop_unnamed(frame.loc[frame.notna().any(axis=1)], f.name)
     _decimal_commas(frame, f.name, warnings)
     return _Frame(f.name, frame, _hint(f.name))
 
@@ -693,18 +921,37 @@ def _numbers(df: pd.DataFrame, col: str, label: str, *, integer=False, date_hint
     return num
 
 
+#: Beyond this a whole number is not exact as a float64 (nor in JavaScript).
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
 def _tidy_number(num: pd.Series) -> pd.Series:
     """Whole numbers without gaps as int64, the rest float64 (stable fingerprints)."""
-    if num.notna().all() and (num == np.round(num)).all():
+    if (num.notna().all() and (num == np.round(num)).all()
+            and (num.abs() <= MAX_SAFE_INTEGER).all()):
         return num.astype("int64")
     return num.astype("float64")
 
 
 def _auto(series: pd.Series) -> pd.Series:
-    """An optional column: numeric when every value is a number, else text."""
+    """An optional column: numeric when every value is a number, else text.
+
+    Whole numbers beyond 2^53 (identifiers such as ``12345678901234567890``)
+    cannot be held exactly as numbers, so such a column stays text.
+
+    Examples
+    --------
+    >>> _auto(pd.Series(["12345678901234567890", "7"])).tolist()
+    ['12345678901234567890', '7']
+    >>> _auto(pd.Series(["41", "55"])).tolist()
+    [41, 55]
+    """
     s = series.dropna()
     if len(s) and s.map(lambda v: bool(_NUMBER.match(str(v)))).all():
-        return _tidy_number(pd.to_numeric(series, errors="coerce").astype(float))
+        num = pd.to_numeric(series, errors="coerce").astype(float)
+        whole = s.map(lambda v: bool(re.match(r"^[+-]?\d+$", str(v).strip())))
+        if not (num.loc[whole[whole].index].abs() > MAX_SAFE_INTEGER).any():
+            return _tidy_number(num)
     return series.astype("str")
 
 
@@ -935,8 +1182,9 @@ def _events(df: pd.DataFrame, label: str, warnings: list[str]) -> pd.DataFrame:
     if "injection_number" in df:
         df["injection_number"] = _tidy_number(_numbers(df, "injection_number", label,
                                                         integer=True))
-    if "serious" in df:
-        df["serious"] = _bool(df["serious"], label, "serious")
+    for col in ("serious", "treatment_emergent"):
+        if col in df:
+            df[col] = _bool(df[col], label, col)
     for col, allowed in (("severity", SEVERITIES), ("related", RELATEDNESS)):
         if col not in df:
             continue
@@ -1108,6 +1356,11 @@ def _validate(tables: dict, warnings: list[str], *, strict_baseline=True) -> dic
         out["subjects"] = pd.DataFrame({"subject_id": ids})
         warnings.append("No subjects table: subjects were taken from the measurements "
                         "(no arm, so the study is analysed as single-arm).")
+    if len(out["subjects"]) > MAX_SUBJECTS:
+        raise TrialDataError(
+            f"{tables.get('subjects', (m_label,))[0]}: {len(out['subjects']):,} subjects; at most "
+            f"{MAX_SUBJECTS:,} are loaded (set MSC_DASH_MAX_SUBJECTS to allow more, memory "
+            "permitting).")
     known = set(out["subjects"]["subject_id"])
     for name, checker in (("adverse_events", lambda d, lab: _events(d, lab, warnings)),
                           ("injections", _injections)):

@@ -30,6 +30,7 @@ from .outcomes import DOMAIN_INFO
 from .settings import AnalysisSettings
 from .slides import describe_filters, domain_outcomes
 from .trial import Trial
+from .wilcoxon import EXACT_MAX
 
 __all__ = ["build_report", "key_figures", "key_figures_zip", "methods_text", "safety_summary",
            "software_versions", "PADJUST_NAMES", "Section", "SECTIONS"]
@@ -60,8 +61,11 @@ def software_versions() -> dict[str, str]:
 
 
 def methods_text(trial: Trial, effects: pd.DataFrame | None = None, *, n_boot: int = 2000,
-                 seed: int = 0, ci: float = 0.95, padjust: str = "holm") -> str:
+                 seed: int = 0, ci: float = 0.95, padjust: str = "holm",
+                 family=()) -> str:
     """The methods paragraph, generated from the settings and the registry.
+
+    ``family``: the pre-specified outcomes of the multiplicity family (empty: all).
 
     Examples
     --------
@@ -96,14 +100,20 @@ def methods_text(trial: Trial, effects: pd.DataFrame | None = None, *, n_boot: i
     text = (
         f"{design} at each follow-up visit were compared with the same subjects' baseline "
         "(paired analysis; subjects missing either value were left out of that comparison). "
-        "Tests: two-sided paired t-test and Wilcoxon signed-rank test; matched-pairs "
+        "Tests: two-sided paired t-test and Wilcoxon signed-rank test (changes rounded to "
+        "the data's precision, zero changes dropped, midranks for ties; exact conditional "
+        f"p up to {EXACT_MAX} non-zero changes, else the normal approximation with tie and "
+        "continuity correction; the table names the method of each p); matched-pairs "
         "rank-biserial correlation. Effect size: Hedges' g for paired data (average-SD "
         f"standardiser, bias-corrected; positive = improvement) with {ci_text}. Mean changes "
         f"are given with t-based {level} confidence intervals"
         + (f"; geometric mean ratios (visit / baseline) for log-scale outcomes "
            f"({', '.join(logs)})" if logs else "")
         + ". Paired t-test p values were adjusted across outcomes within each arm and visit "
-        f"by {PADJUST_NAMES.get(padjust, padjust)}. Responders: a change counts as "
+        f"by {PADJUST_NAMES.get(padjust, padjust)}"
+        + (f" within the pre-specified outcomes ({', '.join(family)}), the other outcomes "
+           "forming a separate exploratory family" if family and padjust != "none" else "")
+        + ". Responders: a change counts as "
         "clinically meaningful (improvement or worsening) by these rules, with Wilson "
         f"{level} confidence intervals for the proportion improved: {rule_text}"
     )
@@ -265,6 +275,7 @@ class _Report:
     found: list
     figs: _Figures
     tick: Callable[[str], None]
+    between: pd.DataFrame | None = None  # the MMRM table of a trial with arms
 
     def figure(self, name: str, caption: str | None = None, **params) -> str:
         """The HTML of registry chart ``name`` (its caption from the registry by default)."""
@@ -291,6 +302,7 @@ class Section:
     title: str
     render: Callable
     per_domain: bool = False
+    only_if: Callable | None = None  # only_if(trial) False: the section is left out
 
 
 def _summary(r: _Report) -> list[str]:
@@ -316,6 +328,23 @@ def _summary(r: _Report) -> list[str]:
     return parts
 
 
+def _table_one(r: _Report) -> list[str]:
+    from .table1 import table_one
+
+    return [_table(table_one(r.trial)),
+            '<p class="note">Mean (SD) and median [Q1, Q3] of numbers, n (%) of the subjects '
+            "with a known value for categories; baseline outcome values at the baseline "
+            "visit.</p>"]
+
+
+def _between(r: _Report) -> list[str]:
+    from .between import report_html
+
+    parts = report_html(r.trial, r.between, r)
+    r.tick("between arms")
+    return parts
+
+
 def _overview(r: _Report) -> list[str]:
     e, visit = html.escape, r.visit
     if not visit:
@@ -335,6 +364,21 @@ def _overview(r: _Report) -> list[str]:
     return parts
 
 
+def _trend_line(r: _Report, code: str) -> str:
+    """The within-arm slope per year of ``code`` (mixed model over every visit), per arm."""
+    from .memo import compute
+    from .trends import trend_models, trend_text
+
+    rows = compute(trend_models, r.trial, ci=r.settings.ci, outcomes=(code,))
+    unit = r.trial.outcome(code).unit
+    many = len(r.trial.arms) > 1
+    text = "; ".join((f"{row['arm']}: " if many else "") + trend_text(row, unit)
+                     for row in rows.to_dict("records"))
+    return (f"Trend over all visits, within {'each arm' if many else 'arm'} (linear mixed "
+            f"model, {r.settings.ci:.0%} CI; random slope where a likelihood-ratio test "
+            f"supports it): {text}.")
+
+
 def _domain(r: _Report, domain: str) -> list[str]:
     e, visit, parts = html.escape, r.visit, []
     extra = auto_charts("outcome", *(("outcome_visit",) if visit else ()))
@@ -343,6 +387,7 @@ def _domain(r: _Report, domain: str) -> list[str]:
         parts.append(f"<h3>{e(out.label)} ({e(code)})</h3>")
         parts.append(r.figure("trajectory", f"{out.label}: mean at each visit with "
                                             f"{r.settings.ci:.0%} CI.", outcome=code))
+        parts.append(f'<p class="note">{e(_trend_line(r, code))}</p>')
         if visit:
             arms = "" if r.trial.is_single_arm else " (arms side by side)"
             parts.append(r.figure(
@@ -381,7 +426,7 @@ def _safety(r: _Report) -> list[str]:
 
 def _methods(r: _Report) -> list[str]:
     s = r.settings
-    return [f"<p>{html.escape(methods_text(r.trial, r.effects, n_boot=s.n_boot, seed=s.seed, ci=s.ci, padjust=s.padjust))}</p>"]
+    return [f"<p>{html.escape(methods_text(r.trial, r.effects, n_boot=s.n_boot, seed=s.seed, ci=s.ci, padjust=s.padjust, family=s.family))}</p>"]
 
 
 def _reproducibility(r: _Report) -> list[str]:
@@ -398,15 +443,30 @@ def _reproducibility(r: _Report) -> list[str]:
     return parts
 
 
+def _reproduce(r: _Report) -> list[str]:
+    from .reproduce import python_code
+
+    if not r.visit:
+        return ['<p class="note">No follow-up visit, so no effect table to reproduce.</p>']
+    code = python_code(r.trial, "overview", r.settings, visit=r.visit)
+    return [f"<p>These lines give the effect table of this report (<code>result</code>: the "
+            f"rows at {html.escape(r.visit)}).</p>",
+            f"<pre><code>{html.escape(code)}</code></pre>"]
+
+
 #: The report, in order: each section's anchor, heading and renderer.
 SECTIONS: tuple[Section, ...] = (
     Section("summary", "Summary", _summary),
+    Section("table1", "Baseline characteristics (Table 1)", _table_one),
+    Section("between", "Between arms: MMRM", _between,
+            only_if=lambda trial: len(trial.arms) > 1),
     Section("overview", "Overview: effect sizes", _overview),
     Section("domain-{code}", "{title}", _domain, per_domain=True),
     Section("effects", "Effect table", _effect_table),
     Section("safety", "Safety", _safety),
     Section("methods", "Methods", _methods),
     Section("reproducibility", "Data and software", _reproducibility),
+    Section("reproduce", "Appendix: reproduce in Python", _reproduce),
 )
 
 
@@ -456,7 +516,7 @@ def build_report(trial: Trial, *, n_boot: int | None = None, seed: int | None = 
 
     settings = _settings(settings, n_boot=n_boot, seed=seed, ci=ci, padjust=padjust)
     groups = domain_outcomes(trial)
-    total = 4 + sum(len(c) for c in groups.values())
+    total = 4 + (len(trial.arms) > 1) + sum(len(c) for c in groups.values())
     step = 0
 
     def tick(label: str) -> None:
@@ -471,11 +531,22 @@ def build_report(trial: Trial, *, n_boot: int | None = None, seed: int | None = 
     if visit not in trial.followup_visits:
         visit = one_year_visit(trial)
     safety = safety_numbers(trial) if len(trial.adverse_events) else None
-    found = findings(trial, effects, visit=visit, safety=safety) if visit else []
-    r = _Report(trial, settings, effects, visit, found, _Figures(), tick)
+    between = None
+    if len(trial.arms) > 1:
+        from .arms import default_arms
+        from .mmrm import mmrm_table
+
+        treatment, control = default_arms(trial.arms)
+        between = compute(mmrm_table, trial, treatment=treatment, control=control,
+                          settings=settings)
+    found = (findings(trial, effects, visit=visit, safety=safety, between=between)
+             if visit else [])
+    r = _Report(trial, settings, effects, visit, found, _Figures(), tick, between)
     parts: list[str] = []
     toc: list[tuple[str, str]] = []
     for sec in SECTIONS:
+        if sec.only_if is not None and not sec.only_if(trial):
+            continue
         for code in (groups if sec.per_domain else [None]):
             names = {"code": code, "title": DOMAIN_INFO[code].title} if code else {}
             anchor, title = sec.anchor.format(**names), sec.title.format(**names)

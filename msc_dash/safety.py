@@ -133,7 +133,8 @@ def adverse_events(trial: Trial) -> pd.DataFrame:
            term  severity serious_label
     0  Headache  moderate       unknown
     """
-    ae = trial.adverse_events.copy()
+    # treatment-emergent events unless the trial asks for all (Trial.with_all_events)
+    ae = (trial.adverse_events if trial.event_scope == "all" else trial.emergent_events).copy()
     arm = trial.subjects.set_index("subject_id")["arm"]
     ae["subject_id"] = ae["subject_id"].astype(str)
     ae["arm"] = ae["subject_id"].map(arm)
@@ -153,6 +154,56 @@ def adverse_events(trial: Trial) -> pd.DataFrame:
     first = ["subject_id", "arm", "term", "body_system", "onset_day", "severity", "serious",
              "serious_label", "related", "injection_number"]
     return ae[first + [c for c in ae.columns if c not in first]].reset_index(drop=True)
+
+
+def event_scope(trial: Trial) -> dict:
+    """How many adverse events are treatment-emergent, not, or unknown.
+
+    Returns
+    -------
+    dict
+        ``total``, ``emergent``, ``not_emergent``, ``unknown`` (no onset day
+        and no flag), ``excluded`` (left out by
+        :meth:`Trial.treatment_emergent_only`) and ``note``, a sentence saying
+        what is counted by default and why the rest is not.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"subject_id": ["a"]})
+    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
+    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> ae = pd.DataFrame({"subject_id": "a", "term": ["Flu", "Rash", "Cough"],
+    ...                    "onset_day": [-5, 3, None]})
+    >>> scope = event_scope(Trial.from_tables(s, m, ae))
+    >>> scope["emergent"], scope["not_emergent"], scope["unknown"], scope["excluded"]
+    (1, 1, 1, 2)
+    >>> print(scope["note"])
+    Counting the 1 treatment-emergent event (flagged so, e.g. ADaM TRTEMFL = Y, or onset on or after the subject's first injection or dose). Left out: 1 event not treatment-emergent (flagged so, or onset before the first injection or dose); 1 event without an onset day, so whether it is treatment-emergent is unknown.
+    """
+    te = trial.adverse_events.get("treatment_emergent", pd.Series(dtype="boolean"))
+    te = te.astype("boolean")
+    n, k_yes = len(te), int((te == True).sum())  # noqa: E712 - NA-aware comparison
+    k_no, k_na = int((te == False).sum()), int(te.isna().sum())  # noqa: E712
+    out = {"total": n, "emergent": k_yes, "not_emergent": k_no, "unknown": k_na}
+    if n and k_na == n:
+        out["excluded"] = 0
+        out["note"] = (f"Treatment emergence is unknown for all {_plural(n, 'event')} (no "
+                       "onset days and no flag), so every event is counted.")
+        return out
+    out["excluded"] = k_no + k_na
+    left = []
+    if k_no:
+        left.append(f"{_plural(k_no, 'event')} not treatment-emergent (flagged so, or onset "
+                    "before the first injection or dose)")
+    if k_na:
+        left.append(f"{_plural(k_na, 'event')} without an onset day, so whether "
+                    f"{'it is' if k_na == 1 else 'they are'} treatment-emergent is unknown")
+    out["note"] = (f"Counting the {_plural(k_yes, 'treatment-emergent event')} (flagged so, "
+                   "e.g. ADaM TRTEMFL = Y, or onset on or after the subject's first injection "
+                   "or dose)."
+                   + (f" Left out: {'; '.join(left)}." if left else ""))
+    return out
 
 
 # ---------------------------------------------------------------- headline

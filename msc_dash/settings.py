@@ -52,6 +52,10 @@ class AnalysisSettings:
         Meaningful SDMT change in correct answers.
     timed_pct : int
         Meaningful change of the timed tests (T25FW, NHPT), % of baseline.
+    family : tuple of str
+        Pre-specified (primary/secondary) outcomes adjusted together for
+        multiplicity; the others form a separate exploratory family. Empty:
+        every outcome is in one family.
 
     Examples
     --------
@@ -73,12 +77,14 @@ class AnalysisSettings:
     edss_step: float = float(_EDSS.threshold)
     sdmt_points: float = float(_SDMT.amount)
     timed_pct: int = 20
+    family: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0 < float(self.ci) < 1:
             raise ValueError(f"`ci` must be between 0 and 1 (e.g. 0.95); got {self.ci!r}")
         if int(self.n_boot) != self.n_boot or self.n_boot < 1:
             raise ValueError(f"`n_boot` must be a positive integer; got {self.n_boot!r}")
+        object.__setattr__(self, "family", tuple(dict.fromkeys(map(str, self.family or ()))))
         if self.padjust not in PADJUST_METHODS:
             raise ValueError(f"`padjust` must be one of {', '.join(PADJUST_METHODS)}; "
                              f"got {self.padjust!r}")
@@ -114,7 +120,8 @@ class AnalysisSettings:
         >>> AnalysisSettings().describe()
         'n_boot=2000, seed=0, ci=0.95, padjust=holm'
         """
-        return f"n_boot={self.n_boot}, seed={self.seed}, ci={self.ci:g}, padjust={self.padjust}"
+        text = f"n_boot={self.n_boot}, seed={self.seed}, ci={self.ci:g}, padjust={self.padjust}"
+        return text + (f", family={','.join(self.family)}" if self.family else "")
 
 
 #: The defaults (the sidebar's initial values).

@@ -25,7 +25,7 @@ from .settings import AnalysisSettings
 from .trial import Trial
 
 __all__ = ["Slide", "slides", "slide_figure", "domain_outcomes", "describe_filters",
-           "high_contrast"]
+           "high_contrast", "forest_pages", "FOREST_ROWS"]
 
 
 @dataclass(frozen=True)
@@ -147,10 +147,15 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
                   f"significantly, {down} worsened.")
     out = [Slide("title", _trial_title(trial), intro)]
     if visit is not None and len(effects) and (effects["visit"] == visit).any():
-        out.append(Slide("overview", f"Effect sizes at {visit}",
-                         "Hedges' g per outcome, paired against baseline; "
-                         "positive = improvement.", visit=visit, chart="forest",
-                         params=_params(visit=visit, title=f"Effect sizes at {visit}")))
+        pages = forest_pages(trial, effects, visit)
+        for i, page in enumerate(pages, start=1):
+            part = f" ({i} of {len(pages)})" if len(pages) > 1 else ""
+            title = f"Effect sizes at {visit}{part}"
+            params = _params(visit=visit, title=title) if len(pages) == 1 else _params(
+                visit=visit, title=title, outcomes=page)
+            out.append(Slide("overview", title, "Hedges' g per outcome, paired against "
+                             "baseline; positive = improvement.", visit=visit,
+                             chart="forest", params=params))
     if len(trial.arms) == 2 and visit is not None:
         treatment, control = trial.arms
         out.append(Slide("arms", f"{treatment} vs {control} at {visit}",
@@ -175,6 +180,38 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
         out.append(Slide("safety", "Safety: adverse events per patient", text,
                          domain="safety", chart="swimmer"))
     return out
+
+
+#: Rows (outcomes plus domain headings) of one forest slide: legible at 720 lines.
+FOREST_ROWS = 10
+
+
+def forest_pages(trial: Trial, effects: pd.DataFrame, visit: str) -> list[tuple[str, ...]]:
+    """The outcomes of the overview's forest plot at ``visit``, split into slides.
+
+    Each page holds at most :data:`FOREST_ROWS` rows, counting a heading row
+    for each domain on it; outcomes stay in registry order.
+
+    Examples
+    --------
+    >>> import msc_dash
+    >>> t = msc_dash.load_sample()
+    >>> e = msc_dash.effect_sizes(t, n_boot=100)
+    >>> [len(p) for p in forest_pages(t, e, "Month 12")]
+    [8, 6, 3]
+    """
+    shown = set(effects.loc[effects["visit"] == visit, "outcome"])
+    pages, page, rows, domain = [], [], 0, None
+    for code in (c for c in trial.outcomes if c in shown):
+        new_domain = trial.outcome(code).domain
+        cost = 1 + (new_domain != domain)
+        if page and rows + cost > FOREST_ROWS:
+            pages.append(tuple(page))
+            page, rows, cost = [], 0, 2
+        page.append(code)
+        rows += cost
+        domain = new_domain
+    return pages + ([tuple(page)] if page else [])
 
 
 def _auto_slides(trial: Trial, visit: str | None, settings) -> list[Slide]:

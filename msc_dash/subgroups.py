@@ -3,9 +3,10 @@
 :func:`subgroup_levels` splits subjects by one subject variable (categories
 as they are; numeric variables at the median or at chosen cut points),
 :func:`subgroup_effects` gives the paired Hedges' g per arm x level for one
-outcome and visit, and :func:`subgroup_interaction` tests whether the change
-differs between levels (OLS of change on baseline and subgroup, F test of the
-subgroup terms). Subgroup analyses are exploratory: see
+outcome and visit, and :func:`subgroup_interaction` tests, in a two-arm
+trial, whether the between-arm difference varies by subgroup (treatment x
+subgroup interaction) and, in a single-arm trial, whether the change differs
+between levels (heterogeneity across subgroups). Subgroup analyses are exploratory: see
 :data:`MULTIPLICITY_NOTE`.
 """
 
@@ -24,20 +25,28 @@ from .effects import _analytic_ci as _paired_analytic_ci  # same large-n CI as e
 from .trial import Trial
 
 __all__ = ["subgroup_levels", "subgroup_effects", "subgroup_interaction", "is_numeric_variable",
-           "MULTIPLICITY_NOTE", "INTERACTION_TEST", "SUBGROUP_COLUMNS", "INTERACTION_COLUMNS"]
+           "MULTIPLICITY_NOTE", "INTERACTION_TEST", "INTERACTION_KIND", "HETEROGENEITY_TEST",
+           "HETEROGENEITY_KIND", "SUBGROUP_COLUMNS", "INTERACTION_COLUMNS"]
 
 #: The caveat shown beside every subgroup result.
 MULTIPLICITY_NOTE = (
     "Subgroup analyses are exploratory. Every extra split is one more test, so some "
     "differences between subgroups will appear by chance alone; no correction for the "
-    "number of subgroups examined is applied. Judge a difference by the interaction test, "
+    "number of subgroups examined is applied. Judge a difference by the subgroup test, "
     "not by one subgroup being significant and another not, and confirm it in an "
     "independent trial."
 )
 
-#: How the interaction p value is computed.
-INTERACTION_TEST = ("F test of the subgroup terms in an OLS model of change from baseline "
-                    "on baseline value and subgroup (change ~ baseline + subgroup), per arm")
+#: What the test of a trial with two or more arms is, and how it is computed.
+INTERACTION_KIND = "treatment × subgroup interaction"
+INTERACTION_TEST = ("F test of the arm × subgroup terms in an OLS model of change from "
+                    "baseline (change ~ baseline + arm * subgroup): does the difference "
+                    "between arms vary by subgroup?")
+
+#: What the test of a single-arm trial is, and how it is computed.
+HETEROGENEITY_KIND = "heterogeneity across subgroups"
+HETEROGENEITY_TEST = ("F test of the subgroup terms in an OLS model of change from baseline "
+                      "on baseline value and subgroup (change ~ baseline + subgroup)")
 
 #: Columns of :func:`subgroup_effects`.
 SUBGROUP_COLUMNS = ("variable", "level", "arm", "outcome", "visit", "n", "change_mean",
@@ -46,7 +55,7 @@ SUBGROUP_COLUMNS = ("variable", "level", "arm", "outcome", "visit", "n", "change
 
 #: Columns of :func:`subgroup_interaction`.
 INTERACTION_COLUMNS = ("arm", "variable", "outcome", "visit", "n", "n_levels", "f", "df_num",
-                       "df_den", "p_interaction", "test", "estimable", "note")
+                       "df_den", "p_interaction", "kind", "test", "estimable", "note")
 
 #: Numeric variables with at most this many distinct values are used as categories.
 _FEW_VALUES = 5
@@ -228,22 +237,58 @@ def subgroup_effects(trial: Trial, variable: str, *, outcome: str, visit: str, c
     return out.astype({"n": int, "estimable": bool})
 
 
+def _nested_f(y: np.ndarray, reduced: np.ndarray, full: np.ndarray):
+    """F test of ``full`` against the nested ``reduced`` design (R's ``anova`` of two fits).
+
+    Aliased columns (e.g. an arm x subgroup cell without subjects) are dropped
+    by working with the ranks of the designs, as R's ``lm`` does. Returns
+    ``(f, df_num, df_den, p)``.
+    """
+    def rss_rank(X):
+        beta, *_ = np.linalg.lstsq(X, y, rcond=None)
+        return float(np.sum((y - X @ beta) ** 2)), int(np.linalg.matrix_rank(X))
+
+    rss0, r0 = rss_rank(reduced)
+    rss1, r1 = rss_rank(full)
+    df_num, df_den = r1 - r0, len(y) - r1
+    if df_num < 1 or df_den < 1 or not rss1 > 1e-12 * max(rss0, 1e-300):
+        return np.nan, float(df_num), float(df_den), np.nan
+    f = (max(rss0 - rss1, 0.0) / df_num) / (rss1 / df_den)
+    return float(f), float(df_num), float(df_den), float(stats.f.sf(f, df_num, df_den))
+
+
+def _dummies(values: pd.Series, levels) -> np.ndarray:
+    return np.column_stack([(values == lv).to_numpy(float) for lv in levels[1:]]) \
+        if len(levels) > 1 else np.empty((len(values), 0))
+
+
 def subgroup_interaction(trial: Trial, variable: str, *, outcome: str, visit: str,
                          cuts=None) -> pd.DataFrame:
-    """Does the change to ``visit`` differ between subgroup levels? One test per arm.
+    """Does the effect at ``visit`` differ between subgroup levels?
 
-    Fits ``change ~ 1 + baseline + subgroup`` (treatment-coded dummies) by OLS
-    with statsmodels and F-tests the subgroup terms jointly, i.e. compares it
-    with ``change ~ 1 + baseline``. Adjusting for baseline guards against
-    regression to the mean when subgroups start at different levels.
+    With two or more arms: the **treatment x subgroup interaction**, one row.
+    ``change ~ baseline + arm * subgroup`` (treatment-coded dummies) is
+    fitted by OLS and the arm x subgroup terms are F-tested jointly against
+    ``change ~ baseline + arm + subgroup``: does the between-arm difference
+    in change vary by subgroup? (R: the interaction row of
+    ``anova(lm(change ~ baseline + arm * subgroup))``.)
+
+    With one arm: **heterogeneity across subgroups**, ``change ~ baseline +
+    subgroup`` against ``change ~ baseline`` (R: the subgroup row of
+    ``anova(lm(change ~ baseline + subgroup))``); it asks whether the change
+    differs between levels, not whether a treatment effect does. Adjusting
+    for baseline guards against regression to the mean when subgroups start
+    at different levels.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`INTERACTION_COLUMNS`: ``arm``, ``variable``,
-        ``outcome``, ``visit``, ``n`` (subjects in the model), ``n_levels``,
-        ``f``, ``df_num``, ``df_den``, ``p_interaction``, ``test`` (the text of
-        :data:`INTERACTION_TEST`), ``estimable``, ``note``.
+        Columns :data:`INTERACTION_COLUMNS`: ``arm`` (the arm, or the arms
+        compared, "MSC vs Placebo"), ``variable``, ``outcome``, ``visit``,
+        ``n`` (subjects in the model), ``n_levels``, ``f``, ``df_num``,
+        ``df_den``, ``p_interaction``, ``kind`` (:data:`INTERACTION_KIND` or
+        :data:`HETEROGENEITY_KIND`), ``test`` (:data:`INTERACTION_TEST` or
+        :data:`HETEROGENEITY_TEST`), ``estimable``, ``note``.
 
     Examples
     --------
@@ -254,38 +299,48 @@ def subgroup_interaction(trial: Trial, variable: str, *, outcome: str, visit: st
     >>> out = subgroup_interaction(Trial.from_tables(s, m), "sex", outcome="SDMT", visit="M12")
     >>> out[["n", "n_levels", "df_num", "df_den"]].iloc[0].tolist()
     [12.0, 2.0, 1.0, 9.0]
-    >>> bool(out.p_interaction.iloc[0] < 0.001)
-    True
+    >>> out.kind.iloc[0], bool(out.p_interaction.iloc[0] < 0.001)
+    ('heterogeneity across subgroups', True)
     """
-    import statsmodels.api as sm
-
     ch = _changes(trial, variable, outcome, visit, cuts)
+    if len(trial.arms) >= 2:
+        groups = [(" vs ".join(trial.arms), ch, True)]
+    else:
+        groups = [(arm, ch[ch["arm"] == arm], False) for arm in trial.arms]
     rows = []
-    for arm in trial.arms:
-        d = ch[ch["arm"] == arm]
+    for label, d, between in groups:
         present = [lv for lv in d["level"].cat.categories if (d["level"] == lv).any()]
-        row = dict(arm=arm, variable=variable, outcome=outcome, visit=visit, n=len(d),
+        row = dict(arm=label, variable=variable, outcome=outcome, visit=visit, n=len(d),
                    n_levels=len(present), f=np.nan, df_num=np.nan, df_den=np.nan,
-                   p_interaction=np.nan, test=INTERACTION_TEST, estimable=False, note="")
-        df_den = len(d) - 2 - (len(present) - 1)
+                   p_interaction=np.nan,
+                   kind=INTERACTION_KIND if between else HETEROGENEITY_KIND,
+                   test=INTERACTION_TEST if between else HETEROGENEITY_TEST,
+                   estimable=False, note="")
         if len(present) < 2:
             row["note"] = "fewer than 2 subgroups with data"
-        elif df_den < 1:
-            row["note"] = "too few subjects for the model"
-        elif d["change"].var() == 0:
-            row["note"] = "no variance"
+            rows.append(row)
+            continue
+        y = d["change"].to_numpy(float)
+        lv = _dummies(d["level"], present)
+        reduced = np.column_stack([np.ones(len(d)), d["baseline"].to_numpy(float), lv])
+        if between:
+            arms = [a for a in trial.arms if (d["arm"] == a).any()]
+            am = _dummies(d["arm"], arms)
+            reduced = np.column_stack([reduced, am])
+            inter = np.column_stack([am[:, [i]] * lv for i in range(am.shape[1])]) \
+                if am.shape[1] else np.empty((len(d), 0))
+            full = np.column_stack([reduced, inter])
         else:
-            dummies = np.column_stack([(d["level"] == lv).to_numpy(float) for lv in present[1:]])
-            X = np.column_stack([np.ones(len(d)), d["baseline"].to_numpy(float), dummies])
-            fit = sm.OLS(d["change"].to_numpy(float), X).fit()
-            R = np.zeros((len(present) - 1, X.shape[1]))
-            R[:, 2:] = np.eye(len(present) - 1)
-            test = fit.f_test(R)
-            row.update(f=float(np.squeeze(test.fvalue)), df_num=float(test.df_num),
-                       df_den=float(test.df_denom), p_interaction=float(test.pvalue),
-                       estimable=bool(np.isfinite(float(test.pvalue))))
-            if not row["estimable"]:
-                row["note"] = "subgroup confounded with baseline"
+            full, reduced = reduced, reduced[:, :2]
+        f, df_num, df_den, p = _nested_f(y, reduced, full)
+        row.update(f=f, df_num=df_num, df_den=df_den, p_interaction=p,
+                   estimable=bool(np.isfinite(p)))
+        if not row["estimable"]:
+            row["note"] = ("too few subjects for the model" if df_den < 1 else
+                           "no variance" if d["change"].var() == 0 else
+                           "no arm has subjects in two subgroups" if between and df_num < 1
+                           else "subgroup confounded with baseline" if df_num < 1
+                           else "the model fits exactly")
         rows.append(row)
     out = pd.DataFrame(rows, columns=list(INTERACTION_COLUMNS))
     return out.astype({"n": int, "n_levels": int, "estimable": bool})

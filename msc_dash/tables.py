@@ -199,7 +199,8 @@ def format_effect_table(effects: pd.DataFrame, registry: Registry = REGISTRY, *,
         Columns ``Arm``, ``Domain``, ``Outcome``, ``Measure``, ``Unit``,
         ``Visit``, ``n``, ``Baseline mean (SD)``, ``Visit mean (SD)``,
         ``Change [95% CI]``, ``Median % change``, ``Hedges' g [95% CI]``,
-        ``GMR [95% CI]``, ``p (t-test)``, ``p (Wilcoxon)``, ``p (adjusted)``,
+        ``GMR [95% CI]``, ``p (t-test)``, ``p (Wilcoxon)``, ``Wilcoxon method``
+        ("exact" or "normal approximation"), ``p (adjusted)``,
         ``Improved``, ``Worsened``, ``Note``; rows in the input's order.
 
     Examples
@@ -246,6 +247,8 @@ def format_effect_table(effects: pd.DataFrame, registry: Registry = REGISTRY, *,
                                         col("gmr_ci_high")[i], 3),
             "p (t-test)": format_p(col("p_ttest")[i]),
             "p (Wilcoxon)": format_p(col("p_wilcoxon")[i]),
+            "Wilcoxon method": "" if pd.isna(col("p_wilcoxon_method")[i])
+            else str(col("p_wilcoxon_method")[i]),
             "p (adjusted)": format_p(col("p_adjusted")[i]),
             "Improved": _count(col("improved_n")[i], e.at[i, "n"], col("improved_pct")[i]),
             "Worsened": _count(col("worsened_n")[i], e.at[i, "n"], col("worsened_pct")[i]),
@@ -254,7 +257,8 @@ def format_effect_table(effects: pd.DataFrame, registry: Registry = REGISTRY, *,
     columns = ["Arm", "Domain", "Outcome", "Measure", "Unit", "Visit", "n",
                "Baseline mean (SD)", "Visit mean (SD)", f"Change [{level}]",
                "Median % change", f"Hedges' g [{level}]", f"GMR [{level}]", "p (t-test)",
-               "p (Wilcoxon)", "p (adjusted)", "Improved", "Worsened", "Note"]
+               "p (Wilcoxon)", "Wilcoxon method", "p (adjusted)", "Improved", "Worsened",
+               "Note"]
     out = pd.DataFrame(rows, columns=columns)
     if "arm" not in e or e["arm"].nunique() <= 1:
         out = out.drop(columns="Arm")

@@ -17,24 +17,55 @@ import pandas as pd
 
 from .constants import DAYS_PER_YEAR
 
-__all__ = ["TREND_COLUMNS", "trend_models"]
+__all__ = ["TREND_COLUMNS", "MODELS", "trend_models", "trend_text"]
 
 #: Columns of :func:`trend_models`, in order.
 TREND_COLUMNS = (
     "arm", "outcome", "domain", "scale", "slope_per_year", "slope_ci_low", "slope_ci_high",
     "p_slope", "pct_per_year", "n_subjects", "n_observations", "converged", "note",
-    "friedman_stat", "p_friedman", "friedman_n",
+    "friedman_stat", "p_friedman", "friedman_n", "model", "p_lrt",
 )
+
+#: Names of the two models :func:`trend_models` chooses between.
+MODELS = ("random intercept", "random intercept + slope")
 
 _MIN_SUBJECTS = 3  # with at least two measurements each
 
 
+def _slope_model(frame: pd.DataFrame, exog: np.ndarray, intercept) -> tuple:
+    """The random intercept + slope fit and the LRT p against the intercept-only fit.
+
+    Both fits are REML with the same fixed effects, so their restricted
+    likelihoods compare; the slope variance sits on the boundary under the
+    null, so p is from the 50:50 mixture of chi-square(1) and chi-square(2)
+    (Self & Liang 1987; Stram & Lee 1994). Returns ``(result, p)`` or
+    ``(None, nan)`` when the larger model fails.
+    """
+    from scipy import stats
+    from statsmodels.regression.mixed_linear_model import MixedLM
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            res = MixedLM(frame["y"].to_numpy(), exog, groups=frame["subject_id"].to_numpy(),
+                          exog_re=exog).fit(reml=True)
+        except (np.linalg.LinAlgError, ValueError):
+            return None, np.nan
+    if not res.converged or any("boundary" not in str(w.message) for w in caught):
+        return None, np.nan
+    lr = max(2 * (res.llf - intercept.llf), 0.0)
+    return res, float(0.5 * stats.chi2.sf(lr, 1) + 0.5 * stats.chi2.sf(lr, 2))
+
+
 def _fit(frame: pd.DataFrame, ci: float) -> dict:
-    """Random-intercept model ``y ~ years`` by REML; NaN and a note when it cannot be fitted."""
+    """``y ~ years`` by REML with a random intercept, or intercept + slope where an LRT supports it.
+
+    NaN and a note when it cannot be fitted.
+    """
     from statsmodels.regression.mixed_linear_model import MixedLM
 
     out = {"slope_per_year": np.nan, "slope_ci_low": np.nan, "slope_ci_high": np.nan,
-           "p_slope": np.nan, "converged": False}
+           "p_slope": np.nan, "converged": False, "model": "", "p_lrt": np.nan}
     per_subject = frame.groupby("subject_id")["years"].nunique()
     repeated = int((per_subject >= 2).sum())
     if repeated < _MIN_SUBJECTS:
@@ -53,6 +84,11 @@ def _fit(frame: pd.DataFrame, ci: float) -> dict:
     messages = [str(w.message) for w in caught]
     boundary = any("boundary" in m for m in messages)
     trouble = [m for m in messages if "boundary" not in m]
+    model, p_lrt = MODELS[0], np.nan
+    if per_subject.ge(3).sum() >= _MIN_SUBJECTS and not trouble:
+        slope_fit, p_lrt = _slope_model(frame, exog, result)
+        if slope_fit is not None and p_lrt < 0.05:
+            result, model, boundary = slope_fit, MODELS[1], False
     slope, se = float(result.fe_params[1]), float(result.bse_fe[1])
     low, high = result.conf_int(alpha=1 - ci)[1] if np.isfinite(se) else (np.nan, np.nan)
     notes = []
@@ -64,7 +100,7 @@ def _fit(frame: pd.DataFrame, ci: float) -> dict:
         notes.append("between-subject variance near zero (fit on the boundary)")
     return {"slope_per_year": slope, "slope_ci_low": float(low), "slope_ci_high": float(high),
             "p_slope": float(result.pvalues[1]), "converged": converged,
-            "note": "; ".join(notes)}
+            "note": "; ".join(notes), "model": model, "p_lrt": p_lrt}
 
 
 def _friedman(frame: pd.DataFrame, visits: list[str]) -> dict:
@@ -91,11 +127,15 @@ def _friedman(frame: pd.DataFrame, visits: list[str]) -> dict:
             "note": ""}
 
 
-def trend_models(trial, *, ci: float = 0.95) -> pd.DataFrame:
+def trend_models(trial, *, ci: float = 0.95, outcomes=None) -> pd.DataFrame:
     """Mixed-model slope per year and a Friedman test, per arm x outcome.
 
     For each arm and outcome, fits ``value ~ years`` with a random intercept
-    per subject (``statsmodels`` ``MixedLM``, REML), where ``years`` is
+    per subject (``statsmodels`` ``MixedLM``, REML) and, where subjects have
+    three or more measurements, also with a random intercept and slope; the
+    larger model is used when a REML likelihood-ratio test supports it (p <
+    0.05, 50:50 chi-square(1) / chi-square(2) mixture for the boundary), and
+    ``model`` says which was used (``p_lrt`` the test's p). ``years`` is
     ``day / 365.25`` since the subject's baseline. Outcomes on the registry's
     ``log`` scale (T25FW, NHPT, NfL, GFAP) are modelled as ``log(value)``; their
     slope is then also given as a percent change per year,
@@ -106,6 +146,8 @@ def trend_models(trial, *, ci: float = 0.95) -> pd.DataFrame:
     trial : Trial
     ci : float, default 0.95
         Confidence level of the slope's interval (Wald, from the model).
+    outcomes : sequence of str, optional
+        Only these outcome codes (default: every outcome).
 
     Returns
     -------
@@ -124,6 +166,9 @@ def trend_models(trial, *, ci: float = 0.95) -> pd.DataFrame:
         - ``friedman_stat``, ``p_friedman``, ``friedman_n``: Friedman test
           across the visits where the outcome was measured, on the subjects
           measured at all of them;
+        - ``model``: "random intercept" or "random intercept + slope";
+          ``p_lrt``: p of the likelihood-ratio test between them (NaN when
+          the larger model was not fitted);
         - ``note``: why a number is missing or should be read with care
           ("too few data: ...", "no variance: ..."); empty when all is well.
 
@@ -153,6 +198,8 @@ def trend_models(trial, *, ci: float = 0.95) -> pd.DataFrame:
     for arm in trial.arms:
         in_arm = long[long["arm"] == arm]
         for code in trial.outcomes:
+            if outcomes is not None and code not in outcomes:
+                continue
             outcome = trial.outcome(code)
             f = in_arm[in_arm["outcome"] == code]
             notes = []
@@ -168,7 +215,8 @@ def trend_models(trial, *, ci: float = 0.95) -> pd.DataFrame:
                              years=f["day"].to_numpy(float) / DAYS_PER_YEAR)
             fit = _fit(model, ci) if len(model) else {
                 "slope_per_year": np.nan, "slope_ci_low": np.nan, "slope_ci_high": np.nan,
-                "p_slope": np.nan, "converged": False, "note": "no data in this arm"}
+                "p_slope": np.nan, "converged": False, "note": "no data in this arm",
+                "model": "", "p_lrt": np.nan}
             fried = _friedman(f, visits)
             slope = fit["slope_per_year"]
             pct = 100 * np.expm1(slope) if outcome.scale == "log" else np.nan
@@ -181,3 +229,27 @@ def trend_models(trial, *, ci: float = 0.95) -> pd.DataFrame:
     table["converged"] = table["converged"].astype(bool)
     table["friedman_n"] = table["friedman_n"].astype(int)
     return table
+
+
+def trend_text(row, unit: str = "") -> str:
+    """One trend row in words: slope per year with CI, p and the model used.
+
+    Examples
+    --------
+    >>> trend_text(dict(slope_per_year=1.4, slope_ci_low=0.36, slope_ci_high=2.44,
+    ...                 p_slope=0.0085, pct_per_year=float("nan"), scale="linear",
+    ...                 model="random intercept + slope", n_subjects=23), "points")
+    '+1.4 points/year [0.4, 2.4], p = 0.009 (random intercept + slope, 23 subjects)'
+    """
+    from .tables import format_ci, p_phrase
+
+    if not np.isfinite(row["slope_per_year"]):
+        return "not estimable"
+    if row["scale"] == "log":
+        lo, hi = (100 * np.expm1(row[k]) for k in ("slope_ci_low", "slope_ci_high"))
+        est = format_ci(row["pct_per_year"], lo, hi, sign=True).replace(" [", "%/year [", 1)
+        est = est if "[" in est else est + "%/year"
+    else:
+        est = format_ci(row["slope_per_year"], row["slope_ci_low"], row["slope_ci_high"],
+                        sign=True, unit=f"{unit}/year" if unit else "/year")
+    return f"{est}, {p_phrase(row['p_slope'])} ({row['model']}, {int(row['n_subjects'])} subjects)"

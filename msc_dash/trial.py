@@ -26,7 +26,7 @@ TABLES = MappingProxyType(
         "adverse_events": (
             ("subject_id", "term"),
             ("onset_day", "body_system", "severity", "serious", "related",
-             "injection_number"),
+             "injection_number", "treatment_emergent"),
         ),
         "injections": (
             ("subject_id", "injection_number", "day"),
@@ -43,6 +43,45 @@ def empty_table(name: str) -> pd.DataFrame:
     """An empty frame with the required and optional columns of ``name``."""
     required, optional = TABLES[name] if name in TABLES else (PERIOD_COLUMNS, ())
     return pd.DataFrame({c: pd.Series(dtype="object") for c in (*required, *optional)})
+
+
+def treatment_emergence(events: pd.DataFrame, injections: pd.DataFrame) -> pd.Series:
+    """Whether each adverse event is treatment-emergent: True, False or NA.
+
+    A given ``treatment_emergent`` value (ADaM ``TRTEMFL``, or a column of the
+    file) is kept. Where it is missing, an event is treatment-emergent when
+    its onset is on or after the subject's first injection (or day 0, the
+    baseline, for a subject without recorded injections), not when before;
+    without an onset day it stays unknown (NA), never guessed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ae = pd.DataFrame({"subject_id": ["a", "a", "b", "b"],
+    ...                    "onset_day": [10, 30, -2, None]})
+    >>> inj = pd.DataFrame({"subject_id": ["a"], "injection_number": [1], "day": [14]})
+    >>> treatment_emergence(ae, inj).tolist()
+    [False, True, False, <NA>]
+    """
+    given = (events["treatment_emergent"] if "treatment_emergent" in events
+             else pd.Series(pd.NA, index=events.index))
+    given = given.map(_flag_value).astype("boolean")
+    onset = pd.to_numeric(events.get("onset_day", pd.Series(np.nan, index=events.index)),
+                          errors="coerce").astype(float)
+    first = (pd.to_numeric(injections["day"], errors="coerce").groupby(
+        injections["subject_id"].astype(str)).min() if len(injections) else pd.Series(dtype=float))
+    start = events["subject_id"].astype(str).map(first).astype(float).fillna(0.0)
+    derived = pd.Series(onset >= start, index=events.index, dtype="boolean")
+    derived[onset.isna()] = pd.NA
+    return given.fillna(derived)
+
+
+def _flag_value(v):
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    text = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip().lower()
+    return {"y": True, "yes": True, "true": True, "1": True,
+            "n": False, "no": False, "false": False, "0": False}.get(text, pd.NA)
 
 
 #: Columns of the optional periods table (crossover trials, see msc_dash.periods).
@@ -93,6 +132,9 @@ class Trial:
     source: str = ""
     filters: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     origin: str = ""  # fingerprint of the unfiltered trial, set by filter()
+    #: which adverse events the safety analyses count: "treatment-emergent" (the
+    #: default, see :attr:`emergent_events`) or "all" (:meth:`with_all_events`)
+    event_scope: str = "treatment-emergent"
     periods: pd.DataFrame = field(default_factory=lambda: empty_table("periods"))
 
     @classmethod
@@ -130,6 +172,8 @@ class Trial:
                     frame[col] = pd.Series(np.nan, index=frame.index, dtype="object")
             tables[name] = frame
         inj = tables["injections"]
+        tables["adverse_events"]["treatment_emergent"] = treatment_emergence(
+            tables["adverse_events"], inj)
         counts = inj.groupby("subject_id").size() if len(inj) else pd.Series(dtype=int)
         subjects["n_injections"] = (
             subjects["subject_id"].map(counts).fillna(0).astype(int)
@@ -253,6 +297,7 @@ class Trial:
         h = hashlib.sha256((self.origin or self.fingerprint).encode())
         h.update(repr(sorted((k, repr(v)) for k, v in self.filters.items())).encode())
         h.update(self.registry.settings_key().encode())
+        h.update(self.event_scope.encode())
         return h.hexdigest()
 
     # ----------------------------------------------------------- new trials
@@ -308,6 +353,43 @@ class Trial:
     @staticmethod
     def _only(frame: pd.DataFrame, ids: set) -> pd.DataFrame:
         return frame[frame["subject_id"].isin(ids)].reset_index(drop=True)
+
+    def treatment_emergent_only(self) -> Trial:
+        """The same trial with only its treatment-emergent adverse events.
+
+        Events whose ``treatment_emergent`` is False or unknown are left out;
+        count them with :func:`msc_dash.safety.event_scope`. When no event's
+        status is known at all (no onset days, no flag) every event is kept,
+        since leaving all out would show a trial without events.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> s = pd.DataFrame({"subject_id": ["a"]})
+        >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
+        ...                   "outcome": ["SDMT"], "value": [40.0]})
+        >>> ae = pd.DataFrame({"subject_id": "a", "term": ["Flu", "Rash", "Cough"],
+        ...                    "onset_day": [-5, 3, None]})
+        >>> t = Trial.from_tables(s, m, ae)
+        >>> t.adverse_events["treatment_emergent"].tolist()
+        [False, True, <NA>]
+        >>> t.treatment_emergent_only().adverse_events["term"].tolist()
+        ['Rash']
+        """
+        return replace(self, adverse_events=self.emergent_events,
+                       event_scope="treatment-emergent", origin=self.origin or self.fingerprint)
+
+    @cached_property
+    def emergent_events(self) -> pd.DataFrame:
+        """The treatment-emergent adverse events (all of them when none is known)."""
+        ae = self.adverse_events
+        if len(ae) and not ae["treatment_emergent"].notna().any():
+            return ae
+        return ae[ae["treatment_emergent"].fillna(False).astype(bool)].reset_index(drop=True)
+
+    def with_all_events(self) -> Trial:
+        """The same trial, its safety analyses counting every adverse event."""
+        return replace(self, event_scope="all")
 
     def with_registry(self, registry: Registry) -> Trial:
         """The same data analysed with other outcome settings."""

@@ -4,8 +4,9 @@ import streamlit as st
 
 from msc_dash import io, periods
 from msc_dash.outcomes import DOMAINS
+from msc_dash.table1 import baseline_summary, table_one
 from msc_dash.trial import TABLES
-from msc_dash.ui import data, settings, state
+from msc_dash.ui import data, export_widgets, settings, state, widgets
 from msc_dash.ui.cache import cached
 
 st.title("Data")
@@ -17,9 +18,9 @@ if trial is None:
             "expected format is described below.")
 else:
     source = st.session_state.get(state.SOURCE_LABEL) or trial.source
-    st.markdown(f"**Loaded:** {source}")
+    st.markdown(f"**Loaded:** {widgets.md_escape(source)}")
     arms = "single arm" if trial.is_single_arm else ", ".join(
-        f"{arm} ({n})" for arm, n in trial.subjects["arm"].value_counts(sort=False).items())
+        f"{widgets.md_escape(arm)} ({n})" for arm, n in trial.subjects["arm"].value_counts(sort=False).items())
     cols = st.columns(5)
     cols[0].metric("Subjects", trial.n_subjects)
     cols[1].metric("Arms", len(trial.arms), help=arms)
@@ -34,7 +35,7 @@ else:
     if trial.warnings:
         n = len(trial.warnings)
         with st.expander(f"⚠️ {n} note{'s' if n > 1 else ''} from loading", expanded=True):
-            st.markdown("\n".join(f"- {w}" for w in trial.warnings))
+            st.markdown("\n".join(f"- {widgets.md_message(w)}" for w in trial.warnings))
 
     left, right = st.columns([2, 3])
     with left:
@@ -57,6 +58,18 @@ else:
             "n_subjects": "Subjects", "n_values": "Values"})
 
     settings.outcome_editor(trial)
+
+    st.subheader("Baseline characteristics (Table 1)")
+    analysed = shown if shown is not None else trial
+    table1 = cached(table_one, analysed)
+    st.dataframe(table1, hide_index=True, height="content")
+    st.caption(f"{analysed.n_subjects} subjects as analysed (after the sidebar filters). "
+               "Mean (SD) and median [Q1, Q3] for numbers; n (%) of the subjects with a "
+               "known value for categories; baseline outcome values at the baseline visit. "
+               "The same table is in the HTML and Word reports.")
+    export_widgets.table_downloads(table1, "table 1", key="data_table1_dl",
+                                   sheets={"Table 1 numbers": cached(baseline_summary,
+                                                                     analysed)})
 
     st.subheader("Subjects")
     st.dataframe(trial.subjects, hide_index=True)

@@ -7,16 +7,17 @@ from msc_dash.export import to_csv_zip, to_xlsx_bytes
 from msc_dash.report import build_report, key_figures_zip, safety_summary
 from msc_dash.slides import describe_filters
 from msc_dash.tables import format_effect_table
-from msc_dash.ui import export_widgets, state
+from msc_dash.ui import documents, export_widgets, state
 from msc_dash.ui.cache import cached
 from msc_dash.ui.settings import PADJUST
+from msc_dash.ui.text import md_escape
 
 trial = state.require_trial()
 settings = state.get_settings()
 effects = cached(effect_sizes, trial, settings=settings)
 
 st.title("Export & report")
-st.caption(f"{trial.n_subjects} subjects · filters: {describe_filters(trial.filters)} · "
+st.caption(f"{trial.n_subjects} subjects · filters: {md_escape(describe_filters(trial.filters))} · "
            f"{settings.n_boot} bootstrap resamples, seed {settings.seed}, "
            f"{settings.ci:.0%} CI, {PADJUST.get(settings.padjust, settings.padjust)} correction")
 
@@ -37,6 +38,19 @@ st.download_button("Download the HTML report", data=_report, file_name="msc-dash
                    icon=":material/description:")
 st.caption("The same report from the command line: "
            "`msc-dash report sample_data/ -o report.html --filter ms_type=SPMS`")
+
+st.subheader("Slides and Word report")
+st.markdown(
+    "**PowerPoint**: the presenter's slides (title with the data fingerprint and date, one "
+    "finding per slide with its chart as a high-resolution image and the numbers as text; "
+    "speaker notes hold the methods and exact values). **Word**: the report with real "
+    "tables (Table 1, effect table, between-arm table, adverse events), figures, methods "
+    "and references. Both open in PowerPoint, Word and LibreOffice.")
+row = st.container(horizontal=True, gap="small")
+documents.deck_button(trial, settings, effects, key="export_pptx", container=row)
+documents.docx_button(trial, settings, effects, key="export_docx", container=row)
+st.caption("From the command line: `msc-dash slides sample_data/ -o talk.pptx` and "
+           "`msc-dash report sample_data/ --format docx -o report.docx`.")
 
 st.subheader("Tables")
 st.markdown("CSV and Excel files. Text that a spreadsheet would run as a formula "
@@ -85,3 +99,40 @@ if not chrome:
     from msc_dash.export import CHROME_HELP
 
     st.warning(CHROME_HELP)
+
+st.subheader("Analysis results dataset")
+st.markdown(
+    "Every result above as machine-readable records shaped after CDISC's Analysis Results "
+    "Standard (ARS): the effect table, the between-arm comparison (two arms) and the "
+    "adverse-event counts, one record per analysis x statistic with its method, population, "
+    "parameter and visit; the unrounded values the tables on screen are formatted from.")
+
+
+def _ard():
+    from msc_dash.ard import results_dataset
+
+    return results_dataset(trial, settings=settings, effects=effects)
+
+
+def _ard_json() -> str:
+    from msc_dash.ard import to_json
+
+    return to_json(_ard())
+
+
+def _ard_flat() -> bytes:
+    from msc_dash.ard import flat_results
+    from msc_dash.export import to_csv_bytes
+
+    return to_csv_bytes(flat_results(_ard()))
+
+
+row = st.container(horizontal=True, gap="small")
+row.download_button("Results (ARS JSON)", data=_ard_json, file_name="msc-dash-results.json",
+                    mime="application/json", key="export_ard_json", on_click="ignore")
+row.download_button("Results, one row each", data=_ard_flat,
+                    file_name="msc-dash-results.csv", mime="text/csv", key="export_ard_flat",
+                    on_click="ignore", help="The flat version: analysis_id, method_id, method, "
+                    "population, arm, parameter, parameter_label, visit, statistic, value")
+st.caption("From the command line: `msc-dash ard sample_data/ -o results.json` (writes "
+           "results.json and results.csv).")

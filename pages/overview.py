@@ -4,20 +4,22 @@ import streamlit as st
 
 from msc_dash.effects import effect_sizes
 from msc_dash.findings import describe_p_basis, one_year_visit, safety_numbers
+from msc_dash.multiplicity import family_text
 from msc_dash.ui import state, widgets
 from msc_dash.ui.cache import cached
-from msc_dash.ui.settings import PADJUST
+from msc_dash.ui.reproduce import reproduce_expander
 
 trial = state.require_trial()
 settings = state.get_settings()
 
 st.title("Overview")
-arms = (f"{len(trial.arms)} arms ({', '.join(trial.arms)})" if not trial.is_single_arm
+arms = (f"{len(trial.arms)} arms ({widgets.md_join(trial.arms)})" if not trial.is_single_arm
         else "single arm")
 source = st.session_state.get(state.SOURCE_LABEL) or trial.source
 st.markdown(
     f"**{trial.n_subjects} subjects**, {arms}; baseline and {len(trial.followup_visits)} "
-    f"follow-up visits ({', '.join(trial.followup_visits)}). Source: {source}."
+    f"follow-up visits ({widgets.md_join(trial.followup_visits)}). "
+    f"Source: {widgets.md_escape(source)}."
 )
 
 top = st.columns([1, 2], vertical_alignment="bottom")
@@ -39,23 +41,26 @@ at_visit = widgets.page_findings(trial, effects, settings, visit=visit, safety=s
 widgets.domain_cards(trial, effects, visit, safety=safety, safety_by_arm=safety_by_arm,
                      found=at_visit)
 
-st.subheader(f"Effect sizes at {visit}")
+st.subheader(f"Effect sizes at {widgets.md_escape(visit)}")
 widgets.forest_chart(trial, effects, visit, settings, key="overview_forest")
 widgets.auto_charts(trial, settings, visit)
 
 st.subheader("Findings")
 at_key = widgets.page_findings(trial, effects, settings, safety=safety)
 key_names = list(dict.fromkeys([trial.followup_visits[0], one_year_visit(trial)]))
-tab_visit, tab_key = st.tabs([f"At {visit}",
-                              f"First follow-up and about one year ({' and '.join(key_names)})"])
+tab_visit, tab_key = st.tabs([
+    f"At {widgets.md_escape(visit)}",
+    f"First follow-up and about one year ({widgets.md_join(key_names, ' and ')})"])
 with tab_visit:
     widgets.findings_list(at_visit)
 with tab_key:
     widgets.findings_list(at_key)
-st.caption(f"{describe_p_basis(at_visit + at_key)} Multiplicity correction: "
-           f"{PADJUST.get(settings.padjust, settings.padjust)}.")
+st.caption(f"{describe_p_basis(at_visit + at_key)} Adjusted p: "
+           + family_text(effects.loc[effects["visit"] == visit, "outcome"].unique(),
+                         padjust=settings.padjust, family=settings.family, visit=visit))
 
 st.subheader("Effect table")
 all_visits = st.toggle("Show every visit", key="overview_all_visits")
 widgets.effect_table(trial, effects, settings, visit=None if all_visits else visit,
                      key="overview_effects")
+reproduce_expander(trial, "overview", settings, visit=visit)

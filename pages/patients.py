@@ -36,7 +36,7 @@ pick[2].button("Next ▶", key="patients_next", on_click=_step, args=(1,), width
 pick[3].caption(f"Subject {ids.index(sid) + 1} of {len(ids)}")
 
 # --- characteristics
-st.subheader(f"Subject {sid}")
+st.subheader(f"Subject {widgets.md_escape(sid)}")
 row = trial.subjects.set_index("subject_id").loc[sid]
 NAMES = {"arm": "Arm", "ms_type": "MS type", "sex": "Sex", "age": "Age (years)",
          "disease_duration_years": "Disease duration (years)",
@@ -49,13 +49,14 @@ shown["Last visit"] = fu["last_visit"] if isinstance(fu["last_visit"], str) else
 cols = st.columns(min(len(shown), 6))
 for i, (name, value) in enumerate(shown.items()):
     text = "–" if pd.isna(value) else (f"{value:g}" if isinstance(value, float) else str(value))
-    cols[i % len(cols)].metric(name, text)
+    cols[i % len(cols)].metric(widgets.md_escape(name), text)
 
 # --- timeline
 st.subheader("Timeline")
-chart("patient_timeline", trial, key="patients_timeline", file_name=f"{sid} timeline",
-      subject=sid)
-ae = safety.adverse_events(trial)
+# one subject's course: every event, treatment-emergent or not
+chart("patient_timeline", trial.with_all_events(), key="patients_timeline",
+      file_name=f"{sid} timeline", subject=sid)
+ae = safety.adverse_events(trial.with_all_events())
 ae = ae[ae["subject_id"] == sid]
 if ae.empty:
     st.caption("No adverse events recorded for this subject.")
@@ -65,6 +66,8 @@ else:
         "Body system": ae["body_system"], "Severity": ae["severity"],
         "Serious": ae["serious_label"], "Relatedness": ae["related"],
         "Injection": ae["injection_number"].astype("Int64"),
+        "Treatment-emergent": ae["treatment_emergent"].map(
+            {True: "yes", False: "no"}).fillna("unknown"),
     }).sort_values("Onset day", kind="stable")
     st.dataframe(events, hide_index=True, width="stretch")
     export_widgets.table_downloads(events, f"{sid} adverse events", key="patients_ae_dl")
@@ -90,7 +93,8 @@ if visit is not None:
     status = cached(responders, trial, visit=visit)
     mine = status[status["subject_id"] == sid]
     if mine.empty:
-        st.info(f"Subject {sid} has no value at {visit} with a baseline to compare.")
+        st.info(f"Subject {widgets.md_escape(sid)} has no value at {widgets.md_escape(visit)} "
+                "with a baseline to compare.")
     else:
         icon = {"improved": "🟢 improved", "stable": "⚪ stable", "worsened": "🔴 worsened",
                 "unknown": "❔ no rule"}

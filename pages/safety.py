@@ -6,15 +6,18 @@ import pandas as pd
 import streamlit as st
 
 from msc_dash import safety
+from msc_dash.exposure import safety_rates
 from msc_dash.figures.safety import SWIMMER_SORTS
 from msc_dash.injection_windows import window_rates
 from msc_dash.tables import format_ci, format_p
 from msc_dash.ui import export_widgets, state
 from msc_dash.ui.cache import cached
 from msc_dash.ui.charts import chart
-from msc_dash.ui.widgets import md_escape
+from msc_dash.ui.reproduce import reproduce_expander
+from msc_dash.ui.widgets import md_escape, md_message
 
 trial = state.require_trial()
+settings = state.get_settings()
 st.title("🛡️ Safety")
 
 SORT_LABELS = {"arm": "Arm", "follow-up": "Follow-up time", "response": "Response (EDSS-Plus)"}
@@ -51,6 +54,23 @@ if trial.adverse_events.empty:
     swimmer_section()
     st.stop()
 
+# --- which events count: treatment-emergent by default, all on request
+scope = cached(safety.event_scope, trial)
+if scope["excluded"]:
+    include_all = st.toggle(
+        f"Include all {scope['total']} adverse events", key="safety_include_all_events",
+        help="By default the tables and charts count treatment-emergent events only "
+             "(ADaM `TRTEMFL = Y`, or onset on or after the subject's first injection).")
+    if include_all:
+        trial = trial.with_all_events()
+        st.caption(f"Counting all {scope['total']} adverse events, treatment-emergent or not "
+                   f"({scope['emergent']} treatment-emergent, {scope['not_emergent']} not, "
+                   f"{scope['unknown']} unknown).")
+    else:
+        st.caption(md_escape(scope["note"]))
+elif scope["total"]:
+    st.caption(md_escape(scope["note"]))
+
 # --- headline
 head = cached(safety.safety_headline, trial)
 text = cached(safety.headline_text, trial)
@@ -62,12 +82,12 @@ c1.metric("Serious adverse events",
 c2.metric("Adverse events", head["n_events"])
 c3.metric("Subjects with an event",
           f"{head['n_subjects_with_event']} of {head['n_subjects']}")
-rates = cached(safety.exposure_rates, trial)
+rates = cached(safety_rates, trial, ci=settings.ci)
 total = rates.iloc[-1]
 c4.metric("Events per 100 patient-years",
-          "–" if pd.isna(total["rate"]) else f"{total['rate']:.0f}",
+          "–" if pd.isna(total["event_rate"]) else f"{total['event_rate']:.0f}",
           help=f"{total['events']} events in {total['patient_years']:.1f} patient-years "
-               "of follow-up")
+               f"of exposure ({total['exposure_source']}); see Exposure-adjusted rates")
 if not trial.is_single_arm:
     lines = []
     for arm in trial.arms:
@@ -79,7 +99,7 @@ if not trial.is_single_arm:
                      f"{h['n_subjects_with_event']} of {h['n_subjects']} subjects, {k_text}")
     st.markdown("\n".join(lines))
 for warning in cached(safety.safety_warnings, trial):
-    st.warning(f"⚠️ {warning}")
+    st.warning(f"⚠️ {md_message(warning)}")
 
 # --- serious events
 st.subheader("Serious adverse events")
@@ -98,6 +118,7 @@ st.subheader("Adverse events by body system and term")
 incidence = cached(safety.incidence_table, trial)
 st.dataframe(incidence, hide_index=True, width="stretch")
 export_widgets.table_downloads(incidence, "adverse events by term", key="safety_terms_dl")
+reproduce_expander(trial, "safety", state.get_settings())
 st.caption("Subjects: with at least one such event, n (% of the subjects in the arm); "
            "Events: every occurrence. Most frequent first. Serious: events flagged serious; "
            "Related: events possibly, probably or definitely related to treatment.")
@@ -165,19 +186,43 @@ if not clustered.empty:
 
 # --- exposure-adjusted rates
 st.subheader("Exposure-adjusted rates")
-shown = pd.DataFrame({
-    "Arm": rates["arm"], "Subjects": rates["n_subjects"],
-    "Patient-years": rates["patient_years"].round(1), "Events": rates["events"],
-    "Serious events": rates["serious_events"],
-    "Events per 100 patient-years [95% CI]": [
-        "–" if pd.isna(r.rate) else f"{r.rate:.1f} [{r.ci_low:.1f}, {r.ci_high:.1f}]"
+level = f"{settings.ci:.0%} CI"
+
+
+def _rate(x, lo, hi) -> str:
+    return "–" if pd.isna(x) else (f"{x:.0f} [{lo:.0f}, {hi:.0f}]" if pd.notna(hi)
+                                   else f"{x:.0f}")
+
+
+st.dataframe(pd.DataFrame({
+    "Arm": rates["arm"], "Patient-years": [f"{x:.1f}" for x in rates["patient_years"]],
+    "Events": rates["events"], "Serious events": rates["serious_events"],
+    f"Event rate [exact Poisson {level}]": [
+        _rate(r.event_rate, r.event_rate_ci_low, r.event_rate_ci_high)
         for r in rates.itertuples()],
-})
-st.dataframe(shown, hide_index=True, width="stretch")
+    f"Event rate [quasi-Poisson {level}]": [
+        _rate(r.event_rate, r.event_rate_qp_low, r.event_rate_qp_high)
+        for r in rates.itertuples()],
+    "Dispersion": ["–" if pd.isna(x) else f"{x:.2f}" for x in rates["dispersion"]],
+    "Subjects with an event": rates["subjects_with_event"],
+    "Years at risk": [f"{x:.1f}" for x in rates["patient_years_at_risk"]],
+    f"EAIR [exact {level}]": [_rate(r.eair, r.eair_ci_low, r.eair_ci_high)
+                              for r in rates.itertuples()],
+    "Note": rates["note"],
+}), hide_index=True, width="stretch")
 export_widgets.table_downloads(rates, "exposure-adjusted adverse event rates",
                                key="safety_rates_dl")
-st.caption("Follow-up per subject: from baseline to the latest of their last visit, last "
-           "injection and last adverse event (days / 365.25). 95% CI: exact Poisson.")
+late = rates.attrs.get("events_after_exposure", 0)
+st.caption(
+    "Per 100 patient-years. **Event rate**: every event over the total exposure; the exact "
+    "Poisson CI assumes independent events, the quasi-Poisson CI widens it by the "
+    "dispersion of the subjects' counts (above 1: events cluster in some subjects). "
+    "**EAIR** (exposure-adjusted incidence rate): subjects with a first event over the "
+    "time at risk, each subject's exposure ending at their first event. Exposure: "
+    f"{md_escape(total['exposure_source'])}."
+    + (f" {late} event(s) with an onset after the end of exposure are not counted."
+       if late else ""))
+
 
 # --- charts
 st.subheader("Adverse events over time")

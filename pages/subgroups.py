@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from msc_dash.subgroups import (
+    HETEROGENEITY_TEST,
     INTERACTION_TEST,
     MULTIPLICITY_NOTE,
     is_numeric_variable,
@@ -82,25 +83,41 @@ effects = cached(subgroup_effects, trial, **kw, n_boot=settings.n_boot, seed=set
 inter = cached(subgroup_interaction, trial, **kw)
 
 if effects.empty or effects["n"].sum() == 0:
-    st.info(f"No subject has both a baseline and a {visit} value of {outcome}.")
+    st.info(f"No subject has both a baseline and a {widgets.md_escape(visit)} value of "
+            f"{widgets.md_escape(outcome)}.")
     st.stop()
 
 var_label = filters.LABELS.get(variable, variable.replace("_", " "))
-st.subheader(f"{out.label}: change to {visit} by {var_label.split(' (')[0]}")
+st.subheader(f"{widgets.md_escape(out.label)}: change to {widgets.md_escape(visit)} by "
+             f"{widgets.md_escape(var_label.split(' (')[0])}")
 chart("subgroup_forest", trial, settings, key="subgroup_forest", **kw)
 
-st.subheader("Does the change differ between subgroups?")
+between = not trial.is_single_arm
+st.subheader("Does the difference between arms vary by subgroup?" if between
+             else "Does the change differ between subgroups?")
 metrics = st.columns(max(len(inter), 1))
 for col, row in zip(metrics, inter.itertuples(), strict=False):
-    name = "Interaction p" + ("" if trial.is_single_arm else f" · {row.arm}")
+    name = ("Treatment × subgroup interaction p" if between
+            else "Heterogeneity across subgroups p")
     if row.estimable:
         col.metric(name, format_p(row.p_interaction),
-                   help=f"F({row.df_num:.0f}, {row.df_den:.0f}) = {sig(row.f)}, n = {row.n}")
+                   help=f"{row.kind} ({widgets.md_escape(row.arm)}): "
+                        f"F({row.df_num:.0f}, {row.df_den:.0f}) = {sig(row.f)}, n = {row.n}")
     else:
         col.metric(name, "–", help=row.note)
         col.caption(f"Not testable: {row.note}.")
-st.caption(f"Test: {INTERACTION_TEST}. A small p means the change differs between "
-           f"{var_label.split(' (')[0]} groups more than chance would explain.")
+group = widgets.md_escape(var_label.split(" (")[0])
+if between:
+    st.caption(f"Test: {INTERACTION_TEST.rstrip('?')}. A small p means the difference "
+               f"between {widgets.md_escape(inter['arm'].iloc[0].replace(' vs ', ' and '))} "
+               f"depends on {group} "
+               "more than chance would explain; "
+               "a subgroup being significant in one arm only is not evidence of that.")
+else:
+    st.caption(f"Test: {HETEROGENEITY_TEST}. A single-arm trial has no comparator, so this "
+               f"is heterogeneity across subgroups: a small p means the change differs "
+               f"between {group} groups more than chance would explain, not that the "
+               "treatment works differently in them.")
 st.info(MULTIPLICITY_NOTE, icon="ℹ️")
 
 with st.expander("Subgroup table"):

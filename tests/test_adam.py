@@ -40,7 +40,26 @@ def test_pilot_subjects_and_arms(pilot_trial):
     ages = pilot_trial.subjects.set_index("subject_id")["age"]
     assert (ages.loc[adsl["USUBJID"]].to_numpy() == adsl["AGE"].to_numpy()).all()
     assert {"RACE", "AGEGR1", "SAFFL"} <= set(pilot_trial.subjects.columns)
-    assert not {"TRTSDT", "RFSTDTC", "STUDYID", "AGEGR1N"} & set(pilot_trial.subjects.columns)
+    assert not {"RFSTDTC", "STUDYID", "AGEGR1N"} & set(pilot_trial.subjects.columns)
+    # the treatment dates stay (as SAS day numbers) for the exposure-adjusted rates
+    subj = pilot_trial.subjects.set_index("subject_id").loc[adsl["USUBJID"]]
+    assert (subj["TRTSDT"].to_numpy() == adsl["TRTSDT"].to_numpy()).all()
+
+
+@pilot
+def test_pilot_exposure_comes_from_the_treatment_dates(pilot_trial):
+    from msc_dash.exposure import safety_rates, subject_exposure
+
+    adsl = read("adsl").set_index("USUBJID")
+    e = subject_exposure(pilot_trial).set_index("subject_id")
+    assert (e["source"] == "dates").all()
+    # TRTDUR = TRTEDT - TRTSDT + 1 in the pilot's ADSL (checked by hand on 01-701-1015:
+    # 19906 - 19725 + 1 = 182)
+    ok = adsl["TRTDUR"].notna()
+    assert (e.loc[adsl.index[ok], "exposure_days"].to_numpy()
+            == adsl.loc[ok, "TRTDUR"].to_numpy()).all()
+    total = safety_rates(pilot_trial).iloc[-1]
+    assert total["exposure_source"] == "ADSL TRTSDT to TRTEDT: 254"
 
 
 @pilot
@@ -61,10 +80,22 @@ def test_pilot_measurements_not_double_counted(pilot_trial):
 
 
 @pilot
+def test_pilot_keeps_every_adverse_event_with_its_flag(pilot_trial):
+    ae = read("adae")
+    events = pilot_trial.adverse_events
+    assert len(events) == len(ae) == 1191  # none dropped at load
+    assert not any("treatment-emergent" in w for w in pilot_trial.warnings)
+    flags = events["treatment_emergent"]
+    assert int(flags.sum()) == (ae["TRTEMFL"] == "Y").sum() == 1126
+    assert int((flags == False).sum()) == (ae["TRTEMFL"] == "N").sum() == 65  # noqa: E712
+    assert events.groupby("term")["treatment_emergent"].size().sum() == 1191
+
+
+@pilot
 def test_pilot_adverse_events_treatment_emergent(pilot_trial):
     ae = read("adae")
     te = ae[ae["TRTEMFL"] == "Y"]
-    events = pilot_trial.adverse_events
+    events = pilot_trial.treatment_emergent_only().adverse_events
     assert len(events) == len(te) == 1126
     got = events["severity"].value_counts().to_dict()
     assert got == te["AESEV"].str.lower().value_counts().to_dict()
@@ -133,14 +164,18 @@ def test_built_xpt(xpt_files):
     assert edss["day"].tolist() == [0, 167] * 3
     assert edss["value"].tolist() == [6.0, 5.5, 5.5, 5.0, 6.5, 6.0]  # LOCF and ANL01FL=N out
     assert trial.visits == ["Baseline", "Week 24"]
-    ae = trial.adverse_events.sort_values("term")
-    assert ae["term"].tolist() == ["FALL", "HEADACHE"]  # TRTEMFL = N left out
+    assert sorted(trial.adverse_events["term"]) == ["BACK PAIN", "FALL", "HEADACHE"]
+    flags = trial.adverse_events.set_index("term")["treatment_emergent"]
+    assert flags["BACK PAIN"] == False  # noqa: E712 - TRTEMFL = N: kept, flagged
+    ae = trial.treatment_emergent_only().adverse_events.sort_values("term")
+    assert ae["term"].tolist() == ["FALL", "HEADACHE"]
     assert ae["serious"].tolist() == [True, False]
     assert ae["related"].tolist() == ["not related", "probable"]
     assert ae["severity"].tolist() == ["severe", "mild"]
     assert ae["onset_day"].tolist() == [92, 4]  # shifted like the measurements
     assert trial.subjects["AGEGR1"].tolist() == ["<50", ">=50", ">=50"]
-    assert "AGEGR1N" not in trial.subjects and "TRTSDT" not in trial.subjects
+    assert "AGEGR1N" not in trial.subjects
+    assert "TRTSDT" in trial.subjects  # kept for the exposure (msc_dash.exposure)
 
 
 def test_adam_as_csv_matches_xpt(xpt_files, tmp_path):

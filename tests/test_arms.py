@@ -1,5 +1,7 @@
 """compare_arms and mixed_anova_table against pingouin and statsmodels on the same data."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pingouin as pg
@@ -21,10 +23,18 @@ def table(trial):
     return compare_arms(trial, "MSC", "Placebo", n_boot=1000, seed=3)
 
 
+LOG = ("T25FW", "NHPT", "NFL", "GFAP")
+
+
 def _pairs(trial, outcome, visit):
-    """Baseline and visit values per subject, built by hand from the long table."""
+    """Baseline and visit values per subject, built by hand from the long table.
+
+    Log-scale outcomes on the log scale, as compare_arms analyses them.
+    """
     long = trial.long()
     d = long[long.outcome == outcome]
+    if outcome in LOG:
+        d = d.assign(value=np.log(d.value))
     base = d[d.visit == "Baseline"].set_index("subject_id")[["arm", "value"]]
     at = d[d.visit == visit].set_index("subject_id")["value"].rename("post")
     out = base.join(at, how="inner").rename(columns={"value": "pre"})
@@ -83,6 +93,48 @@ def test_ancova_matches_pingouin_and_statsmodels(trial, table, outcome, visit):
     assert row.p_ancova == pytest.approx(fit.pvalues["treated"], rel=1e-8)
     ref = pg.ancova(d, dv="post", covar="pre", between="arm")
     assert row.p_ancova == pytest.approx(ref.set_index("Source").loc["arm", "p_unc"], rel=1e-8)
+    if outcome in LOG:  # log(value) ~ arm + log(baseline): the ratio is exp of the difference
+        assert row.scale == "log"
+        assert (row.ratio, row.ratio_ci_low, row.ratio_ci_high) == pytest.approx(
+            (np.exp(fit.params["treated"]), np.exp(lo), np.exp(hi)), rel=1e-10)
+    else:
+        assert row.scale == "linear" and np.isnan(row.ratio)
+
+
+def test_log_scale_outcome_is_compared_as_a_ratio_by_hand():
+    # two arms of 4: MSC values halve, Placebo's stay; baselines 10, 20, 40, 80 in both.
+    # log(value) - log(baseline) = log(0.5) +- noise -> ratio of geometric means ~ 0.5,
+    # which a raw-scale difference (mean of -5, -10, -20, -40 = -18.75) cannot say.
+    rows, arms = [], {}
+    for arm, factor in (("MSC", 0.5), ("Placebo", 1.0)):
+        for i, b in enumerate((10.0, 20.0, 40.0, 80.0)):
+            sid = f"{arm}{i}"
+            arms[sid] = arm
+            wobble = (1.02, 0.98, 1.01, 0.99)[i]
+            rows += [(sid, "BL", 0, b), (sid, "M12", 365, b * factor * wobble)]
+    m = pd.DataFrame(rows, columns=["subject_id", "visit", "day", "value"]).assign(
+        outcome="T25FW")
+    s = pd.DataFrame({"subject_id": list(arms), "arm": list(arms.values())})
+    from msc_dash.trial import Trial
+
+    row = compare_arms(Trial.from_tables(s, m), "MSC", "Placebo", n_boot=200).iloc[0]
+    # both arms share baselines and wobble, so the log-scale ANCOVA difference is log(0.5)
+    assert row.ratio == pytest.approx(0.5, rel=1e-9)
+    assert row.adjusted_difference == pytest.approx(np.log(0.5), rel=1e-9)
+
+
+def test_log_scale_outcome_with_zero_is_not_estimable_and_says_why(trial):
+    m = trial.measurements.copy()
+    hit = m.index[(m.outcome == "NFL") & (m.visit == "Month 12")][:2]
+    m.loc[hit, "value"] = 0.0
+    from msc_dash.trial import Trial
+
+    t = Trial.from_tables(trial.subjects.drop(columns="n_injections"), m)
+    out = compare_arms(t, "MSC", "Placebo", n_boot=200).set_index(["outcome", "visit"])
+    row = out.loc[("NFL", "Month 12")]
+    assert not row.estimable and np.isnan(row.ratio)
+    assert row.note.startswith("2 value(s) ≤ 0 of a log-scale outcome")
+    assert out.loc[("NFL", "Month 6"), "estimable"]
 
 
 def test_treatment_benefit_is_positive():
@@ -92,7 +144,8 @@ def test_treatment_benefit_is_positive():
     out = compare_arms(t, "MSC", "Placebo", n_boot=500).set_index(["outcome", "visit"])
     assert out.loc[("T25FW", "Month 12"), "hedges_g"] > 1
     assert out.loc[("SDMT", "Month 12"), "hedges_g"] > 1
-    assert out.loc[("T25FW", "Month 12"), "adjusted_difference"] < 0  # raw units: faster
+    assert out.loc[("T25FW", "Month 12"), "adjusted_difference"] < 0  # log ratio: faster
+    assert out.loc[("T25FW", "Month 12"), "ratio"] < 1
     swapped = compare_arms(t, "Placebo", "MSC", n_boot=500).set_index(["outcome", "visit"])
     assert swapped.loc[("SDMT", "Month 12"), "hedges_g"] == pytest.approx(
         -out.loc[("SDMT", "Month 12"), "hedges_g"])
@@ -140,6 +193,42 @@ def test_mixed_anova_matches_pingouin_complete_cases(trial):
     assert sd.loc["visit", "df2"] == ref.loc["visit", "DF2"]
     assert sd.loc["arm", "n_treatment"] == 14 and sd.loc["arm", "n_control"] == 15
     assert set(out.outcome) == set(t.outcomes)
+
+
+REF = Path(__file__).parent / "reference"
+
+
+def test_mixed_anova_greenhouse_geisser_equals_r_hand_computation():
+    # tests/reference/mixed_anova.R: aov(value ~ arm * visit + Error(subject_id / visit))
+    # and the GG epsilon computed by hand from the pooled within-arm covariance.
+    # Two-arm sample T25FW, raw scale: eps 0.3618, arm x visit p 0.0258 -> 0.0770 (issue 13).
+    from msc_dash import load_sample
+    from msc_dash.arms import _mixed_anova
+
+    expected = pd.read_csv(REF / "mixed_anova.csv").set_index(["case", "source"])
+    raw = expected.loc[("T25FW|raw", "arm x visit")]
+    assert (raw.eps, raw.p_unc, raw.p_gg) == pytest.approx((0.3618, 0.0258, 0.0770), abs=1e-4)
+    inputs = pd.read_csv(REF / "mixed_anova_inputs.csv")
+    t = load_sample("two_arm")
+    table = mixed_anova_table(t, *t.arms).set_index(["outcome", "source"])
+    for case, g in inputs.groupby("case"):
+        code, scale = case.split("|")
+        visits = sorted(g.visit.unique(), key=lambda v: t.visits.index(v))
+        mine = _mixed_anova(g[["subject_id", "arm", "visit", "value"]], visits).set_index(
+            "source")
+        in_app = table.loc[code] if scale == t.outcome(code).scale.replace("linear", "raw") \
+            else None
+        for source in ("arm", "visit", "arm x visit"):
+            e = expected.loc[(case, source)]
+            for got in (mine, in_app):
+                if got is None:
+                    continue
+                r = got.loc[source]
+                assert (r.f, r.df1, r.df2) == pytest.approx((e.f, e.df1, e.df2), rel=1e-9)
+                assert r.p_unc == pytest.approx(e.p_unc, rel=1e-8)
+                if source != "arm":
+                    assert r.eps == pytest.approx(e.eps, rel=1e-9), case
+                    assert r.p_gg == pytest.approx(e.p_gg, rel=1e-8), case
 
 
 def test_large_trials_use_the_analytic_ci_of_pingouin_compute_esci():

@@ -120,3 +120,123 @@ def test_random_small_frames_only_raise_trial_data_error(cols, rows, data, sep, 
     except TrialDataError:
         return
     assert trial.n_subjects >= 1
+
+
+# ------------------------------------------------------------ beyond 2^53
+BIG_M = ("subject_id,visit,day,outcome,value\n"
+         "12345678901234567890,Baseline,0,EDSS,6\n12345678901234567890,M6,180,EDSS,5.5\n"
+         "12345678901234567891,Baseline,0,EDSS,6\n12345678901234567891,M6,180,EDSS,6\n")
+BIG_S = ("subject_id,arm,registry_no,score\n"
+         "12345678901234567890,A,12345678901234567890,1e300\n"
+         "12345678901234567891,B,5,-1e300\n")
+
+
+def test_identifiers_beyond_2_53_stay_text_and_get_no_slider():
+    from msc_dash.ui.filters import filter_specs
+
+    trial = load_trial([Upload("measurements.csv", BIG_M.encode()),
+                        Upload("subjects.csv", BIG_S.encode())])
+    assert sorted(trial.subjects["subject_id"]) == ["12345678901234567890",
+                                                   "12345678901234567891"]
+    # int64 would have made both -9223372036854775808
+    assert sorted(trial.subjects["registry_no"]) == ["12345678901234567890", "5"]
+    kinds = {f.column: f.kind for f in filter_specs(trial)}
+    assert "score" not in kinds  # a slider from -1e300 to 1e300 would break the page
+    assert kinds.get("registry_no") != "range"
+
+
+
+def test_trailing_empty_header_columns_are_dropped():
+    # Excel's CSV export often ends every line with empty columns: ",,"
+    text = ("subject_id,visit,day,outcome,value,,\nP1,Baseline,0,EDSS,6.0,,\n"
+            "P1,Month 6,182,EDSS,5.5,,\n")
+    trial = load_trial(text.encode(), name="excel_export.csv")  # was "damaged" (AttributeError)
+    assert trial.measurements["value"].tolist() == [6.0, 5.5]
+
+
+# ------------------------------------------- sizes from metadata, before reading
+def _elapsed(func):
+    import time
+
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def test_parquet_of_30_million_short_rows_refused_from_its_footer():
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = 30_000_000
+    table = pa.table({"subject_id": pa.array(np.zeros(n, dtype=np.int8)),
+                      "day": pa.array(np.zeros(n, dtype=np.int8)),
+                      "value": pa.array(np.zeros(n, dtype=np.int8))})
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    data = buf.getvalue()
+    del table
+    assert len(data) < 2_000_000  # small on disk, 30 million rows inside
+
+    def load():
+        with pytest.raises(TrialDataError,
+                           match=r"rows.parquet: the table has 30,000,000 rows; at most"):
+            load_trial(data, name="rows.parquet")
+
+    # was: every cell turned into text first, 7.35 GB and 57 s before the refusal
+    assert _elapsed(load) < 10
+
+
+def test_xlsx_dimension_checked_before_reading(monkeypatch):
+    import msc_dash.io as mio
+
+    monkeypatch.setattr(mio, "MAX_CELLS", 9)  # the sheet declares 3 rows x 5 columns
+    data = (Path(HERE) / "formulas_without_values.xlsx").read_bytes()
+    with pytest.raises(TrialDataError, match=r"big.xlsx: the table has 3 rows x 5 columns"):
+        load_trial(data, name="big.xlsx")
+
+
+# ------------------------------------------------------- encodings and archives
+_GOOD = "subject_id,visit,day,outcome,value\nP1,Baseline,0,EDSS,6.0\nP1,Month 6,182,EDSS,5.5\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-16-le", "utf-16-be"])
+def test_utf32_and_utf16_without_bom_are_read_and_said(encoding):
+    # were: "column `visit` is empty in row 4" (UTF-32) and "not a text file" (UTF-16)
+    trial = load_trial(_GOOD.encode(encoding), name="unicode.csv")
+    assert trial.measurements["value"].tolist() == [6.0, 5.5]
+    assert any("unicode.csv: read as UTF-" in w for w in trial.warnings)
+
+
+def test_readme_inside_a_zip_is_skipped_and_said():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("measurements.csv", _GOOD)
+        zf.writestr("README.txt", "This archive holds the trial.\nSee the notes.")
+    trial = load_trial(buf.getvalue(), name="trial.zip")  # was: "README.txt: only one column"
+    assert trial.n_subjects == 1
+    assert any("skipped `README.txt`" in w for w in trial.warnings)
+
+
+def test_subject_and_workbook_limits(monkeypatch):
+    import msc_dash.io as mio
+
+    monkeypatch.setattr(mio, "MAX_SUBJECTS", 1)
+    two = _GOOD + "P2,Baseline,0,EDSS,5.0\n"
+    with pytest.raises(TrialDataError, match=r"two.csv: 2 subjects; at most 1 are loaded"):
+        load_trial(two.encode(), name="two.csv")
+    monkeypatch.setattr(mio, "MAX_XLSX_CELLS", 10)  # the workbook has 3 x 5 = 15 cells
+    data = (Path(HERE) / "formulas_without_values.xlsx").read_bytes()
+    with pytest.raises(TrialDataError, match=r"w.xlsx: the workbook has 15 cells; .*CSV or "
+                                             r"Parquet"):
+        load_trial(data, name="w.xlsx")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_file_answered_within_ten_seconds(name):
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(TrialDataError):
+        load_trial(Path(HERE) / name)
+    assert time.perf_counter() - start < 10

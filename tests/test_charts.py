@@ -46,6 +46,8 @@ def _params(trial, name):
         "edss_plus": dict(visit=visit), "correlation": dict(x="NFL", y="EDSS"),
         "swimmer": dict(sort_by="response"), "ae_timeline": {},
         "patient_timeline": dict(subject=first), "patient_outcomes": dict(subject=first),
+        "mmrm_forest": dict(visit=visit, **arms), "mmrm_lsmeans": dict(outcome="SDMT", **arms),
+        "mmrm_tipping": dict(outcome="NFL", **arms),
         "crossover_profile": dict(outcome="T25FW"), "crossover_paired": dict(outcome="EDSS"),
         "crossover_ae": {}, "since_injection": dict(outcome="EDSS"),
         "injection_number": dict(outcome="EDSS"), "durability": dict(outcome="SDMT"),

@@ -97,6 +97,32 @@ def test_effects_xlsx_has_sheets(data_dir, tmp_path):
     assert wb["Trends"].max_row - 1 == len(trial.arms) * len(trial.outcomes)
 
 
+def test_effects_mmrm_sheet(tmp_path, capsys):
+    from msc_dash.io import load_trial
+    from msc_dash.mmrm import mmrm_table
+
+    folder = _write(build_trial(n_per_arm=10, arms=("MSC", "Placebo"), seed=3),
+                    tmp_path / "two")
+    out = tmp_path / "e.xlsx"
+    assert main(["effects", str(folder), "-o", str(out), "--n-boot", "200", "-q",
+                 "--mmrm"]) == 0
+    wb = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    assert "MMRM" in wb.sheetnames
+    sheet = pd.read_excel(out, sheet_name="MMRM")
+    expected = mmrm_table(load_trial(folder), "MSC", "Placebo")
+    assert sheet["estimate"].round(10).tolist() == expected["estimate"].round(10).tolist()
+    csv = tmp_path / "e.csv"
+    assert main(["effects", str(folder), "-o", str(csv), "--n-boot", "200", "-q",
+                 "--mmrm"]) == 0
+    back = pd.read_csv(tmp_path / "e_mmrm.csv", encoding="utf-8-sig")
+    assert back["p_adjusted"].round(10).tolist() == expected["p_adjusted"].round(10).tolist()
+
+
+def test_effects_mmrm_needs_two_arms(data_dir, tmp_path, capsys):
+    assert main(["effects", str(data_dir), "-o", str(tmp_path / "e.csv"), "--mmrm"]) == 2
+    assert "--mmrm compares arms" in capsys.readouterr().err
+
+
 def test_effects_rejects_other_suffix(data_dir, tmp_path, capsys):
     assert main(["effects", str(data_dir), "-o", str(tmp_path / "e.json")]) == 2
     assert "written as .csv or .xlsx" in capsys.readouterr().err

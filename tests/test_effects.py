@@ -20,7 +20,6 @@ from msc_dash.effects import (
     ANALYTIC_N,
     COLUMNS,
     EDSS_PLUS,
-    _wilcoxon_p,
     bootstrap_distribution,
     effect_sizes,
     paired_frame,
@@ -35,8 +34,8 @@ DESIGN_COLUMNS = [
     "arm", "outcome", "domain", "visit", "day", "n", "baseline_mean", "baseline_sd",
     "visit_mean", "visit_sd", "change_mean", "change_ci_low", "change_ci_high",
     "pct_change_median", "hedges_g", "hedges_g_ci_low", "hedges_g_ci_high", "d_z", "gmr",
-    "gmr_ci_low", "gmr_ci_high", "p_ttest", "p_wilcoxon", "rank_biserial", "p_adjusted",
-    "improved_n", "improved_pct", "improved_ci_low", "improved_ci_high", "worsened_n",
+    "gmr_ci_low", "gmr_ci_high", "p_ttest", "p_wilcoxon", "p_wilcoxon_method", "rank_biserial",
+    "p_adjusted", "improved_n", "improved_pct", "improved_ci_low", "improved_ci_high", "worsened_n",
     "worsened_pct", "ci_method", "estimable", "note",
 ]
 
@@ -119,7 +118,8 @@ def test_every_cell_matches_pingouin_scipy_statsmodels(seed, arms, n):
         tci = tt.confidence_interval(0.95)
         assert (row.change_ci_low, row.change_ci_high) == pytest.approx(
             (tci.low, tci.high), abs=TOL)
-        assert row.p_wilcoxon == pytest.approx(stats.wilcoxon(v, b).pvalue, abs=TOL)
+        assert row.p_wilcoxon == pytest.approx(_exact_signed_rank_p(v, b), abs=TOL)
+        assert row.p_wilcoxon_method == "exact"
         w = pg.wilcoxon(v, b)  # RBC: (R+ - R-)/sum of ranks of (v - b), two-sided
         assert row.rank_biserial == pytest.approx(s * w["RBC"].iloc[0], abs=TOL)
         assert row.d_z == pytest.approx(
@@ -200,17 +200,41 @@ def test_bootstrap_distribution_is_pingouins_resamples(small_trial):
     np.testing.assert_allclose(mine, -dist, atol=TOL, rtol=0)  # T25FW: lower is better
 
 
-def test_wilcoxon_with_ties_and_zeros_matches_scipy():
-    # scipy switches to an exact permutation test (n <= 13) or the normal
-    # approximation when changes tie or are zero; EDSS-like data does both.
+def _exact_signed_rank_p(v, b):
+    """The exact signed-rank p from scipy, changes rounded and zeros dropped.
+
+    Up to 16 non-zero changes: the permutation test over all 2**m sign flips
+    (ties allowed); beyond, scipy's exact null distribution, valid without ties.
+    """
+    d = np.round(v - b, 10)
+    d = d[d != 0]  # the test drops them; scipy would enumerate 2**n flips with them
+    if len(d) == 1:  # by hand: S = 1 or 0, both |S - 1/2| = 1/2, so p = 1
+        return 1.0
+    if len(d) > 16:
+        assert len(np.unique(np.abs(d))) == len(d), "ties beyond 16 changes: no reference"
+        return stats.wilcoxon(d, method="exact").pvalue
+    return stats.wilcoxon(d, method=stats.PermutationMethod(n_resamples=np.inf)).pvalue
+
+
+def test_wilcoxon_with_ties_and_zeros_is_the_exact_conditional_test():
+    # EDSS-like half steps tie and are zero; scipy's default used the normal
+    # approximation (no continuity correction) above 13 pairs; the exact
+    # permutation distribution of the midrank sum is the reference here.
     rng = np.random.default_rng(0)
-    for _ in range(150):
-        n = int(rng.integers(4, 25))
+    checked = 0
+    for _ in range(60):
+        n = int(rng.integers(4, 19))
         b = rng.integers(6, 14, n) / 2
         v = b + rng.integers(-2, 3, n) / 2
         if np.all(v == b):
             continue
-        assert _wilcoxon_p(v, b) == pytest.approx(stats.wilcoxon(v, b).pvalue, abs=TOL)
+        row = effect_sizes(_trial_from_arrays(b, v, outcome="EDSS"), n_boot=20).iloc[0]
+        if not row.estimable:
+            continue
+        assert row.p_wilcoxon == pytest.approx(_exact_signed_rank_p(v, b), abs=TOL)
+        assert row.p_wilcoxon_method == "exact"
+        checked += 1
+    assert checked > 40
 
 
 def test_edss_like_ties_match_pingouin_bootci():
@@ -592,3 +616,18 @@ def test_larger_samples_still_match_pingouin_bootci(blas, monkeypatch):
         s = t.outcome(outcome).sign
         lo, hi = (ci[0], ci[1]) if s > 0 else (-ci[1], -ci[0])
         assert (row.hedges_g_ci_low, row.hedges_g_ci_high) == pytest.approx((lo, hi), abs=TOL)
+
+
+def test_zero_values_of_a_log_scale_outcome_say_why_there_is_no_gmr():
+    from msc_dash.effects import effect_sizes as _effects
+
+    s = pd.DataFrame({"subject_id": [f"s{i}" for i in range(6)]})
+    base = [10.0, 12.0, 0.0, 9.0, 11.0, 8.0]      # one NfL of 0 at baseline
+    month = [9.0, 0.0, 7.0, 8.5, 0.0, 7.5]        # two at Month 12
+    m = pd.DataFrame({"subject_id": list(s["subject_id"]) * 2,
+                      "visit": ["BL"] * 6 + ["M12"] * 6, "day": [0] * 6 + [365] * 6,
+                      "outcome": "NFL", "value": base + month})
+    row = _effects(Trial.from_tables(s, m), n_boot=200, seed=1).iloc[0]
+    assert np.isnan(row["gmr"])
+    assert "no GMR: 3 zero values (1 at baseline, 2 at the visit) of 12" in row["note"]
+    assert bool(row["estimable"])  # g and the tests are still computed

@@ -150,3 +150,45 @@ def test_responder_bars_count_subjects_by_the_rule():
     pct = sum(next(tr for tr in fig.data if tr.name == s).x[0] for s in
               ("improved", "stable", "worsened"))
     assert pct == pytest.approx(100)
+
+
+def test_registry_size_arm_is_aggregated_not_sent_subject_by_subject():
+    from msc_dash.figures import clinical
+    from msc_dash.outcomes import REGISTRY
+
+    n = 20_000
+    rng = np.random.default_rng(5)
+    base = rng.lognormal(2.2, 0.3, n)
+    value = base * rng.lognormal(0.0, 0.1, n)
+    pairs = pd.DataFrame({"subject_id": [f"R{i:06d}" for i in range(n)], "arm": "All",
+                          "baseline": base, "value": value, "change": value - base,
+                          "pct_change": 100 * (value - base) / base})
+    out = REGISTRY["T25FW"]
+    effects = pd.DataFrame({"arm": ["All"], "visit": ["Month 12"], "hedges_g": [0.1],
+                            "hedges_g_ci_low": [0.05], "hedges_g_ci_high": [0.15],
+                            "estimable": [True], "n": [n]})
+    est = clinical.estimation_figure(pairs, outcome=out, effects=effects, visit="Month 12")
+    fall = clinical.waterfall_figure(pairs, outcome=out, visit="Month 12")
+    for fig in (est, fall):
+        # subject by subject the estimation plot alone was 2.7 MB of JSON here
+        assert len(fig.to_json()) < 400_000
+    assert "too many to draw one by one" in est.layout.title.text
+    assert "each bar: the median of about 20 subjects" in fall.layout.title.text
+    assert sum(len(t.x) for t in fall.data if t.type == "bar" and t.name != "meaningful change") \
+        == clinical.MAX_SUBJECT_MARKS // 2
+
+
+def test_trajectory_sends_no_line_per_subject_for_a_registry_size_arm():
+    from msc_dash.figures import clinical
+    from msc_dash.outcomes import REGISTRY
+
+    n = clinical.MAX_SUBJECT_MARKS + 1
+    frame = pd.DataFrame({"arm": "All", "visit": ["BL", "M12"], "day": [0, 365], "n": [n, n],
+                          "mean": [40.0, 42.0], "ci_low": [39.0, 41.0], "ci_high": [41.0, 43.0]})
+    subjects = pd.DataFrame({"subject_id": np.repeat([f"R{i}" for i in range(n)], 2),
+                             "arm": "All", "visit": ["BL", "M12"] * n, "day": [0, 365] * n,
+                             "value": 40.0})
+    fig = clinical.trajectory_figure(frame, outcome=REGISTRY["SDMT"], subjects=subjects,
+                                     show_subjects=True)
+    assert [t.name for t in fig.data] == ["All"]  # the mean only
+    assert "no line per subject" in fig.layout.title.text

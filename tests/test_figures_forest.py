@@ -147,3 +147,42 @@ def test_labels_and_no_groups():
     fig = forest_figure(e, group_col=None, labels={"T25FW": "Walk"}, n_col=None)
     assert list(fig.layout.yaxis.ticktext)[0] == "Walk"
     assert not any(t.startswith("<b>") for t in fig.layout.yaxis.ticktext)
+
+
+def _many(n: int) -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    g = rng.normal(size=n)
+    return pd.DataFrame({"outcome": [f"X{i}" for i in range(n)], "domain": "other",
+                         "arm": ["A", "B"] * (n // 2), "n": 10, "hedges_g": g,
+                         "hedges_g_ci_low": g - 0.3, "hedges_g_ci_high": g + 0.3})
+
+
+def test_ten_thousand_outcomes_drawn_quickly_with_a_note():
+    import time
+
+    from msc_dash.figures import forest
+
+    start = time.perf_counter()
+    fig = forest.forest_figure(_many(10_000), title="Effects")
+    assert time.perf_counter() - start < 10  # was quadratic: not finished in 10 minutes
+    assert len(fig.layout.meta["rows"]) == forest.MAX_FOREST_ROWS  # 300 labels, one arm each
+    assert fig.layout.meta["rows_total"] == 10_000
+    assert "Showing the first 300 of 10000 rows" in fig.layout.title.text
+
+
+def test_forest_time_grows_linearly(monkeypatch):
+    import time
+
+    from msc_dash.figures import forest
+
+    monkeypatch.setattr(forest, "MAX_FOREST_ROWS", 10**9)
+
+    def seconds(n):
+        start = time.perf_counter()
+        forest.forest_figure(_many(n))
+        return time.perf_counter() - start
+
+    seconds(200)  # warm-up
+    small, large = seconds(500), seconds(2000)
+    # 4x the rows: quadratic code took ~16x (400 rows 1.8 s, 800 rows 6.6 s)
+    assert large < 8 * small + 0.5, (small, large)

@@ -168,3 +168,16 @@ def test_patient_outcomes_sample_nfl_is_log():
     i = titles.index(t.outcome("NFL").axis_title)
     axis = fig.layout[f"yaxis{i + 1 if i else ''}"]
     assert axis.type == "log"
+
+
+def test_swimmer_of_a_registry_size_trial_shows_a_readable_part_and_says_so():
+    from conftest import build_trial
+
+    from msc_dash.figures import safety as fs
+
+    trial = build_trial(n_per_arm=200, arms=("MSC", "Placebo"))  # 400 subjects
+    fig = fs.swimmer_figure(trial)
+    rows = set(fig.layout.yaxis.categoryarray)
+    assert len(rows) == fs.MAX_SWIMMER_SUBJECTS
+    assert all(set(map(str, t.y)) <= rows for t in fig.data)  # no marks for hidden rows
+    assert "first 300 of 400 subjects" in fig.layout.title.text

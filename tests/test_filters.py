@@ -123,7 +123,7 @@ def test_url_filters_checked_against_the_data(trial):
     bmi = trial.subjects.bmi  # rounded to 0.1, so the slider ends are the data's ends
     assert values == {"bmi": (bmi.min(), bmi.max()), "arm": ["Placebo"]}
     assert problems == [
-        "Link filter `ms_type`: ignored RRMS (not in the data).",
-        "Link filter `age`: expected [low, high].",
+        "Link filter `ms_type`: ignored `RRMS` (not in the data).",
+        "Link filter `age`: expected \\[low, high\\].",
         "Link filter `screening_code`: no such subject variable.",
     ]

@@ -171,3 +171,16 @@ def test_data_page_offers_the_editor_for_outcomes_outside_the_registry():
     assert "Outcomes outside the registry" in [h.value for h in at.subheader]
     at = _open(_app(SINGLE), "data")  # every sample outcome is in the registry
     assert "Outcomes outside the registry" not in [h.value for h in at.subheader]
+
+
+def test_domain_page_states_the_trend_per_arm():
+    from msc_dash.trends import trend_models, trend_text
+
+    at = _open(_app(TWO_ARM), "cognition")
+    trial = load_sample("two_arm")
+    rows = trend_models(trial, outcomes=("SDMT",))
+    caption = next(c.value for c in at.caption if c.value.startswith("Trend over all visits"))
+    assert "within each arm" in caption
+    for row in rows.to_dict("records"):
+        # captions escape Markdown: compare without the backslashes
+        assert f"{row['arm']}: {trend_text(row, 'correct answers')}" in caption.replace("\\", "")

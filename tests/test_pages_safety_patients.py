@@ -126,3 +126,45 @@ def test_safety_page_filtered_to_subjects_without_events():
     assert not at.exception, [e.value for e in at.exception]
     info = "\n".join(i.value for i in at.info)
     assert "matching the sidebar filters had an adverse event" in info
+
+
+def test_two_arm_safety_shows_event_rate_and_eair():
+    from msc_dash.exposure import safety_rates
+
+    at = _page(TWO_ARM, "pages/safety.py")
+    table = next(d.value for d in at.dataframe
+                 if any(c.startswith("EAIR") for c in d.value.columns))
+    ref = safety_rates(msc_dash.load_sample("two_arm"))
+    assert list(table["Arm"]) == list(ref["arm"])
+    eair = [c for c in table.columns if c.startswith("EAIR")][0]
+    r = ref.iloc[-1]
+    assert table[eair].iloc[-1] == f"{r.eair:.0f} [{r.eair_ci_low:.0f}, {r.eair_ci_high:.0f}]"
+    assert any(c.startswith("Event rate [quasi-Poisson") for c in table.columns)
+    captions = " ".join(c.value for c in at.caption)
+    assert "time at risk" in captions and "Exposure: last contact" in captions
+
+
+PILOT = Path("/work/shared/data/cdiscpilot01")
+
+
+@pytest.mark.skipif(not (PILOT / "adae.xpt").exists(), reason="CDISC pilot data absent")
+def test_safety_counts_treatment_emergent_events_with_a_toggle_for_all():
+    from msc_dash.ui import state
+
+    pilot = msc_dash.load_trial([PILOT / "adsl.xpt", PILOT / "adae.xpt",
+                                 PILOT / "adqscibc.xpt"])
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["data_choice"] = SINGLE
+    at.run()
+    at.session_state[state.TRIAL] = pilot
+    at.switch_page("pages/safety.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    metric = next(m for m in at.metric if m.label == "Adverse events")
+    assert metric.value == "1126"  # TRTEMFL = "Y" in adae.xpt
+    captions = "\n".join(c.value for c in at.caption)
+    assert "1126 treatment-emergent events" in captions
+    assert "65 events not treatment-emergent" in captions
+    at.toggle(key="safety_include_all_events").set_value(True).run()
+    assert not at.exception
+    metric = next(m for m in at.metric if m.label == "Adverse events")
+    assert metric.value == "1191"  # every record of adae.xpt

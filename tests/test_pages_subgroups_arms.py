@@ -9,13 +9,14 @@ browser is in tests/browser/test_filters_browser.py.
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import build_trial
 from streamlit.testing.v1 import AppTest
 
 from msc_dash.arms import compare_arms
 from msc_dash.subgroups import subgroup_interaction
-from msc_dash.tables import format_p
+from msc_dash.tables import format_ci, format_p
 from msc_dash.ui import state
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,10 +113,11 @@ def test_subgroups_page_forest_and_interaction(two_arm):
     visit = at.selectbox(key="visit").value
     ref = subgroup_interaction(males, "ms_type", outcome="SDMT", visit=visit)
     shown = {m.label: m.value for m in at.metric}
-    for row in ref.itertuples():
-        assert shown[f"Interaction p · {row.arm}"] == format_p(row.p_interaction)
+    assert len(ref) == 1  # two arms: one treatment x subgroup test
+    assert shown["Treatment × subgroup interaction p"] == format_p(ref.p_interaction[0])
     assert any("exploratory" in i.value for i in at.info)
-    assert any("F test of the subgroup terms" in c.value for c in at.caption)
+    assert any("arm * subgroup" in c.value for c in at.caption)
+    assert not any("Heterogeneity" in label for label in shown)
 
 
 def test_subgroups_numeric_cut_points(single):
@@ -123,7 +125,8 @@ def test_subgroups_numeric_cut_points(single):
                "subgroups")
     labels = [r[1] for r in _spec(at)["layout"]["meta"]["rows"]]
     assert labels == ["≤ 45", "45 to 55", "> 55"]
-    assert [m.label for m in at.metric] == ["Interaction p"]
+    assert [m.label for m in at.metric] == ["Heterogeneity across subgroups p"]
+    assert any("heterogeneity across subgroups" in c.value for c in at.caption)
 
 
 def test_arms_page_matches_compare_arms(two_arm):
@@ -132,16 +135,22 @@ def test_arms_page_matches_compare_arms(two_arm):
     ref = compare_arms(two_arm, "MSC", "Placebo", n_boot=settings.n_boot, seed=settings.seed,
                        ci=settings.ci)
     ref = ref[ref.visit == at.selectbox(key="visit").value].set_index("outcome")
-    spec = _spec(at)
+    spec = _spec(at, 3)  # after the MMRM forest, LS means and tipping point: the g forest
     trace = spec["data"][0]
     got = dict(zip([r[1] for r in spec["layout"]["meta"]["rows"]], trace["x"], strict=True))
     assert got == pytest.approx(ref.hedges_g.to_dict(), rel=1e-9)
-    table = at.dataframe[0].value
-    col = [c for c in table.columns if c.startswith("MSC − Placebo")][0]
+    table = at.dataframe[2].value
+    col = [c for c in table.columns if c.startswith("MSC vs Placebo")][0]
     assert len(table) == len(ref)
     sdmt = table[table.Outcome.str.contains("SDMT")].iloc[0]
     assert sdmt[col].startswith(f"{ref.loc['SDMT', 'adjusted_difference']:+.1f}"[:3])
     assert sdmt["p (ANCOVA)"] == format_p(ref.loc["SDMT", "p_ancova"])
+    # log-scale outcomes: the baseline-adjusted ratio of geometric means, not a difference
+    t25 = table[table.Outcome.str.contains("T25FW")].iloc[0]
+    assert t25[col] == "ratio " + format_ci(ref.loc["T25FW", "ratio"],
+                                            ref.loc["T25FW", "ratio_ci_low"],
+                                            ref.loc["T25FW", "ratio_ci_high"], decimals=2)
+    assert any("log(value) ~ arm + log(baseline)" in c.value for c in at.caption)
 
 
 def test_arms_page_single_arm_explains(single):
@@ -169,14 +178,75 @@ def test_two_arm_sample_arms_page():
     assert set(sample.arms) == {treatment, control}
     assert at.selectbox(key="arms_treatment").value == treatment
     assert at.get("plotly_chart")
-    assert f"{treatment} − {control}" in " ".join(at.dataframe[0].value.columns)
+    assert f"{treatment} vs {control}" in " ".join(at.dataframe[0].value.columns)
+    assert f"{treatment} vs {control}" in " ".join(at.dataframe[2].value.columns)
+
+
+def test_arms_page_leads_with_mmrm(two_arm):
+    from msc_dash.mmrm import mmrm, mmrm_table
+
+    at = _page(_app(two_arm), "arms")
+    visit = at.selectbox(key="visit").value
+    assert at.subheader[0].value.startswith(f"Between-arm answer at {visit}")
+    ref = mmrm_table(two_arm, "MSC", "Placebo")
+    ref = ref[ref.visit == visit].set_index("outcome")
+    table = at.dataframe[0].value
+    assert len(table) == len(ref)
+    sdmt = table[table.Outcome.str.contains("SDMT")].iloc[0]
+    assert sdmt["p"] == format_p(ref.loc["SDMT", "p"])
+    assert sdmt["n (MSC vs Placebo)"] == (f"{ref.loc['SDMT', 'n_treatment']} vs "
+                                          f"{ref.loc['SDMT', 'n_control']}")
+    t25 = table[table.Outcome.str.contains("T25FW")].iloc[0]
+    assert t25["MSC vs Placebo [95% CI]"].startswith("ratio ")
+    forest = _spec(at, 0)
+    got = dict(zip([r[1] for r in forest["layout"]["meta"]["rows"]], forest["data"][0]["x"],
+                   strict=True))
+    assert got == pytest.approx(ref.std_estimate.to_dict(), rel=1e-9)
+    # LS-mean chart and the methods paragraph of the chosen outcome
+    code = at.selectbox(key="outcome").value
+    res = mmrm(two_arm, code, treatment="MSC", control="Placebo")
+    ls = _spec(at, 1)
+    assert [t["name"] for t in ls["data"]] == ["Placebo", "MSC"]
+    assert any("mixed model for repeated measures" in m.value for m in at.markdown)
+    assert any("Subjects contributing" in c.value for c in at.caption)
+    assert res.n_subjects == two_arm.n_subjects
+    # missing-data sensitivity of the chosen outcome: three analyses and the tipping chart
+    from msc_dash.sensitivity import outcome_sensitivity
+
+    rows, tp = outcome_sensitivity(two_arm, code, treatment="MSC", control="Placebo")
+    sens = at.dataframe[1].value
+    assert sens["Analysis"].tolist() == rows["analysis"].tolist()
+    assert sens["p"].tolist() == [format_p(p) for p in rows["p"]]
+    tip = _spec(at, 2)
+    assert tip["data"][0]["y"][0] == pytest.approx(
+        tp.frame["estimate"].iloc[0] if res.scale == "linear"
+        else (np.exp(tp.frame["estimate"].iloc[0]) - 1) * 100)
 
 
 def test_arms_page_mixed_anova_on_request(two_arm):
     from msc_dash.arms import mixed_anova_table
 
     at = _page(_app(two_arm, arms_anova=True), "arms")
-    table = at.dataframe[1].value
+    table = at.dataframe[3].value
     ref = mixed_anova_table(two_arm, "MSC", "Placebo")
     assert list(table.Source) == list(ref.source)
-    assert list(table.p) == [format_p(p) for p in ref.p_unc]
+    assert list(table["p (uncorrected)"]) == [format_p(p) for p in ref.p_unc]
+    gg = table[table.Source == "arm x visit"]
+    want = ref[ref.source == "arm x visit"]
+    assert list(gg["p (Greenhouse-Geisser)"]) == [format_p(p) for p in want.p_gg]
+    assert list(gg["ε (GG)"]) == [f"{e:.2f}" for e in want.eps]
+    assert any("Greenhouse-Geisser" in c.value for c in at.caption)
+
+
+def test_arms_page_on_a_dropout_trial_uses_every_subject():
+    # a third of subjects miss Month 12: the MMRM still uses all 48 and says who contributed
+    from tests.reference.mmrm_inputs import dropout_trial
+
+    trial = dropout_trial()
+    at = _page(_app(trial, visit="Month 12"), "arms")
+    assert at.selectbox(key="visit").value == "Month 12"
+    table = at.dataframe[0].value
+    assert set(table["n (MSC vs Sham)"]) == {"16 vs 16"}
+    caption = " ".join(c.value for c in at.caption)
+    assert "Month 3: 24 vs 24" in caption and "Month 12: 16 vs 16" in caption
+    assert any("All 48 subjects with a baseline" in m.value for m in at.markdown)

@@ -1,7 +1,9 @@
 """Uploaded data stays in memory, the app phones nowhere, uploads are bounded."""
 
 import os
+import sys
 import tempfile
+import threading
 import tomllib
 from pathlib import Path
 
@@ -32,6 +34,25 @@ def _snapshot(*folders: Path) -> set[str]:
     return seen
 
 
+# Files this process opens for writing while the flag is set (audit event "open",
+# raised by open() and os.open()): the snapshot of /tmp below also sees files of
+# other processes (parallel pytest runs), the audit hook only this process's.
+_WATCH = threading.Event()
+_WRITTEN: list[str] = []
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event == "open" and _WATCH.is_set():
+        path, mode, flags = args
+        writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+        if writes and isinstance(path, str | bytes | os.PathLike):
+            _WRITTEN.append(os.fsdecode(path))
+
+
+sys.addaudithook(_audit)
+
+
 def _data_source():
     from msc_dash.ui import data
 
@@ -49,11 +70,17 @@ def test_upload_writes_nothing_to_disk():
     at.run()
     before = _snapshot(tmp, ROOT)  # after AppTest wrote its own script file
     uploader = at.get("file_uploader")[0]
-    uploader.set_value([(name, data, "text/csv") for name, data in files.items()]).run()
+    _WATCH.set()
+    try:
+        uploader.set_value([(name, data, "text/csv") for name, data in files.items()]).run()
+    finally:
+        _WATCH.clear()
+    assert _WRITTEN == [], f"the upload opened files for writing: {_WRITTEN}"
     assert not at.exception
     from msc_dash.ui import state
 
     trial = at.session_state[state.FULL_TRIAL]
     assert trial.n_subjects == 23 and "subjects.csv" in at.session_state[state.SOURCE_LABEL]
-    after = _snapshot(tmp, ROOT)
-    assert after - before == set(), f"files appeared on disk: {sorted(after - before)}"
+    # other processes' pytest folders are theirs; the audit hook covers this one
+    after = {f for f in _snapshot(tmp, ROOT) - before if "/pytest-of-" not in f}
+    assert after == set(), f"files appeared on disk: {sorted(after)}"

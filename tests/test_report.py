@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import html
 import re
 
 import pandas as pd
@@ -82,6 +83,18 @@ def test_two_arm_report_builds(two_arm_trial):
     assert "<h3>MSC vs Placebo</h3>" in page
 
 
+def test_two_arm_report_leads_with_mmrm(two_arm_trial):
+    from msc_dash.mmrm import mmrm
+
+    page = build_report(two_arm_trial, n_boot=N_BOOT, date="x")
+    between = page.index('<h2 id="between">Between arms: MMRM</h2>')
+    assert between < page.index('<h2 id="overview">')
+    assert page.index("MSC vs Placebo (MMRM)") < page.index("MSC: ")  # findings lead too
+    res = mmrm(two_arm_trial, "SDMT", treatment="MSC", control="Placebo")
+    assert html.escape(res.methods_text) in page
+    assert page.count("LS-mean change from baseline per arm") == len(two_arm_trial.outcomes)
+
+
 def test_progress_is_reported(trial):
     calls = []
     build_report(trial, n_boot=N_BOOT, date="x", progress=lambda *a: calls.append(a))
@@ -117,3 +130,13 @@ def test_safety_summary_counts_by_hand():
     assert head["Subjects"] == "2 (50%)"
     assert head["Serious"] == 1 and head["Related"] == 2
     assert table.iloc[1]["Subjects"] == "1 (25%)"
+
+
+def test_report_states_each_outcome_trend(trial):
+    from msc_dash.trends import trend_models, trend_text
+
+    page = build_report(trial, n_boot=N_BOOT, date="x")
+    rows = trend_models(trial)
+    for row in rows.to_dict("records"):
+        assert html.escape(trend_text(row, trial.outcome(row["outcome"]).unit)) in page
+    assert page.count("Trend over all visits") == len(trial.outcomes)

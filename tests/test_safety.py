@@ -249,3 +249,62 @@ def test_single_arm_subjects_without_events():
 def test_unknown_by_is_rejected(trial):
     with pytest.raises(ValueError, match="by must be one of"):
         safety.incidence_table(trial, by="colour")
+
+
+def _onset_trial(ae: pd.DataFrame, injections: pd.DataFrame | None = None) -> Trial:
+    s = pd.DataFrame({"subject_id": ["a", "b"]})
+    m = pd.DataFrame({"subject_id": ["a", "b"], "visit": ["BL", "BL"], "day": [0, 0],
+                      "outcome": ["SDMT", "SDMT"], "value": [40.0, 41.0]})
+    return Trial.from_tables(s, m, ae, injections)
+
+
+def test_csv_events_before_first_injection_kept_and_not_treatment_emergent(tmp_path):
+    from msc_dash.io import load_trial
+
+    (tmp_path / "measurements.csv").write_text(
+        "subject_id,visit,day,outcome,value\na,BL,0,SDMT,40\na,M6,180,SDMT,42\n")
+    (tmp_path / "injections.csv").write_text("subject_id,injection_number,day\na,1,14\n")
+    (tmp_path / "adverse_events.csv").write_text(
+        "subject_id,term,onset_day\na,Flu,3\na,Rash,14\na,Cough,\na,Fever,60\n")
+    trial = load_trial(tmp_path)
+    te = trial.adverse_events.set_index("term")["treatment_emergent"]
+    # day 3 is before the first injection (day 14); day 14 is on it
+    assert te["Flu"] is False or te["Flu"] == False  # noqa: E712
+    assert te["Rash"] == True and te["Fever"] == True  # noqa: E712
+    assert pd.isna(te["Cough"])  # unknown onset: not classified
+    scope = safety.event_scope(trial)
+    assert (scope["total"], scope["emergent"], scope["not_emergent"], scope["unknown"]) == \
+        (4, 2, 1, 1)
+    assert "1 event without an onset day" in scope["note"]
+    assert sorted(trial.treatment_emergent_only().adverse_events["term"]) == ["Fever", "Rash"]
+
+
+def test_given_treatment_emergent_column_wins_over_onset():
+    ae = pd.DataFrame({"subject_id": ["a", "a"], "term": ["Flu", "Rash"],
+                       "onset_day": [-3, 5], "treatment_emergent": [True, None]})
+    t = _onset_trial(ae)
+    assert t.adverse_events["treatment_emergent"].tolist() == [True, True]
+
+
+def test_events_without_any_onset_are_all_counted_and_said_so():
+    ae = pd.DataFrame({"subject_id": ["a", "b"], "term": ["Flu", "Rash"]})
+    t = _onset_trial(ae)
+    scope = safety.event_scope(t)
+    assert scope["excluded"] == 0 and "unknown for all 2 events" in scope["note"]
+    assert len(t.treatment_emergent_only().adverse_events) == 2
+
+
+def test_every_safety_count_is_treatment_emergent_by_default_all_on_request():
+    ae = pd.DataFrame({"subject_id": ["a", "a", "b"], "term": ["Flu", "Rash", "Cough"],
+                       "onset_day": [-5, 3, 10], "serious": [True, False, False]})
+    inj = pd.DataFrame({"subject_id": ["a", "b"], "injection_number": [1, 1], "day": [0, 0]})
+    t = _onset_trial(ae, inj)
+    assert len(t.adverse_events) == 3  # the table keeps every record
+    # the serious Flu began before the first injection: not treatment-emergent
+    assert safety.safety_headline(t)["n_events"] == 2
+    assert safety.safety_headline(t)["n_serious"] == 0
+    assert safety_numbers(t)["n_events"] == 2  # the Overview card and the report agree
+    everything = t.with_all_events()
+    assert safety.safety_headline(everything)["n_events"] == 3
+    assert safety.safety_headline(everything)["n_serious"] == 1
+    assert everything.cache_key != t.cache_key

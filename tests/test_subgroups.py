@@ -1,5 +1,8 @@
-"""Subgroup levels, per-level paired Hedges' g (vs pingouin) and the interaction F test
-(vs a hand-computed nested-model F on numpy least squares)."""
+"""Subgroup levels, per-level paired Hedges' g (vs pingouin), the heterogeneity F test
+(vs a hand-computed nested-model F on numpy least squares) and the treatment x subgroup
+interaction (vs R's anova(lm(...)), frozen in tests/reference/subgroups.csv)."""
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,6 +13,9 @@ from scipy import stats
 
 from msc_dash import subgroup_effects
 from msc_dash.subgroups import (
+    HETEROGENEITY_KIND,
+    HETEROGENEITY_TEST,
+    INTERACTION_KIND,
     INTERACTION_TEST,
     MULTIPLICITY_NOTE,
     SUBGROUP_COLUMNS,
@@ -91,7 +97,8 @@ def test_interaction_f_by_hand(trial):
     assert row.f == pytest.approx(f, rel=1e-9)
     assert (row.df_num, row.df_den, row.n, row.n_levels) == (2, df_den, len(d), 3)
     assert row.p_interaction == pytest.approx(stats.f.sf(f, 2, df_den), rel=1e-9)
-    assert row.test == INTERACTION_TEST and "F test" in row.test
+    assert row.test == HETEROGENEITY_TEST and "F test" in row.test
+    assert row.kind == HETEROGENEITY_KIND == "heterogeneity across subgroups"
 
 
 def test_interaction_detects_a_real_difference():
@@ -116,11 +123,53 @@ def test_small_levels_not_estimable(trial):
     assert not one.estimable[0] and one.note[0] == "fewer than 2 subgroups with data"
 
 
-def test_two_arms_give_rows_per_arm():
+def test_two_arms_give_effect_rows_per_arm_and_one_interaction_test():
     t = build_trial(n_per_arm=12, arms=("MSC", "Placebo"), seed=3)
     out = subgroup_effects(t, "sex", outcome="EDSS", visit="Month 12", n_boot=200)
     assert list(out.arm) == ["MSC", "MSC", "Placebo", "Placebo"]
-    assert len(subgroup_interaction(t, "sex", outcome="EDSS", visit="Month 12")) == 2
+    inter = subgroup_interaction(t, "sex", outcome="EDSS", visit="Month 12")
+    assert len(inter) == 1
+    row = inter.iloc[0]
+    assert row.arm == "MSC vs Placebo" and row.kind == INTERACTION_KIND
+    assert row.test == INTERACTION_TEST and "arm * subgroup" in row.test
+
+
+REF = Path(__file__).parent / "reference"
+
+
+def test_interaction_and_heterogeneity_equal_r_anova():
+    # tests/reference/subgroups.R: anova(lm(change ~ baseline + arm * level)) (two-arm
+    # sample, the arm:level row) and anova(lm(change ~ baseline + level)) (single arm)
+    from msc_dash import load_sample
+
+    expected = pd.read_csv(REF / "subgroups.csv")
+    trials = {w: load_sample(w) for w in ("single", "two_arm")}
+    for e in expected.itertuples():
+        which, variable, outcome, visit = e.case.split("|")
+        out = subgroup_interaction(trials[which], variable, outcome=outcome, visit=visit)
+        assert len(out) == 1
+        row = out.iloc[0]
+        assert row.kind == (INTERACTION_KIND if which == "two_arm" else HETEROGENEITY_KIND)
+        assert (row.df_num, row.df_den) == (e.df_num, e.df_den), e.case
+        assert row.f == pytest.approx(e.f, rel=1e-9), e.case
+        assert row.p_interaction == pytest.approx(e.p, rel=1e-8), e.case
+
+
+def test_interaction_is_not_the_within_arm_subgroup_difference():
+    # the same subgroup shift in both arms changes each arm's change but not the
+    # difference between arms: heterogeneity within an arm is large, interaction is not
+    t = build_trial(n_per_arm=40, arms=("MSC", "Placebo"), seed=8)
+    m = t.measurements.copy()
+    spms = set(t.subjects.subject_id[t.subjects.ms_type == "SPMS"])
+    m.loc[(m.outcome == "SDMT") & (m.day > 0) & m.subject_id.isin(spms), "value"] += 10
+    from msc_dash.trial import Trial
+
+    t2 = Trial.from_tables(t.subjects.drop(columns="n_injections"), m)
+    inter = subgroup_interaction(t2, "ms_type", outcome="SDMT", visit="Month 12").iloc[0]
+    within = subgroup_interaction(t2.filter(arm=["MSC"]), "ms_type", outcome="SDMT",
+                                  visit="Month 12").iloc[0]
+    assert within.p_interaction < 1e-6 and within.kind == HETEROGENEITY_KIND
+    assert inter.p_interaction > 0.01 and inter.kind == INTERACTION_KIND
 
 
 def test_bad_outcome_and_visit_are_named(trial):

@@ -182,3 +182,13 @@ def test_format_effect_table_keeps_row_order():
     out = format_effect_table(pd.DataFrame(rows), REGISTRY)
     assert out["Outcome"].tolist() == ["SDMT", "PASAT", "EDSS"]
     assert out["n"].tolist() == [r["n"] for r in rows]
+
+
+def test_format_effect_table_names_the_wilcoxon_method():
+    e = pd.DataFrame([_effect_row(p_wilcoxon_method="exact"),
+                      _effect_row(p_wilcoxon_method="normal approximation"),
+                      _effect_row(p_wilcoxon=NAN, p_wilcoxon_method="", estimable=False)])
+    out = format_effect_table(e, REGISTRY)
+    assert out["Wilcoxon method"].tolist() == ["exact", "normal approximation", ""]
+    cols = list(out.columns)
+    assert cols.index("Wilcoxon method") == cols.index("p (Wilcoxon)") + 1

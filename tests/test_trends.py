@@ -17,14 +17,16 @@ from msc_dash.trial import Trial
 from tests.conftest import build_trial
 
 
-def _reference_fit(m: pd.DataFrame, log: bool):
-    """statsmodels MixedLM (formula interface) on the long data, random intercept, REML."""
+def _reference_fit(m: pd.DataFrame, log: bool, slope: bool = False):
+    """statsmodels MixedLM (formula interface) on the long data, REML: random intercept, or
+    random intercept + slope (``re_formula="~years"``) for rows whose model says so."""
     df = pd.DataFrame({"subject": m["subject_id"].astype(str).to_numpy(),
                        "y": np.log(m["value"].to_numpy(float)) if log else m["value"].to_numpy(float),
                        "years": m["day"].to_numpy(float) / 365.25})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return smf.mixedlm("y ~ years", df, groups=df["subject"]).fit(reml=True)
+        return smf.mixedlm("y ~ years", df, groups=df["subject"],
+                           re_formula="~years" if slope else None).fit(reml=True)
 
 
 def _reference_friedman(m: pd.DataFrame, visits: list[str]):
@@ -48,7 +50,15 @@ def _check_against_references(trial: Trial, table: pd.DataFrame) -> int:
         log = trial.outcome(row.outcome).scale == "log"
         assert row.scale == ("log" if log else "linear")
         assert row.n_observations == len(m) and row.n_subjects == m["subject_id"].nunique()
-        ref = _reference_fit(m, log)
+        ref = _reference_fit(m, log, slope=row.model == "random intercept + slope")
+        if np.isfinite(row.p_lrt):
+            # REML LRT against the intercept-only fit, boundary mixture 50:50 chi2(1)/chi2(2)
+            small = _reference_fit(m, log)
+            big = ref if row.model != "random intercept" else _reference_fit(m, log, True)
+            lr = max(2 * (big.llf - small.llf), 0)
+            expected = 0.5 * stats.chi2.sf(lr, 1) + 0.5 * stats.chi2.sf(lr, 2)
+            assert row.p_lrt == pytest.approx(expected, rel=1e-4, abs=1e-12)
+            assert (row.model == "random intercept + slope") == (row.p_lrt < 0.05)
         np.testing.assert_allclose(row.slope_per_year, ref.fe_params["years"], rtol=1e-6)
         low, high = ref.conf_int().loc["years"]
         np.testing.assert_allclose([row.slope_ci_low, row.slope_ci_high], [low, high], rtol=1e-5)
@@ -228,3 +238,16 @@ def test_row_order_invariance(seed):
         trial.adverse_events, trial.injections)
     again = trend_models(shuffled)
     pd.testing.assert_frame_equal(base, again, rtol=1e-6)
+
+
+def test_random_slope_chosen_where_the_lrt_supports_it():
+    import msc_dash
+    from msc_dash.trends import MODELS, trend_text
+
+    table = trend_models(msc_dash.load_sample("single"))
+    assert set(table["model"]) == set(MODELS)  # both models occur on the sample
+    slope = table[table["model"] == MODELS[1]]
+    assert (slope["p_lrt"] < 0.05).all()
+    row = slope[slope["outcome"] == "SDMT"].iloc[0]
+    assert trend_text(row, "correct answers").endswith(
+        f"(random intercept + slope, {row['n_subjects']} subjects)")

@@ -48,7 +48,7 @@ def test_data_page_describes_the_loaded_trial():
     at.session_state[state.SOURCE_LABEL] = "my_upload.zip"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("my_upload.zip" in m.value for m in at.markdown)
+    assert any("my\\_upload.zip" in m.value for m in at.markdown)  # escaped: shows as is
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Subjects"] == "10" and metrics["Arms"] == "2"
     assert metrics["Visits"] == str(len(trial.visits))

@@ -8,5 +8,6 @@ from .arms import *  # noqa: F403
 from .clinical import *  # noqa: F403
 from .crossover import *  # noqa: F403
 from .forest import *  # noqa: F403
+from .mmrm import *  # noqa: F403
 from .safety import *  # noqa: F403
 from .style import *  # noqa: F403

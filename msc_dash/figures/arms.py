@@ -44,6 +44,8 @@ def adjusted_difference_figure(
     plotly.graph_objects.Figure
         One marker trace (x = visit in time order, y = adjusted difference,
         error bars = CI) in the treatment's colour, and a dashed zero line.
+        Rows of a log-scale outcome (``scale`` "log") are drawn as the ratio
+        treatment / control on a log axis, with the line at 1.
 
     Examples
     --------
@@ -59,27 +61,33 @@ def adjusted_difference_figure(
     if "estimable" in d:
         d = d[d["estimable"].astype(bool)]
     colour = arm_colors([treatment, control])[treatment]
+    ratio = "scale" in d and len(d) > 0 and bool((d["scale"] == "log").all())
+    est, lo, hi = (("ratio", "ratio_ci_low", "ratio_ci_high") if ratio else
+                   ("adjusted_difference", "adjusted_ci_low", "adjusted_ci_high"))
+    versus = f"{treatment} / {control}" if ratio else f"{treatment} − {control}"
     hover = [
         f"<b>{html.escape(str(r.visit))}</b> (day {r.day:.0f})<br>"
-        f"{html.escape(treatment)} − {html.escape(control)}: "
-        f"{format_ci(r.adjusted_difference, r.adjusted_ci_low, r.adjusted_ci_high)}<br>"
-        f"n = {r.n_treatment} vs {r.n_control}, {p_phrase(r.p_ancova, 'ANCOVA p')}"
+        f"{html.escape(versus)}: "
+        f"{format_ci(getattr(r, est), getattr(r, lo), getattr(r, hi), decimals=2 if ratio else None)}"
+        f"<br>n = {r.n_treatment} vs {r.n_control}, {p_phrase(r.p_ancova, 'ANCOVA p')}"
         for r in d.itertuples()
     ]
     fig = new_figure(go.Scatter(
-        x=list(d["visit"]), y=list(d["adjusted_difference"]), mode="markers+lines",
-        name=f"{treatment} − {control}",
+        x=list(d["visit"]), y=list(d[est]), mode="markers+lines", name=versus,
         marker=dict(size=12, color=colour, symbol="square"), line=dict(color=colour, width=1.5),
-        error_y=dict(type="data", array=list(d["adjusted_ci_high"] - d["adjusted_difference"]),
-                     arrayminus=list(d["adjusted_difference"] - d["adjusted_ci_low"]),
+        error_y=dict(type="data", array=list(d[hi] - d[est]), arrayminus=list(d[est] - d[lo]),
                      thickness=2.5, width=6, color=colour),
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
     ))
     base_layout(fig, title=title, height=400)
-    fig.add_hline(y=0, line=dict(color="#444444", width=1.5, dash="dash"))
+    fig.add_hline(y=1 if ratio else 0, line=dict(color="#444444", width=1.5, dash="dash"))
     up = "favours " + (treatment if better == "higher" else control)
     down = "favours " + (control if better == "higher" else treatment)
-    fig.update_yaxes(title=f"Adjusted difference in {axis_title}", zeroline=False)
+    if ratio:
+        fig.update_yaxes(title=f"Adjusted ratio, {treatment} / {control}", type="log",
+                         zeroline=False)
+    else:
+        fig.update_yaxes(title=f"Adjusted difference in {axis_title}", zeroline=False)
     fig.update_xaxes(title="Visit", type="category")
     for text, y, anchor in ((f"↑ {up}", 1, "top"), (f"↓ {down}", 0, "bottom")):
         fig.add_annotation(xref="paper", x=1, xanchor="right", yref="paper", y=y,

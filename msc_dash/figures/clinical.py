@@ -113,11 +113,14 @@ def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
     centre, low, high = (("geo_mean", "geo_ci_low", "geo_ci_high") if log
                          else ("mean", "ci_low", "ci_high"))
     stat = "geometric mean" if log else "mean"
-    traces = []
+    traces, omitted = [], 0
     if subjects is not None and len(subjects):
         for arm in arms:
             s = subjects[subjects["arm"].astype(str) == arm].sort_values(["subject_id", "day"])
             if s.empty:
+                continue
+            if s["subject_id"].nunique() > MAX_SUBJECT_MARKS:
+                omitted += s["subject_id"].nunique()
                 continue
             # one trace per arm, a gap (NaN) before each next subject: fast with thousands
             ids = s["subject_id"].astype(str).to_numpy()
@@ -173,9 +176,12 @@ def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
                              rangemode="tozero"),
                   yaxis=yaxis, shapes=shapes, annotations=notes)
     level = f"{ci:.0%}"
+    extra = (f"; no line per subject (over {MAX_SUBJECT_MARKS:,} in an arm: too many to "
+             "draw)" if omitted else "")
     return build_figure(traces, layout, title=f"{outcome.code}: {stat} per visit<br>"
-                        f"<sup>with {level} CI; dashed lines: injections</sup>" if shapes else
-                        f"{outcome.code}: {stat} per visit<br><sup>with {level} CI</sup>",
+                        f"<sup>with {level} CI; dashed lines: injections{extra}</sup>" if shapes
+                        else f"{outcome.code}: {stat} per visit<br><sup>with {level} CI{extra}"
+                        "</sup>",
                         height=460, legend_below=110)
 
 
@@ -224,7 +230,7 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
         distribution = {arms[0]: np.asarray(distribution)}
     distribution = distribution or {}
     # two panels on explicit axes (x/y: paired values, x2/y2: g); cheaper than make_subplots
-    traces = []
+    traces, many = [], False
     ticks, labels = [], []
     for i, arm in enumerate(arms):
         p = pairs[pairs["arm"].astype(str) == arm].sort_values("subject_id")
@@ -234,6 +240,10 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
         if p.empty:
             continue
         n = len(p)
+        if n > MAX_SUBJECT_MARKS:
+            many = True
+            traces += _box_traces(p, x0, x1, arm, colors[arm])
+            continue
         ids = p["subject_id"].astype(object).to_numpy()
         cd = np.empty((3 * n, 2), dtype=object)  # per subject: baseline, visit, gap
         cd[0::3, 0], cd[1::3, 0] = ids, ids
@@ -298,9 +308,43 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
                     title=dict(text="Hedges' g (+ = improvement)")),
         shapes=[dict(type="line", xref="x2 domain", x0=0, x1=1, yref="y2", y0=0, y1=0,
                      line=dict(color="#555", width=1.5))])
+    what = (f"median, quartiles and 95% range (over {MAX_SUBJECT_MARKS:,} subjects in an arm: "
+            "too many to draw one by one)" if many else "each subject")
     return build_figure(traces, layout, title=f"{outcome.code}: baseline vs {visit}<br><sup>"
-                        "each subject; Hedges' g with its bootstrap distribution and CI</sup>",
+                        f"{what}; Hedges' g with its bootstrap distribution and CI</sup>",
                         height=460, legend_below=90)
+
+
+#: Most subjects drawn one by one per arm; beyond it the estimation plot shows
+#: box summaries and the waterfall bars of equal-sized groups of subjects, so a
+#: registry-size trial never sends the browser more than it can draw.
+MAX_SUBJECT_MARKS = 2000
+
+
+def _box_traces(p: pd.DataFrame, x0: float, x1: float, arm: str, color: str) -> list:
+    """Baseline and visit of many subjects as two precomputed box summaries."""
+    out = []
+    for x, col in ((x0, "baseline"), (x1, "value")):
+        v = p[col].to_numpy(float)
+        q1, med, q3 = np.nanpercentile(v, [25, 50, 75])
+        lo, hi = np.nanpercentile(v, [2.5, 97.5])
+        out.append(go.Box(x=[x], q1=[q1], median=[med], q3=[q3], lowerfence=[lo],
+                          upperfence=[hi], mean=[np.nanmean(v)], name=arm, legendgroup=arm,
+                          showlegend=False, marker_color=color, boxpoints=False, width=0.5,
+                          hoverinfo="y"))
+    return out
+
+
+def _binned(p: pd.DataFrame, column: str, limit: int) -> tuple[pd.DataFrame, int]:
+    """Sorted subjects in ``limit`` equal groups: each group's median, majority status."""
+    size = int(np.ceil(len(p) / limit))
+    group = np.arange(len(p)) // size
+    num = p[["baseline", "value", "change", "pct_change"]].astype(float)
+    out = num.groupby(group).median()
+    out["status"] = p["status"].groupby(group).agg(lambda s: s.mode().iloc[0]).to_numpy()
+    first = pd.Series(np.arange(len(p)) + 1).groupby(group)
+    out["subject_id"] = [f"subjects {a}–{b}" for a, b in zip(first.min(), first.max(), strict=True)]
+    return out.reset_index(drop=True), size
 
 
 def _in_percent(outcome: Outcome) -> bool:
@@ -341,6 +385,7 @@ def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFr
     ('meaningful change', 'Change from baseline (%)')
     """
     arms = [a for a in _arms(pairs, arms) if (pairs["arm"].astype(str) == a).any()] or ["All"]
+    per_bar = 1
     # one panel (x axis) per arm on a shared y axis; cheaper than make_subplots
     traces = []
     k, gap = len(arms), 0.04
@@ -358,6 +403,10 @@ def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFr
         p = p[np.isfinite(p[column].astype(float))]
         # improvement first: lower-is-better outcomes improve with negative change
         p = p.sort_values(column, ascending=outcome.better == "lower", kind="stable")
+        p = p.assign(status=[status_of.get(s, "unknown") for s in p["subject_id"].astype(str)]
+                     if rule is not None else "change")
+        if len(p) > MAX_SUBJECT_MARKS:
+            p, per_bar = _binned(p, column, MAX_SUBJECT_MARKS // 2)
         x = p["subject_id"].astype(str).tolist()
         if rule is not None and len(p):
             base = p["baseline"].to_numpy(float)
@@ -369,8 +418,6 @@ def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFr
                 marker=dict(color="rgba(120,120,120,0.18)", line=dict(width=0)),
                 width=1.0, hoverinfo="skip", showlegend=j == 1, legendgroup="band",
                 xaxis=xref))
-        p = p.assign(status=[status_of.get(s, "unknown") for s in x] if rule is not None
-                     else "change")
         # one trace per status (its legend entry); the category array keeps the sort
         for s in _STATUSES + ("unknown", "change"):
             q = p[p["status"] == s]
@@ -406,6 +453,9 @@ def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFr
     sub = f"{outcome.better} is better" + (
         f"; grey band: meaningful change, {outcome.rule_text}" if rule
         else "; no meaningful-change rule")
+    if per_bar > 1:
+        sub += (f"; each bar: the median of about {per_bar} subjects in order of change (too "
+                "many subjects to draw one by one)")
     layout["margin"] = dict(t=110 if len(arms) > 1 else 80)
     # legend under the rotated subject IDs
     return build_figure(traces, layout, title=f"{title}<br><sup>{sub}</sup>", height=480,

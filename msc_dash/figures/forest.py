@@ -15,12 +15,14 @@ from ..tables import format_ci, p_phrase
 from .style import FONT_SIZE, base_layout, new_figure
 from .style import arm_colors as _arm_colors
 
-__all__ = ["forest_figure", "NOT_ESTIMABLE_COLOR"]
+__all__ = ["forest_figure", "NOT_ESTIMABLE_COLOR", "MAX_FOREST_ROWS"]
 
 #: Colour of rows whose estimate could not be computed.
 NOT_ESTIMABLE_COLOR = "#9E9E9E"
 
 _ROW_PX = 30          # height of one row, in pixels
+#: Longest forest drawn: beyond it the first rows are shown, with a note.
+MAX_FOREST_ROWS = 300
 _ARM_DODGE = 0.22     # vertical offset between arms sharing an outcome row
 _P_COLUMNS = (("p_ttest", "p (t-test)"), ("p_wilcoxon", "p (Wilcoxon)"),
               ("p_adjusted", "adjusted p"), ("p_ancova", "p (ANCOVA)"), ("p", "p"))
@@ -28,6 +30,18 @@ _P_COLUMNS = (("p_ttest", "p (t-test)"), ("p_wilcoxon", "p (Wilcoxon)"),
 
 def _group_title(group) -> str:
     return DOMAINS.get(group, str(group))
+
+
+def _capped(frame: pd.DataFrame, label_col: str, group_col: str | None):
+    """``frame`` limited to its first :data:`MAX_FOREST_ROWS` labels, and the label count."""
+    keys = [label_col] + ([group_col] if group_col and group_col in frame else [])
+    first = ~frame.duplicated(keys)
+    total = int(first.sum())
+    if total <= MAX_FOREST_ROWS:
+        return frame, total
+    kept = frame.loc[first, keys].head(MAX_FOREST_ROWS)
+    keep = frame.set_index(keys).index.isin(kept.set_index(keys).index)
+    return frame[keep].reset_index(drop=True), total
 
 
 def forest_figure(
@@ -103,7 +117,7 @@ def forest_figure(
     >>> list(fig.layout.yaxis.ticktext)
     ['<b>Mobility</b>', 'T25FW (n=16)', '<b>Cognition</b>', '<span style="color:#9E9E9E">SDMT (n=2)</span>']
     """
-    frame = effects.reset_index(drop=True)
+    frame, total = _capped(effects.reset_index(drop=True), label_col, group_col)
     labels = dict(labels or {})
     if color_col and color_col in frame:
         colours_in = list(pd.unique(frame[color_col].astype(str)))
@@ -112,8 +126,12 @@ def forest_figure(
     colours = dict(arm_colors) if arm_colors else _arm_colors(colours_in)
     multi = len(colours_in) > 1
 
+    colour_values = (frame[color_col].astype(str) if color_col and color_col in frame
+                     else pd.Series("", index=frame.index))
+    colour_rank = {c: k for k, c in enumerate(colours_in)}
+
     def colour_of(i) -> str:
-        return str(frame.at[i, color_col]) if color_col and color_col in frame else ""
+        return colour_values.at[i]
 
     if "estimable" in frame:
         estimable = frame["estimable"].fillna(False).astype(bool)
@@ -141,10 +159,9 @@ def forest_figure(
             tickvals.append(y)
             ticktext.append(f"<b>{html.escape(_group_title(group))}</b>")
             y += 1
-        for lab in pd.unique(frame.loc[in_group, label_col]):
-            idx = [i for i in in_group if frame.at[i, label_col] == lab]
-            idx.sort(key=lambda i: colours_in.index(colour_of(i)) if colour_of(i) in colours_in
-                     else 0)
+        by_label = frame.loc[in_group].groupby(label_col, sort=False, dropna=False).groups
+        for lab, members in by_label.items():
+            idx = sorted(members, key=lambda i: colour_rank.get(colour_of(i), 0))
             offsets = [(k - (len(idx) - 1) / 2) * _ARM_DODGE for k in range(len(idx))]
             for i, off in zip(idx, offsets, strict=True):
                 y_of[i] = y + off
@@ -186,8 +203,11 @@ def forest_figure(
         return "<br>".join(parts)
 
     fig = new_figure()
+    shown = frame.index[estimable.to_numpy()]
+    by_colour = pd.Series(shown, index=shown).groupby(colour_values.loc[shown], sort=False)
+    by_colour = {c: list(v) for c, v in by_colour}
     for colour in colours_in:
-        idx = [i for i in frame.index if colour_of(i) == colour and estimable[i]]
+        idx = by_colour.get(colour, [])
         if not idx:
             continue
         est = [_num(frame.at[i, value]) for i in idx]
@@ -224,10 +244,14 @@ def forest_figure(
     # one extra row at the bottom carries the "favours" labels, inside the plot
     # area so that no theme's axis fonts can push them onto the axis title
     height = 150 + _ROW_PX * (n_lines + 1)
+    if total > MAX_FOREST_ROWS:
+        note = (f"Showing the first {MAX_FOREST_ROWS} of {total} rows; "
+                "the table lists every one.")
+        title = f"{title}<br><sup>{note}</sup>" if title else note
     base_layout(fig, title=title, height=max(height, 320))
     fig.update_layout(
         margin=dict(l=10, r=30, t=70 if title else 40, b=70),
-        meta={"rows": rows_meta},
+        meta={"rows": rows_meta, "rows_total": total},
         hovermode="closest",
     )
     fig.update_yaxes(tickvals=tickvals, ticktext=ticktext, range=[n_lines + 0.5, -0.6],

@@ -112,6 +112,10 @@ def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = No
         fu["_status"] = fu["status"].map({s: i for i, s in enumerate(_STATUS_ORDER)})
         fu = fu.sort_values(["_status", "_arm", "last_day", "subject_id"],
                             ascending=[True, True, False, True], kind="stable")
+    total = len(fu)
+    if total > MAX_SWIMMER_SUBJECTS:  # one row each: beyond this no one can read them
+        fu = fu.head(MAX_SWIMMER_SUBJECTS)
+    shown_ids = set(fu["subject_id"].astype(str))
     order = fu["subject_id"].tolist()
     colors = arm_colors(arms)
     fig = new_figure()
@@ -152,6 +156,7 @@ def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = No
         ))
     # injections as tall ticks under the events, so a same-day event hides neither
     inj = trial.injections
+    inj = inj[inj["subject_id"].astype(str).isin(shown_ids)]
     if len(inj):
         days = pd.to_numeric(inj["day"], errors="coerce")
         ok = days.notna()
@@ -164,6 +169,7 @@ def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = No
                           "%{customdata[1]:.0f}<extra></extra>",
         ))
     ae = adverse_events(trial).dropna(subset=["onset_day"])
+    ae = ae[ae["subject_id"].astype(str).isin(shown_ids)]
     _add_events(fig, ae, y=ae["subject_id"])
     if sort_by == "response" and len(fu):
         label = "EDSS-Plus" if status_code == "EDSS_PLUS" else status_code or "response"
@@ -188,7 +194,14 @@ def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = No
     fig.update_xaxes(title_text=_MONTHS, zeroline=True,
                      range=[-1.4 if sort_by == "response" else -0.5, right])
     fig.update_layout(margin=dict(t=110))
+    if total > len(fu):
+        fig.update_layout(title=dict(text=f"Showing the first {len(fu)} of {total:,} subjects "
+                                          "in this order (one row each)"))
     return fig
+
+
+#: Most subjects in a swimmer plot; the rest are counted in its title.
+MAX_SWIMMER_SUBJECTS = 300
 
 
 def _add_events(fig: go.Figure, ae: pd.DataFrame, *, y, row=None, col=None,

@@ -17,6 +17,7 @@ from .. import io
 from ..errors import TrialDataError
 from ..mapping import IGNORE, TARGETS, mapping_from_json, mapping_to_json, propose_mapping
 from . import state
+from .text import md_escape, md_message
 
 SAMPLES = {
     "Sample trial (simulated, single arm)": "single",
@@ -104,8 +105,8 @@ def show_load_error() -> None:
     message = st.session_state.get(state.LOAD_ERROR)
     if message:
         kept = st.session_state.get(state.SOURCE_LABEL, "the previous data")
-        st.error(f"**The upload could not be used.** {message}\n\n"
-                 f"Still showing: {kept}.", icon="⚠️")
+        st.error(f"**The upload could not be used.** {md_message(message)}\n\n"
+                 f"Still showing: {md_escape(kept)}.", icon="⚠️")
         columns = st.session_state.get(MAPPING_COLUMNS)
         if columns:
             mapping_editor(columns)
@@ -126,7 +127,7 @@ def mapping_editor(columns: list[str]) -> None:
             try:
                 base = mapping_from_json(saved.getvalue())
             except TrialDataError as exc:
-                st.error(str(exc))
+                st.error(md_message(exc))
         proposal = {**propose_mapping(columns), **base}
         table = pd.DataFrame({
             "Your column": columns,

@@ -20,12 +20,14 @@ import streamlit as st
 from ..charts import CHARTS, auto_charts
 from ..correlations import CLINICAL_PARTNERS, change_pairs, correlate
 from ..effects import effect_sizes
+from ..multiplicity import family_text
 from ..outcomes import DOMAIN_INFO, EDSS_PLUS_COMPONENTS, FUNCTIONAL_SYSTEMS
 from ..tables import format_ci, format_p, format_pct, sig
 from ..trial import Trial
 from . import anchored, state, widgets
 from .cache import cached
 from .charts import chart
+from .reproduce import reproduce_expander
 
 __all__ = ["render_domain"]
 
@@ -49,7 +51,8 @@ def _headline(trial: Trial, rows: pd.DataFrame, code: str, ci: float) -> None:
     level = f"{ci:.0%} "
     for r in rows.itertuples():
         if not trial.is_single_arm:
-            st.markdown(f"**{r.arm}** · n = {int(r.n)}")
+            st.markdown(f"**{widgets.md_escape(str(r.arm))}** · within-arm change · "
+                        f"n = {int(r.n)} (between arms: the Arms page)")
         cols = st.columns(4)
         if not r.estimable:
             cols[0].metric("Subjects", int(r.n))
@@ -76,8 +79,10 @@ def _headline(trial: Trial, rows: pd.DataFrame, code: str, ci: float) -> None:
         cols[2].metric("p (t-test · Wilcoxon)",
                        f"{format_p(r.p_ttest)} · {format_p(r.p_wilcoxon)}",
                        f"adjusted {format_p(r.p_adjusted)}", delta_color="off", delta_arrow="off",
-                       help="Paired t-test and Wilcoxon signed-rank test; adjusted: the "
-                            "t-test p after the multiplicity correction in the settings.")
+                       help="Paired t-test and Wilcoxon signed-rank test ("
+                            f"{getattr(r, 'p_wilcoxon_method', '') or 'no'} p; zero changes "
+                            "dropped, ties midranked); adjusted: the t-test p after the "
+                            "multiplicity correction in the settings.")
         if out.meaningful_change is not None and math.isfinite(r.improved_pct):
             cols[3].metric("Improved · worsened",
                            f"{int(r.improved_n)} · {int(r.worsened_n)}",
@@ -102,6 +107,10 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
         st.info(f"No subject has both a baseline and a {visit} value of {code}.")
     else:
         _headline(trial, at, code, settings.ci)
+        shown = effects.loc[effects["visit"] == visit, "outcome"].unique()
+        st.caption("Adjusted p: " + family_text(shown, padjust=settings.padjust,
+                                                family=settings.family, visit=visit))
+    _trend(trial, code, settings)
     left, right = st.columns(2)
     with left:
         _chart("trajectory", trial, f"{key}_traj", f"{code} trajectory", outcome=code,
@@ -131,6 +140,19 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
         anchored.anchored_section(trial, code, settings, key=key)
     with st.expander(f"{code}: effect table, every visit"):
         widgets.effect_table(trial, effects, settings, outcomes=(code,), key=f"{key}_table")
+
+
+def _trend(trial: Trial, code: str, settings) -> None:
+    """The within-arm slope per year over every visit (mixed model), one line per arm."""
+    from ..trends import trend_models, trend_text
+
+    rows = cached(trend_models, trial, ci=settings.ci, outcomes=(code,))
+    unit = trial.outcome(code).unit
+    parts = [(f"{widgets.md_escape(r['arm'])}: " if len(trial.arms) > 1 else "")
+             + widgets.md_escape(trend_text(r, unit)) for r in rows.to_dict("records")]
+    st.caption(f"Trend over all visits, within {'each arm' if len(trial.arms) > 1 else 'arm'} "
+               f"(linear mixed model on every measurement, {settings.ci:.0%} CI; random slope "
+               f"where a likelihood-ratio test supports it): " + "; ".join(parts) + ".")
 
 
 def _auto_charts(trial: Trial, code: str, visit: str | None, settings, key: str) -> None:
@@ -195,7 +217,8 @@ def _correlations(trial: Trial, visit: str, settings) -> None:
     rm = correlate(frame, ci=settings.ci)
     sp = correlate(frame, visit=visit, ci=settings.ci)
     cols[2].markdown(f"**Repeated-measures correlation** (every follow-up visit): "
-                     f"{rm['text']}  \n**{sp['method']}**: {sp['text']}")
+                     f"{widgets.md_escape(rm['text'])}  \n**{widgets.md_escape(sp['method'])}**: "
+                     f"{widgets.md_escape(sp['text'])}")
     _chart("correlation", trial, "biomarker_corr", f"{x} vs {y} change", x=x, y=y)
     st.caption("Each dot: one subject at one follow-up visit. The repeated-measures r uses "
                "only within-subject variation (Bakdash & Marusich 2017), so subjects with "
@@ -241,5 +264,6 @@ def render_domain(domain: str) -> None:
         _functional_systems(trial, effects, visit, settings, show)
     if domain == "biomarker":
         _correlations(trial, visit, settings)
+    reproduce_expander(trial, "domain", settings, visit=visit, outcomes=codes)
     if missing:
         _missing(trial, missing)

@@ -20,6 +20,7 @@ import streamlit as st
 
 from ..trial import Trial
 from . import state, urlstate
+from .text import md_code, md_join
 
 __all__ = ["FilterSpec", "filter_specs", "criteria_from_values", "describe_criteria",
            "values_from_view", "restore_view", "sidebar_filters", "outcome_selector",
@@ -81,6 +82,8 @@ def _range_spec(column: str, values: pd.Series) -> FilterSpec | None:
     if num.nunique() < 2:
         return None
     lo, hi = float(num.min()), float(num.max())
+    if max(abs(lo), abs(hi)) > 2**53 - 1:  # no slider outside JavaScript's safe integers
+        return None
     if (num == num.round()).all():
         return FilterSpec(column, _label(column), "range", low=int(lo), high=int(hi), step=1,
                           integer=True)
@@ -171,6 +174,27 @@ def _num_text(x, spec: FilterSpec) -> str:
     return f"{int(x)}" if spec.integer else f"{x:g}"
 
 
+#: Link problems listed one by one; the rest are counted.
+MAX_LINK_PROBLEMS = 3
+
+
+def _link_problems(problems: list[str]) -> None:
+    """At most a few captions and one toast, however many parameters were bad.
+
+    Each problem is safe Markdown: fixed text with the link's values in
+    :func:`~msc_dash.ui.text.md_code` spans.
+    """
+    if not problems:
+        return
+    for problem in problems[:MAX_LINK_PROBLEMS]:
+        st.caption(f"⚠️ {problem}")
+    if len(problems) > MAX_LINK_PROBLEMS:
+        st.caption(f"⚠️ … and {len(problems) - MAX_LINK_PROBLEMS} more link problems.")
+    st.toast(problems[0] if len(problems) == 1 else
+             f"{len(problems)} parts of the link were not understood and were ignored "
+             "(listed under the filters).", icon="⚠️")
+
+
 def describe_criteria(criteria, specs) -> list[str]:
     """Short text per active filter, e.g. ``"MS type: SPMS"``, ``"Age 40–55"``.
 
@@ -203,28 +227,29 @@ def values_from_view(specs, view_filters) -> tuple[dict, list[str]]:
     >>> specs = [FilterSpec("ms_type", "MS type", "categorical", options=("PPMS", "SPMS")),
     ...          FilterSpec("age", "Age (years)", "range", low=30, high=65, integer=True)]
     >>> values_from_view(specs, {"ms_type": ["SPMS", "RRMS"], "age": [20, 50], "x": ["1"]})
-    ({'ms_type': ['SPMS'], 'age': (30, 50)}, ['Link filter `ms_type`: ignored RRMS (not in the data).', 'Link filter `x`: no such subject variable.'])
+    ({'ms_type': ['SPMS'], 'age': (30, 50)}, ['Link filter `ms_type`: ignored `RRMS` (not in the data).', 'Link filter `x`: no such subject variable.'])
     """
     by_col = {s.column: s for s in specs}
     values, problems = {}, []
     for col, raw in view_filters.items():
         spec = by_col.get(col)
         if spec is None:
-            problems.append(f"Link filter `{col}`: no such subject variable.")
+            problems.append(f"Link filter {md_code(col)}: no such subject variable.")
             continue
         if spec.kind == "categorical":
             lookup = {str(o): o for o in spec.options}
             chosen = [lookup[str(v)] for v in raw if str(v) in lookup]
             missing = [str(v) for v in raw if str(v) not in lookup]
             if missing:
-                problems.append(f"Link filter `{col}`: ignored {', '.join(missing)} "
+                problems.append(f"Link filter {md_code(col)}: ignored "
+                                f"{', '.join(md_code(m) for m in missing[:5])} "
                                 "(not in the data).")
             if chosen:
                 values[col] = chosen
             continue
         nums = [v for v in raw if isinstance(v, int | float) and not isinstance(v, bool)]
         if len(raw) != 2 or len(nums) != 2:
-            problems.append(f"Link filter `{col}`: expected [low, high].")
+            problems.append(f"Link filter {md_code(col)}: expected \\[low, high\\].")
             continue
         lo, hi = sorted(float(v) for v in nums)
         lo, hi = min(max(lo, spec.low), spec.high), max(min(hi, spec.high), spec.low)
@@ -254,6 +279,8 @@ def restore_view() -> None:
         st.session_state[state.DATA_CHOICE] = UPLOAD
         problems.append("This link was made with uploaded data, which is never stored: "
                         "upload the same files to see the same view.")
+    if view.get("family"):  # before the settings widget exists; checked against the data there
+        st.session_state[state.FAMILY] = view["family"]
     st.session_state[_PENDING] = view
     st.session_state[_PROBLEMS] = problems
 
@@ -277,7 +304,7 @@ def _apply_pending(full: Trial, specs) -> None:
             st.session_state[key] = wanted
             st.session_state[_VISIT_MEMORY if key == VISIT_KEY else _OUTCOME_MEMORY] = wanted
         else:
-            problems.append(f"Link {what} `{wanted}` is not in the data.")
+            problems.append(f"Link {what} {md_code(wanted)} is not in the data.")
     st.session_state[_PROBLEMS] = problems
 
 
@@ -351,7 +378,8 @@ def _write_url(criteria) -> None:
     choice = st.session_state.get(state.DATA_CHOICE)
     view = {"data": SAMPLES.get(choice, "upload") if choice else None, "filters": criteria,
             "visit": st.session_state.get(VISIT_KEY) or st.session_state.get(_VISIT_MEMORY),
-            "outcome": st.session_state.get(OUTCOME_KEY) or st.session_state.get(_OUTCOME_MEMORY)}
+            "outcome": st.session_state.get(OUTCOME_KEY) or st.session_state.get(_OUTCOME_MEMORY),
+            "family": st.session_state.get(state.FAMILY) or None}
     view = {k: v for k, v in view.items() if not (k in (VISIT_KEY, OUTCOME_KEY)
                                                  and not isinstance(v, str))}
     params = urlstate.encode_view(view)
@@ -408,13 +436,10 @@ def sidebar_filters(full: Trial) -> Trial:
     with summary:
         text = f"Showing **{trial.n_subjects}** of {full.n_subjects} subjects"
         if criteria:
-            text += " · " + " · ".join(describe_criteria(criteria, specs))
+            text += " · " + md_join(describe_criteria(criteria, specs), " · ")
         st.markdown(text)
         if criteria and trial.n_subjects == 0:
             st.warning("No subject matches these filters.", icon="⚠️")
-        problems = st.session_state.pop(_PROBLEMS, None)
-        for problem in problems or []:
-            st.caption(f"⚠️ {problem}")
-            st.toast(problem, icon="⚠️")
+        _link_problems(st.session_state.pop(_PROBLEMS, None) or [])
     _write_url(criteria)
     return trial

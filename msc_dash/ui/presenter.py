@@ -15,9 +15,10 @@ import html
 import streamlit as st
 
 from ..effects import effect_sizes
+from ..figures.legible import legible
 from ..findings import safety_numbers
 from ..slides import high_contrast, slide_figure, slides
-from . import state
+from . import documents, state
 from .cache import cached
 
 __all__ = ["maybe_present", "read_url", "PRESENT_KEY", "SLIDE_KEY", "CONTRAST_KEY", "is_presenting"]
@@ -190,6 +191,7 @@ def _present() -> None:
                               font=dict(size=20), margin=dict(t=50))
             if contrast:
                 fig = high_contrast(fig)
+            fig = legible(fig, base=22)  # >= 20 px chart text at 1080 lines
             with st.container(key="slide_chart"):
                 st.plotly_chart(fig, key=f"slide_fig_{index}", height="stretch", theme=None,
                                 config={"displaylogo": False, "displayModeBar": False,
@@ -198,7 +200,7 @@ def _present() -> None:
             st.markdown("Use **Next** to walk through the key findings.")
 
     with st.container(key="slide_nav"):
-        cols = st.columns([2, 2, 2, 2, 2], vertical_alignment="center")
+        cols = st.columns([2, 2, 2, 2, 3, 2], vertical_alignment="center")
         cols[0].button("◀ Previous", on_click=_go, args=(-1, total), key="slide_prev",
                        disabled=index == 0, width="stretch")
         cols[1].html(f'<p class="slide-counter">{index + 1} / {total}</p>')
@@ -208,6 +210,8 @@ def _present() -> None:
                        on_click=_toggle_contrast, key="slide_contrast", width="stretch")
         cols[4].button("Exit presenter mode", on_click=_exit, key="slide_exit",
                        width="stretch")
+        documents.deck_button(trial, settings, effects, key="slide_pptx",
+                              label="Download .pptx", container=cols[5])
     _write_url(index, contrast)
 
 

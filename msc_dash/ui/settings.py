@@ -31,6 +31,20 @@ def analysis_settings() -> AnalysisSettings:
                               format_func=lambda x: f"{x:.0%}", key="set_ci")
         padjust = st.selectbox("Multiplicity correction", list(PADJUST),
                                format_func=PADJUST.get, key="set_padjust")
+        full = state.get_full_trial()
+        options = list(full.outcomes) if full is not None else list(REGISTRY)
+        wanted = st.session_state.get(state.FAMILY) or []
+        if full is not None and any(c not in options for c in wanted):
+            st.session_state[state.FAMILY] = [c for c in wanted if c in options]
+            st.session_state[state.URL_PROBLEMS] = [
+                *(st.session_state.get(state.URL_PROBLEMS) or []),
+                *(f"Pre-specified outcome `{c}` is not in the data." for c in wanted
+                  if c not in options)]
+        family = st.multiselect(
+            "Pre-specified outcomes", options, key=state.FAMILY, placeholder="All outcomes",
+            help="The primary and secondary outcomes of the protocol: their p values are "
+                 "adjusted as one family, the others as a separate exploratory family. "
+                 "Empty: every outcome in one family.")
         st.caption("**Meaningful change** (sources differ)")
         edss = st.selectbox(
             "EDSS: 1.0-point step up to baseline", [_EDSS.threshold, 5.0], key="set_edss_step",
@@ -42,7 +56,7 @@ def analysis_settings() -> AnalysisSettings:
                                  value=20, key="set_timed_pct")
     settings = AnalysisSettings(int(n_boot), int(seed), float(ci), padjust,
                                 edss_step=float(edss), sdmt_points=float(sdmt),
-                                timed_pct=int(timed))
+                                timed_pct=int(timed), family=tuple(family))
     st.session_state[state.SETTINGS] = settings
     return settings
 

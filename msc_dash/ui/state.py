@@ -26,6 +26,7 @@ MAPPING_COLUMNS = "msc_mapping_columns"  # columns to map after a failed load, o
 # -- the analysis
 SETTINGS = "msc_settings"            # AnalysisSettings in force
 OUTCOME_SETTINGS = "msc_outcome_settings"  # {code: {label, domain, unit, better}} (unknown codes)
+FAMILY = "set_family"                # the pre-specified outcomes (multiplicity family)
 # -- the view (kept in the address by urlstate)
 VISIT_KEY = "visit"                  # the visit selector's widget key
 OUTCOME_KEY = "outcome"              # the outcome selector's widget key

@@ -14,6 +14,8 @@ Query parameters
 ``page``      page name (letters, digits, ``_``, ``-``)
 ``f.<col>``   filter on subject column ``<col>``: a JSON list (categories, or
               ``[low, high]`` for a range) or one plain category
+``family``    pre-specified outcomes of the multiplicity family, comma-separated
+              codes (checked against the trial later)
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import json
 import math
 import re
 from collections.abc import Mapping
+
+from .text import md_code, md_escape
 
 __all__ = ["encode_view", "decode_view", "is_view_key", "DATA_CHOICES", "FILTER_PREFIX",
            "FOREIGN_KEYS"]
@@ -40,6 +44,7 @@ _MAX_ITEMS = 100           # values in one filter
 _MAX_FILTERS = 40
 _COLUMN = re.compile(r"^[\w][\w .()%/+-]{0,63}$")
 _PAGE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+_CODE = re.compile(r"^[\w.+-]{1,40}$")
 
 
 def _scalar_ok(v) -> bool:
@@ -82,6 +87,8 @@ def encode_view(view: Mapping) -> dict[str, str]:
         value = view.get(key)
         if value not in (None, ""):
             out[key] = str(value)
+    if view.get("family"):
+        out["family"] = ",".join(map(str, view["family"]))
     for column, rule in sorted((view.get("filters") or {}).items()):
         if rule is None:
             continue
@@ -105,7 +112,7 @@ def is_view_key(key: str) -> bool:
     >>> is_view_key("f.age"), is_view_key("visit"), is_view_key("present")
     (True, True, False)
     """
-    return key in ("data", "page", *_TEXT_KEYS) or key.startswith(FILTER_PREFIX)
+    return key in ("data", "page", "family", *_TEXT_KEYS) or key.startswith(FILTER_PREFIX)
 
 
 def _reject_constant(name):
@@ -165,7 +172,7 @@ def decode_view(params: Mapping) -> tuple[dict, list[str]]:
             raw = raw[-1] if raw else ""
         shown = key if len(key) <= 40 else key[:40] + "…"
         if not isinstance(raw, str) or len(raw) > _MAX_VALUE:
-            problems.append(f"Ignored link parameter `{shown}`: value too long.")
+            problems.append(f"Ignored link parameter {md_code(shown)}: value too long.")
             continue
         if key == "data":
             if raw in DATA_CHOICES:
@@ -178,29 +185,36 @@ def decode_view(params: Mapping) -> tuple[dict, list[str]]:
                 view["page"] = raw
             else:
                 problems.append("Ignored link parameter `page`: not a page name.")
+        elif key == "family":
+            codes = [c.strip() for c in raw.split(",") if c.strip()]
+            if codes and len(codes) <= _MAX_ITEMS and all(_CODE.match(c) for c in codes):
+                view["family"] = list(dict.fromkeys(codes))
+            else:
+                problems.append("Ignored link parameter `family`: expected outcome codes "
+                                "separated by commas.")
         elif key in _TEXT_KEYS:
             if 0 < len(raw) <= _MAX_TEXT and raw.isprintable():
                 view[key] = raw
             else:
-                problems.append(f"Ignored link parameter `{key}`: not a short plain text.")
+                problems.append(f"Ignored link parameter {md_code(key)}: not a short plain text.")
         elif key.startswith(FILTER_PREFIX):
             column = key[len(FILTER_PREFIX):]
             if not _COLUMN.match(column):
-                problems.append(f"Ignored link parameter `{shown}`: not a column name.")
+                problems.append(f"Ignored link parameter {md_code(shown)}: not a column name.")
                 continue
             if len(filters) >= _MAX_FILTERS:
-                problems.append(f"Ignored link parameter `{shown}`: too many filters.")
+                problems.append(f"Ignored link parameter {md_code(shown)}: too many filters.")
                 continue
             try:
                 filters[column] = _parse_filter(raw)
             except ValueError as exc:  # json.JSONDecodeError is a ValueError
                 reason = str(exc).split(":")[0] if not isinstance(
                     exc, json.JSONDecodeError) else "not valid JSON"
-                problems.append(f"Ignored filter `{column}` in the link: {reason}.")
+                problems.append(f"Ignored filter {md_code(column)} in the link: {md_escape(reason)}.")
             except RecursionError:
-                problems.append(f"Ignored filter `{column}` in the link: nested too deeply.")
+                problems.append(f"Ignored filter {md_code(column)} in the link: nested too deeply.")
         else:
-            problems.append(f"Ignored unknown link parameter `{shown}`.")
+            problems.append(f"Ignored unknown link parameter {md_code(shown)}.")
     if filters:
         view["filters"] = filters
     return view, problems

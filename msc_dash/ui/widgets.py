@@ -27,6 +27,7 @@ from ..tables import G_DECIMALS, format_ci, format_effect_table, format_pct, p_p
 from ..trial import Trial
 from . import export_widgets, state
 from .charts import chart
+from .text import md_code, md_escape, md_join, md_message  # noqa: F401 - the pages' escape
 
 __all__ = ["VISIT_KEY", "visit_selector", "domain_cards", "findings_list",
            "effect_table", "forest_chart", "page_findings", "md_escape", "auto_charts"]
@@ -65,19 +66,6 @@ def visit_selector(trial: Trial, *, label: str = "Visit", container=None,
     )
     st.session_state[_VISIT_MEMORY] = choice
     return choice
-
-
-def md_escape(text: str) -> str:
-    """Escape Markdown control characters so a sentence shows as written.
-
-    Examples
-    --------
-    >>> print(md_escape("FSS_SUM: g = 0.29 [0.15, 0.43], p < 0.001"))
-    FSS\\_SUM: g = 0.29 \\[0.15, 0.43\\], p \\< 0.001
-    """
-    for ch in "\\`*_{}[]<>#+!|~$":
-        text = text.replace(ch, "\\" + ch)
-    return text
 
 
 def _p_of(row) -> float:
@@ -183,7 +171,8 @@ def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
             for arm, col in zip(arms, cols, strict=True):
                 with col:
                     _metric(_row_of(at, main, arm), outcome,
-                            arm if multi else f"{main} {what}", texts.get((arm, main)),
+                            md_escape(arm) if multi else md_escape(f"{main} {what}"),
+                            texts.get((arm, main)),
                             describe=not multi)
             lines = []
             for code in codes[1:1 + _MAX_SECONDARY]:
@@ -255,6 +244,12 @@ def findings_list(found: list[Finding]) -> None:
     if not found:
         st.info("No findings at this visit.")
         return
+    between = [f for f in found if f.p_basis == "mmrm"]
+    if between:
+        st.markdown(f"**Between arms: {md_escape(between[0].arm)} (MMRM)**")
+        _finding_lines(between)
+        st.markdown("**Within each arm: change from baseline**")
+        found = [f for f in found if f.p_basis != "mmrm"]
     arms = list(dict.fromkeys(f.arm for f in found if f.arm))
     if len(arms) > 1:
         for arm, col in zip(arms, st.columns(len(arms)), strict=True):

@@ -37,6 +37,35 @@ def _xlsx(sheets: dict[str, pd.DataFrame], header=True) -> bytes:
     return buf.getvalue()
 
 
+def _formulas_xlsx() -> bytes:
+    """A workbook whose formulas were never calculated (as openpyxl writes them)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "measurements"
+    ws.append(["subject_id", "visit", "day", "outcome", "value"])
+    ws.append(["P1", "Baseline", 0, "EDSS", "=2*3"])
+    ws.append(["P1", "Month 6", 182, "EDSS", "=2*2.75"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _xpt(n: int = 40) -> bytes:
+    """A small SAS transport file of ``n`` measurement records."""
+    import tempfile
+
+    import pyreadstat
+
+    df = pd.DataFrame({"USUBJID": [f"S-{i:03d}" for i in range(n)], "PARAMCD": "EDSSTOT",
+                       "AVAL": [6.0] * n, "AVISIT": "Baseline", "ADY": [1.0] * n})
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "adqs.xpt"
+        pyreadstat.write_xport(df, str(path), table_name="ADQS")
+        return path.read_bytes()
+
+
 def _b(text: str) -> bytes:
     return text.encode("utf-8")
 
@@ -101,6 +130,14 @@ CASES: dict[str, tuple[object, str]] = {
                                r"required column `visit` is missing"),
     "duplicate_header.csv": (_b("subject_id,visit,day,value,value\nP1,BL,0,6,6\n"),
                              r"the column `value` appears twice in the header"),
+    "duplicate_header.xlsx": (
+        _xlsx({"measurements": pd.DataFrame([["P1", "BL", 0, "EDSS", 6.0, 6.5]], columns=[
+            "subject_id", "visit", "day", "outcome", "value", "value"])}),
+        r"duplicate_header.xlsx \(sheet measurements\): the column `value` appears twice in "
+        r"the header \(columns 5 and 6\)"),
+    "unnamed_columns_with_data.csv": (
+        _b(M.strip() + ",,\nP1,Baseline,0,EDSS,6,,\nP1,Month 6,182,EDSS,5.5,,oops\n"),
+        r"a column has data but no name in the header row \(column 7; row 3 holds `oops`\)"),
     "unnamed_column_with_data.csv": (_b(M.strip() + ",\nP1,Baseline,0,EDSS,6,oops\n"),
                                      r"a column has data but no name"),
     "empty_subject_id.csv": (_b(GOOD + ",Month 12,365,EDSS,5\n"),
@@ -127,6 +164,20 @@ CASES: dict[str, tuple[object, str]] = {
                                 r"EDSS must be"),
     "random.parquet": (b"PAR1" + bytes(range(200)) + b"PAR1",
                        r"random.parquet: could not be read as a Parquet file"),
+    "truncated.xpt": (_xpt()[:-700], r"truncated.xpt: the file ends in the middle of record "
+                      r"\d+ .*it looks truncated"),
+    "formulas_without_values.xlsx": (
+        _formulas_xlsx(), r"formulas_without_values.xlsx: 2 formula cell\(s\) have no saved "
+                          r"value.*save it again"),
+    "unterminated_quote.csv": (_b(M + 'P1,"Baseline,0,EDSS,6.0\nP1,Month 6,182,EDSS,5.5\n'),
+                               r'unterminated_quote.csv: row 2 opens a quote \(`"`\) that is '
+                               r"never closed"),
+    "one_megabyte_cell.csv": (_b(M + "P1,Baseline,0,EDSS," + "9" * 2**20 + "\n"),
+                              r"one_megabyte_cell.csv: row 2, column `value` holds a value of "
+                              r"1,048,576 characters"),
+    "readme_only.zip": (_zip({"README.md": b"# About this trial\nSee the protocol."}),
+                        r"readme_only.zip: the archive holds no data files \(only `README.md`, "
+                        r"which is documentation\)"),
     "random.xpt": (b"HEADER RECORD*******LIBRARY" + b"x" * 300,
                    r"random.xpt: could not be read as a SAS transport \(.xpt\) file"),
     "adsl_only.csv": (_b("USUBJID,TRT01A,AGE\n01-1,Placebo,60\n"),

@@ -1,0 +1,132 @@
+"""'Reproduce in Python': the few lines of ``msc_dash`` calls behind a view's numbers.
+
+:func:`python_code` writes a script that loads the same data, applies the
+same outcome settings and filters, and calls the same analysis with the same
+settings as the page, ending in a variable ``result`` holding the numbers on
+screen. Pasted into Python (with the data files at hand), it gives exactly
+those numbers.
+"""
+
+from __future__ import annotations
+
+from .outcomes import REGISTRY
+from .trial import Trial
+
+__all__ = ["python_code", "VIEWS"]
+
+_SAMPLES = {"Sample trial (simulated, single arm)": "",
+            "Sample two-arm trial (simulated)": '"two_arm"'}
+
+
+def _load_lines(trial: Trial) -> list[str]:
+    if trial.source in _SAMPLES:
+        return [f"trial = msc_dash.load_sample({_SAMPLES[trial.source]})"]
+    return [f"# the data loaded in the app: {trial.source or 'your files'}",
+            'trial = msc_dash.load_trial("path/to/your/files/")']
+
+
+def _registry_lines(trial: Trial) -> list[str]:
+    """Outcome settings that differ from the default registry (rules, user's outcomes)."""
+    lines = []
+    fields = ("label", "domain", "unit", "better", "scale", "meaningful_change")
+    for out in trial.registry.outcomes:
+        default = REGISTRY.get(out.code)
+        changed = {f: getattr(out, f) for f in fields
+                   if getattr(out, f) != getattr(default, f) or (not default.known and
+                                                                 out.code in trial.outcomes
+                                                                 and f != "meaningful_change")}
+        if not default.known and out.code not in trial.outcomes:
+            continue
+        if changed:
+            args = ", ".join(f"{k}={v!r}" for k, v in changed.items())
+            lines.append(f"registry = registry.with_outcome({out.code!r}, {args})")
+    if not lines:
+        return []
+    return (["from msc_dash.outcomes import REGISTRY, MeaningfulChange",
+             "registry = REGISTRY"] + lines + ["trial = trial.with_registry(registry)"])
+
+
+def _filter_lines(trial: Trial) -> list[str]:
+    if not trial.filters:
+        return []
+    return [f"trial = trial.filter(**{dict(trial.filters)!r})"]
+
+
+def _effects(settings) -> str:
+    family = f", family={settings.family!r}" if settings.family else ""
+    return (f"effects = msc_dash.effect_sizes(trial, n_boot={settings.n_boot}, "
+            f"seed={settings.seed}, ci={settings.ci!r}, padjust={settings.padjust!r}{family})")
+
+
+def _overview(settings, visit: str, **_) -> list[str]:
+    return [_effects(settings), f"result = effects[effects[\"visit\"] == {visit!r}]"]
+
+
+def _domain(settings, visit: str, outcomes, **_) -> list[str]:
+    return [_effects(settings),
+            f"result = effects[(effects[\"visit\"] == {visit!r}) & "
+            f"effects[\"outcome\"].isin({list(outcomes)!r})]"]
+
+
+def _arms(settings, visit: str, treatment: str, control: str, **_) -> list[str]:
+    return ["from msc_dash.arms import compare_arms",
+            f"table = compare_arms(trial, treatment={treatment!r}, control={control!r}, "
+            f"n_boot={settings.n_boot}, seed={settings.seed}, ci={settings.ci!r})",
+            f"result = table[table[\"visit\"] == {visit!r}]"]
+
+
+def _safety(settings, **_) -> list[str]:
+    return ["from msc_dash import safety", "result = safety.incidence_table(trial)"]
+
+
+def _planning(settings, visit: str, outcome: str, treatment=None, control=None,
+              design: str = "ancova", alpha: float = 0.05, power: float = 0.8,
+              delta: float | None = None, **_) -> list[str]:
+    sd = "est.sd_ancova" if design == "ancova" else "est.sd_change"
+    effect = "est.effect" if delta is None else repr(delta)
+    return ["from msc_dash import power",
+            f"est = power.pilot_estimates(trial, {outcome!r}, {visit!r}, "
+            f"treatment={treatment!r}, control={control!r}, ci={settings.ci!r})",
+            f"result = power.n_two_means({effect}, {sd}, alpha={alpha!r}, power={power!r})"
+            "  # completing per arm, before rounding up"]
+
+
+#: view name -> lines of analysis code (after loading, settings and filters)
+VIEWS = {"overview": _overview, "domain": _domain, "arms": _arms, "safety": _safety,
+         "planning": _planning}
+
+
+def python_code(trial: Trial, view: str, settings, **params) -> str:
+    """The Python that reproduces ``view``'s numbers for ``trial`` under ``settings``.
+
+    Parameters
+    ----------
+    trial : Trial
+        The trial as the page sees it (filters and outcome settings applied).
+    view : {"overview", "domain", "arms", "safety", "planning"}
+    settings
+        The analysis settings (``n_boot``, ``seed``, ``ci``, ``padjust``).
+    **params
+        What the view shows: ``visit``, ``outcomes``, ``treatment``, ...
+
+    Examples
+    --------
+    >>> import msc_dash
+    >>> from types import SimpleNamespace
+    >>> s = SimpleNamespace(n_boot=500, seed=1, ci=0.95, padjust="holm")
+    >>> t = msc_dash.load_sample().filter(ms_type=["SPMS"])
+    >>> print(python_code(t, "overview", s, visit="Month 12"))
+    import msc_dash
+    <BLANKLINE>
+    trial = msc_dash.load_sample()
+    trial = trial.filter(**{'ms_type': ['SPMS']})
+    effects = msc_dash.effect_sizes(trial, n_boot=500, seed=1, ci=0.95, padjust='holm')
+    result = effects[effects["visit"] == 'Month 12']
+    """
+    body = [*_load_lines(trial), *_registry_lines(trial), *_filter_lines(trial),
+            *VIEWS[view](settings, **params)]
+    body = [line for line in body if line]
+    imports = ["import msc_dash"] + list(dict.fromkeys(
+        line for line in body if line.startswith(("from ", "import "))))
+    rest = [line for line in body if not line.startswith(("from ", "import "))]
+    return "\n".join([*imports, "", *rest])
