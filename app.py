@@ -13,7 +13,8 @@ st.set_page_config(page_title="msc-dash", page_icon="🧬", layout="wide",
                    initial_sidebar_state="expanded")
 # elements made before st.navigation survive a deep link only under the entry script's hash
 with filters.stable_widget_ids():
-    a11y.page_fixes()  # caption contrast, chart data tables, navigation list markup
+    # caption contrast, chart data tables, navigation list markup
+    a11y.page_fixes(sidebar=not auth.will_stop())
 auth.gate()  # the sign-in page (or the no-sign-in refusal) stops the run here
 
 # Sidebar widgets get the same IDs on a session's first run as later (else Streamlit

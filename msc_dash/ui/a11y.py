@@ -53,12 +53,15 @@ NAV_SCRIPT = """<script>
 </script>"""
 
 
-def page_fixes() -> None:
+def page_fixes(*, sidebar: bool = True) -> None:
     """Add the styles and the navigation fix to the page (no visible element).
 
     They go into the sidebar: elements of the main area made before
     ``st.navigation`` are dropped when a link opens another page than the
     default one; the sidebar's stay (the styles apply to the whole page).
+    ``sidebar=False`` (the sign-in page, which has no sidebar) puts them in
+    the main area.
     """
-    st.sidebar.html(CSS)
-    st.sidebar.html(NAV_SCRIPT, unsafe_allow_javascript=True)
+    where = st.sidebar if sidebar else st
+    where.html(CSS)
+    where.html(NAV_SCRIPT, unsafe_allow_javascript=True)

@@ -30,7 +30,7 @@ from . import state
 from .widgets import md_escape
 
 __all__ = ["NO_AUTH_FLAG", "auth_configured", "is_loopback", "no_auth_requested", "gate",
-           "user_box", "user_name"]
+           "user_box", "user_name", "will_stop"]
 
 #: Script argument that allows serving beyond loopback without sign-in.
 NO_AUTH_FLAG = "--no-auth"
@@ -157,6 +157,13 @@ def user_box() -> None:
         row = st.container(horizontal=True, key="auth_user_row", vertical_alignment="center")
         row.markdown(f"Signed in as **{md_escape(name)}**")
         row.button("Sign out", key="auth_logout", on_click=_sign_out, type="tertiary")
+
+
+def will_stop() -> bool:
+    """Whether :func:`gate` will show the sign-in page or the refusal (no sidebar then)."""
+    if auth_configured():
+        return not user_name()
+    return not is_loopback(st.get_option("server.address")) and not no_auth_requested()
 
 
 def gate() -> None:
