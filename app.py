@@ -42,6 +42,7 @@ PAGES = {
         st.Page("pages/overview.py", title="Overview", icon="📋", default=True),
         *[_domain_page(d) for d in DOMAIN_RECORDS if d.code != "other" or has_other],
         _domain_page(DOMAIN_INFO["safety"]),
+        st.Page("pages/progression.py", title="Progression", icon="📈"),
     ],
     "Explore": [
         st.Page("pages/patients.py", title="Patients", icon="👤"),

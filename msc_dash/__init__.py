@@ -50,6 +50,8 @@ _EXPORTS = {
     "effect_table": "results",
     "CHARTS": "charts",
     "Chart": "charts",
+    "confirmed_events": "progression",
+    "time_to_event": "survival",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -22,6 +22,7 @@ dataset; anything else with ``USUBJID`` is taken as ADSL.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from types import MappingProxyType
 
@@ -62,7 +63,7 @@ def _upper(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def dataset_kind(df: pd.DataFrame) -> str | None:
-    """``"adsl"``, ``"bds"``, ``"adae"``, or None for a non-ADaM table.
+    """``"adsl"``, ``"bds"``, ``"adae"``, ``"ce"`` (clinical events), or None for a non-ADaM table.
 
     Examples
     --------
@@ -76,6 +77,8 @@ def dataset_kind(df: pd.DataFrame) -> str | None:
         return "bds"
     if cols & {"AEDECOD", "AETERM"}:
         return "adae"
+    if cols & {"CEDECOD", "CETERM"}:
+        return "ce"  # SDTM CE / ADaM ADCE clinical events: relapses among them
     return "adsl"
 
 
@@ -216,6 +219,31 @@ def _events(label: str, df: pd.DataFrame, warnings: list[str], offsets: dict) ->
     return out
 
 
+_RELAPSE = re.compile(r"relapse|exacerbation|attack", re.IGNORECASE)
+
+
+def _relapses(label: str, df: pd.DataFrame, warnings: list[str], offsets: dict) -> pd.DataFrame:
+    """Relapse onsets from clinical-event records (CE / ADCE) whose term or category says so."""
+    text = pd.Series("", index=df.index)
+    for col in ("CEDECOD", "CETERM", "CECAT", "CESCAT"):
+        if col in df:
+            text = text + " " + df[col].fillna("").astype(str)
+    d = df.loc[text.str.contains(_RELAPSE)]
+    onset, cont = _study_days(d, _first(d, "ASTDY", "CESTDY") or "CESTDY", "ASTDT")
+    out = pd.DataFrame({"subject_id": d["USUBJID"]}, index=d.index)
+    shift = out["subject_id"].map(offsets).astype(float)
+    onset = onset.where(shift.isna(), cont - shift)
+    out["onset_day"] = onset.map(lambda v: None if np.isnan(v) else f"{v:g}")
+    missing = out["onset_day"].isna()
+    if missing.any():
+        warnings.append(f"{label}: {int(missing.sum())} relapse record(s) without a start "
+                        "day (`ASTDY`/`CESTDY`) left out.")
+    if len(df) > len(d):
+        warnings.append(f"{label}: {len(df) - len(d)} clinical event(s) that are not "
+                        "relapses left out.")
+    return out.loc[~missing]
+
+
 def _arm_from(frames: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
     parts = []
     for _label, df in frames:
@@ -288,4 +316,7 @@ def to_tables(frames, warnings: list[str], paramcd_map: dict | None = None) -> d
     if "adae" in by_kind:
         lab, df = by_kind["adae"][0]
         tables["adverse_events"] = (lab, _events(lab, df, warnings, offsets))
+    if "ce" in by_kind:
+        lab, df = by_kind["ce"][0]
+        tables["relapses"] = (lab, _relapses(lab, df, warnings, offsets))
     return tables

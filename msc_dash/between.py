@@ -67,7 +67,7 @@ def display_table(table: pd.DataFrame, trial: Trial, *, ci: float = 0.95) -> pd.
             "Visit": r["visit"] if isinstance(r["visit"], str) else "–",
             f"n ({treatment} vs {control})": (f"{int(r['n_treatment'])} vs {int(r['n_control'])}"
                                               if ok else "–"),
-            f"{treatment} vs {control} [{ci:.0%} CI]": contrast_text(r, o.unit) if ok else "–",
+            f"{treatment} vs {control} [{ci:.0%} CI]": contrast_text(r, o.change_unit) if ok else "–",
             "p": format_p(r["p"]) if ok else "–",
             "adjusted p": format_p(r["p_adjusted"]) if ok else "–",
             "Estimate favours": r["favours"] if ok and _ok(r["p"]) else "–",
@@ -123,7 +123,7 @@ def between_arm_findings(trial: Trial, table: pd.DataFrame, *, visit: str | None
         arms = f"{r['treatment']} vs {r['control']}"
         verdict = (f"favours {r['favours']}" if sig
                    else "no significant difference between arms")
-        text = (f"{r['outcome']} at {visit}, {arms} (MMRM): {contrast_text(r, o.unit)}, "
+        text = (f"{r['outcome']} at {visit}, {arms} (MMRM): {contrast_text(r, o.change_unit)}, "
                 f"{p_phrase(r['p'])} (adjusted p = {format_p(r['p_adjusted'])}), "
                 f"n = {int(r['n_treatment'])} vs {int(r['n_control'])} at {visit} of "
                 f"{int(r['n_subjects'])} subjects in the model; {verdict}.")

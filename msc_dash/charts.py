@@ -344,4 +344,4 @@ def _patient_outcomes(trial, settings, *, subject, outcomes=None, cols=4):
 
 
 # the crossover, injection-anchored and MMRM charts register themselves (modules of their own)
-from . import charts_mmrm, charts_trial_design  # noqa: E402,F401
+from . import charts_mmrm, charts_progression, charts_trial_design  # noqa: E402,F401

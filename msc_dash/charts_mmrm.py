@@ -26,7 +26,7 @@ def _mmrm_arms(trial: Trial, treatment, control) -> tuple[str, str]:
 @register("mmrm_forest", "MMRM: {treatment} vs {control} at {visit}",
           "Each outcome's MMRM contrast at {visit} divided by the model's residual SD of the "
           "change at that visit, turned so that positive favours {treatment}; {ci} CI.")
-def _mmrm_forest(trial, settings, *, visit, treatment=None, control=None):
+def _mmrm_forest(trial, settings, *, visit, treatment=None, control=None, title=None):
     from .mmrm import mmrm_table
 
     if trial.is_single_arm:
@@ -36,7 +36,7 @@ def _mmrm_forest(trial, settings, *, visit, treatment=None, control=None):
     if not table.loc[table["visit"] == visit, "estimable"].any():
         return None
     return figures.mmrm.mmrm_forest_figure(table, visit=visit, treatment=treatment,
-                                           control=control)
+                                           control=control, title=title)
 
 
 @register("mmrm_lsmeans", "{outcome}: LS-mean change per arm (MMRM)",
@@ -68,4 +68,5 @@ def _mmrm_tipping(trial, settings, *, outcome, treatment=None, control=None):
                        control=control, ci=settings.ci, seed=settings.seed)
     return figures.mmrm.tipping_point_figure(
         tp.frame, tipping_delta=tp.tipping_delta, log=rows["scale"].iloc[0] == "log",
-        unit=trial.outcome(outcome).unit, treatment=treatment)
+        unit=trial.outcome(outcome).change_unit, treatment=treatment,
+        control=control)

@@ -23,6 +23,7 @@ examples:
   msc-dash slides sample_data/ -o talk.pptx
   msc-dash ard sample_data/ -o results.json
   msc-dash effects sample_data/ -o effects.xlsx --n-boot 5000 --seed 1
+  msc-dash progression sample_data/ -o progression.xlsx --outcome EDSS --weeks 24
   msc-dash validate subjects.csv measurements.csv adverse_events.csv
   msc-dash sample -o my_sample/
   msc-dash run --port 8501
@@ -169,6 +170,23 @@ def _settings(args):
         raise UsageError(str(exc).replace("`", "")) from exc
 
 
+def _progression_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("data", nargs="+", metavar="DATA", help="data files or a folder")
+    p.add_argument("-o", "--output", required=True, help=".csv or .xlsx file to write")
+    p.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE",
+                   help="keep a subgroup (repeatable): ms_type=SPMS, age=40:60")
+    p.add_argument("--outcome", help="EDSS_PLUS, EDSS, T25FW, NHPT, SDMT, ... (default: "
+                                     "EDSS_PLUS when available, else the first with a rule)")
+    p.add_argument("--improvement", action="store_true",
+                   help="confirmed improvement instead of worsening")
+    p.add_argument("--weeks", type=int, choices=[12, 24], default=12,
+                   help="confirmation period (default 12)")
+    p.add_argument("--baseline", choices=["fixed", "roving"], default="fixed",
+                   help="reference value (default fixed: the first valid assessment)")
+    p.add_argument("--ci", type=float, default=0.95, help="confidence level (default 0.95)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``msc-dash``."""
     from . import __version__
@@ -226,6 +244,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mmrm", action="store_true",
                    help="add the between-arm MMRM table (two-arm trials): an 'MMRM' sheet "
                         "in .xlsx, or NAME_mmrm.csv beside a .csv")
+
+    p = sub.add_parser("progression", help="write confirmed events per subject as CSV or XLSX",
+                       description="Write each subject's first confirmed worsening (or "
+                                   "improvement) and the Kaplan-Meier / log-rank / Cox "
+                                   "summary: .xlsx holds the subjects, the summary and the "
+                                   "criteria; .csv holds the subjects, with the summary in "
+                                   "NAME_summary.csv beside it.",
+                       epilog="example:\n  msc-dash progression sample_data/ -o events.xlsx "
+                              "--outcome EDSS_PLUS --weeks 12",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _progression_args(p)
 
     p = sub.add_parser("validate", help="check data files and list every problem",
                        description="Load the data and print every problem found. Exit 1 "
@@ -360,6 +389,42 @@ def _cmd_effects(args) -> int:
     return EXIT_OK
 
 
+def _cmd_progression(args) -> int:
+    import pandas as pd
+
+    from .export import to_csv_bytes, to_xlsx_bytes
+    from .progression import event_outcomes
+    from .survival import headline_text, subject_table, time_to_event
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise UsageError(f"-o {args.output}: the progression table is written as .csv or .xlsx")
+    trial = _apply_filters(_load(args.data), args.filter)
+    codes = event_outcomes(trial)
+    outcome = args.outcome or (codes[0] if codes else None)
+    if outcome is None or outcome not in codes:
+        raise UsageError(f"--outcome {outcome}: choose one of {', '.join(codes) or 'none'} "
+                         "(an outcome with a meaningful-change rule)")
+    res = time_to_event(trial, outcome, ci=args.ci, confirm_days=args.weeks * 7,
+                        baseline=args.baseline,
+                        direction="improvement" if args.improvement else "worsening")
+    table, summary = subject_table(res), res.summary()
+    criteria = pd.DataFrame({"criteria": [res.methods_text], "headline": [headline_text(res)]})
+    if out.suffix.lower() == ".csv":
+        out.write_bytes(to_csv_bytes(table))
+        extra = out.with_name(f"{out.stem}_summary.csv")
+        extra.write_bytes(to_csv_bytes(summary))
+        written = f"{out} and {extra}"
+    else:
+        out.write_bytes(to_xlsx_bytes({"Subjects": table, "Summary": summary,
+                                       "Criteria": criteria}))
+        written = str(out)
+    if not args.quiet:
+        print(headline_text(res))
+    print(f"wrote {written} ({len(table)} subjects)")
+    return EXIT_OK
+
+
 def _cmd_validate(args) -> int:
     from .errors import TrialDataError
 
@@ -402,8 +467,8 @@ def _cmd_run(args) -> int:
     return subprocess.call(cmd, cwd=app.parent)
 
 
-COMMANDS = {"report": _cmd_report, "effects": _cmd_effects, "validate": _cmd_validate,
-            "sample": _cmd_sample, "run": _cmd_run,
+COMMANDS = {"report": _cmd_report, "effects": _cmd_effects, "progression": _cmd_progression,
+            "validate": _cmd_validate, "sample": _cmd_sample, "run": _cmd_run,
             "slides": _cmd_slides, "ard": _cmd_ard}
 
 

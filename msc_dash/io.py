@@ -98,6 +98,7 @@ _TABLE_NAMES = {
                        "events", "safety", "adae"),
     "injections": ("injections", "injection", "dosing", "doses", "treatments",
                    "administrations", "ex"),
+    "relapses": ("relapses", "relapse", "attacks", "exacerbations"),
     "periods": ("periods", "period", "treatment_periods"),
 }
 
@@ -113,6 +114,7 @@ TABLE_TEMPLATES = MappingProxyType({
                       "P02,Back pain,95,Musculoskeletal disorders,moderate,no,unlikely,2\n",
     "injections": "subject_id,injection_number,day,route,dose_million_cells\n"
                   "P01,1,0,IT,50\nP01,2,120,IT,50\n",
+    "relapses": "subject_id,onset_day\nP01,210\nP02,45\n",
 })
 
 
@@ -498,7 +500,8 @@ def _read_xlsx(f: _File) -> list[_Frame]:
         names = ", ".join(f"`{s}`" for s in sheets) or "none"
         raise TrialDataError(
             f"{f.name}: no sheet holds a table with a header row and data (sheets: {names}). "
-            "Name the sheets subjects, measurements, adverse_events and injections, "
+            "Name the sheets subjects, measurements, adverse_events and injections "
+            "(and relapses, optional), "
             "with column names in the first row.")
     return frames
 
@@ -814,10 +817,13 @@ def _classify(frame: _Frame) -> str:
         if {"outcome", "value"} <= cols or not _wide_codes(frame.data):
             return "measurements"
         return "wide"
-    if frame.hint in ("subjects", "adverse_events", "injections", "periods"):
+    if frame.hint in ("subjects", "adverse_events", "injections", "relapses", "periods"):
         return frame.hint
     if {"period", "start_day", "end_day"} <= cols:
         return "periods"
+    if {"subject_id", "onset_day"} <= cols and not cols & {"term", "visit", "day", "value",
+                                                            "outcome", "arm"}:
+        return "relapses"
     if "term" in cols:
         return "adverse_events"
     if "injection_number" in cols and "day" in cols:
@@ -1226,6 +1232,16 @@ def _injections(df: pd.DataFrame, label: str) -> pd.DataFrame:
     return df
 
 
+def _relapses(df: pd.DataFrame, label: str) -> pd.DataFrame:
+    """The optional relapses table: one row per relapse, its onset in days since baseline."""
+    _require(df, "relapses", label)
+    df = df[["subject_id", "onset_day"]].copy()
+    _no_missing(df, ["subject_id", "onset_day"], label)
+    df["subject_id"] = _ids(df["subject_id"])
+    df["onset_day"] = _numbers(df, "onset_day", label, date_hint=True)
+    return df
+
+
 # ------------------------------------------------------- layouts to tables
 def _split_long(df: pd.DataFrame, label: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A long file with subject columns on every row -> (subjects, measurements)."""
@@ -1363,12 +1379,12 @@ def _validate(tables: dict, warnings: list[str], *, strict_baseline=True) -> dic
             "permitting).")
     known = set(out["subjects"]["subject_id"])
     for name, checker in (("adverse_events", lambda d, lab: _events(d, lab, warnings)),
-                          ("injections", _injections)):
+                          ("injections", _injections), ("relapses", _relapses)):
         if name in tables:
             lab, frame = tables[name]
             out[name] = checker(frame, lab)
     for name, lab in ((n, tables[n][0]) for n in ("measurements", "adverse_events",
-                                                  "injections") if n in out):
+                                                  "injections", "relapses") if n in out):
         frame = out[name]
         stray = ~frame["subject_id"].isin(known)
         if stray.any() and "subjects" in tables:
@@ -1450,7 +1466,8 @@ def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None 
         out = _validate(tables, warnings, strict_baseline=strict)
         return Trial.from_tables(out["subjects"], out["measurements"],
                                  out.get("adverse_events"), out.get("injections"),
-                                 periods=out.get("periods"), warnings=tuple(dict.fromkeys(warnings)), source=label)
+                                 relapses=out.get("relapses"), periods=out.get("periods"),
+                                 warnings=tuple(dict.fromkeys(warnings)), source=label)
     except TrialDataError:
         raise
     except Exception as exc:  # never a bare traceback for bad data
@@ -1553,7 +1570,7 @@ def table_summary(trial: Trial) -> pd.DataFrame:
     --------
     >>> csv = b"subject_id,visit,day,outcome,value\\na,BL,0,EDSS,6\\n"
     >>> table_summary(load_trial(csv, name="m.csv"))["rows"].tolist()
-    [1, 1, 0, 0]
+    [1, 1, 0, 0, 0]
     """
     rows = []
     for name in TABLES:

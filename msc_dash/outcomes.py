@@ -119,13 +119,15 @@ class MeaningfulChange:
     kind : {"relative", "absolute", "edss"}
         ``relative``: ``amount`` is a fraction of baseline (0.2 = 20%).
         ``absolute``: ``amount`` is in the outcome's units.
-        ``edss``: ``amount`` (1.0) when baseline <= ``threshold``, else
-        ``amount_high`` (0.5).
+        ``edss``: ``amount_zero`` (1.5) from a baseline of 0, ``amount`` (1.0)
+        when baseline <= ``threshold``, else ``amount_high`` (0.5).
     amount : float
     threshold : float, optional
         Baseline EDSS at or below which ``amount`` applies (``edss`` only).
     amount_high : float, optional
         Step above ``threshold`` (``edss`` only).
+    amount_zero : float, optional
+        Step from a baseline of 0 (``edss`` only); ``amount`` when None.
 
     Examples
     --------
@@ -134,12 +136,16 @@ class MeaningfulChange:
     '20% of baseline'
     >>> MeaningfulChange("edss", 1.0, threshold=5.5, amount_high=0.5).describe("")
     '1.0 point if baseline EDSS <= 5.5, else 0.5'
+    >>> rule = MeaningfulChange("edss", 1.0, threshold=5.0, amount_high=0.5, amount_zero=1.5)
+    >>> rule.describe(""), rule.thresholds([0.0, 5.0, 5.5]).tolist()
+    ('1.5 points from baseline EDSS 0, 1.0 up to 5, 0.5 above', [1.5, 1.0, 0.5])
     """
 
     kind: Literal["relative", "absolute", "edss"]
     amount: float
     threshold: float | None = None
     amount_high: float | None = None
+    amount_zero: float | None = None
 
     def thresholds(self, baseline: np.ndarray) -> np.ndarray:
         """Size of a meaningful change for each baseline value, in raw units."""
@@ -148,7 +154,10 @@ class MeaningfulChange:
             return np.abs(baseline) * self.amount
         if self.kind == "absolute":
             return np.full(baseline.shape, float(self.amount))
-        return np.where(baseline <= self.threshold + _TOL, self.amount, self.amount_high)
+        step = np.where(baseline <= self.threshold + _TOL, self.amount, self.amount_high)
+        if self.amount_zero is not None:
+            step = np.where(np.abs(baseline) < _TOL, self.amount_zero, step)
+        return step
 
     def describe(self, unit: str) -> str:
         """Human-readable statement of the rule."""
@@ -157,6 +166,9 @@ class MeaningfulChange:
         if self.kind == "absolute":
             word = "point" if self.amount == 1 and unit in ("points", "") else unit or "points"
             return f"{self.amount:g} {word}"
+        if self.amount_zero is not None:
+            return (f"{self.amount_zero:.1f} points from baseline EDSS 0, {self.amount:.1f} up "
+                    f"to {self.threshold:g}, {self.amount_high:.1f} above")
         return (
             f"{self.amount:.1f} point if baseline EDSS <= {self.threshold:g}, "
             f"else {self.amount_high:.1f}"
@@ -304,7 +316,8 @@ _OUTCOMES: tuple[Outcome, ...] = (
             MeaningfulChange("relative", 0.2), _POS, low_exclusive=True,
             description="Upper-limb function: time to place and remove nine pegs."),
     Outcome("EDSS", "Expanded Disability Status Scale", "disability", "score", "lower",
-            "linear", MeaningfulChange("edss", 1.0, threshold=5.5, amount_high=0.5),
+            "linear", MeaningfulChange("edss", 1.0, threshold=5.5, amount_high=0.5,
+                                        amount_zero=1.5),
             (0.0, 10.0), step=0.5, description="Kurtzke EDSS, 0 to 10 in steps of 0.5."),
     Outcome("FSS_SUM", "Sum of Functional Systems scores", "disability", "points", "lower",
             "linear", MeaningfulChange("absolute", 1.0), (0.0, 41.0),

@@ -25,6 +25,8 @@ import pandas as pd
 
 from . import __version__
 from .charts import CHARTS, auto_charts, build
+from .crossover_summary import parallel_arms
+from .crossover_summary import report_html as _crossover
 from .findings import describe_p_basis, findings, one_year_visit, safety_numbers
 from .outcomes import DOMAIN_INFO
 from .settings import AnalysisSettings
@@ -370,7 +372,7 @@ def _trend_line(r: _Report, code: str) -> str:
     from .trends import trend_models, trend_text
 
     rows = compute(trend_models, r.trial, ci=r.settings.ci, outcomes=(code,))
-    unit = r.trial.outcome(code).unit
+    unit = r.trial.outcome(code).change_unit
     many = len(r.trial.arms) > 1
     text = "; ".join((f"{row['arm']}: " if many else "") + trend_text(row, unit)
                      for row in rows.to_dict("records"))
@@ -408,6 +410,28 @@ def _effect_table(r: _Report) -> list[str]:
     parts = [_table(format_effect_table(r.effects, r.trial.registry, ci=r.settings.ci))]
     r.tick("effect table")
     return parts
+
+
+def _progression(r: _Report) -> list[str]:
+    """Time to 12-week confirmed worsening: headline, Kaplan-Meier, swimmer, subjects, criteria."""
+    from .memo import compute
+    from .progression import event_outcomes
+    from .survival import headline_text, subject_table, time_to_event
+
+    codes = event_outcomes(r.trial)
+    r.tick("progression")
+    if not codes or not r.trial.followup_visits:
+        return ['<p class="note">No outcome with a meaningful-change rule was followed up, '
+                "so there are no confirmed events.</p>"]
+    res = compute(time_to_event, r.trial, outcome=codes[0], ci=r.settings.ci)
+    table = subject_table(res)
+    e = html.escape
+    return [f"<p><strong>{e(headline_text(res))}</strong></p>",
+            r.figure("progression_km", outcome=codes[0]),
+            r.figure("progression_swimmer", outcome=codes[0]),
+            "<h3>Subjects with an event</h3>",
+            _table(table[table["Event"] == "yes"].drop(columns=["Event"])),
+            f"<p>{e(res.methods_text)}</p>"]
 
 
 def _safety(r: _Report) -> list[str]:
@@ -459,10 +483,13 @@ SECTIONS: tuple[Section, ...] = (
     Section("summary", "Summary", _summary),
     Section("table1", "Baseline characteristics (Table 1)", _table_one),
     Section("between", "Between arms: MMRM", _between,
-            only_if=lambda trial: len(trial.arms) > 1),
+            only_if=parallel_arms),
+    Section("crossover", "Crossover: within-subject effect", _crossover,
+            only_if=lambda trial: trial.has_periods),
     Section("overview", "Overview: effect sizes", _overview),
     Section("domain-{code}", "{title}", _domain, per_domain=True),
     Section("effects", "Effect table", _effect_table),
+    Section("progression", "Confirmed disability progression", _progression),
     Section("safety", "Safety", _safety),
     Section("methods", "Methods", _methods),
     Section("reproducibility", "Data and software", _reproducibility),
@@ -516,7 +543,7 @@ def build_report(trial: Trial, *, n_boot: int | None = None, seed: int | None = 
 
     settings = _settings(settings, n_boot=n_boot, seed=seed, ci=ci, padjust=padjust)
     groups = domain_outcomes(trial)
-    total = 4 + (len(trial.arms) > 1) + sum(len(c) for c in groups.values())
+    total = 5 + parallel_arms(trial) + trial.has_periods + sum(len(c) for c in groups.values())
     step = 0
 
     def tick(label: str) -> None:
@@ -532,7 +559,7 @@ def build_report(trial: Trial, *, n_boot: int | None = None, seed: int | None = 
         visit = one_year_visit(trial)
     safety = safety_numbers(trial) if len(trial.adverse_events) else None
     between = None
-    if len(trial.arms) > 1:
+    if parallel_arms(trial):  # crossover sequences: the crossover section has the answer
         from .arms import default_arms
         from .mmrm import mmrm_table
 

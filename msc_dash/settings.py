@@ -104,7 +104,8 @@ class AnalysisSettings:
         edss = base["EDSS"].meaningful_change or _EDSS
         if self.edss_step != edss.threshold:
             reg = reg.with_rule("EDSS", MeaningfulChange(
-                "edss", edss.amount, threshold=self.edss_step, amount_high=edss.amount_high))
+                "edss", edss.amount, threshold=self.edss_step, amount_high=edss.amount_high,
+                amount_zero=edss.amount_zero))
         if self.sdmt_points != _SDMT.amount:
             reg = reg.with_rule("SDMT", MeaningfulChange("absolute", self.sdmt_points))
         if self.timed_pct != 20:

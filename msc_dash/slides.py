@@ -19,13 +19,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .charts import CHARTS, auto_charts
+from .crossover_summary import arms_are_sequences
 from .findings import Finding, findings, one_year_visit
 from .outcomes import DOMAIN_INFO, DOMAINS, FUNCTIONAL_SYSTEMS
 from .settings import AnalysisSettings
 from .trial import Trial
 
 __all__ = ["Slide", "slides", "slide_figure", "domain_outcomes", "describe_filters",
-           "high_contrast", "forest_pages", "FOREST_ROWS"]
+           "progression_slide", "high_contrast", "forest_pages", "FOREST_ROWS"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ class Slide:
 
     Attributes
     ----------
-    kind : {"title", "overview", "arms", "finding", "domain", "safety"}
+    kind : {"title", "overview", "arms", "crossover", "finding", "domain", "progression",
+            "safety"}
     title : str
         Heading of the screen.
     text : str
@@ -102,12 +104,14 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
     """The presenter's walk through a trial.
 
     Title; the overview's forest plot at ``visit`` (and, with two arms, the
-    between-arm forest plot); the overview's findings
+    between-arm forest plot; with periods, the crossover estimate and period
+    profile of the first outcome); the overview's findings
     at ``visit``, one per slide (individual Functional Systems left to the
     Disability page when their sum is there); then each domain's main
     chart (trajectory of its first outcome); then one slide per chart
     registered with ``auto=True`` (outcome charts for each domain's first
-    outcome); then the adverse-event swimmer plot when there are adverse
+    outcome); then time to 12-week confirmed worsening
+    (:func:`progression_slide`); then the adverse-event swimmer plot when there are adverse
     events.
 
     Parameters
@@ -156,12 +160,23 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
             out.append(Slide("overview", title, "Hedges' g per outcome, paired against "
                              "baseline; positive = improvement.", visit=visit,
                              chart="forest", params=params))
-    if len(trial.arms) == 2 and visit is not None:
-        treatment, control = trial.arms
-        out.append(Slide("arms", f"{treatment} vs {control} at {visit}",
-                         f"Hedges' g of the change from baseline; positive favours "
-                         f"{treatment}.", visit=visit, arm=treatment, chart="arms_forest",
-                         params=_params(visit=visit)))
+    if len(trial.arms) == 2 and visit is not None and not arms_are_sequences(trial):
+        # the between-arm answer is the MMRM (every subject), as on the Arms page
+        from .arms import default_arms
+
+        treatment, control = default_arms(trial.arms)
+        title = f"{treatment} vs {control} at {visit}"
+        out.append(Slide("arms", title,
+                         f"MMRM contrast of the change from baseline over the model's "
+                         f"residual SD, every subject with a follow-up value; positive "
+                         f"favours {treatment}.", visit=visit, arm=treatment,
+                         chart="mmrm_forest",
+                         params=_params(visit=visit, treatment=treatment, control=control,
+                                        title=f"{title} (MMRM)")))
+    if trial.has_periods:
+        from .crossover_summary import crossover_slides
+
+        out += crossover_slides(trial, settings)
     safety_slides = [_finding_slide(f, trial) for f in found if f.domain == "safety"]
     # individual Functional Systems are details of their sum: the Disability page has them
     details = set(FUNCTIONAL_SYSTEMS) if "FSS_SUM" in trial.outcomes else set()
@@ -175,6 +190,9 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
                          f"Mean at each visit with its {level} CI.", domain=domain,
                          outcome=code, chart="trajectory", params=_params(outcome=code)))
     out += _auto_slides(trial, visit, settings)
+    progression = progression_slide(trial, settings)
+    if progression is not None:
+        out.append(progression)
     if len(trial.adverse_events):
         text = safety_slides[0].text if safety_slides else ""
         out.append(Slide("safety", "Safety: adverse events per patient", text,
@@ -235,6 +253,27 @@ def _auto_slides(trial: Trial, visit: str | None, settings) -> list[Slide]:
                              visit=params.get("visit", ""), chart=name,
                              params=_params(**params)))
     return out
+
+
+def progression_slide(trial: Trial, settings: AnalysisSettings | None = None) -> Slide | None:
+    """Time to 12-week confirmed worsening of the first outcome that has it (EDSS-Plus first).
+
+    None without follow-up or without an outcome that has a meaningful-change rule.
+    """
+    from .memo import compute
+    from .progression import event_outcomes
+    from .survival import headline_text, time_to_event
+
+    codes = event_outcomes(trial)
+    if not codes or not trial.followup_visits:
+        return None
+    code = codes[0]
+    ci = (settings or AnalysisSettings()).ci
+    res = compute(time_to_event, trial, outcome=code, ci=ci)
+    name = "EDSS-Plus" if code == "EDSS_PLUS" else code
+    return Slide("progression", f"Time to confirmed {name} worsening", headline_text(res),
+                 outcome=code,
+                 chart="progression_km", params=_params(outcome=code))
 
 
 def _trial_title(trial: Trial) -> str:

@@ -32,6 +32,8 @@ TABLES = MappingProxyType(
             ("subject_id", "injection_number", "day"),
             ("route", "dose_million_cells"),
         ),
+        # optional: relapse onsets, for confirmed progression (msc_dash.progression)
+        "relapses": (("subject_id", "onset_day"), ()),
     }
 )
 
@@ -101,6 +103,8 @@ class Trial:
     subjects, measurements, adverse_events, injections : pandas.DataFrame
         The tables of docs/architecture.md; ``subjects`` always has an ``arm`` column
         (``"All"`` in a single-arm study) and ``n_injections``.
+    relapses : pandas.DataFrame
+        ``subject_id, onset_day`` of each relapse (empty when not given).
     warnings : tuple of str
         Non-fatal oddities found while loading.
     registry : Registry
@@ -132,6 +136,7 @@ class Trial:
     source: str = ""
     filters: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     origin: str = ""  # fingerprint of the unfiltered trial, set by filter()
+    relapses: pd.DataFrame = field(default_factory=lambda: empty_table("relapses"))
     #: which adverse events the safety analyses count: "treatment-emergent" (the
     #: default, see :attr:`emergent_events`) or "all" (:meth:`with_all_events`)
     event_scope: str = "treatment-emergent"
@@ -144,6 +149,7 @@ class Trial:
         measurements: pd.DataFrame,
         adverse_events: pd.DataFrame | None = None,
         injections: pd.DataFrame | None = None,
+        relapses: pd.DataFrame | None = None,
         periods: pd.DataFrame | None = None,
         **kwargs,
     ) -> Trial:
@@ -160,7 +166,7 @@ class Trial:
             subjects.insert(1, "arm", SINGLE_ARM)
         subjects["arm"] = subjects["arm"].astype(str)
         tables = {"measurements": measurements, "adverse_events": adverse_events,
-                  "injections": injections}
+                  "injections": injections, "relapses": relapses}
         for name, frame in tables.items():
             if frame is None:
                 frame = empty_table(name)
@@ -187,10 +193,13 @@ class Trial:
             ["subject_id", "outcome", "day", "visit"], kind="stable"
         ).reset_index(drop=True)
         subjects = subjects.sort_values("subject_id", kind="stable").reset_index(drop=True)
+        rel = tables["relapses"]
+        rel["onset_day"] = pd.to_numeric(rel["onset_day"]).astype(float)
+        rel = rel.sort_values(["subject_id", "onset_day"], kind="stable").reset_index(drop=True)
         if periods is not None and len(periods):
             kwargs["periods"] = _with_periods(tables, periods)
         return cls(subjects, tables["measurements"], tables["adverse_events"],
-                   tables["injections"], **kwargs)
+                   tables["injections"], relapses=rel, **kwargs)
 
     @property
     def has_periods(self) -> bool:
@@ -276,7 +285,9 @@ class Trial:
     def fingerprint(self) -> str:
         """sha256 of the normalised tables; equal data give equal fingerprints."""
         h = hashlib.sha256()
-        names = ("subjects", "measurements", "adverse_events", "injections")
+        # relapses only when present, so trials without them keep their fingerprint
+        names = ("subjects", "measurements", "adverse_events", "injections") + (
+            ("relapses",) if len(self.relapses) else ())
         for name in names + (("periods",) if self.has_periods else ()):
             frame = getattr(self, name)
             frame = frame.reindex(sorted(frame.columns), axis=1)
@@ -345,6 +356,7 @@ class Trial:
             measurements=self._only(self.measurements, ids),
             adverse_events=self._only(self.adverse_events, ids),
             injections=self._only(self.injections, ids),
+            relapses=self._only(self.relapses, ids),
             periods=self._only(self.periods, ids),
             filters=MappingProxyType(applied),
             origin=self.origin or self.fingerprint,

@@ -80,7 +80,7 @@ def _row(r) -> dict:
                   if pd.notna(r.ratio) else "–")
     else:
         effect = format_ci(r.adjusted_difference, r.adjusted_ci_low, r.adjusted_ci_high,
-                           sign=True, unit=o.unit)
+                           sign=True, unit=o.change_unit)
     return {
         "Outcome": f"{o.label} ({r.outcome})" if o.label != r.outcome else r.outcome,
         "Visit": r.visit,

@@ -78,12 +78,16 @@ m2.metric(f"Period 1 only ({r.n_period1} subjects)", p1.split(" [")[0],
           "but between subjects, so less precise.")
 m2.caption(f"{pct} CI [{p1.split(' [')[1] if ' [' in p1 else '–'}; "
            f"{p_phrase(r.period1_p)}")
-m3.metric("Carryover test (sequence)", format_p(r.carryover_p),
+m3.metric("Carryover test (sequence), p", format_p(r.carryover_p),
           help=f"Sequence effect of the mixed model; judged at {CARRYOVER_ALPHA:g} because "
           "it is a between-subject test with little power.")
 m3.caption(f"period effect {p_phrase(r.period_p)}")
-m4.metric("Hedges' g (within-subject)", sig(r.hedges_g, 2, sign=True))
-m4.caption(f"{r.n_both} subjects with both periods")
+# the model's g is treatment minus control in the data's direction; shown as everywhere
+# else in the app: positive = favours the treatment (improvement)
+m4.metric("Hedges' g (within-subject)", sig(entry.sign * r.hedges_g, 2, sign=True),
+          help="The crossover estimate over the SD of a within-subject difference, "
+          "small-sample corrected; positive favours the treatment.")
+m4.caption(f"positive favours {md_escape(treatment)}; {r.n_both} subjects with both periods")
 if r.carryover_warning:
     st.warning("⚠️ " + md_escape(r.carryover_warning))
 

@@ -85,14 +85,16 @@ else:
 st.header("What to upload")
 st.markdown(
     "Upload four tables (CSV, one Excel workbook with a sheet per table, Parquet, or a ZIP "
-    "of those). Files are recognised by name (`subjects.csv`, `measurements.csv`, "
-    "`adverse_events.csv` or `ae.csv`, `injections.csv`) or by their columns. Only "
-    "`measurements` is required.")
+    "of those), and optionally a fifth, `relapses`. Files are recognised by name "
+    "(`subjects.csv`, `measurements.csv`, `adverse_events.csv` or `ae.csv`, "
+    "`injections.csv`, `relapses.csv`) or by their columns. Only `measurements` is "
+    "required.")
 rows = []
 for name, (required, optional) in TABLES.items():
     rows.append({"table": name, "one row per": {
         "subjects": "subject", "measurements": "subject x visit x outcome",
-        "adverse_events": "adverse event", "injections": "injection"}[name],
+        "adverse_events": "adverse event", "injections": "injection",
+        "relapses": "relapse (optional)"}[name],
         "required columns": ", ".join(required),
         "optional columns": ", ".join(optional) + (
             "; any other column is a subgroup variable" if name == "subjects" else "")})
@@ -117,11 +119,18 @@ st.markdown(
     "and `age` on every row), a **wide file** (one row per subject and visit, one column "
     "per outcome code), and **CDISC ADaM** (ADSL + a BDS dataset such as ADQS + ADAE, as "
     ".xpt or CSV).\n"
+    "- `relapses` (`subject_id`, `onset_day` in days since baseline) is used by the "
+    "**Progression** page, as msprog does: a visit within 30 days after a relapse is "
+    "neither a baseline nor a confirmation, and a confirmed worsening is relapse-associated "
+    "(RAW) when it starts within 90 days after a relapse, independent of relapse activity "
+    "(PIRA) when no relapse falls from 90 days before to 30 days after its onset and "
+    "confirmation. With ADaM/SDTM, clinical-event records (CE) whose term or category says "
+    "relapse are read as relapses.\n"
     "- Column names that differ (\"Patient ID\", \"Timed 25ft walk (s)\") can be mapped "
     "once in the app, and the mapping saved for next time.\n"
     f"- Up to {io.MAX_UPLOAD_BYTES // 2**20} MB. Uploaded files stay in this browser "
     "session's memory: never written to disk, never sent anywhere.")
-cols = st.columns(5)
+cols = st.columns(1 + len(io.TABLE_TEMPLATES))
 cols[0].download_button("All templates (.zip)", io.template_zip(), "msc_dash_templates.zip",
                         mime="application/zip", type="primary", key="tpl_zip")
 for col, (name, text) in zip(cols[1:], io.TABLE_TEMPLATES.items(), strict=True):

@@ -52,6 +52,8 @@ def _params(trial, name):
         "crossover_ae": {}, "since_injection": dict(outcome="EDSS"),
         "injection_number": dict(outcome="EDSS"), "durability": dict(outcome="SDMT"),
         "dose_response": dict(outcome="EDSS"),
+        "progression_km": dict(outcome="EDSS_PLUS"),
+        "progression_swimmer": dict(outcome="EDSS_PLUS", confirm_days=168, baseline="roving"),
     }[name]
 
 

@@ -13,10 +13,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from msc_dash.mmrm import _design, analysis_frame, mmrm
+from msc_dash.mmrm import _design, analysis_frame, change_table, mmrm
 from tests.reference.mmrm_inputs import ARMS, HERE, datasets, input_rows
 
 REF = pd.read_csv(HERE / "mmrm_reference.csv")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_blas_thread():
+    # ~250 small fits and dense 158 x 158 inverses: BLAS threads only contend here
+    # (85 s for this file with them on a loaded 2-core machine, 24 s without)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +35,20 @@ def trials():
 
 
 @pytest.fixture(scope="module")
-def compared(trials):
+def changes(trials):
+    """Each dataset's changes from baseline, computed once (as mmrm_table does)."""
+    return {name: change_table(t) for name, t in trials.items()}
+
+
+@pytest.fixture(scope="module")
+def compared(trials, changes):
     """Our value next to R's for every row R fitted and we fitted with the same structure."""
     rows = []
     for (name, code, structure), ref in REF.groupby(["dataset", "outcome", "structure"],
                                                     sort=False):
         arms = ARMS[name]
         kw = {} if arms is None else {"treatment": arms[0], "control": arms[1]}
-        res = mmrm(trials[name], code, covariance=structure, **kw)
+        res = mmrm(trials[name], code, covariance=structure, changes=changes[name], **kw)
         if res.covariance != structure:  # ours did not converge there: no comparison
             continue
         for r in ref.itertuples():

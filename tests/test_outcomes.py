@@ -101,3 +101,15 @@ def test_unknown_code_defaults_and_overrides():
 
 def test_registry_order_puts_unknown_last():
     assert REGISTRY.order(["ZZZ", "SDMT", "T25FW", "AAA"]) == ["T25FW", "SDMT", "AAA", "ZZZ"]
+
+
+@pytest.mark.parametrize(
+    ("baseline", "value", "expected"),
+    [
+        (0.0, 1.0, 0.0),  # from 0 one point is not enough: 1.5 is needed
+        (0.0, 1.5, -1.0),
+        (1.0, 2.0, -1.0),  # above 0 one point counts again
+    ],
+)
+def test_edss_step_from_baseline_zero_is_one_and_a_half(baseline, value, expected):
+    assert REGISTRY["EDSS"].classify([baseline], [value])[0] == expected

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from msc_dash.crossover import crossover
 from msc_dash.io import load_sample
-from msc_dash.tables import format_ci, format_p
+from msc_dash.tables import format_ci, format_p, sig
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,7 +32,13 @@ def test_crossover_page_shows_estimates_and_carryover(page):
     r = crossover(load_sample("crossover"), "NHPT")
     labels = {m.label: m.value for m in page.metric}
     assert labels["Crossover (48 subjects)"] == f"{r.ratio:.3f}"
-    assert labels["Carryover test (sequence)"] == format_p(r.carryover_p)
+    # a bare 0.68 under "Carryover test" reads as an estimate: the label says it is a p
+    assert labels["Carryover test (sequence), p"] == format_p(r.carryover_p)
+    # NHPT: lower is better, and MSC is faster than sham (ratio < 1), so the g shown is
+    # positive (favours MSC), as every effect size in the app; the model's own g is not
+    assert r.ratio < 1 and r.hedges_g < 0
+    assert labels["Hedges' g (within-subject)"] == sig(-r.hedges_g, 2, sign=True)
+    assert any("positive favours MSC" in c.value for c in page.caption)
     assert not any("Possible carryover" in w.value for w in page.warning)
     assert len(page.get("plotly_chart")) == 3
     assert page.dataframe[0].value["Analysis"].tolist()[1] == "Period 1 only (parallel groups)"

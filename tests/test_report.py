@@ -138,5 +138,16 @@ def test_report_states_each_outcome_trend(trial):
     page = build_report(trial, n_boot=N_BOOT, date="x")
     rows = trend_models(trial)
     for row in rows.to_dict("records"):
-        assert html.escape(trend_text(row, trial.outcome(row["outcome"]).unit)) in page
+        assert html.escape(trend_text(row, trial.outcome(row["outcome"]).change_unit)) in page
     assert page.count("Trend over all visits") == len(trial.outcomes)
+
+
+def test_report_has_the_progression_section():
+    from msc_dash import load_sample
+    from msc_dash.survival import headline_text, time_to_event
+
+    t = load_sample("two_arm")
+    page = build_report(t, n_boot=200, date="D")
+    assert 'id="progression"' in page
+    assert html.escape(headline_text(time_to_event(t, "EDSS_PLUS"))) in page
+    assert "Efron" in page and "Number at risk" in page

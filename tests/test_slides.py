@@ -29,8 +29,8 @@ def test_slide_order_follows_the_overview(trial, effects):
     assert kinds[:2] == ["title", "overview"]
     assert kinds[2:2 + len(found)] == ["finding"] * len(found)
     assert [s.text for s in deck[2:2 + len(found)]] == [f.text for f in found]
-    # then one main chart per domain present, then safety
-    assert kinds[2 + len(found):] == ["domain"] * 4 + ["safety"]
+    # then one main chart per domain present, time to confirmed worsening, then safety
+    assert kinds[2 + len(found):] == ["domain"] * 4 + ["progression", "safety"]
     assert [s.outcome for s in deck if s.kind == "domain"] == ["T25FW", "EDSS", "SDMT", "NFL"]
 
 
@@ -48,6 +48,9 @@ def test_two_arm_slides_name_the_arm(two_arm_trial):
     assert deck[2].title.startswith("MSC vs Placebo at ")
     fig = slide_figure(two_arm_trial, deck[2], effects, n_boot=300)
     assert isinstance(fig, go.Figure) and "MSC vs Placebo" in fig.layout.title.text
+    # the between-arm slide is the MMRM's answer (every subject), not complete-case g
+    assert deck[2].chart == "mmrm_forest" and "(MMRM)" in fig.layout.title.text
+    assert "MMRM difference / residual SD" in fig.layout.xaxis.title.text
     titles = [s.title for s in deck if s.kind == "finding"]
     assert any(t.endswith("(MSC)") for t in titles)
     assert any(t.endswith("(Placebo)") for t in titles)

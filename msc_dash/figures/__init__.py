@@ -9,5 +9,6 @@ from .clinical import *  # noqa: F403
 from .crossover import *  # noqa: F403
 from .forest import *  # noqa: F403
 from .mmrm import *  # noqa: F403
+from .progression import *  # noqa: F403
 from .safety import *  # noqa: F403
 from .style import *  # noqa: F403

@@ -129,7 +129,8 @@ def lsmeans_figure(lsmeans: pd.DataFrame, *, axis_title: str, log: bool = False,
 
 def tipping_point_figure(frame: pd.DataFrame, *, tipping_delta: float = float("nan"),
                          log: bool = False, unit: str = "", alpha: float = 0.05,
-                         treatment: str = "treatment", title: str | None = None) -> go.Figure:
+                         treatment: str = "treatment", control: str = "control",
+                         title: str | None = None) -> go.Figure:
     """The pooled contrast (with CI) against the shift of the treatment arm's imputed values.
 
     Parameters
@@ -179,6 +180,7 @@ def tipping_point_figure(frame: pd.DataFrame, *, tipping_delta: float = float("n
     what = "%" if log else (f" {unit}" if unit else "")
     fig.update_xaxes(title=f"Shift of {html.escape(treatment)}'s imputed values against it"
                            f" ({what.strip() or 'analysis units'})", zeroline=False)
-    fig.update_yaxes(title=f"{html.escape(treatment)} vs control"
-                           f"{' (% difference)' if log else ''}", zeroline=False)
+    fig.update_yaxes(title=f"{html.escape(treatment)} vs {html.escape(control)}"
+                           f"{' (% difference)' if log else f' ({unit})' if unit else ''}",
+                     zeroline=False)
     return fig

@@ -147,7 +147,7 @@ def _trend(trial: Trial, code: str, settings) -> None:
     from ..trends import trend_models, trend_text
 
     rows = cached(trend_models, trial, ci=settings.ci, outcomes=(code,))
-    unit = trial.outcome(code).unit
+    unit = trial.outcome(code).change_unit
     parts = [(f"{widgets.md_escape(r['arm'])}: " if len(trial.arms) > 1 else "")
              + widgets.md_escape(trend_text(r, unit)) for r in rows.to_dict("records")]
     st.caption(f"Trend over all visits, within {'each arm' if len(trial.arms) > 1 else 'arm'} "

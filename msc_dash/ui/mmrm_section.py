@@ -82,7 +82,7 @@ def _missing_data(trial: Trial, code: str, treatment: str, control: str, setting
                                           zip(rows["n_treatment"], rows["n_control"],
                                               strict=True)],
         f"{treatment} vs {control} [{settings.ci:.0%} CI]": [
-            contrast_text(_ratio(r, rows["scale"].iloc[0]), o.unit)
+            contrast_text(_ratio(r, rows["scale"].iloc[0]), o.change_unit)
             for r in rows.to_dict("records")],
         "p": [format_p(p) for p in rows["p"]],
     })
@@ -93,7 +93,7 @@ def _missing_data(trial: Trial, code: str, treatment: str, control: str, setting
     if np.isfinite(tp.tipping_delta):
         sd = tp.frame.loc[tp.frame["delta"] == tp.tipping_delta, "delta_sd"].iloc[0]
         shift = (f"{(np.exp(tp.tipping_delta) - 1) * 100:.1f}%" if log
-                 else f"{tp.tipping_delta:.3g} {o.unit}".strip())
+                 else f"{tp.tipping_delta:.3g} {o.change_unit}".strip())
         verdict = (f"The contrast stops being significant when the imputed values of {t} "
                    f"are shifted by {md_escape(shift)} ({sd:.1f} residual SD) against it.")
     else:

@@ -49,7 +49,8 @@ def analysis_settings() -> AnalysisSettings:
         edss = st.selectbox(
             "EDSS: 1.0-point step up to baseline", [_EDSS.threshold, 5.0], key="set_edss_step",
             format_func=lambda x: f"{x:g} (then 0.5)",
-            help="A change of 1.0 counts when baseline EDSS is at or below this, 0.5 above it.")
+            help="A change of 1.0 counts when baseline EDSS is at or below this, 0.5 above "
+                 "it, and 1.5 from a baseline of 0.")
         sdmt = st.selectbox("SDMT: points", [_SDMT.amount, 3.0], key="set_sdmt_points",
                             format_func=lambda x: f"{x:g} correct answers")
         timed = st.select_slider("Timed tests (T25FW, NHPT): % of baseline", [10, 15, 20, 25],

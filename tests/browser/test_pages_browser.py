@@ -21,6 +21,7 @@ PAGES = {
     "biomarkers": (7, 4),  # + biomarker-clinical correlation
     "patient_reported": (12, 4),
     "safety": (2, 2),
+    "progression": (2, 2),  # Kaplan-Meier and swimmer
     "patients": (2, 2),
     "subgroups": (1, 1),
     "arms": (0, 1),  # needs two arms
