@@ -13,7 +13,7 @@ st.set_page_config(page_title="msc-dash", page_icon="🧬", layout="wide",
                    initial_sidebar_state="expanded")
 # elements made before st.navigation survive a deep link only under the entry script's hash
 with filters.stable_widget_ids():
-    # caption contrast, chart data tables, navigation list markup
+    # caption contrast, chart data tables, navigation list markup, metrics that wrap
     a11y.page_fixes(sidebar=not auth.will_stop())
 auth.gate()  # the sign-in page (or the no-sign-in refusal) stops the run here
 
@@ -62,5 +62,17 @@ if full is not None and full.has_periods:
 # behind "View N more", hiding the Data section
 page = st.navigation(PAGES, expanded=True)
 presenter.maybe_present(page)
-data.show_load_error()
-page.run()
+
+# The page draws into one of two slots. Streamlit keeps a block's previous children until
+# the run replaces them, so right after new data loads the old trial's cards would show
+# under the new title. New data moves the page to the other slot: the slot it leaves gets
+# an empty element (dropping the old page), the one it enters held an empty element (so
+# nothing is inherited). Other reruns keep the slot and update the page in place.
+_shown = full.cache_key if full is not None else None
+if st.session_state.get(state.SHOWN_DATA) != _shown:
+    st.session_state[state.SHOWN_DATA] = _shown
+    st.session_state[state.PAGE_SLOT] = 1 - st.session_state.get(state.PAGE_SLOT, 0)
+slots = (st.empty(), st.empty())
+with slots[st.session_state[state.PAGE_SLOT]].container():
+    data.show_load_error()
+    page.run()

@@ -35,13 +35,14 @@ from .mapping import (
     mapping_from_json,
     outcome_target,
 )
-from .outcomes import MSFC_REFERENCE, REGISTRY
+from .outcomes import MSFC_REFERENCE, NHPT_HANDS, REGISTRY
 from .trial import TABLES, Trial
 
 __all__ = [
     "load_trial",
     "load_sample",
     "source_columns",
+    "source_frames",
     "template_zip",
     "TABLE_TEMPLATES",
     "MissingColumnsError",
@@ -1059,6 +1060,12 @@ def _measurements(df: pd.DataFrame, label: str, warnings: list[str], *,
         warnings.append(f"{label}: outcome `{code}` is not in the outcome registry{hint}; "
                         "it is analysed with higher = better and no meaningful-change rule.")
     df = df[list(TABLES["measurements"][0])]
+    hands = nhpt_from_hands(df)
+    if len(hands):
+        warnings.append(f"{label}: NHPT was computed as the mean of the dominant- and "
+                        f"non-dominant-hand times for {_count(len(hands), 'subject x visit')} "
+                        "(MSFC convention).")
+        df = pd.concat([df, hands], ignore_index=True)
     msfc = msfc_rows(df)
     if len(msfc):
         warnings.append(f"{label}: the MSFC composite was computed from T25FW, NHPT and PASAT "
@@ -1066,6 +1073,36 @@ def _measurements(df: pd.DataFrame, label: str, warnings: list[str], *,
                         "MSFC task-force reference population).")
         df = pd.concat([df, msfc], ignore_index=True)
     return df
+
+
+def nhpt_from_hands(measurements: pd.DataFrame) -> pd.DataFrame:
+    """NHPT rows: the mean of both hands' 9-Hole Peg Test times, per subject x visit.
+
+    Only where both hands (``NHPT_DH``, ``NHPT_NDH``) were timed at the visit
+    (the MSFC convention averages the two hands); nothing when the data has
+    its own ``NHPT`` rows.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"subject_id": "a", "visit": ["BL", "BL", "M6"], "day": [0, 0, 180],
+    ...                   "outcome": ["NHPT_DH", "NHPT_NDH", "NHPT_DH"], "value": [20.0, 24.0, 19.0]})
+    >>> nhpt_from_hands(m)[["visit", "outcome", "value"]].to_dict("records")
+    [{'visit': 'BL', 'outcome': 'NHPT', 'value': 22.0}]
+    """
+    cols = list(TABLES["measurements"][0])
+    outcomes = set(measurements["outcome"])
+    if "NHPT" in outcomes or not set(NHPT_HANDS) <= outcomes:
+        return pd.DataFrame(columns=cols)
+    hands = measurements[measurements["outcome"].isin(NHPT_HANDS)]
+    wide = hands.pivot_table(index=["subject_id", "visit"], columns="outcome", values="value",
+                             aggfunc="first").dropna()
+    if wide.empty:
+        return pd.DataFrame(columns=cols)
+    out = wide[list(NHPT_HANDS)].mean(axis=1).rename("value").reset_index()
+    day = hands.groupby(["subject_id", "visit"])["day"].first()
+    out["day"] = day.reindex(pd.MultiIndex.from_frame(out[["subject_id", "visit"]])).to_numpy()
+    out["outcome"] = "NHPT"
+    return out[cols]
 
 
 def msfc_rows(measurements: pd.DataFrame) -> pd.DataFrame:
@@ -1488,6 +1525,21 @@ def source_columns(source, name: str | None = None) -> list[str]:
     warnings: list[str] = []
     frames = [fr for f in _collect(source, name) for fr in _read_file(f, warnings, [])]
     return list(dict.fromkeys(str(c) for fr in frames for c in fr.data.columns))
+
+
+def source_frames(source, name: str | None = None, *, max_rows: int = 5000
+                  ) -> list[pd.DataFrame]:
+    """The first ``max_rows`` rows of every table in ``source`` (for the mapping step).
+
+    Examples
+    --------
+    >>> source_frames(b"Patient ID,Visit\\n1,BL\\n2,BL\\n", name="x.csv", max_rows=1)[0]
+      Patient ID Visit
+    2          1    BL
+    """
+    warnings: list[str] = []
+    frames = [fr for f in _collect(source, name) for fr in _read_file(f, warnings, [])]
+    return [fr.data.head(max_rows) for fr in frames]
 
 
 def load_sample(which: str = "single") -> Trial:

@@ -6,6 +6,8 @@
   grey is 3.9:1 on white);
 - the collapsed data table under each chart (``msc_dash.ui.charts``) styled
   as a caption-sized disclosure;
+- metric labels, values and deltas wrap instead of ending in "..." (a p value
+  or a CI cut off misleads); long words break rather than run out of their box;
 - the sidebar navigation's list markup: Streamlit 1.67 puts each section
   (``<div>``: header and links) directly in the ``<ul>``, so the ``<li>``
   links have no list parent. A small script gives each section ``role="list"``
@@ -23,6 +25,9 @@ __all__ = ["page_fixes", "CSS", "NAV_SCRIPT"]
 #: grey #585b66 at full opacity is 6.8:1 on white, 6.1:1 on the sidebar (WCAG AA: 4.5:1).
 CSS = """<style id="msc-a11y">
 [data-testid="stCaptionContainer"] { opacity: 1; color: #585b66; }
+[data-testid='stMetricLabel'] *, [data-testid='stMetricValue'] *,
+[data-testid='stMetricDelta'] * { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: anywhere; }
 details.msc-chart-data { font-size: 0.85rem; color: #585b66; margin: -0.5rem 0 0.5rem 0; }
 details.msc-chart-data summary { cursor: pointer; }
 details.msc-chart-data table { border-collapse: collapse; margin-top: 0.25rem; }

@@ -27,7 +27,7 @@ import sys
 import streamlit as st
 
 from . import state
-from .widgets import md_escape
+from .text import md_escape
 
 __all__ = ["NO_AUTH_FLAG", "auth_configured", "is_loopback", "no_auth_requested", "gate",
            "user_box", "user_name", "will_stop"]
