@@ -429,6 +429,8 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
     base_all = pairs["baseline"].to_numpy(dtype=float)
     val_all = pairs["value"].to_numpy(dtype=float)
     days = trial.visit_days
+    m = trial.measurements
+    with_baseline = set(m.loc[m["day"] == 0, "outcome"])
     places = {code: decimals(base_all[i], val_all[i])
               for code, i in pairs.groupby("outcome", sort=False).indices.items()}
     rows, boot_jobs = [], {}
@@ -442,6 +444,9 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
                        "day": float(days[visit])}
                 row.update(_cell(b, v, out, ci, places.get(code, 0)))
                 n = len(b)
+                if n == 0:  # say why there is nothing to pair
+                    row["note"] = (f"no baseline visit for {code}" if code not in with_baseline
+                                   else f"no subject has both a baseline and a {visit} value")
                 row["ci_method"] = "analytic" if n > ANALYTIC_N else "bca"
                 if row["estimable"] and np.isfinite(row.get("hedges_g", np.nan)):
                     if n > ANALYTIC_N:

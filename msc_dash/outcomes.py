@@ -9,6 +9,7 @@ registry its analyses use.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Literal
@@ -30,6 +31,8 @@ __all__ = [
     "EDSS_PLUS_COMPONENTS",
     "FUNCTIONAL_SYSTEMS",
     "DERIVED",
+    "NHPT_HANDS",
+    "looks_timed",
 ]
 
 @dataclass(frozen=True)
@@ -316,6 +319,23 @@ _FS = [
 FUNCTIONAL_SYSTEMS = tuple(code for code, _, _ in _FS)
 #: Outcomes computed from others when their parts are present.
 DERIVED = ("MSFC",)
+#: 9-Hole Peg Test of each hand (dominant, non-dominant); NHPT is their mean (MSFC).
+NHPT_HANDS = ("NHPT_DH", "NHPT_NDH")
+
+_TIMED = re.compile(r"(?:^|[^a-z])(?:timed?|sec|secs|seconds?|peg|hpt|t25fw|t25w|nhpt)"
+                    r"(?:$|[^a-z])|\((?:s|sec|seconds?)\)|\[(?:s|sec|seconds?)\]", re.I)
+
+
+def looks_timed(name: str) -> bool:
+    """Whether a column or outcome name is a timed test (lower is better).
+
+    Examples
+    --------
+    >>> looks_timed("9HPT dominant (s)"), looks_timed("Stair climb time"), looks_timed("SDMT")
+    (True, True, False)
+    """
+    return bool(_TIMED.search(str(name).replace("_", " ")))
+
 
 _OUTCOMES: tuple[Outcome, ...] = (
     Outcome("T25FW", "Timed 25-Foot Walk", "mobility", "s", "lower", "log",
@@ -328,6 +348,13 @@ _OUTCOMES: tuple[Outcome, ...] = (
             description="Upper-limb function: time to place and remove nine pegs.",
             aliases=('9hpt', 'ninehpt', '9holepegtest', 'nineholepegtest', '9hp', 'nhpt', 'pegtest', '9holepeg'),
             paramcd=('NHPTM', '9HPT', 'HPT9')),
+    *(
+        Outcome(code, f"9-Hole Peg Test, {hand} hand", "mobility", "s", "lower", "log",
+                MeaningfulChange("relative", 0.2), _POS, low_exclusive=True,
+                description=f"Time to place and remove nine pegs with the {hand} hand; "
+                            "NHPT is the mean of both hands.")
+        for code, hand in zip(NHPT_HANDS, ("dominant", "non-dominant"), strict=True)
+    ),
     Outcome("EDSS", "Expanded Disability Status Scale", "disability", "score", "lower",
             "linear", MeaningfulChange("edss", 1.0, threshold=5.5, amount_high=0.5,
                                         amount_zero=1.5),
@@ -402,8 +429,9 @@ class Registry:
     """An immutable mapping from outcome code to :class:`Outcome`.
 
     Unknown codes are not an error: :meth:`get` returns an outcome in the
-    ``other`` domain where higher is better and no meaningful-change rule
-    applies, unless :meth:`with_outcome` said otherwise.
+    ``other`` domain where higher is better (lower for a timed test, see
+    :func:`looks_timed`) and no meaningful-change rule applies, unless
+    :meth:`with_outcome` said otherwise.
 
     Examples
     --------
@@ -438,6 +466,8 @@ class Registry:
         found = self._by_code.get(code)
         if found is not None:
             return found
+        if looks_timed(code):  # a timed test is never higher-is-better
+            return Outcome(code, code, "other", "s", "lower", known=False)
         return Outcome(code, code, "other", "", "higher", known=False)
 
     def order(self, codes) -> list[str]:
@@ -461,7 +491,7 @@ class Registry:
         ['EDSS', 'FSS_SUM']
         """
         return [o.code for o in self.by_domain(domain)
-                if o.known and o.code not in FUNCTIONAL_SYSTEMS and o.code not in DERIVED]
+                if o.known and o.code not in (*FUNCTIONAL_SYSTEMS, *DERIVED, *NHPT_HANDS)]
 
     def with_outcome(self, code: str, **changes) -> Registry:
         """A registry where ``code`` (known or not) has the given attributes.

@@ -240,3 +240,52 @@ def test_bad_file_answered_within_ten_seconds(name):
     with pytest.raises(TrialDataError):
         load_trial(Path(HERE) / name)
     assert time.perf_counter() - start < 10
+
+
+_PEAK_SCRIPT = r"""
+import io, resource, sys
+from pathlib import Path
+import numpy as np, pyarrow as pa, pyarrow.parquet as pq
+from msc_dash.errors import TrialDataError
+from msc_dash.io import load_trial
+
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+n = 30_000_000
+buf = io.BytesIO()
+pq.write_table(pa.table({c: pa.array(np.zeros(n, dtype=np.int8))
+                         for c in ("subject_id", "day", "value")}), buf, compression="zstd")
+bomb = buf.getvalue()
+start = peak_mb()
+sources = [(bomb, "rows.parquet")] + [(p, None) for p in sorted(Path(sys.argv[1]).iterdir())]
+worst = ("none", 0.0)
+for data, name in sources:
+    before = peak_mb()
+    try:
+        load_trial(data, name=name) if name else load_trial(data)
+    except TrialDataError:
+        pass
+    grew = peak_mb() - before
+    if grew > worst[1]:
+        worst = (name or data.name, grew)
+    print(f"{name or data.name}: +{grew:.0f} MB", file=sys.stderr)
+print(f"{start:.0f} {peak_mb():.0f} {worst[0]} {worst[1]:.0f}")
+"""
+
+
+def test_whole_corpus_and_the_parquet_bomb_load_within_1_gb():
+    """Issue 13 item 7: every bad input is refused or loaded within 1 GB of memory.
+
+    Measured in a fresh interpreter (peak resident set, ``ru_maxrss``), so the
+    figure is this process's alone; the 30-million-row Parquet file took 7.35 GB
+    before its row count was read from the footer.
+    """
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", _PEAK_SCRIPT, str(HERE)],
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    start_mb, peak, worst, grew = run.stdout.split()
+    assert float(peak) - float(start_mb) < 1024, f"{worst} raised the peak by {grew} MB"

@@ -620,6 +620,20 @@ def test_larger_samples_still_match_pingouin_bootci(blas, monkeypatch):
         assert (row.hedges_g_ci_low, row.hedges_g_ci_high) == pytest.approx((lo, hi), abs=TOL)
 
 
+def test_not_estimable_cells_say_why():
+    # issue 13, item 6: an outcome rated against baseline has no day-0 value (CIBIC+ in the
+    # CDISC pilot); a visit where nobody has a pair says so too
+    s = pd.DataFrame({"subject_id": list("abcd")})
+    m = pd.DataFrame({"subject_id": list("abcd") * 3,
+                      "visit": ["BL"] * 4 + ["W8"] * 4 + ["W16"] * 4,
+                      "day": [0] * 4 + [56] * 4 + [112] * 4,
+                      "outcome": ["SDMT"] * 8 + ["CIBIC"] * 4,
+                      "value": [40, 52, 38, 45, 44, 55, 39, 50, 4, 3, 4, 5]})
+    t = Trial.from_tables(s, m)
+    e = effect_sizes(t, n_boot=200).set_index(["outcome", "visit"])
+    assert e.loc[("CIBIC", "W16"), "note"] == "no baseline visit for CIBIC"
+    assert e.loc[("SDMT", "W16"), "note"] == "no subject has both a baseline and a W16 value"
+    assert e.loc[("SDMT", "W8"), "note"] == ""
 def test_zero_values_of_a_log_scale_outcome_say_why_there_is_no_gmr():
     from msc_dash.effects import effect_sizes as _effects
 

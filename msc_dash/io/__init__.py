@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from . import limits
 from .checks import RELATEDNESS, SEVERITIES, MissingColumnsError, Problems
-from .derived import msfc_rows
+from .derived import msfc_rows, nhpt_from_hands
 from .limits import (
     MAX_ARCHIVE_MEMBERS,
     MAX_CELLS,
@@ -38,7 +38,7 @@ from .limits import (
     MAX_XLSX_CELLS,
     VISIT_WINDOW_DAYS,
 )
-from .load import load_trial, source_columns
+from .load import load_trial, source_columns, source_frames
 from .samples import SAMPLE_DIR, SAMPLE_LABELS, SAMPLES, TABLE_TEMPLATES, load_sample, template_zip
 from .sources import DATA_SUFFIXES, folder_files
 from .summaries import outcome_summary, table_summary, visit_summary
@@ -47,6 +47,8 @@ __all__ = [
     "load_trial",
     "load_sample",
     "source_columns",
+    "source_frames",
+    "nhpt_from_hands",
     "template_zip",
     "TABLE_TEMPLATES",
     "MissingColumnsError",

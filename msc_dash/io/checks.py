@@ -21,7 +21,7 @@ from ..outcomes import REGISTRY
 from ..trial import TABLES
 from . import limits
 from .cells import _NUMBER
-from .derived import msfc_rows
+from .derived import msfc_rows, nhpt_from_hands
 from .limits import MAX_DAY, MAX_SAFE_INTEGER, VISIT_WINDOW_DAYS
 
 _TRUE = {"true", "t", "yes", "y", "1", "1.0"}
@@ -334,6 +334,12 @@ def _measurements(df: pd.DataFrame, label: str, warnings: list[str], found: Prob
         _windows(df, label, warnings)
     _unknown_outcomes(df, label, warnings)
     df = df[list(TABLES["measurements"][0])]
+    hands = nhpt_from_hands(df) if len(found) == before else df.iloc[:0]
+    if len(hands):
+        warnings.append(f"{label}: NHPT was computed as the mean of the dominant- and "
+                        f"non-dominant-hand times for {_count(len(hands), 'subject x visit')} "
+                        "(MSFC convention).")
+        df = pd.concat([df, hands], ignore_index=True)
     msfc = msfc_rows(df) if len(found) == before else df.iloc[:0]
     if len(msfc):
         warnings.append(f"{label}: the MSFC composite was computed from T25FW, NHPT and PASAT "

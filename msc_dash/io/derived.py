@@ -1,12 +1,42 @@
-"""Outcomes derived from others at load time: the MSFC composite.
+"""Outcomes derived from others at load time: NHPT from both hands, the MSFC composite.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ..outcomes import MSFC_REFERENCE
+from ..outcomes import MSFC_REFERENCE, NHPT_HANDS
 from ..trial import TABLES
+
+
+def nhpt_from_hands(measurements: pd.DataFrame) -> pd.DataFrame:
+    """NHPT rows: the mean of both hands' 9-Hole Peg Test times, per subject x visit.
+
+    Only where both hands (``NHPT_DH``, ``NHPT_NDH``) were timed at the visit
+    (the MSFC convention averages the two hands); nothing when the data has
+    its own ``NHPT`` rows.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"subject_id": "a", "visit": ["BL", "BL", "M6"], "day": [0, 0, 180],
+    ...                   "outcome": ["NHPT_DH", "NHPT_NDH", "NHPT_DH"], "value": [20.0, 24.0, 19.0]})
+    >>> nhpt_from_hands(m)[["visit", "outcome", "value"]].to_dict("records")
+    [{'visit': 'BL', 'outcome': 'NHPT', 'value': 22.0}]
+    """
+    cols = list(TABLES["measurements"][0])
+    outcomes = set(measurements["outcome"])
+    if "NHPT" in outcomes or not set(NHPT_HANDS) <= outcomes:
+        return pd.DataFrame(columns=cols)
+    hands = measurements[measurements["outcome"].isin(NHPT_HANDS)]
+    wide = hands.pivot_table(index=["subject_id", "visit"], columns="outcome", values="value",
+                             aggfunc="first").dropna()
+    if wide.empty:
+        return pd.DataFrame(columns=cols)
+    out = wide[list(NHPT_HANDS)].mean(axis=1).rename("value").reset_index()
+    day = hands.groupby(["subject_id", "visit"])["day"].first()
+    out["day"] = day.reindex(pd.MultiIndex.from_frame(out[["subject_id", "visit"]])).to_numpy()
+    out["outcome"] = "NHPT"
+    return out[cols]
 
 
 def msfc_rows(measurements: pd.DataFrame) -> pd.DataFrame:

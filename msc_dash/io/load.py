@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .. import adam
 from ..errors import TrialDataError
 from ..mapping import (
@@ -108,3 +110,18 @@ def source_columns(source, name: str | None = None) -> list[str]:
     warnings: list[str] = []
     frames = [fr for f in _collect(source, name) for fr in _read_file(f, warnings, [])]
     return list(dict.fromkeys(str(c) for fr in frames for c in fr.data.columns))
+
+
+def source_frames(source, name: str | None = None, *, max_rows: int = 5000
+                  ) -> list[pd.DataFrame]:
+    """The first ``max_rows`` rows of every table in ``source`` (for the mapping step).
+
+    Examples
+    --------
+    >>> source_frames(b"Patient ID,Visit\\n1,BL\\n2,BL\\n", name="x.csv", max_rows=1)[0]
+      Patient ID Visit
+    2          1    BL
+    """
+    warnings: list[str] = []
+    frames = [fr for f in _collect(source, name) for fr in _read_file(f, warnings, [])]
+    return [fr.data.head(max_rows) for fr in frames]
