@@ -7,20 +7,20 @@ their values on every page; pages read the filtered trial from session state.
 import streamlit as st
 
 from msc_dash.outcomes import DOMAIN_INFO, DOMAIN_RECORDS
-from msc_dash.ui import data, filters, presenter, settings, state
+from msc_dash.ui import a11y, auth, data, filters, presenter, settings, state
 
 st.set_page_config(page_title="msc-dash", page_icon="🧬", layout="wide",
                    initial_sidebar_state="expanded")
-# Metric labels, values and deltas wrap instead of ending in "..." (a p value or a CI
-# cut off misleads); long words break rather than run out of their box.
-st.html("<style>[data-testid='stMetricLabel'] *, [data-testid='stMetricValue'] *, "
-        "[data-testid='stMetricDelta'] * { white-space: normal !important; "
-        "overflow: visible !important; text-overflow: clip !important; "
-        "overflow-wrap: anywhere; }</style>")
+# elements made before st.navigation survive a deep link only under the entry script's hash
+with filters.stable_widget_ids():
+    # caption contrast, chart data tables, navigation list markup, metrics that wrap
+    a11y.page_fixes(sidebar=not auth.will_stop())
+auth.gate()  # the sign-in page (or the no-sign-in refusal) stops the run here
 
 # Sidebar widgets get the same IDs on a session's first run as later (else Streamlit
 # 1.67 drops the first change of any of them on a fresh session).
 with filters.stable_widget_ids():
+    auth.user_box()  # "Signed in as ...", Sign out
     presenter.read_url()  # before anything rewrites the query string
     filters.restore_view()  # a shared link may pick the sample, filters, visit and outcome
     data.data_source()

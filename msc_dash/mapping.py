@@ -43,7 +43,8 @@ _COLUMNS = tuple(dict.fromkeys(c for req, opt in TABLES.values() for c in (*req,
 #: Every allowed target: canonical columns, registry outcome codes and IGNORE.
 TARGETS: tuple[str, ...] = (*_COLUMNS, *REGISTRY.codes, IGNORE)
 
-# Other names seen in real exports, already normalised (see normalise()).
+#: Other names of the table columns seen in real exports, already normalised (see
+#: normalise()); an outcome's other names are its registry ``Outcome.aliases``.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "subject_id": ("subject", "subjectid", "subjid", "usubjid", "patient", "patientid",
                    "patientno", "patientnumber", "participant", "participantid", "pid",
@@ -82,23 +83,6 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
                          "dose", "injno", "cycle"),
     "dose_million_cells": ("dosemillioncells", "cells", "celldose", "millioncells",
                            "dosecells"),
-    "T25FW": ("timed25footwalk", "timed25ftwalk", "t25fw", "t25w", "25footwalk",
-              "25ftwalk", "timedwalk", "walk25ft", "timed25footwalktest"),
-    "NHPT": ("9hpt", "ninehpt", "9holepegtest", "nineholepegtest", "9hp", "nhpt",
-             "pegtest", "9holepeg"),
-    "EDSS": ("expandeddisabilitystatusscale", "edssscore"),
-    "FSS_SUM": ("fss", "fsssum", "sumfs", "fssum", "functionalsystems",
-                "functionalsystemsscore", "sumoffunctionalsystems"),
-    "SDMT": ("symboldigitmodalitiestest", "symboldigit", "sdmtscore"),
-    "PASAT": ("pasat3", "pacedauditoryserialadditiontest", "pasatscore"),
-    "NFL": ("snfl", "nfl", "neurofilament", "neurofilamentlight", "serumnfl",
-            "neurofilamentlightchain"),
-    "GFAP": ("sgfap", "serumgfap", "glialfibrillaryacidicprotein"),
-    "MSIS29_PHYS": ("msis29physical", "msisphysical", "msis29p", "msis29phys",
-                    "msis29ph"),
-    "MSIS29_PSYCH": ("msis29psychological", "msispsychological", "msis29ps",
-                     "msis29psy"),
-    "MSWS12": ("msws", "mswalkingscale", "mswalkingscale12", "walkingscale"),
 }
 
 _UNIT = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -131,14 +115,15 @@ def normalise(name: str) -> str:
 @functools.cache
 def _lexicon() -> dict[str, str]:
     """normalised name -> target, for exact matching."""
-    lex: dict[str, str] = {}
-    for target in TARGETS[:-1]:
-        lex.setdefault(normalise(target), target)
+    lex = dict(_exact())
     for outcome in REGISTRY:
         lex.setdefault(normalise(outcome.label), outcome.code)
     for target, names in _SYNONYMS.items():
         for n in names:
             lex.setdefault(n, target)
+    for outcome in REGISTRY:
+        for n in outcome.aliases:
+            lex.setdefault(n, outcome.code)
     return lex
 
 

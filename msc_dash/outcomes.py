@@ -196,6 +196,12 @@ class Outcome:
         Values must be multiples of ``step`` (EDSS: 0.5).
     known : bool
         False for codes the registry does not define.
+    aliases : tuple of str
+        Column or outcome names that mean this outcome in the mapping step,
+        normalised (lower case, letters and digits only; see
+        :func:`msc_dash.mapping.normalise`).
+    paramcd : tuple of str
+        CDISC ADaM ``PARAMCD`` values read as this outcome (besides the code itself).
 
     Examples
     --------
@@ -217,6 +223,9 @@ class Outcome:
     step: float | None = None
     known: bool = True
     description: str = ""
+    # How files name the outcome: reading only, so not part of the cache key (repr).
+    aliases: tuple[str, ...] = field(default=(), repr=False)
+    paramcd: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def sign(self) -> int:
@@ -331,10 +340,14 @@ def looks_timed(name: str) -> bool:
 _OUTCOMES: tuple[Outcome, ...] = (
     Outcome("T25FW", "Timed 25-Foot Walk", "mobility", "s", "lower", "log",
             MeaningfulChange("relative", 0.2), _POS, low_exclusive=True,
-            description="Time to walk 25 feet, mean of two trials."),
+            description="Time to walk 25 feet, mean of two trials.",
+            aliases=('timed25footwalk', 'timed25ftwalk', 't25fw', 't25w', '25footwalk', '25ftwalk', 'timedwalk', 'walk25ft', 'timed25footwalktest'),
+            paramcd=('T25FWM', 'T25FWT', 'T25W')),
     Outcome("NHPT", "9-Hole Peg Test", "mobility", "s", "lower", "log",
             MeaningfulChange("relative", 0.2), _POS, low_exclusive=True,
-            description="Upper-limb function: time to place and remove nine pegs."),
+            description="Upper-limb function: time to place and remove nine pegs.",
+            aliases=('9hpt', 'ninehpt', '9holepegtest', 'nineholepegtest', '9hp', 'nhpt', 'pegtest', '9holepeg'),
+            paramcd=('NHPTM', '9HPT', 'HPT9')),
     *(
         Outcome(code, f"9-Hole Peg Test, {hand} hand", "mobility", "s", "lower", "log",
                 MeaningfulChange("relative", 0.2), _POS, low_exclusive=True,
@@ -345,10 +358,14 @@ _OUTCOMES: tuple[Outcome, ...] = (
     Outcome("EDSS", "Expanded Disability Status Scale", "disability", "score", "lower",
             "linear", MeaningfulChange("edss", 1.0, threshold=5.5, amount_high=0.5,
                                         amount_zero=1.5),
-            (0.0, 10.0), step=0.5, description="Kurtzke EDSS, 0 to 10 in steps of 0.5."),
+            (0.0, 10.0), step=0.5, description="Kurtzke EDSS, 0 to 10 in steps of 0.5.",
+            aliases=('expandeddisabilitystatusscale', 'edssscore'),
+            paramcd=('EDSSTOT', 'EDSSSCR')),
     Outcome("FSS_SUM", "Sum of Functional Systems scores", "disability", "points", "lower",
             "linear", MeaningfulChange("absolute", 1.0), (0.0, 41.0),
-            description="Sum of the seven Kurtzke Functional Systems scores."),
+            description="Sum of the seven Kurtzke Functional Systems scores.",
+            aliases=('fss', 'fsssum', 'sumfs', 'fssum', 'functionalsystems', 'functionalsystemsscore', 'sumoffunctionalsystems'),
+            paramcd=('FSSSUM', 'FSSUM', 'FSTOT')),
     *(
         Outcome(code, label, "disability", "points", "lower", "linear", None,
                 (0.0, float(top)), step=1.0, description=f"Kurtzke FS: {label.lower()}.")
@@ -356,26 +373,40 @@ _OUTCOMES: tuple[Outcome, ...] = (
     ),
     Outcome("SDMT", "Symbol Digit Modalities Test", "cognition", "correct answers",
             "higher", "linear", MeaningfulChange("absolute", 4.0), (0.0, 120.0),
-            description="Correct substitutions in 90 seconds."),
+            description="Correct substitutions in 90 seconds.",
+            aliases=('symboldigitmodalitiestest', 'symboldigit', 'sdmtscore'),
+            paramcd=('SDMTTOT', 'SDMTSCR')),
     Outcome("PASAT", "Paced Auditory Serial Addition Test", "cognition",
             "correct answers", "higher", "linear", MeaningfulChange("absolute", 4.0),
-            (0.0, 60.0), description="PASAT-3, correct answers out of 60."),
+            (0.0, 60.0), description="PASAT-3, correct answers out of 60.",
+            aliases=('pasat3', 'pacedauditoryserialadditiontest', 'pasatscore'),
+            paramcd=('PASAT3', 'PASATTOT')),
     Outcome("MSFC", "MSFC composite (T25FW, NHPT, PASAT)", "disability", "z", "higher",
             "linear", None, description="Derived: (z_NHPT - z_T25FW + z_PASAT) / 3 "
             "against the MSFC task-force reference population."),
     Outcome("NFL", "Serum neurofilament light", "biomarker", "pg/mL", "lower", "log",
-            None, _POS, description="Serum NfL concentration."),
+            None, _POS, description="Serum NfL concentration.",
+            aliases=('snfl', 'nfl', 'neurofilament', 'neurofilamentlight', 'serumnfl', 'neurofilamentlightchain'),
+            paramcd=('NFLS', 'SNFL', 'NFLSER')),
     Outcome("GFAP", "Serum glial fibrillary acidic protein", "biomarker", "pg/mL", "lower",
-            "log", None, _POS, description="Serum GFAP concentration."),
+            "log", None, _POS, description="Serum GFAP concentration.",
+            aliases=('sgfap', 'serumgfap', 'glialfibrillaryacidicprotein'),
+            paramcd=('GFAPS', 'SGFAP')),
     Outcome("MSIS29_PHYS", "MSIS-29 physical", "patient-reported", "0-100", "lower",
             "linear", MeaningfulChange("absolute", 8.0), (0.0, 100.0),
-            description="Multiple Sclerosis Impact Scale, physical subscale (0-100)."),
+            description="Multiple Sclerosis Impact Scale, physical subscale (0-100).",
+            aliases=('msis29physical', 'msisphysical', 'msis29p', 'msis29phys', 'msis29ph'),
+            paramcd=('MSIS29P', 'MSIS29PH', 'MSISPHYS')),
     Outcome("MSIS29_PSYCH", "MSIS-29 psychological", "patient-reported", "0-100", "lower",
             "linear", MeaningfulChange("absolute", 8.0), (0.0, 100.0),
-            description="Multiple Sclerosis Impact Scale, psychological subscale (0-100)."),
+            description="Multiple Sclerosis Impact Scale, psychological subscale (0-100).",
+            aliases=('msis29psychological', 'msispsychological', 'msis29ps', 'msis29psy'),
+            paramcd=('MSIS29PS', 'MSISPSY', 'MSISPSYC')),
     Outcome("MSWS12", "MS Walking Scale-12", "patient-reported", "0-100", "lower",
             "linear", MeaningfulChange("absolute", 8.0), (0.0, 100.0),
-            description="Patient-reported walking limitation (0-100)."),
+            description="Patient-reported walking limitation (0-100).",
+            aliases=('msws', 'mswalkingscale', 'mswalkingscale12', 'walkingscale'),
+            paramcd=('MSWS',)),
 )
 
 #: MSFC task-force reference population (Fischer et al., Mult Scler 1999).

@@ -188,9 +188,9 @@ def test_parquet_of_30_million_short_rows_refused_from_its_footer():
 
 
 def test_xlsx_dimension_checked_before_reading(monkeypatch):
-    import msc_dash.io as mio
+    from msc_dash.io import limits  # read at call time: the limits are configurable
 
-    monkeypatch.setattr(mio, "MAX_CELLS", 9)  # the sheet declares 3 rows x 5 columns
+    monkeypatch.setattr(limits, "MAX_CELLS", 9)  # the sheet declares 3 rows x 5 columns
     data = (Path(HERE) / "formulas_without_values.xlsx").read_bytes()
     with pytest.raises(TrialDataError, match=r"big.xlsx: the table has 3 rows x 5 columns"):
         load_trial(data, name="big.xlsx")
@@ -219,13 +219,13 @@ def test_readme_inside_a_zip_is_skipped_and_said():
 
 
 def test_subject_and_workbook_limits(monkeypatch):
-    import msc_dash.io as mio
+    from msc_dash.io import limits  # read at call time: the limits are configurable
 
-    monkeypatch.setattr(mio, "MAX_SUBJECTS", 1)
+    monkeypatch.setattr(limits, "MAX_SUBJECTS", 1)
     two = _GOOD + "P2,Baseline,0,EDSS,5.0\n"
     with pytest.raises(TrialDataError, match=r"two.csv: 2 subjects; at most 1 are loaded"):
         load_trial(two.encode(), name="two.csv")
-    monkeypatch.setattr(mio, "MAX_XLSX_CELLS", 10)  # the workbook has 3 x 5 = 15 cells
+    monkeypatch.setattr(limits, "MAX_XLSX_CELLS", 10)  # the workbook has 3 x 5 = 15 cells
     data = (Path(HERE) / "formulas_without_values.xlsx").read_bytes()
     with pytest.raises(TrialDataError, match=r"w.xlsx: the workbook has 15 cells; .*CSV or "
                                              r"Parquet"):

@@ -79,18 +79,23 @@ def data_source() -> None:
             with st.spinner("Reading and checking the files..."):
                 trial = io.load_trial(files, mapping=mapping)
         except io.MissingColumnsError as exc:
-            st.session_state[state.LOAD_ERROR] = str(exc)
+            st.session_state[state.LOAD_ERROR] = _messages(exc)
             st.session_state[MAPPING_COLUMNS] = _columns(files, exc)
             st.session_state[MAPPING_PREVIEW] = _preview(files)
             return
         except TrialDataError as exc:
-            st.session_state[state.LOAD_ERROR] = str(exc)
+            st.session_state[state.LOAD_ERROR] = _messages(exc)
             # with a mapping in use, keep the editor open so it can be corrected
             st.session_state[MAPPING_COLUMNS] = _columns(files, exc) if mapping else None
             st.session_state[MAPPING_PREVIEW] = _preview(files) if mapping else None
             return
         st.session_state[MAPPING_COLUMNS] = None
         _accept(trial, ", ".join(f.name for f in files))
+
+
+def _messages(exc: TrialDataError) -> tuple[str, ...]:
+    """One sentence per problem found (the error holds them all)."""
+    return tuple(str(p) for p in exc.problems)
 
 
 def _columns(files, exc) -> list[str]:
@@ -122,8 +127,13 @@ def show_load_error() -> None:
     message = st.session_state.get(state.LOAD_ERROR)
     if message:
         kept = st.session_state.get(state.SOURCE_LABEL, "the previous data")
-        st.error(f"**The upload could not be used.** {md_message(message)}\n\n"
-                 f"Still showing: {md_escape(kept)}.", icon="⚠️")
+        problems = (message,) if isinstance(message, str) else tuple(message)
+        if len(problems) == 1:
+            text = f"**The upload could not be used.** {md_message(problems[0])}"
+        else:
+            text = (f"**The upload could not be used: {len(problems)} problems.**\n\n"
+                    + "\n".join(f"1. {md_message(p)}" for p in problems))
+        st.error(f"{text}\n\nStill showing: {md_escape(kept)}.", icon="⚠️")
         columns = st.session_state.get(MAPPING_COLUMNS)
         if columns:
             mapping_editor(columns)

@@ -50,16 +50,21 @@ def _chrome() -> bool:
     return export.chrome_available()
 
 
+def _built(fig):
+    # fig, or a callable that builds it (a cached figure dict becomes a Figure on click)
+    return fig() if callable(fig) else fig
+
+
 def _image_maker(fig, fmt: str, title=None, context=None):
     def make() -> bytes:
-        return export.figure_to_image(export.titled(fig, title, context), fmt)
+        return export.figure_to_image(export.titled(_built(fig), title, context), fmt)
 
     return make
 
 
 def _html_maker(fig, title=None, context=None):
     def make() -> str:
-        return export.figure_to_html(export.titled(fig, title, context))
+        return export.figure_to_html(export.titled(_built(fig), title, context))
 
     return make
 
@@ -68,8 +73,10 @@ def figure_downloads(fig, *, key: str, name: str | None = None, title: str | Non
                      context: str | None = None) -> None:
     """A compact row of PNG / SVG / HTML download buttons for ``fig``.
 
-    The files are headed by ``title`` and ``context`` (trial, visit) when the
-    figure has no title of its own (:func:`msc_dash.export.titled`).
+    ``fig`` is a ``go.Figure`` or a callable returning one: either way the
+    files are made only when a button is clicked. They are headed by ``title``
+    and ``context`` (trial, visit) when the figure has no title of its own
+    (:func:`msc_dash.export.titled`).
     """
     stem = file_stem(name or key)
     has_chrome = _chrome()
@@ -93,7 +100,8 @@ def figure_downloads(fig, *, key: str, name: str | None = None, title: str | Non
 
 
 def chart(fig, *, key: str, name: str | None = None, downloads: bool = True,
-          title: str | None = None, context: str | None = None, **plotly_kwargs) -> None:
+          figure=None, title: str | None = None, context: str | None = None,
+          **plotly_kwargs) -> None:
     """``st.plotly_chart(fig)`` with a PNG / SVG / HTML download row under it.
 
     Parameters
@@ -105,6 +113,9 @@ def chart(fig, *, key: str, name: str | None = None, downloads: bool = True,
         File name stem of the downloads (default: ``key``).
     downloads : bool
         False draws the chart alone (e.g. in presenter mode).
+    figure : callable, optional
+        Builds the ``go.Figure`` of the downloads when ``fig`` is not one
+        (default: ``fig`` itself).
     title, context : str, optional
         Heading and trial/visit line of the downloaded files.
     **plotly_kwargs
@@ -115,7 +126,7 @@ def chart(fig, *, key: str, name: str | None = None, downloads: bool = True,
                                       "filename": file_stem(name or key)}
     result = st.plotly_chart(fig, key=key, config=config, **plotly_kwargs)
     if downloads:
-        figure_downloads(fig, key=key, name=name, title=title, context=context)
+        figure_downloads(figure or fig, key=key, name=name, title=title, context=context)
     return result
 
 

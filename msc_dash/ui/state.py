@@ -17,7 +17,7 @@ from ..trial import Trial
 # -- the data
 FULL_TRIAL = "msc_full_trial"        # last good Trial as loaded (unfiltered)
 TRIAL = "msc_trial"                  # the Trial after the sidebar filters
-LOAD_ERROR = "msc_load_error"        # message of the last failed load, or None
+LOAD_ERROR = "msc_load_error"        # the last failed load's problems (tuple of str), or None
 SOURCE_LABEL = "msc_source_label"    # what is loaded, for display
 DATA_CHOICE = "data_choice"          # the sidebar's data radio (a sample or upload)
 UPLOAD_SIGNATURE = "upload_signature"  # names and sizes of the files loaded last
@@ -48,6 +48,8 @@ PRESENT_KEY = "presenter_mode"
 SLIDE_KEY = "presenter_slide"        # 0-based index of the slide on screen
 CONTRAST_KEY = "presenter_contrast"
 PRESENTER_URL_SEEN = "presenter_url_seen"  # query params already applied this session
+# -- sign-in (msc_dash.ui.auth)
+SIGNED_IN_AS = "msc_signed_in_as"    # the user this browser session belongs to
 
 
 __all__ = ["AnalysisSettings", "FULL_TRIAL", "TRIAL", "LOAD_ERROR", "SOURCE_LABEL", "SETTINGS",

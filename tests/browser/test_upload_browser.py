@@ -49,6 +49,20 @@ def test_bad_value_message_names_row(page, app_url):
     assert_no_exception(page)
 
 
+def test_three_problems_are_all_listed(page, app_url):
+    from tests.test_problems import THREE
+
+    _upload(page, app_url, "measurements.csv", THREE)
+    alert = page.locator("[data-testid='stAlertContentError']").first
+    alert.wait_for(timeout=30_000)
+    text = alert.inner_text()
+    assert "The upload could not be used: 3 problems." in text
+    assert alert.locator("li").count() == 3
+    assert "holds dates (row 5" in text and "row 3 holds text" in text and "row 6 (12)" in text
+    assert "Still showing: Sample trial" in text
+    assert_no_exception(page)
+
+
 def test_messy_clinic_file_applied_unchanged_gives_two_arms_and_lower_peg_times(page, app_url):
     # issue 13, item 2: `Treatment group` and the 9HPT of each hand, proposal applied as is
     from tests.messy_clinic import messy_clinic_csv
