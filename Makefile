@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed-stamp
 PORT   ?= 8501
 HOST   ?= 127.0.0.1
 
-.PHONY: run serve test chromium libreoffice sample bench load-test reference clean
+.PHONY: run serve test chromium libreoffice sample bench bench-browser load-test reference clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,14 +34,20 @@ libreoffice:
 run: $(STAMP)
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
-# Serve on a network interface: `make serve HOST=0.0.0.0`. There is no sign-in:
-# anyone who reaches the address sees the patients' data.
+# Serve on a network interface: `make serve HOST=0.0.0.0`, with sign-in configured in
+# .streamlit/secrets.toml (README, "Serving to a team"). Without sign-in the app refuses
+# to show data beyond 127.0.0.1 unless NOAUTH=1 (passed to it as --no-auth: a warning
+# banner on every page).
 serve: $(STAMP)
-	@case "$(HOST)" in 127.*|localhost|::1) ;; *) \
+	@if [ -z "$(NOAUTH)" ] && ! grep -qs '^\[auth' .streamlit/secrets.toml; then \
+	  case "$(HOST)" in 127.*|localhost|::1) ;; *) \
+	  echo "msc-dash: no sign-in is configured (.streamlit/secrets.toml, see the README)."; \
+	  echo "msc-dash: the app will refuse to show data on $(HOST); NOAUTH=1 serves it openly.";; esac; fi
+	@if [ -n "$(NOAUTH)" ]; then \
 	  echo "WARNING: serving msc-dash on $(HOST):$(PORT) WITHOUT SIGN-IN: anyone who can reach"; \
-	  echo "WARNING: this address sees every uploaded trial. Use only on a trusted network.";; esac
+	  echo "WARNING: this address sees every uploaded trial. Use only on a trusted network."; fi
 	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
-	  --browser.serverAddress $$(hostname)
+	  --browser.serverAddress $$(hostname) $(if $(NOAUTH),-- --no-auth)
 
 test: $(STAMP) chromium libreoffice
 	$(VENV)/bin/ruff check .
@@ -54,7 +60,13 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_effects.py
 	$(PY) benchmarks/bench_mmrm.py
 	$(PY) benchmarks/bench_pages.py
+	$(PY) benchmarks/bench_pages.py --two-arm
 	$(PY) benchmarks/bench_filters.py --quick
+	$(PY) benchmarks/bench_load.py
+
+# first chart after server start and page changes in headless Chromium (needs chromium)
+bench-browser: $(STAMP) chromium
+	$(PY) benchmarks/bench_browser.py
 
 # 8 browser sessions against one server (needs chromium)
 load-test: $(STAMP) chromium

@@ -7,14 +7,20 @@ their values on every page; pages read the filtered trial from session state.
 import streamlit as st
 
 from msc_dash.outcomes import DOMAIN_INFO, DOMAIN_RECORDS
-from msc_dash.ui import data, filters, presenter, settings, state
+from msc_dash.ui import a11y, auth, data, filters, presenter, settings, state
 
 st.set_page_config(page_title="msc-dash", page_icon="🧬", layout="wide",
                    initial_sidebar_state="expanded")
+# elements made before st.navigation survive a deep link only under the entry script's hash
+with filters.stable_widget_ids():
+    # caption contrast, chart data tables, navigation list markup, metrics that wrap
+    a11y.page_fixes(sidebar=not auth.will_stop())
+auth.gate()  # the sign-in page (or the no-sign-in refusal) stops the run here
 
 # Sidebar widgets get the same IDs on a session's first run as later (else Streamlit
 # 1.67 drops the first change of any of them on a fresh session).
 with filters.stable_widget_ids():
+    auth.user_box()  # "Signed in as ...", Sign out
     presenter.read_url()  # before anything rewrites the query string
     filters.restore_view()  # a shared link may pick the sample, filters, visit and outcome
     data.data_source()
@@ -56,5 +62,17 @@ if full is not None and full.has_periods:
 # behind "View N more", hiding the Data section
 page = st.navigation(PAGES, expanded=True)
 presenter.maybe_present(page)
-data.show_load_error()
-page.run()
+
+# The page draws into one of two slots. Streamlit keeps a block's previous children until
+# the run replaces them, so right after new data loads the old trial's cards would show
+# under the new title. New data moves the page to the other slot: the slot it leaves gets
+# an empty element (dropping the old page), the one it enters held an empty element (so
+# nothing is inherited). Other reruns keep the slot and update the page in place.
+_shown = full.cache_key if full is not None else None
+if st.session_state.get(state.SHOWN_DATA) != _shown:
+    st.session_state[state.SHOWN_DATA] = _shown
+    st.session_state[state.PAGE_SLOT] = 1 - st.session_state.get(state.PAGE_SLOT, 0)
+slots = (st.empty(), st.empty())
+with slots[st.session_state[state.PAGE_SLOT]].container():
+    data.show_load_error()
+    page.run()

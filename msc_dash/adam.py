@@ -36,17 +36,8 @@ __all__ = ["PARAMCD_MAP", "is_adam", "dataset_kind", "to_tables"]
 
 #: Default PARAMCD -> outcome code (registry codes map to themselves as well).
 PARAMCD_MAP = MappingProxyType({
-    "T25FW": "T25FW", "T25FWM": "T25FW", "T25FWT": "T25FW", "T25W": "T25FW",
-    "NHPT": "NHPT", "NHPTM": "NHPT", "9HPT": "NHPT", "HPT9": "NHPT",
-    "EDSS": "EDSS", "EDSSTOT": "EDSS", "EDSSSCR": "EDSS",
-    "FSSSUM": "FSS_SUM", "FSSUM": "FSS_SUM", "FSTOT": "FSS_SUM",
-    "SDMT": "SDMT", "SDMTTOT": "SDMT", "SDMTSCR": "SDMT",
-    "PASAT": "PASAT", "PASAT3": "PASAT", "PASATTOT": "PASAT",
-    "NFL": "NFL", "NFLS": "NFL", "SNFL": "NFL", "NFLSER": "NFL",
-    "GFAP": "GFAP", "GFAPS": "GFAP", "SGFAP": "GFAP",
-    "MSIS29P": "MSIS29_PHYS", "MSIS29PH": "MSIS29_PHYS", "MSISPHYS": "MSIS29_PHYS",
-    "MSIS29PS": "MSIS29_PSYCH", "MSISPSY": "MSIS29_PSYCH", "MSISPSYC": "MSIS29_PSYCH",
-    "MSWS12": "MSWS12", "MSWS": "MSWS12",
+    code: outcome.code for outcome in REGISTRY for code in (outcome.code, *outcome.paramcd)
+    if outcome.paramcd
 })
 
 _RELATED = {"none": "not related", "not related": "not related", "no": "not related",

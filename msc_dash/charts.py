@@ -324,10 +324,10 @@ def _swimmer(trial, settings, *, sort_by="arm", visit=None):
 
 @register("ae_timeline", "Adverse events over time",
           "Each dot is one event at its onset, on the row of its term.", scope="trial")
-def _ae_timeline(trial, settings):
+def _ae_timeline(trial, settings, *, top=15):
     if not len(trial.adverse_events):
         return None
-    return figures.ae_timeline_figure(trial)
+    return figures.ae_timeline_figure(trial, top=top)
 
 
 @register("patient_timeline", "{subject} timeline",

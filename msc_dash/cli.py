@@ -256,12 +256,21 @@ def build_parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _progression_args(p)
 
+    _data_commands(sub)
+    return parser
+
+
+def _data_commands(sub) -> None:
+    """The commands without analyses: validate, sample, run."""
     p = sub.add_parser("validate", help="check data files and list every problem",
                        description="Load the data and print every problem found. Exit 1 "
                                    "when there is one, 0 when the data is clean.",
                        epilog="example:\n  msc-dash validate my_trial/",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("data", nargs="+", metavar="DATA", help="data files or a folder")
+    p.add_argument("--json", action="store_true",
+                   help="print the problems as JSON records (code, file, column, rows, "
+                        "message, fix) for machines")
 
     p = sub.add_parser("sample", help="write the simulated sample trial",
                        description="Write the simulated sample trial's CSV files.",
@@ -274,7 +283,6 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="example:\n  msc-dash run --port 8501",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--port", type=int, default=8501)
-    return parser
 
 
 def _cmd_report(args) -> int:
@@ -426,22 +434,38 @@ def _cmd_progression(args) -> int:
 
 
 def _cmd_validate(args) -> int:
+    import json
+
     from .errors import TrialDataError
 
     try:
         trial = _load(args.data)
     except TrialDataError as exc:
-        print(f"error: {exc}")
+        if args.json:
+            print(json.dumps({"ok": False, "problems": [p.as_dict() for p in exc.problems],
+                              "warnings": []}, indent=2))
+        else:
+            for p in exc.problems:
+                print(f"error: {p}")
+            if len(exc.problems) > 1:
+                print(f"{len(exc.problems)} problems found.")
         return EXIT_DATA
+    summary = {"subjects": trial.n_subjects, "arms": len(trial.arms),
+               "visits": len(trial.visits), "outcomes": len(trial.outcomes),
+               "adverse_events": len(trial.adverse_events)}
+    if args.json:
+        print(json.dumps({"ok": not trial.warnings, "problems": [],
+                          "warnings": list(trial.warnings), "summary": summary}, indent=2))
+        return EXIT_DATA if trial.warnings else EXIT_OK
     for w in trial.warnings:
         print(f"warning: {w}")
-    summary = (f"{trial.n_subjects} subjects, {len(trial.arms)} arm(s), "
-               f"{len(trial.visits)} visits, {len(trial.outcomes)} outcomes, "
-               f"{len(trial.adverse_events)} adverse events")
+    text = (f"{trial.n_subjects} subjects, {len(trial.arms)} arm(s), "
+            f"{len(trial.visits)} visits, {len(trial.outcomes)} outcomes, "
+            f"{len(trial.adverse_events)} adverse events")
     if trial.warnings:
-        print(f"{len(trial.warnings)} problem(s) found ({summary}).")
+        print(f"{len(trial.warnings)} problem(s) found ({text}).")
         return EXIT_DATA
-    print(f"OK: {summary}.")
+    print(f"OK: {text}.")
     return EXIT_OK
 
 

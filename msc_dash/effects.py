@@ -23,6 +23,14 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from .bootstrap import (  # noqa: F401 (_analytic_ci is imported from here by subgroups)
+    _analytic_ci,
+    _bca_probs,
+    _boot_dist,
+    _hedges_av,
+    _quantiles,
+    _resample_index,
+)
 from .outcomes import EDSS_PLUS, EDSS_PLUS_COMPONENTS, Outcome
 from .wilcoxon import _midranks, decimals, signed_rank_test
 
@@ -34,8 +42,7 @@ __all__ = [
     "effect_sizes",
     "bootstrap_distribution",
     "paired_frame",
-    "trajectory",
-    "responders",
+    "EDSS_PLUS",
 ]
 
 #: Columns of :func:`effect_sizes`, in order (docs/architecture.md, "The effect table").
@@ -56,9 +63,6 @@ PADJUST_METHODS = ("holm", "fdr_bh", "bonf", "none")
 #: Above this many pairs the CI of g is analytic instead of bootstrapped.
 ANALYTIC_N = 1000
 
-
-# multiply-adds below which bootstrap sums use einsum rather than BLAS
-_EINSUM_LIMIT = 50_000_000
 
 # --------------------------------------------------------------------- pairs
 _PAIR_COLUMNS = ("outcome", "visit", "subject_id", "value", "day", "baseline", "arm")
@@ -149,168 +153,6 @@ def paired_frame(trial, outcome: str, visit: str) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------- effect sizes
-def _hedges_av(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Hedges' g_av of x against y along the last axis (pingouin's formula).
-
-    d_av = (mean x - mean y) / sqrt((var x + var y) / 2), then pingouin's
-    small-sample factor 1 - 3 / (4 (n_x + n_y) - 9) with n_x = n_y = n.
-    """
-    shape, n = x.shape[:-1], x.shape[-1]
-    # 2-D row reductions sum each row like a 1-D array does (pairwise), so
-    # resamples that tie with the estimate tie exactly as in pingouin
-    x, y = x.reshape(-1, n), y.reshape(-1, n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d = (x.mean(axis=-1) - y.mean(axis=-1)) / np.sqrt(
-            (x.var(axis=-1, ddof=1) + y.var(axis=-1, ddof=1)) / 2)
-    return (d * (1 - (3 / (4 * (n + n) - 9)))).reshape(shape)
-
-
-def _resample_index(n: int, n_boot: int, seed: int) -> np.ndarray:
-    # what scipy.stats.bootstrap draws for random_state=seed (a fresh RandomState)
-    return np.random.RandomState(seed).randint(0, n, (n_boot, n))
-
-
-def _jackknife_index(n: int) -> np.ndarray:
-    keep = ~np.eye(n, dtype=bool)
-    return np.broadcast_to(np.arange(n), (n, n))[keep].reshape(n, n - 1)
-
-
-def _exact_at(x: np.ndarray, y: np.ndarray, idx: np.ndarray, theta_b: np.ndarray,
-              mask: np.ndarray) -> None:
-    """Recompute ``theta_b[mask]`` resample by resample, as pingouin does."""
-    cells, boots = np.nonzero(mask)
-    if len(cells):
-        rows = idx[boots]
-        theta_b[cells, boots] = _hedges_av(x[cells[:, None], rows], y[cells[:, None], rows])
-
-
-def _boot_dist(x: np.ndarray, y: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """Bootstrap distribution of g for cells x (c, n), y (c, n) -> (c, n_boot).
-
-    A resample is a vector of counts (how often each subject is drawn), so
-    its sums and sums of squares for every cell at once are one matrix
-    product, on data centred per cell to keep the variance accurate.
-    Resamples whose variance is (near) zero are recomputed the slow way so
-    degenerate draws give the same inf/NaN as pingouin.
-    """
-    c, n = x.shape
-    n_boot = len(idx)
-    counts = np.bincount((idx + n * np.arange(n_boot)[:, None]).ravel(),
-                         minlength=n_boot * n).reshape(n_boot, n).astype(float)
-    shift = (x.mean(axis=1, keepdims=True) + y.mean(axis=1, keepdims=True)) / 2
-    xc, yc = x - shift, y - shift
-    stacked = np.concatenate([xc, yc, xc * xc, yc * yc])
-    if counts.size * len(stacked) < _EINSUM_LIMIT:
-        # numpy's own loop: multithreaded BLAS on small products is several
-        # times slower on a busy server
-        sums = np.einsum("bn,kn->bk", counts, stacked)
-    else:
-        sums = counts @ stacked.T
-    sx, sy, qx, qy = np.split(sums, 4, axis=1)
-    ss = (qx - sx * sx / n) + (qy - sy * sy / n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d = (sx - sy) / n / np.sqrt(ss / (n - 1) / 2)
-    theta_b = np.ascontiguousarray((d * (1 - (3 / (4 * (n + n) - 9)))).T)
-    _exact_at(x, y, idx, theta_b, (ss <= 1e-9 * (qx + qy)).T)
-    return theta_b
-
-
-def _jackknife(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Leave-one-out g for cells x (c, n), y (c, n) -> (c, n).
-
-    Small n: each jackknife sample computed as pingouin does (so samples
-    without variance give the same inf/NaN). Large n: leave-one-out sums,
-    O(n) instead of O(n^2) time and memory.
-    """
-    n = x.shape[-1]
-    if n <= 64:
-        jk = _jackknife_index(n)
-        return _hedges_av(x[:, jk], y[:, jk])
-    shift = (x.mean(axis=1, keepdims=True) + y.mean(axis=1, keepdims=True)) / 2
-    xc, yc = x - shift, y - shift
-    m = n - 1
-    sx = xc.sum(axis=1, keepdims=True) - xc
-    sy = yc.sum(axis=1, keepdims=True) - yc
-    qx = (xc * xc).sum(axis=1, keepdims=True) - xc * xc
-    qy = (yc * yc).sum(axis=1, keepdims=True) - yc * yc
-    ss = (qx - sx * sx / m) + (qy - sy * sy / m)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d = (sx - sy) / m / np.sqrt(ss / (m - 1) / 2)
-    return d * (1 - (3 / (4 * (m + m) - 9)))
-
-
-def _bca_probs(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, ci: float):
-    """BCa quantile levels and the bootstrap distribution for cells sharing n.
-
-    Follows scipy.stats.bootstrap(method="BCa", paired=True) step by step
-    (Efron & Tibshirani 1993, 14.3 and 15.4): the same resample indices, the
-    bias correction from the share of resamples below the estimate and the
-    acceleration from the jackknife. Returns (probs (c, 2), theta_b (c, n_boot)).
-    """
-    n = x.shape[-1]
-    idx = _resample_index(n, n_boot, seed)
-    theta_b = _boot_dist(x, y, idx)
-    theta = _hedges_av(x, y)[:, None]
-    # the bias correction counts resamples tied with the estimate (common with
-    # EDSS steps): make near-ties bit-identical to pingouin's 1-D computation
-    near = np.abs(theta_b - theta) <= 1e-9 * (1 + np.abs(theta))
-    _exact_at(x, y, idx, theta_b, near)
-    below = (np.count_nonzero(theta_b < theta, axis=-1)
-             + np.count_nonzero(theta_b <= theta, axis=-1))
-    z0 = special.ndtri(below / (2 * theta_b.shape[-1]))
-    theta_i = _jackknife(x, y)
-    # tiny samples: a jackknife sample without variance gives inf, so NaN here
-    with np.errstate(divide="ignore", invalid="ignore"):
-        u = (n - 1.0) * (theta_i.mean(axis=-1, keepdims=True) - theta_i)
-        a = 1 / 6 * (np.sum(u**3, axis=-1) / float(n) ** 3) / (
-            np.sum(u**2, axis=-1) / float(n) ** 2) ** (3 / 2)
-        z_alpha = float(special.ndtri((1 - ci) / 2))
-        num1 = z0 + z_alpha
-        num2 = z0 - z_alpha
-        alpha_1 = special.ndtr(z0 + num1 / (1 - a * num1))
-        alpha_2 = special.ndtr(z0 + num2 / (1 - a * num2))
-    return np.stack([alpha_1, alpha_2], axis=-1), theta_b
-
-
-def _quantiles(theta_b: np.ndarray, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows' linear quantiles at their own levels (``scipy.stats.quantile``).
-
-    A resample of one subject drawn n times has no variance: g is +-inf (kept,
-    as in scipy) or NaN for a zero change, and then the interval is undefined.
-    """
-    from scipy import stats
-
-    good = ~np.isnan(theta_b).any(axis=-1) & np.isfinite(probs).all(axis=-1)
-    low = np.full(len(theta_b), np.nan)
-    high = np.full(len(theta_b), np.nan)
-    if good.any():
-        with np.errstate(invalid="ignore"):
-            q = stats.quantile(theta_b[good], probs[good], axis=-1)
-        low[good], high[good] = q[:, 0], q[:, 1]
-    return low, high
-
-
-def _bca(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, ci: float):
-    """BCa intervals of g for a batch of cells sharing n: (low, high, theta_b)."""
-    probs, theta_b = _bca_probs(x, y, n_boot=n_boot, seed=seed, ci=ci)
-    return (*_quantiles(theta_b, probs), theta_b)
-
-
-def _analytic_ci(x: np.ndarray, y: np.ndarray, ci: float) -> tuple[float, float]:
-    """Normal-approximation CI of paired g_av (Bonett 2015)."""
-    n = len(x)
-    v1, v2 = x.var(ddof=1), y.var(ddof=1)
-    s2 = (v1 + v2) / 2
-    r = np.corrcoef(x, y)[0, 1] if v1 > 0 and v2 > 0 else 0.0
-    d = (x.mean() - y.mean()) / np.sqrt(s2)
-    var_d = (d**2 * (v1**2 + v2**2 + 2 * r**2 * v1 * v2) / (8 * (n - 1) * s2**2)
-             + np.var(x - y, ddof=1) / ((n - 1) * s2))
-    j = 1 - 3 / (4 * (2 * n) - 9)
-    z = special.ndtri(1 - (1 - ci) / 2)
-    half = z * np.sqrt(var_d)
-    return j * (d - half), j * (d + half)
-
-
 def _t_ci(values: np.ndarray, ci: float) -> tuple[float, float, float, float]:
     """Mean, SD and t-based CI of the mean."""
     n = len(values)
@@ -587,6 +429,8 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
     base_all = pairs["baseline"].to_numpy(dtype=float)
     val_all = pairs["value"].to_numpy(dtype=float)
     days = trial.visit_days
+    m = trial.measurements
+    with_baseline = set(m.loc[m["day"] == 0, "outcome"])
     places = {code: decimals(base_all[i], val_all[i])
               for code, i in pairs.groupby("outcome", sort=False).indices.items()}
     rows, boot_jobs = [], {}
@@ -600,6 +444,9 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
                        "day": float(days[visit])}
                 row.update(_cell(b, v, out, ci, places.get(code, 0)))
                 n = len(b)
+                if n == 0:  # say why there is nothing to pair
+                    row["note"] = (f"no baseline visit for {code}" if code not in with_baseline
+                                   else f"no subject has both a baseline and a {visit} value")
                 row["ci_method"] = "analytic" if n > ANALYTIC_N else "bca"
                 if row["estimable"] and np.isfinite(row.get("hedges_g", np.nan)):
                     if n > ANALYTIC_N:
@@ -680,163 +527,10 @@ def bootstrap_distribution(trial, outcome: str, visit: str, arm: str, *, n_boot:
     return dist * trial.outcome(outcome).sign
 
 
-# --------------------------------------------------------------- trajectory
-def trajectory(trial, outcome: str, *, ci: float = 0.95) -> pd.DataFrame:
-    """Summary of one outcome per arm and visit, for trend charts.
+def __getattr__(name: str):
+    # trajectory() and responders() live in msc_dash.per_visit (which imports this module)
+    if name in ("trajectory", "responders"):
+        from . import per_visit
 
-    ``ci`` is the confidence level of the mean's interval (the settings' ``ci``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``arm, visit, day, n, mean, sd, sem, ci_low, ci_high, median,
-        q1, q3`` (``day`` is the median day of that arm's measurements at the
-        visit; CI is t-based at level ``ci``); for log-scale outcomes also ``geo_mean,
-        geo_ci_low, geo_ci_high`` (exp of the t CI of the mean log value).
-        Rows ordered by arm, then visit.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from msc_dash.trial import Trial
-    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
-    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
-    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
-    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
-    >>> trajectory(t, "SDMT")[["arm", "visit", "day", "n", "mean", "median"]]
-       arm visit    day  n   mean  median
-    0  All    BL    0.0  4  43.75    42.5
-    1  All   M12  365.0  4  47.00    47.0
-    """
-    _check_choice("outcome", outcome, trial.outcomes)
-    if not 0 < ci < 1:
-        raise ValueError(f"`ci` must be between 0 and 1 (e.g. 0.95); got {ci!r}")
-    out = trial.outcome(outcome)
-    m = trial.long()
-    m = m[(m["outcome"] == outcome) & m["value"].notna()]
-    grouped = m.groupby(["arm", "visit"], sort=False)
-    rows = []
-    for arm in trial.arms:
-        for visit in trial.visits:
-            try:
-                g = grouped.get_group((arm, visit))
-            except KeyError:
-                g = m.iloc[:0]
-            v = g["value"].to_numpy(dtype=float)
-            n = len(v)
-            row = {"arm": arm, "visit": visit,
-                   "day": float(np.median(g["day"])) if n else float(trial.visit_days[visit]),
-                   "n": n}
-            if n:
-                row.update(mean=v.mean(), median=float(np.median(v)),
-                           q1=float(np.quantile(v, 0.25)), q3=float(np.quantile(v, 0.75)))
-            if n >= 2:
-                mean, sd, lo, hi = _t_ci(v, ci)
-                row.update(sd=sd, sem=sd / np.sqrt(n), ci_low=lo, ci_high=hi)
-            if out.scale == "log" and n and np.all(v > 0):
-                lv = np.log(v)
-                row["geo_mean"] = np.exp(lv.mean())
-                if n >= 2:
-                    _, _, lo, hi = _t_ci(lv, ci)
-                    row["geo_ci_low"], row["geo_ci_high"] = np.exp(lo), np.exp(hi)
-            rows.append(row)
-    cols = ["arm", "visit", "day", "n", "mean", "sd", "sem", "ci_low", "ci_high", "median",
-            "q1", "q3"]
-    if out.scale == "log":
-        cols += ["geo_mean", "geo_ci_low", "geo_ci_high"]
-    table = pd.DataFrame(rows).reindex(columns=cols)
-    for c in cols[4:]:
-        table[c] = table[c].astype(float)
-    table["n"] = table["n"].astype(int)
-    return table
-
-
-# --------------------------------------------------------------- responders
-_STATUS = {1.0: "improved", 0.0: "stable", -1.0: "worsened"}
-_EDSS_PLUS_RULE = ("EDSS-Plus: worsened if EDSS, T25FW or NHPT worsens by its rule; "
-                   "improved if any improves and none worsens")
-
-
-def responders(trial, visit: str) -> pd.DataFrame:
-    """Each subject's status per outcome at one visit, EDSS-Plus included.
-
-    Parameters
-    ----------
-    trial : Trial
-    visit : str
-        A follow-up visit.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``subject_id, arm, outcome, baseline, value, change, status,
-        rule``; one row per subject x outcome with a baseline and a value at
-        the visit. ``status`` is "improved", "stable" or "worsened" by the
-        registry's meaningful-change rule (``rule`` says which), "unknown"
-        for outcomes without one.
-
-        When EDSS and at least one of T25FW / NHPT are in the data, rows with
-        outcome ``"EDSS_PLUS"`` are added for every subject with any of them:
-        **worsened** when any available component worsens by its rule;
-        otherwise **unknown** when EDSS or both timed tests are missing;
-        otherwise **improved** when any component improves, else **stable**
-        (worsening as in Cadavid et al. 2017, improvement as in Harris et al.
-        2024). Its baseline, value and change are NaN.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from msc_dash.trial import Trial
-    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
-    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
-    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
-    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
-    >>> responders(t, "M12")[["subject_id", "change", "status"]]
-      subject_id  change    status
-    0          a     4.0  improved
-    1          b     3.0    stable
-    2          c     1.0    stable
-    3          d     5.0  improved
-    """
-    _check_choice("visit", visit, trial.visits)
-    p = _pairs(trial, visits=[visit])
-    cols = ["subject_id", "arm", "outcome", "baseline", "value", "change", "status", "rule"]
-    parts = []
-    for code in trial.outcomes:
-        out = trial.outcome(code)
-        f = p[p["outcome"] == code]
-        status = out.classify(f["baseline"].to_numpy(), f["value"].to_numpy())
-        parts.append(pd.DataFrame({
-            "subject_id": f["subject_id"].to_numpy(), "arm": f["arm"].to_numpy(),
-            "outcome": code, "baseline": f["baseline"].to_numpy(),
-            "value": f["value"].to_numpy(),
-            "change": f["value"].to_numpy() - f["baseline"].to_numpy(),
-            "status": [_STATUS.get(s, "unknown") for s in status],
-            "rule": out.rule_text,
-        }))
-    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
-    edss, *timed = EDSS_PLUS_COMPONENTS
-    present = set(trial.outcomes)
-    if edss in present and present.intersection(timed) and len(table):
-        comp = table[table["outcome"].isin(EDSS_PLUS_COMPONENTS)]
-        wide = comp.pivot(index="subject_id", columns="outcome", values="status")
-        wide = wide.reindex(columns=list(EDSS_PLUS_COMPONENTS))
-        known = wide.isin(["improved", "stable", "worsened"])
-        worse = (wide == "worsened").any(axis=1)
-        better = (wide == "improved").any(axis=1)
-        complete = known[edss] & known[timed].any(axis=1)
-        status = np.where(worse, "worsened", np.where(~complete, "unknown",
-                                                      np.where(better, "improved", "stable")))
-        arm = trial.subjects.set_index("subject_id")["arm"]
-        plus = pd.DataFrame({
-            "subject_id": wide.index.to_numpy(), "arm": wide.index.map(arm).to_numpy(),
-            "outcome": EDSS_PLUS, "baseline": np.nan, "value": np.nan, "change": np.nan,
-            "status": status, "rule": _EDSS_PLUS_RULE,
-        })
-        table = pd.concat([table, plus], ignore_index=True)
-    arm_rank = {a: i for i, a in enumerate(trial.arms)}
-    out_rank = {c: i for i, c in enumerate([*trial.outcomes, EDSS_PLUS])}
-    table = (table.assign(_a=table["arm"].map(arm_rank), _o=table["outcome"].map(out_rank))
-             .sort_values(["_o", "_a", "subject_id"], kind="stable")
-             .drop(columns=["_a", "_o"]).reset_index(drop=True))
-    return table.reindex(columns=cols)
+        return getattr(per_visit, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,7 +18,7 @@ import re
 import pandas as pd
 
 from .errors import TrialDataError
-from .outcomes import REGISTRY
+from .outcomes import NHPT_HANDS, REGISTRY, looks_timed
 from .trial import TABLES
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "mapping_to_json",
     "mapping_from_json",
     "check_mapping",
+    "arm_candidates",
 ]
 
 #: Target meaning "drop this column".
@@ -42,13 +43,18 @@ _COLUMNS = tuple(dict.fromkeys(c for req, opt in TABLES.values() for c in (*req,
 #: Every allowed target: canonical columns, registry outcome codes and IGNORE.
 TARGETS: tuple[str, ...] = (*_COLUMNS, *REGISTRY.codes, IGNORE)
 
-# Other names seen in real exports, already normalised (see normalise()).
+#: Other names of the table columns seen in real exports, already normalised (see
+#: normalise()); an outcome's other names are its registry ``Outcome.aliases``.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "subject_id": ("subject", "subjectid", "subjid", "usubjid", "patient", "patientid",
                    "patientno", "patientnumber", "participant", "participantid", "pid",
                    "id", "caseid", "studyid"),
     "arm": ("group", "treatment", "treatmentarm", "trt01a", "trt01p", "trta", "trtp",
-            "randomisation", "randomization", "studyarm"),
+            "randomisation", "randomization", "studyarm", "treatmentgroup", "trtgroup",
+            "studygroup", "randomisedto", "randomizedto", "randomisationgroup",
+            "randomizationgroup", "randomisationarm", "randomizationarm", "allocation",
+            "allocatedto", "allocationgroup", "treatmentallocation", "actualarm",
+            "plannedarm", "trt", "intervention", "interventiongroup"),
     "ms_type": ("mstype", "diseasecourse", "course", "phenotype", "mscourse",
                 "diseasetype", "type"),
     "sex": ("gender",),
@@ -77,26 +83,19 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
                          "dose", "injno", "cycle"),
     "dose_million_cells": ("dosemillioncells", "cells", "celldose", "millioncells",
                            "dosecells"),
-    "T25FW": ("timed25footwalk", "timed25ftwalk", "t25fw", "t25w", "25footwalk",
-              "25ftwalk", "timedwalk", "walk25ft", "timed25footwalktest"),
-    "NHPT": ("9hpt", "ninehpt", "9holepegtest", "nineholepegtest", "9hp", "nhpt",
-             "pegtest", "9holepeg"),
-    "EDSS": ("expandeddisabilitystatusscale", "edssscore"),
-    "FSS_SUM": ("fss", "fsssum", "sumfs", "fssum", "functionalsystems",
-                "functionalsystemsscore", "sumoffunctionalsystems"),
-    "SDMT": ("symboldigitmodalitiestest", "symboldigit", "sdmtscore"),
-    "PASAT": ("pasat3", "pacedauditoryserialadditiontest", "pasatscore"),
-    "NFL": ("snfl", "nfl", "neurofilament", "neurofilamentlight", "serumnfl",
-            "neurofilamentlightchain"),
-    "GFAP": ("sgfap", "serumgfap", "glialfibrillaryacidicprotein"),
-    "MSIS29_PHYS": ("msis29physical", "msisphysical", "msis29p", "msis29phys",
-                    "msis29ph"),
-    "MSIS29_PSYCH": ("msis29psychological", "msispsychological", "msis29ps",
-                     "msis29psy"),
-    "MSWS12": ("msws", "mswalkingscale", "mswalkingscale12", "walkingscale"),
 }
 
 _UNIT = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+# a 9-Hole Peg Test name (9HPT, 9-HPT, NHPT, nine-hole peg, peg test), normalised
+_NHPT = re.compile(r"9hpt|ninehpt|nhpt|9holepeg|nineholepeg|9hp|pegtest|9hole|ninehole")
+_NON_DOMINANT = re.compile(r"nondom|ndh|nonpreferred|weakerhand|(?<![0-9])nd$")
+_DOMINANT = re.compile(r"dom|dh$|preferred|strongerhand")
+# words naming the randomised group, and words that make such a name something else
+_ARM_WORDS = {"arm", "arms", "treatment", "treatments", "trt", "group", "groups",
+              "randomisation", "randomization", "randomised", "randomized", "allocation",
+              "allocated", "cohort", "intervention"}
+_NOT_ARM = {"day", "days", "date", "dose", "start", "end", "duration", "time", "number",
+            "no", "count", "age", "sex", "blood", "site", "centre", "center", "id"}
 
 
 def normalise(name: str) -> str:
@@ -116,14 +115,15 @@ def normalise(name: str) -> str:
 @functools.cache
 def _lexicon() -> dict[str, str]:
     """normalised name -> target, for exact matching."""
-    lex: dict[str, str] = {}
-    for target in TARGETS[:-1]:
-        lex.setdefault(normalise(target), target)
+    lex = dict(_exact())
     for outcome in REGISTRY:
         lex.setdefault(normalise(outcome.label), outcome.code)
     for target, names in _SYNONYMS.items():
         for n in names:
             lex.setdefault(n, target)
+    for outcome in REGISTRY:
+        for n in outcome.aliases:
+            lex.setdefault(n, outcome.code)
     return lex
 
 
@@ -187,13 +187,12 @@ def propose_mapping(columns) -> dict[str, str]:
         norm = normalise(col)
         if not norm:
             continue
-        if norm in lex:
-            scored.append((1.0, i, col, lex[norm]))
+        target, score = _target_of(col, norm, lex)
+        if target is None:
             continue
-        close = difflib.get_close_matches(norm, list(lex), n=1, cutoff=0.8)
-        if close:
-            ratio = difflib.SequenceMatcher(None, norm, close[0]).ratio()
-            scored.append((ratio, i, col, lex[close[0]]))
+        if looks_timed(col) and target in REGISTRY and REGISTRY[target].better == "higher":
+            continue  # a timed test is never mapped to a higher-is-better outcome
+        scored.append((score, i, col, target))
     proposal: dict[str, str] = {}
     taken: set[str] = set()
     for _score, _i, col, target in sorted(scored, key=lambda s: (-s[0], s[1])):
@@ -201,6 +200,69 @@ def propose_mapping(columns) -> dict[str, str]:
             proposal[col] = target
             taken.add(target)
     return {c: proposal[c] for c in columns if c in proposal}
+
+
+def _target_of(col: str, norm: str, lex: dict[str, str]) -> tuple[str | None, float]:
+    """The proposed target of one column and how sure (1 = exact), or (None, 0)."""
+    hand = _nhpt_hand(norm)
+    if hand is not None:
+        return hand, 1.0
+    if norm in lex:
+        return lex[norm], 1.0
+    words = set(re.findall(r"[a-z]+", _UNIT.sub(" ", col.lower())))
+    if words & _ARM_WORDS and not words & _NOT_ARM:
+        return "arm", 0.9
+    close = difflib.get_close_matches(norm, list(lex), n=1, cutoff=0.8)
+    if close:
+        return lex[close[0]], difflib.SequenceMatcher(None, norm, close[0]).ratio()
+    return None, 0.0
+
+
+def _nhpt_hand(norm: str) -> str | None:
+    """``NHPT_DH`` / ``NHPT_NDH`` for a 9-Hole Peg Test name that names a hand."""
+    match = _NHPT.search(norm)
+    if match is None:
+        return None
+    rest = (norm[:match.start()] + norm[match.end():]).replace("hand", "")
+    if _NON_DOMINANT.search(rest):
+        return NHPT_HANDS[1]
+    if _DOMINANT.search(rest):
+        return NHPT_HANDS[0]
+    return None
+
+
+def arm_candidates(frame: pd.DataFrame, mapping: dict[str, str], *,
+                   max_levels: int = 4) -> list[str]:
+    """Unmapped columns that could be the arm: 2 to ``max_levels`` repeated values per subject.
+
+    A candidate is constant within each subject (the column mapped to
+    ``subject_id``), has 2 to ``max_levels`` distinct values and at least two
+    subjects in each. Empty when a column is already mapped to ``arm`` or
+    none is mapped to ``subject_id``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"Pt": list("aabbccdd"), "Visit": ["BL", "M6"] * 4,
+    ...                    "Cohort": list("XXXXYYYY"), "Site": list("11111111")})
+    >>> arm_candidates(df, {"Pt": "subject_id", "Visit": "visit"})
+    ['Cohort']
+    """
+    targets = {t: c for c, t in mapping.items()}
+    sid = targets.get("subject_id")
+    if "arm" in targets or sid not in frame.columns:
+        return []
+    out = []
+    for col in frame.columns:
+        if col == sid or str(col) in mapping:
+            continue
+        values = frame[[sid, col]].dropna()
+        per_subject = values.drop_duplicates()
+        if per_subject[sid].duplicated().any():
+            continue  # changes within a subject: not a group
+        counts = per_subject[col].astype(str).value_counts()
+        if 2 <= len(counts) <= max_levels and (counts >= 2).all():
+            out.append(str(col))
+    return out
 
 
 def apply_mapping(frame: pd.DataFrame, mapping: dict[str, str] | None) -> pd.DataFrame:

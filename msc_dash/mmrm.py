@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .arms import change_frame, default_arms
+from .arms import _check_arms, change_frame, default_arms
 from .reml import STRUCTURES, REMLFit, fit_reml
 from .trial import Trial
 
@@ -302,12 +302,7 @@ def _arms(trial: Trial, treatment, control) -> tuple[str, str]:
             treatment = next(a for a in trial.arms if a != control)
         else:
             control = next(a for a in trial.arms if a != treatment)
-    for name, arm in (("treatment", treatment), ("control", control)):
-        if arm not in trial.arms:
-            raise ValueError(f"`{name}` = {arm!r} is not an arm of this trial; "
-                             f"arms present: {trial.arms}")
-    if treatment == control:
-        raise ValueError("`treatment` and `control` must be two different arms")
+    _check_arms(trial, treatment, control)
     return treatment, control
 
 

@@ -9,6 +9,7 @@ registry its analyses use.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Literal
@@ -30,6 +31,8 @@ __all__ = [
     "EDSS_PLUS_COMPONENTS",
     "FUNCTIONAL_SYSTEMS",
     "DERIVED",
+    "NHPT_HANDS",
+    "looks_timed",
 ]
 
 @dataclass(frozen=True)
@@ -193,6 +196,12 @@ class Outcome:
         Values must be multiples of ``step`` (EDSS: 0.5).
     known : bool
         False for codes the registry does not define.
+    aliases : tuple of str
+        Column or outcome names that mean this outcome in the mapping step,
+        normalised (lower case, letters and digits only; see
+        :func:`msc_dash.mapping.normalise`).
+    paramcd : tuple of str
+        CDISC ADaM ``PARAMCD`` values read as this outcome (besides the code itself).
 
     Examples
     --------
@@ -214,6 +223,9 @@ class Outcome:
     step: float | None = None
     known: bool = True
     description: str = ""
+    # How files name the outcome: reading only, so not part of the cache key (repr).
+    aliases: tuple[str, ...] = field(default=(), repr=False)
+    paramcd: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def sign(self) -> int:
@@ -307,21 +319,53 @@ _FS = [
 FUNCTIONAL_SYSTEMS = tuple(code for code, _, _ in _FS)
 #: Outcomes computed from others when their parts are present.
 DERIVED = ("MSFC",)
+#: 9-Hole Peg Test of each hand (dominant, non-dominant); NHPT is their mean (MSFC).
+NHPT_HANDS = ("NHPT_DH", "NHPT_NDH")
+
+_TIMED = re.compile(r"(?:^|[^a-z])(?:timed?|sec|secs|seconds?|peg|hpt|t25fw|t25w|nhpt)"
+                    r"(?:$|[^a-z])|\((?:s|sec|seconds?)\)|\[(?:s|sec|seconds?)\]", re.I)
+
+
+def looks_timed(name: str) -> bool:
+    """Whether a column or outcome name is a timed test (lower is better).
+
+    Examples
+    --------
+    >>> looks_timed("9HPT dominant (s)"), looks_timed("Stair climb time"), looks_timed("SDMT")
+    (True, True, False)
+    """
+    return bool(_TIMED.search(str(name).replace("_", " ")))
+
 
 _OUTCOMES: tuple[Outcome, ...] = (
     Outcome("T25FW", "Timed 25-Foot Walk", "mobility", "s", "lower", "log",
             MeaningfulChange("relative", 0.2), _POS, low_exclusive=True,
-            description="Time to walk 25 feet, mean of two trials."),
+            description="Time to walk 25 feet, mean of two trials.",
+            aliases=('timed25footwalk', 'timed25ftwalk', 't25fw', 't25w', '25footwalk', '25ftwalk', 'timedwalk', 'walk25ft', 'timed25footwalktest'),
+            paramcd=('T25FWM', 'T25FWT', 'T25W')),
     Outcome("NHPT", "9-Hole Peg Test", "mobility", "s", "lower", "log",
             MeaningfulChange("relative", 0.2), _POS, low_exclusive=True,
-            description="Upper-limb function: time to place and remove nine pegs."),
+            description="Upper-limb function: time to place and remove nine pegs.",
+            aliases=('9hpt', 'ninehpt', '9holepegtest', 'nineholepegtest', '9hp', 'nhpt', 'pegtest', '9holepeg'),
+            paramcd=('NHPTM', '9HPT', 'HPT9')),
+    *(
+        Outcome(code, f"9-Hole Peg Test, {hand} hand", "mobility", "s", "lower", "log",
+                MeaningfulChange("relative", 0.2), _POS, low_exclusive=True,
+                description=f"Time to place and remove nine pegs with the {hand} hand; "
+                            "NHPT is the mean of both hands.")
+        for code, hand in zip(NHPT_HANDS, ("dominant", "non-dominant"), strict=True)
+    ),
     Outcome("EDSS", "Expanded Disability Status Scale", "disability", "score", "lower",
             "linear", MeaningfulChange("edss", 1.0, threshold=5.5, amount_high=0.5,
                                         amount_zero=1.5),
-            (0.0, 10.0), step=0.5, description="Kurtzke EDSS, 0 to 10 in steps of 0.5."),
+            (0.0, 10.0), step=0.5, description="Kurtzke EDSS, 0 to 10 in steps of 0.5.",
+            aliases=('expandeddisabilitystatusscale', 'edssscore'),
+            paramcd=('EDSSTOT', 'EDSSSCR')),
     Outcome("FSS_SUM", "Sum of Functional Systems scores", "disability", "points", "lower",
             "linear", MeaningfulChange("absolute", 1.0), (0.0, 41.0),
-            description="Sum of the seven Kurtzke Functional Systems scores."),
+            description="Sum of the seven Kurtzke Functional Systems scores.",
+            aliases=('fss', 'fsssum', 'sumfs', 'fssum', 'functionalsystems', 'functionalsystemsscore', 'sumoffunctionalsystems'),
+            paramcd=('FSSSUM', 'FSSUM', 'FSTOT')),
     *(
         Outcome(code, label, "disability", "points", "lower", "linear", None,
                 (0.0, float(top)), step=1.0, description=f"Kurtzke FS: {label.lower()}.")
@@ -329,26 +373,40 @@ _OUTCOMES: tuple[Outcome, ...] = (
     ),
     Outcome("SDMT", "Symbol Digit Modalities Test", "cognition", "correct answers",
             "higher", "linear", MeaningfulChange("absolute", 4.0), (0.0, 120.0),
-            description="Correct substitutions in 90 seconds."),
+            description="Correct substitutions in 90 seconds.",
+            aliases=('symboldigitmodalitiestest', 'symboldigit', 'sdmtscore'),
+            paramcd=('SDMTTOT', 'SDMTSCR')),
     Outcome("PASAT", "Paced Auditory Serial Addition Test", "cognition",
             "correct answers", "higher", "linear", MeaningfulChange("absolute", 4.0),
-            (0.0, 60.0), description="PASAT-3, correct answers out of 60."),
+            (0.0, 60.0), description="PASAT-3, correct answers out of 60.",
+            aliases=('pasat3', 'pacedauditoryserialadditiontest', 'pasatscore'),
+            paramcd=('PASAT3', 'PASATTOT')),
     Outcome("MSFC", "MSFC composite (T25FW, NHPT, PASAT)", "disability", "z", "higher",
             "linear", None, description="Derived: (z_NHPT - z_T25FW + z_PASAT) / 3 "
             "against the MSFC task-force reference population."),
     Outcome("NFL", "Serum neurofilament light", "biomarker", "pg/mL", "lower", "log",
-            None, _POS, description="Serum NfL concentration."),
+            None, _POS, description="Serum NfL concentration.",
+            aliases=('snfl', 'nfl', 'neurofilament', 'neurofilamentlight', 'serumnfl', 'neurofilamentlightchain'),
+            paramcd=('NFLS', 'SNFL', 'NFLSER')),
     Outcome("GFAP", "Serum glial fibrillary acidic protein", "biomarker", "pg/mL", "lower",
-            "log", None, _POS, description="Serum GFAP concentration."),
+            "log", None, _POS, description="Serum GFAP concentration.",
+            aliases=('sgfap', 'serumgfap', 'glialfibrillaryacidicprotein'),
+            paramcd=('GFAPS', 'SGFAP')),
     Outcome("MSIS29_PHYS", "MSIS-29 physical", "patient-reported", "0-100", "lower",
             "linear", MeaningfulChange("absolute", 8.0), (0.0, 100.0),
-            description="Multiple Sclerosis Impact Scale, physical subscale (0-100)."),
+            description="Multiple Sclerosis Impact Scale, physical subscale (0-100).",
+            aliases=('msis29physical', 'msisphysical', 'msis29p', 'msis29phys', 'msis29ph'),
+            paramcd=('MSIS29P', 'MSIS29PH', 'MSISPHYS')),
     Outcome("MSIS29_PSYCH", "MSIS-29 psychological", "patient-reported", "0-100", "lower",
             "linear", MeaningfulChange("absolute", 8.0), (0.0, 100.0),
-            description="Multiple Sclerosis Impact Scale, psychological subscale (0-100)."),
+            description="Multiple Sclerosis Impact Scale, psychological subscale (0-100).",
+            aliases=('msis29psychological', 'msispsychological', 'msis29ps', 'msis29psy'),
+            paramcd=('MSIS29PS', 'MSISPSY', 'MSISPSYC')),
     Outcome("MSWS12", "MS Walking Scale-12", "patient-reported", "0-100", "lower",
             "linear", MeaningfulChange("absolute", 8.0), (0.0, 100.0),
-            description="Patient-reported walking limitation (0-100)."),
+            description="Patient-reported walking limitation (0-100).",
+            aliases=('msws', 'mswalkingscale', 'mswalkingscale12', 'walkingscale'),
+            paramcd=('MSWS',)),
 )
 
 #: MSFC task-force reference population (Fischer et al., Mult Scler 1999).
@@ -371,8 +429,9 @@ class Registry:
     """An immutable mapping from outcome code to :class:`Outcome`.
 
     Unknown codes are not an error: :meth:`get` returns an outcome in the
-    ``other`` domain where higher is better and no meaningful-change rule
-    applies, unless :meth:`with_outcome` said otherwise.
+    ``other`` domain where higher is better (lower for a timed test, see
+    :func:`looks_timed`) and no meaningful-change rule applies, unless
+    :meth:`with_outcome` said otherwise.
 
     Examples
     --------
@@ -407,6 +466,8 @@ class Registry:
         found = self._by_code.get(code)
         if found is not None:
             return found
+        if looks_timed(code):  # a timed test is never higher-is-better
+            return Outcome(code, code, "other", "s", "lower", known=False)
         return Outcome(code, code, "other", "", "higher", known=False)
 
     def order(self, codes) -> list[str]:
@@ -430,7 +491,7 @@ class Registry:
         ['EDSS', 'FSS_SUM']
         """
         return [o.code for o in self.by_domain(domain)
-                if o.known and o.code not in FUNCTIONAL_SYSTEMS and o.code not in DERIVED]
+                if o.known and o.code not in (*FUNCTIONAL_SYSTEMS, *DERIVED, *NHPT_HANDS)]
 
     def with_outcome(self, code: str, **changes) -> Registry:
         """A registry where ``code`` (known or not) has the given attributes.

@@ -112,8 +112,8 @@ def python_code(trial: Trial, view: str, settings, **params) -> str:
     Examples
     --------
     >>> import msc_dash
-    >>> from types import SimpleNamespace
-    >>> s = SimpleNamespace(n_boot=500, seed=1, ci=0.95, padjust="holm")
+    >>> from msc_dash.settings import AnalysisSettings
+    >>> s = AnalysisSettings(n_boot=500, seed=1)
     >>> t = msc_dash.load_sample().filter(ms_type=["SPMS"])
     >>> print(python_code(t, "overview", s, visit="Month 12"))
     import msc_dash

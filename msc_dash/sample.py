@@ -197,8 +197,11 @@ def _fs_shift(rng, fs: np.ndarray, delta: int) -> np.ndarray:
 
 
 def _single_outcomes(subjects: pd.DataFrame, days: np.ndarray) -> dict[str, np.ndarray]:
-    """Outcome code -> (subjects x visits) matrix, NaN where not measured."""
-    n, nv = days.shape
+    """Outcome code -> (subjects x visits) matrix, NaN where not measured.
+
+    Each outcome is drawn from its own seeded stream (:func:`_draw`), so the
+    blocks below are independent of their order.
+    """
     seen = ~np.isnan(days)
     edss0 = subjects["baseline_edss"].to_numpy(float)
     out: dict[str, np.ndarray] = {}
@@ -208,6 +211,14 @@ def _single_outcomes(subjects: pd.DataFrame, days: np.ndarray) -> dict[str, np.n
         mat[~seen] = np.nan
         return mat
 
+    for block in (_single_mobility, _single_disability, _single_biomarkers,
+                  _single_patient_reported):
+        block(edss0, seen, mask, out)
+    return out
+
+
+def _single_mobility(edss0: np.ndarray, seen: np.ndarray, mask, out: dict) -> None:
+    n, nv = seen.shape
     # T25FW: the 16 least disabled walk repeatedly; 3 more only at baseline.
     rank = np.argsort(edss0 + np.arange(n) * 1e-3, kind="stable")
     walkers, base_only = rank[:16], rank[16:19]
@@ -255,6 +266,9 @@ def _single_outcomes(subjects: pd.DataFrame, days: np.ndarray) -> dict[str, np.n
     out["EDSS"] = _draw("EDSS", make_edss,
                         lambda m: _between(np.nanmean(m[:, 3] - m[:, 0]), -0.15, 0.05))
 
+
+def _single_disability(edss0: np.ndarray, seen: np.ndarray, mask, out: dict) -> None:
+    n, nv = seen.shape
     def make_fs(rng):
         severity = rng.normal(0, 1, n)
         fs0 = _fs_profile(rng, severity, edss0)
@@ -299,6 +313,9 @@ def _single_outcomes(subjects: pd.DataFrame, days: np.ndarray) -> dict[str, np.n
 
     out["SDMT"] = _draw("SDMT", make_sdmt, ok_sdmt)
 
+
+def _single_biomarkers(edss0: np.ndarray, seen: np.ndarray, mask, out: dict) -> None:
+    n, nv = seen.shape
     def make_bio(rng, median, sd0, path, subj_sd, noise_sd):
         logb = np.log(median) + rng.normal(0, sd0, n)
         subj = rng.normal(0, subj_sd, n)
@@ -330,6 +347,9 @@ def _single_outcomes(subjects: pd.DataFrame, days: np.ndarray) -> dict[str, np.n
     out["GFAP"] = _draw("GFAP", lambda r: make_bio(r, 140.0, 0.35, [0, -0.08, -0.15, -0.25, -0.27],
                                                     0.3, 0.06), ok_gfap)
 
+
+def _single_patient_reported(edss0: np.ndarray, seen: np.ndarray, mask, out: dict) -> None:
+    n, nv = seen.shape
     def make_pro(rng, items, mean0, sd0, path, subj_sd, noise_sd):
         lo, hi = items, items * 5
         raw0 = np.clip(np.round(rng.normal(mean0, sd0, n)), lo, hi)
@@ -348,7 +368,6 @@ def _single_outcomes(subjects: pd.DataFrame, days: np.ndarray) -> dict[str, np.n
         r, 9, 22, 6, [0, -1.2, -1.2, -1.3, -1], 1.8, 1.5), improves)
     out["MSWS12"] = _draw("MSWS12", lambda r: make_pro(
         r, 12, 44, 8, [0, -2.5, -2.8, -2.6, -2.2], 3, 2.5), improves)
-    return out
 
 
 def _adverse_events(rng, inj_table: pd.DataFrame, rates=_AE_RATES, serious=(),
@@ -403,160 +422,6 @@ def single_arm() -> dict[str, pd.DataFrame]:
             "adverse_events": events, "injections": injections}
 
 
-# -------------------------------------------------------------- two-arm trial
-def _edss_plus_improved(edss, t25, nhpt) -> np.ndarray:
-    """EDSS-Plus improvement (Harris et al. 2024): any component improves, none worsens."""
-    (e0, e1), (t0, t1), (h0, h1) = edss, t25, nhpt
-    step = np.where(e0 <= 5.5, 1.0, 0.5) - 1e-9
-    better = (e0 - e1 >= step) | ((t0 - t1) >= 0.2 * t0 - 1e-9) | ((h0 - h1) >= 0.2 * h0 - 1e-9)
-    worse = (e1 - e0 >= step) | ((t1 - t0) >= 0.2 * t0 - 1e-9) | ((h1 - h0) >= 0.2 * h0 - 1e-9)
-    return better & ~worse
-
-
-def _by_arm(rng, treated, values) -> np.ndarray:
-    out = np.empty(len(treated), dtype=object)
-    out[treated] = rng.permutation(values)
-    out[~treated] = rng.permutation(values)
-    return out.astype(str)
-
-
-def two_arm() -> dict[str, pd.DataFrame]:
-    """The four tables of the two-arm sample (calibrated to Harris et al. 2024)."""
-    n = 54  # 27 per arm
-    # randomised in permuted blocks of 6
-    block_rng = np.random.default_rng([SEED, 19])
-    arms = np.concatenate([block_rng.permutation(["MSC-NP"] * 3 + ["Saline"] * 3)
-                           for _ in range(n // 6)])
-    if arms[0] != "MSC-NP":  # list the treatment arm first
-        first = int(np.argmax(arms[:6] == "MSC-NP"))
-        arms[[0, first]] = arms[[first, 0]]
-    treated = arms == "MSC-NP"
-
-    def make_subj(rng):
-        edss = _half(rng.choice([3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 6.5], n,
-                                p=[0.04, 0.06, 0.1, 0.1, 0.08, 0.12, 0.22, 0.28]))
-        return edss
-
-    def ok_subj(edss):
-        sub = edss >= 6.0
-        return sub[treated].sum() == 11 and sub[~treated].sum() == 11
-
-    edss0 = _draw("2arm-subjects", make_subj, ok_subj)
-    rng = np.random.default_rng([SEED, 20])
-    age = np.clip(np.round(rng.normal(51, 8, n)), 25, 65).astype(int)
-    subjects = pd.DataFrame({
-        "subject_id": [f"H{i + 1:02d}" for i in range(n)], "arm": arms,
-        "ms_type": _by_arm(rng, treated, ["SPMS"] * 19 + ["PPMS"] * 8),
-        "sex": _by_arm(rng, treated, ["F"] * 15 + ["M"] * 12),
-        "age": age,
-        "disease_duration_years": np.round(np.clip(rng.gamma(4.5, 3.8, n), 3, age - 18), 1),
-        "baseline_edss": edss0, "route": "IT",
-    })
-    nv = len(VISITS_2ARM)
-    days = np.column_stack([np.zeros(n), 91 + rng.integers(-10, 11, n),
-                            182 + rng.integers(-12, 13, n), 365 + rng.integers(-18, 19, n)])
-    order = rng.permutation(n)
-    days[order[:2], 3] = np.nan        # two left before Month 12
-    days[order[2:4], 1] = np.nan       # two missed Month 3
-    seen = ~np.isnan(days)
-    inj_rows = []
-    for i, sid in enumerate(subjects["subject_id"]):
-        last = np.nanmax(days[i])
-        for k in range(6):
-            day = 0 if k == 0 else 61 * k + int(rng.integers(-7, 8))
-            if day > last + 60:
-                break
-            inj_rows.append((sid, k + 1, day, "IT", 10.0 if treated[i] else 0.0))
-    injections = pd.DataFrame(inj_rows, columns=["subject_id", "injection_number", "day",
-                                                 "route", "dose_million_cells"])
-    sub = edss0 >= 6.0
-    m12 = seen[:, 3]
-
-    def mask(mat):
-        mat = mat.copy()
-        mat[~seen] = np.nan
-        return mat
-
-    def make_t25(rng):
-        logb = np.log(5.5) + 0.35 * (edss0 - 3.0) + rng.normal(0, 0.2, n)
-        frac = np.array([0, 0.35, 0.65, 1.0])
-        # outside the subgroup the saline arm improves a little more (as published:
-        # EDSS-Plus improvement 33% MSC-NP vs 37% saline overall)
-        end = np.where(treated, rng.normal(-0.03, 0.12, n), rng.normal(-0.10, 0.14, n))
-        end = np.where(sub & treated, rng.normal(-0.066, 0.236, n), end)
-        end = np.where(sub & ~treated, rng.normal(0.338, 0.434, n), end)
-        lr = frac[None, :] * end[:, None] + rng.normal(0, 0.05, (n, nv))
-        lr[:, 0] = 0
-        return mask(_rnd(np.exp(logb[:, None] + lr), 1))
-
-    def ok_t25(m):
-        imp = (m[:, 0] - m[:, 3]) / m[:, 0] * 100
-        a, b = imp[sub & treated & m12], imp[sub & ~treated & m12]
-        from scipy import stats
-        return (_between(a.mean(), 1, 6.5) and _between(a.std(ddof=1), 19, 27)
-                and _between(b.mean(), -60, -49) and _between(b.std(ddof=1), 58, 83)
-                and stats.ttest_ind(a, b, equal_var=False).pvalue < 0.05)
-
-    mats = {"T25FW": _draw("2arm-T25FW", make_t25, ok_t25)}
-
-    def make_edss_nhpt(rng):
-        mat = np.tile(edss0[:, None], (1, nv))
-        level = np.zeros(n)
-        for j in range(1, nv):
-            level += rng.choice([-0.5, 0.0, 0.5], n, p=[0.12, 0.76, 0.12])
-            mat[:, j] = np.clip(edss0 + np.clip(level, -1.5, 1.0), 0, 9.5)
-        logb = np.log(26.0) + 0.15 * (edss0 - 3.0) + rng.normal(0, 0.2, n)
-        end = np.where(treated, rng.normal(-0.02, 0.14, n), rng.normal(-0.08, 0.15, n))
-        lr = np.array([0, 0.4, 0.7, 1.0])[None, :] * end[:, None] + rng.normal(0, 0.04, (n, nv))
-        lr[:, 0] = 0
-        return mask(mat), mask(_rnd(np.exp(logb[:, None] + lr), 1))
-
-    t25 = mats["T25FW"]
-
-    def ok_edss_nhpt(v):
-        e, h = v
-        imp = _edss_plus_improved((e[:, 0], e[:, 3]), (t25[:, 0], t25[:, 3]), (h[:, 0], h[:, 3]))
-        return imp[treated & m12].sum() == 9 and imp[~treated & m12].sum() == 10
-
-    mats["EDSS"], mats["NHPT"] = _draw("2arm-EDSS", make_edss_nhpt, ok_edss_nhpt)
-
-    def make_other(rng):
-        sd_b = np.clip(np.round(rng.normal(40, 12, n)), 10, 80)
-        sd = sd_b[:, None] + np.array([0, 0.5, 1.0, 1.2]) * np.where(treated, 1.0, 0.3)[:, None]
-        sd = sd + rng.normal(0, 3, (n, nv))
-        sd[:, 0] = sd_b
-        nfl_b = np.log(16.0) + rng.normal(0, 0.4, n)
-        path = np.array([0, -0.05, -0.08, -0.10])[None, :] * np.where(treated, 1, 0.2)[:, None]
-        nfl = np.exp(nfl_b[:, None] + path + rng.normal(0, 0.15, (n, nv)) * (np.arange(nv) > 0))
-        ws_b = np.clip(np.round(rng.normal(42, 8, n)), 12, 60)
-        ws = ws_b[:, None] + rng.normal(0, 3, (n, nv)) * (np.arange(nv) > 0)
-        ws = np.clip(np.round(ws), 12, 60)
-        return (mask(np.clip(np.round(sd), 0, 110)), mask(_rnd(nfl, 1)),
-                mask(_rnd((ws - 12) / 48 * 100, 1)))
-
-    mats["SDMT"], mats["NFL"], mats["MSWS12"] = _draw("2arm-other", make_other, lambda v: True)
-    measurements = _long(subjects, days, VISITS_2ARM, mats)
-    serious = [
-        (subjects["subject_id"][np.flatnonzero(treated)[5]], "Urinary tract infection", 143,
-         _SOC["Urinary tract infection"], "severe", True, "unlikely", 3),
-        (subjects["subject_id"][np.flatnonzero(~treated)[8]], "Fall", 230, _SOC["Fall"],
-         "severe", True, "not related", 4),
-    ]
-    events = _adverse_events(np.random.default_rng([SEED, 21]), injections,
-                             {**_AE_RATES, "Pyrexia": (0.04, (0, 1), ("probable",))},
-                             serious=serious, scale=0.45)
-    # MSC-NP recipients report more transient fever (Harris et al. 2024).
-    rng2 = np.random.default_rng([SEED, 22])
-    extra = [(r.subject_id, "Pyrexia", int(r.day + rng2.integers(0, 2)), _SOC["Pyrexia"],
-              "mild", False, "probable", int(r.injection_number))
-             for r in injections[injections["dose_million_cells"] > 0].itertuples()
-             if rng2.random() < 0.08]
-    events = pd.concat([events, pd.DataFrame(extra, columns=events.columns)], ignore_index=True)
-    events = events.sort_values(["subject_id", "onset_day", "term"], kind="stable")
-    return {"subjects": subjects, "measurements": measurements,
-            "adverse_events": events.reset_index(drop=True), "injections": injections}
-
-
 def generate() -> dict[str, dict[str, pd.DataFrame]]:
     """Both samples: ``{"single": tables, "two_arm": tables}``.
 
@@ -566,6 +431,8 @@ def generate() -> dict[str, dict[str, pd.DataFrame]]:
     >>> len(tables["subjects"]), sorted(tables["subjects"]["sex"].value_counts().items())
     (23, [('F', 9), ('M', 14)])
     """
+    from .sample_two_arm import two_arm
+
     return {"single": single_arm(), "two_arm": two_arm()}
 
 
@@ -642,197 +509,6 @@ def write_sample(out_dir: str | Path = DEFAULT_DIR) -> list[Path]:
 
 
 # ---------------------------------------------------------------- calibration
-def calibration(folder: str | Path = DEFAULT_DIR) -> pd.DataFrame:
-    """Published figures next to the same figures computed from the sample CSVs.
-
-    Reads the CSVs with pandas and computes every figure with scipy, so the
-    table checks the written files, not the generator's internals.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``sample, figure, published, simulated, margin, ok``.
-    """
-    from scipy import stats
-
-    folder = Path(folder)
-    rows = []
-
-    def add(sample, figure, published, simulated, lo, hi, margin):
-        ok = published == simulated if isinstance(simulated, str) else lo <= simulated <= hi
-        rows.append((sample, figure, published, simulated, margin, bool(ok)))
-
-    s = pd.read_csv(folder / "subjects.csv")
-    m = pd.read_csv(folder / "measurements.csv")
-    ae = pd.read_csv(folder / "adverse_events.csv")
-    wide = m.pivot_table(index="subject_id", columns=["outcome", "visit"], values="value")
-    order = {v: i for i, v in enumerate(VISITS)}
-    last_visit = m[m["visit"] != "Baseline"].assign(o=lambda f: f["visit"].map(order))
-
-    def base_last(code):
-        f = last_visit[last_visit["outcome"] == code].sort_values(["subject_id", "o"])
-        last = f.groupby("subject_id")["value"].last()
-        base = m[(m["outcome"] == code) & (m["visit"] == "Baseline")].set_index("subject_id")["value"]
-        both = pd.concat([base.rename("b"), last.rename("l")], axis=1).dropna()
-        return both["b"].to_numpy(), both["l"].to_numpy()
-
-    def pair(code, visit):
-        both = wide[code][["Baseline", visit]].dropna()
-        return both["Baseline"].to_numpy(), both[visit].to_numpy()
-
-    S = "single"
-    add(S, "subjects", "23", len(s), 23, 23, "exact")
-    add(S, "men / women", "14 / 9",
-        f"{(s['sex'] == 'M').sum()} / {(s['sex'] == 'F').sum()}", 0, 0, "exact")
-    e = s["baseline_edss"]
-    add(S, "baseline EDSS mean", "5.9", round(e.mean(), 2), 5.8, 6.0, "+/- 0.1")
-    add(S, "baseline EDSS SD", "0.8", round(e.std(), 2), 0.7, 0.9, "+/- 0.1")
-    t25_n = m[(m["outcome"] == "T25FW") & (m["visit"] != "Baseline")]["subject_id"].nunique()
-    add(S, "T25FW assessed repeatedly (patients)", "16", t25_n, 14, 18, "+/- 2")
-    b, v = pair("T25FW", "Post-injection 1")
-    add(S, "T25FW median % improvement after 1st injection", "17%",
-        round(float(np.median((b - v) / b * 100)), 1), 12, 22, "+/- 5 points")
-    b, v = pair("T25FW", "Month 12")
-    add(S, "T25FW median % improvement at Month 12", "4.5%",
-        round(float(np.median((b - v) / b * 100)), 1), 2, 7, "+/- 2.5 points")
-    add(S, "T25FW mean change at Month 12 (s)", "-1.0", round(float(np.mean(v - b)), 2),
-        -1.5, -0.5, "+/- 0.5 s")
-    add(S, "T25FW Month 12 paired t-test p", "0.049", round(float(stats.ttest_rel(v, b).pvalue), 3),
-        0.01, 0.1, "0.01-0.10")
-    b, v = base_last("FSS_SUM")
-    add(S, "FSS sum baseline mean", "10.86", round(b.mean(), 2), 10.3, 11.4, "+/- 0.55")
-    add(S, "FSS sum baseline SD", "3.14", round(b.std(ddof=1), 2), 2.6, 3.7, "+/- 0.55")
-    add(S, "FSS sum last observation mean", "9.98", round(v.mean(), 2), 9.4, 10.5, "+/- 0.55")
-    add(S, "FSS sum last observation SD", "3.04", round(v.std(ddof=1), 2), 2.5, 3.6, "+/- 0.55")
-    add(S, "FSS sum paired t-test p", "0.003", round(float(stats.ttest_rel(v, b).pvalue), 4),
-        0.0005, 0.01, "0.0005-0.01")
-    b, v = base_last("SDMT")
-    add(S, "SDMT baseline mean", "42.9", round(b.mean(), 2), 41.5, 44.3, "+/- 1.4")
-    add(S, "SDMT baseline SD", "11.9", round(b.std(ddof=1), 2), 10.5, 13.3, "+/- 1.4")
-    add(S, "SDMT last observation mean", "45.0", round(v.mean(), 2), 43.6, 46.4, "+/- 1.4")
-    add(S, "SDMT last observation SD", "12.3", round(v.std(ddof=1), 2), 10.9, 13.7, "+/- 1.4")
-    add(S, "SDMT paired t-test p", "0.01", round(float(stats.ttest_rel(v, b).pvalue), 4),
-        0.001, 0.05, "0.001-0.05")
-    b, v = base_last("NFL")
-    pct = (v - b) / b * 100
-    add(S, "NfL mean % change at last observation", "-33.2%", round(float(pct.mean()), 1),
-        -38, -28, "+/- 5 points")
-    add(S, "NfL Wilcoxon p", "< 0.001", float(f"{stats.wilcoxon(v, b).pvalue:.2g}"),
-        0, 0.001, "< 0.001")
-    b, v = base_last("GFAP")
-    pct = (v - b) / b * 100
-    add(S, "GFAP mean % change at last observation", "-22%", round(float(pct.mean()), 1),
-        -27, -17, "+/- 5 points")
-    add(S, "GFAP lower than baseline (% of patients)", "100%",
-        round(float(np.mean(v < b) * 100), 1), 90, 100, ">= 90%")
-    add(S, "GFAP Wilcoxon p", "< 0.0004", float(f"{stats.wilcoxon(v, b).pvalue:.2g}"),
-        0, 0.0004, "< 0.0004")
-    add(S, "serious adverse events", "0", int(ae["serious"].astype(str).str.lower()
-                                                 .eq("true").sum()), 0, 0, "exact")
-
-    T = "two_arm"
-    s2 = pd.read_csv(folder / "two_arm" / "subjects.csv")
-    m2 = pd.read_csv(folder / "two_arm" / "measurements.csv")
-    arm = s2.set_index("subject_id")["arm"]
-    for name in ("MSC-NP", "Saline"):
-        add(T, f"{name} subjects", "27", int((arm == name).sum()), 27, 27, "exact")
-    w2 = m2.pivot_table(index="subject_id", columns=["outcome", "visit"], values="value")
-    cols = {c: w2[c][["Baseline", "Month 12"]] for c in ("EDSS", "T25FW", "NHPT")}
-    both = pd.concat(cols, axis=1).dropna()
-    e0, e1 = both[("EDSS", "Baseline")], both[("EDSS", "Month 12")]
-    t0, t1 = both[("T25FW", "Baseline")], both[("T25FW", "Month 12")]
-    h0, h1 = both[("NHPT", "Baseline")], both[("NHPT", "Month 12")]
-    step = np.where(e0 <= 5.5, 1.0, 0.5)
-    better = (e0 - e1 >= step) | (t0 - t1 >= 0.2 * t0) | (h0 - h1 >= 0.2 * h0)
-    worse = (e1 - e0 >= step) | (t1 - t0 >= 0.2 * t0) | (h1 - h0 >= 0.2 * h0)
-    improved = better & ~worse
-    for name, pub in (("MSC-NP", "33%"), ("Saline", "37%")):
-        sel = both.index.map(arm) == name
-        add(T, f"EDSS-Plus improved at Month 12, {name} (% of 27)", pub,
-            round(float(improved[sel].sum() / 27 * 100), 1),
-            float(pub[:-1]) - 5, float(pub[:-1]) + 5, "+/- 5 points")
-    sub = s2.set_index("subject_id")["baseline_edss"] >= 6.0
-    t = w2["T25FW"][["Baseline", "Month 12"]].dropna()
-    imp = (t["Baseline"] - t["Month 12"]) / t["Baseline"] * 100
-    groups = {}
-    for name, pub_m, pub_s in (("MSC-NP", 3.7, 23.1), ("Saline", -54.4, 70.5)):
-        g = imp[(t.index.map(arm) == name) & t.index.map(sub).astype(bool)]
-        groups[name] = g.to_numpy()
-        add(T, f"EDSS 6.0-6.5: T25FW % improvement mean, {name}", f"{pub_m:+.1f}%",
-            round(float(g.mean()), 1), pub_m - 8, pub_m + 8, "+/- 8 points")
-        add(T, f"EDSS 6.0-6.5: T25FW % improvement SD, {name}", f"{pub_s:.1f}",
-            round(float(g.std(ddof=1)), 1), pub_s * 0.75, pub_s * 1.25, "+/- 25%")
-    p = stats.ttest_ind(groups["MSC-NP"], groups["Saline"], equal_var=False).pvalue
-    add(T, "EDSS 6.0-6.5: T25FW between-arm p (Welch)", "0.030", round(float(p), 3),
-        0.001, 0.05, "< 0.05")
-    return pd.DataFrame(rows, columns=["sample", "figure", "published", "simulated", "margin",
-                                       "ok"])
-
-
-def _fmt(v) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
-
-
-def _readme(table: pd.DataFrame) -> str:
-    fmt = _fmt
-
-    lines = [
-        "# Sample data: SIMULATED",
-        "",
-        "**These data are simulated. They are not the data of any study and describe no real "
-        "person.** They exist so that the dashboard can be tried and demonstrated with numbers "
-        "of a realistic size.",
-        "",
-        "- `subjects.csv`, `measurements.csv`, `adverse_events.csv`, `injections.csv` and "
-        "`sample_trial.xlsx` (the same four tables as sheets): a single-arm trial shaped like "
-        "the seed analysis: 23 people with progressive MS receiving 2-3 further intrathecal "
-        "injections of autologous bone-marrow MSC every 3-6 months, followed 12-18 months "
-        "(Petrou et al., J Neuroimmunol 2025, doi:10.1016/j.jneuroim.2025.578613; interim "
-        "results at ACTRIMS Forum 2024). Visits: Baseline, Post-injection 1, "
-        "Post-injection 2, Month 12, Month 18.",
-        "- `two_arm/`: a two-arm trial shaped like the randomised phase II trial of "
-        "intrathecal MSC-derived neural progenitors (Harris et al., Stem Cell Res Ther 2024): "
-        "27 MSC-NP vs 27 saline, visits Baseline, Month 3, Month 6, Month 12.",
-        "",
-        "## How the data were made",
-        "",
-        f"`msc_dash/sample.py` draws every value from seeded random streams (master seed "
-        f"`{SEED}`). Each block (subject characteristics, each outcome) is drawn from its own "
-        "stream and redrawn from the next sub-seed while a published figure lies outside the "
-        "margin below, so the published summary figures are reproduced to within a plausible "
-        "sampling margin by construction. Individual trajectories, missing visits, adverse "
-        "events and all other details are invented. Values respect the outcome registry's "
-        "valid ranges (EDSS in steps of 0.5, FS scores whole numbers summing to `FSS_SUM`).",
-        "",
-        "Regenerate (byte for byte identical) with",
-        "",
-        "```",
-        "python -m msc_dash.sample            # writes sample_data/",
-        "python -m msc_dash.sample -o DIR     # writes elsewhere",
-        "python -m msc_dash.sample --check    # prints the table below from the CSVs",
-        "```",
-        "",
-        "## Calibration: published figure vs simulated data",
-        "",
-        "Computed from the CSV files with scipy (`msc_dash.sample.calibration`). "
-        "\"Last observation\" is each subject's last follow-up value.",
-        "",
-        "| sample | figure | published | simulated | margin | within |",
-        "|---|---|---|---|---|---|",
-    ]
-    for r in table.itertuples(index=False):
-        lines.append(f"| {r.sample} | {r.figure} | {r.published} | {fmt(r.simulated)} | "
-                     f"{r.margin} | {'yes' if r.ok else 'NO'} |")
-    lines += [
-        "",
-        "Sources: Petrou P, et al. J Neuroimmunol 2025 (doi:10.1016/j.jneuroim.2025.578613); "
-        "Petrou P, et al. Brain 2020;143:3574-88 (NCT02166021); Harris VK, et al. Stem Cell "
-        "Res Ther 2024.",
-        "",
-    ]
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Command line: write the samples, or ``--check`` the calibration table."""
     parser = argparse.ArgumentParser(prog="python -m msc_dash.sample",
@@ -853,6 +529,8 @@ def main(argv: list[str] | None = None) -> int:
         print(shown.to_string(index=False))
     return 0 if table["ok"].all() else 1
 
+
+from .sample_calibration import _fmt, _readme, calibration  # noqa: E402 (uses the above)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -7,7 +7,7 @@ from msc_dash.export import to_csv_zip, to_xlsx_bytes
 from msc_dash.report import build_report, key_figures_zip, safety_summary
 from msc_dash.slides import describe_filters
 from msc_dash.tables import format_effect_table
-from msc_dash.ui import documents, export_widgets, state
+from msc_dash.ui import documents, export_widgets, state, widgets
 from msc_dash.ui.cache import cached
 from msc_dash.ui.settings import PADJUST
 from msc_dash.ui.text import md_escape
@@ -22,18 +22,27 @@ st.caption(f"{trial.n_subjects} subjects · filters: {md_escape(describe_filters
            f"{settings.ci:.0%} CI, {PADJUST.get(settings.padjust, settings.padjust)} correction")
 
 st.subheader("Report")
-st.markdown(
-    "One HTML file with the key figures of every page, the effect table, the safety "
+top = st.columns([1, 2], vertical_alignment="bottom")
+visit = widgets.visit_selector(
+    trial, container=top[0],
+    help="Visit of the report's key findings and figures, and of the figures ZIP "
+         "(the same visit as on the other pages).")
+stem = "_" + export_widgets.file_stem(visit) if visit else ""
+top[1].markdown(
+    f"One HTML file with the key findings and figures"
+    f"{' at ' + md_escape(visit) if visit else ''}, "
+    "the effect table of every visit, the safety "
     "summary, the filters in force, a methods paragraph, the data fingerprint and the "
     "software versions. It opens offline in any browser (nothing is loaded from the web)."
 )
 
 
 def _report() -> str:
-    return build_report(trial, settings=settings, effects=effects)
+    return build_report(trial, settings=settings, effects=effects, visit=visit)
 
 
-st.download_button("Download the HTML report", data=_report, file_name="msc-dash-report.html",
+st.download_button("Download the HTML report", data=_report,
+                   file_name=f"msc-dash-report{stem}.html",
                    mime="text/html", key="export_report", on_click="ignore", type="primary",
                    icon=":material/description:")
 st.caption("The same report from the command line: "
@@ -91,8 +100,8 @@ st.markdown(
 chrome = export_widgets._chrome()
 st.download_button(
     "All key figures (ZIP of PNG and SVG)",
-    data=lambda: key_figures_zip(trial, effects, settings=settings),
-    file_name="msc-dash-figures.zip", mime="application/zip", key="export_figures_zip",
+    data=lambda: key_figures_zip(trial, effects, settings=settings, visit=visit),
+    file_name=f"msc-dash-figures{stem}.zip", mime="application/zip", key="export_figures_zip",
     on_click="ignore", icon=":material/folder_zip:", disabled=not chrome,
     help="About 20 seconds: every key figure drawn twice" if chrome else None)
 if not chrome:

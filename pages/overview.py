@@ -56,8 +56,9 @@ with tab_visit:
 with tab_key:
     widgets.findings_list(at_key)
 st.caption(f"{describe_p_basis(at_visit + at_key)} Adjusted p: "
-           + family_text(effects.loc[effects["visit"] == visit, "outcome"].unique(),
-                         padjust=settings.padjust, family=settings.family, visit=visit))
+           + widgets.md_escape(family_text(effects.loc[effects["visit"] == visit, "outcome"].unique(),
+                                           padjust=settings.padjust, family=settings.family,
+                                           visit=visit)))
 
 st.subheader("Effect table")
 all_visits = st.toggle("Show every visit", key="overview_all_visits")

@@ -226,7 +226,19 @@ st.caption(
 
 # --- charts
 st.subheader("Adverse events over time")
-chart("ae_timeline", trial, key="safety_timeline", file_name="Adverse events over time")
+n_terms = int(trial.adverse_events["term"].nunique()) if len(trial.adverse_events) else 0
+top = None
+if n_terms > 15:
+    top = int(st.columns([1, 3])[0].number_input(
+        "Terms with a row of their own", min_value=1, max_value=n_terms, value=15, step=5,
+        key="safety_timeline_top",
+        help=f"The most frequent terms of the {n_terms}; the others share one row, "
+             "'Other terms' (hover for each event's term)."))
+chart("ae_timeline", trial, key="safety_timeline", file_name="Adverse events over time",
+      top=top)
 st.caption("Each dot is one event at its onset, on the row of its term (most frequent at "
-           "the top); colour = severity, outlined star = serious. ▲ injections.")
+           "the top"
+           + (f"; the rarest {n_terms - top} terms share the bottom row" if top and top < n_terms
+              else "")
+           + "); colour = severity, outlined star = serious. ▲ injections.")
 swimmer_section()

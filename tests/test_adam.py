@@ -13,7 +13,9 @@ from msc_dash.adam import PARAMCD_MAP, dataset_kind
 from msc_dash.errors import TrialDataError
 from msc_dash.io import load_trial
 
-PILOT = Path("/work/shared/data/cdiscpilot01")
+# the public CDISC pilot files in the project's shared/ folder, beside the clone
+# (CI lays a copy there); the tests that need them skip when it is absent
+PILOT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cdiscpilot01"
 pilot = pytest.mark.skipif(not (PILOT / "adsl.xpt").exists(), reason="pilot data absent")
 
 

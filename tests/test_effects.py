@@ -8,6 +8,8 @@ order ``paired_frame`` returns within an arm.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -28,6 +30,8 @@ from msc_dash.effects import (
 )
 from msc_dash.outcomes import REGISTRY
 from msc_dash.trial import Trial
+
+REFERENCE = Path(__file__).parent / "reference"
 
 TOL = 1e-9
 DESIGN_COLUMNS = [
@@ -258,22 +262,20 @@ def test_edss_like_ties_match_pingouin_bootci():
 
 # --------------------------------------------------------- published values
 def test_lakens_2013_movie_ratings():
-    # Lakens D. (2013) Calculating and reporting effect sizes to facilitate
-    # cumulative science: a practical primer for t-tests and ANOVAs. Front
-    # Psychol 4:863, doi:10.3389/fpsyg.2013.00863, Table 1 (ratings of two
-    # movies by 10 people) and text: M = 8.7 vs 7.7, t(9) = 4.74, p = 0.001,
-    # d_z = 1.50, d_av = 1.13, g_av = 1.08.
-    movie1 = np.array([9, 7, 8, 9, 8, 9, 9, 10, 9, 9])
-    movie2 = np.array([9, 6, 7, 8, 7, 9, 8, 8, 8, 7])
+    # The published table and statistics (tests/reference/lakens2013*.csv; source in
+    # tests/reference/README.md): Lakens 2013, Front Psychol 4:863, Table 1 and text.
+    ratings = pd.read_csv(REFERENCE / "lakens2013_ratings.csv")
+    ref = pd.read_csv(REFERENCE / "lakens2013.csv").set_index("statistic")
+    movie1, movie2 = ratings["movie1"].to_numpy(), ratings["movie2"].to_numpy()
     t = _trial_from_arrays(movie2, movie1, outcome="RATING")  # unknown code: higher is better
     row = effect_sizes(t, n_boot=500).iloc[0]
-    assert (row.visit_mean, row.baseline_mean) == pytest.approx((8.7, 7.7))
-    assert round(row.d_z, 2) == 1.50
-    assert round(row.hedges_g, 2) == 1.08
-    d_av = row.hedges_g / (1 - 3 / (4 * 20 - 9))  # undo pingouin's small-sample factor
-    assert round(d_av, 2) == 1.13
-    assert round(row.change_mean / (np.std(movie1 - movie2, ddof=1) / np.sqrt(10)), 2) == 4.74
-    assert round(row.p_ttest, 3) == 0.001
+    n = len(ratings)
+    d_av = row.hedges_g / (1 - 3 / (4 * 2 * n - 9))  # undo pingouin's small-sample factor
+    got = {"visit_mean": row.visit_mean, "baseline_mean": row.baseline_mean,
+           "t": row.change_mean / (np.std(movie1 - movie2, ddof=1) / np.sqrt(n)),
+           "p": row.p_ttest, "d_z": row.d_z, "d_av": d_av, "g_av": row.hedges_g}
+    for statistic, r in ref.iterrows():
+        assert round(got[statistic], int(r.decimals)) == r.value, statistic
 
 
 def test_hand_computed_small_example():
@@ -547,7 +549,7 @@ def test_tiny_samples_match_pingouin_including_undefined_intervals():
 
     import pingouin as pg
 
-    from msc_dash.effects import _bca
+    from msc_dash.bootstrap import _bca
 
     rng = np.random.default_rng(1)
     seen = {"finite": 0, "nan": 0}
@@ -599,10 +601,10 @@ def test_larger_samples_still_match_pingouin_bootci(blas, monkeypatch):
     # n > 64 takes the leave-one-out-sums jackknife; big products go to BLAS
     import pingouin as pg
 
-    import msc_dash.effects
+    import msc_dash.bootstrap
 
     if blas:
-        monkeypatch.setattr(msc_dash.effects, "_EINSUM_LIMIT", 0)
+        monkeypatch.setattr(msc_dash.bootstrap, "_EINSUM_LIMIT", 0)
 
     rng = np.random.default_rng(21)
     for n, outcome in [(90, "SDMT"), (400, "T25FW")]:
@@ -618,6 +620,20 @@ def test_larger_samples_still_match_pingouin_bootci(blas, monkeypatch):
         assert (row.hedges_g_ci_low, row.hedges_g_ci_high) == pytest.approx((lo, hi), abs=TOL)
 
 
+def test_not_estimable_cells_say_why():
+    # issue 13, item 6: an outcome rated against baseline has no day-0 value (CIBIC+ in the
+    # CDISC pilot); a visit where nobody has a pair says so too
+    s = pd.DataFrame({"subject_id": list("abcd")})
+    m = pd.DataFrame({"subject_id": list("abcd") * 3,
+                      "visit": ["BL"] * 4 + ["W8"] * 4 + ["W16"] * 4,
+                      "day": [0] * 4 + [56] * 4 + [112] * 4,
+                      "outcome": ["SDMT"] * 8 + ["CIBIC"] * 4,
+                      "value": [40, 52, 38, 45, 44, 55, 39, 50, 4, 3, 4, 5]})
+    t = Trial.from_tables(s, m)
+    e = effect_sizes(t, n_boot=200).set_index(["outcome", "visit"])
+    assert e.loc[("CIBIC", "W16"), "note"] == "no baseline visit for CIBIC"
+    assert e.loc[("SDMT", "W16"), "note"] == "no subject has both a baseline and a W16 value"
+    assert e.loc[("SDMT", "W8"), "note"] == ""
 def test_zero_values_of_a_log_scale_outcome_say_why_there_is_no_gmr():
     from msc_dash.effects import effect_sizes as _effects
 

@@ -147,7 +147,7 @@ def test_patient_timeline(trial):
 def test_patient_outcomes_log_axis_and_band(trial):
     fig = figs.patient_outcomes_figure(trial, "a", ["EDSS", "NFL", "T25FW"])
     assert [a.text for a in fig.layout.annotations] == [
-        trial.outcome(c).axis_title for c in ("EDSS", "NFL", "T25FW")]
+        trial.outcome(c).axis_title.replace(" (", "<br>(", 1) for c in ("EDSS", "NFL", "T25FW")]
     assert (fig.layout.yaxis.type, fig.layout.yaxis2.type, fig.layout.yaxis3.type) == (
         "linear", "log", "log")
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
@@ -165,7 +165,7 @@ def test_patient_outcomes_sample_nfl_is_log():
     t = msc_dash.load_sample("single")
     fig = figs.patient_outcomes_figure(t, "P01")
     titles = [a.text for a in fig.layout.annotations]
-    i = titles.index(t.outcome("NFL").axis_title)
+    i = titles.index(t.outcome("NFL").axis_title.replace(" (", "<br>(", 1))
     axis = fig.layout[f"yaxis{i + 1 if i else ''}"]
     assert axis.type == "log"
 

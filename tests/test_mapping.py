@@ -112,3 +112,79 @@ def test_load_trial_validates_a_mapping_argument():
         load_trial(csv, name="m.csv", mapping={"a": object()})
     with pytest.raises(TrialDataError, match="not a known column"):
         load_trial(csv, name="m.csv", mapping={"a": "rm -rf"})
+
+
+# --- issue 13, item 2: a messy wide clinic file applied unchanged -------------------
+def test_messy_clinic_file_with_the_proposal_unchanged_keeps_both_arms_and_peg_direction():
+    from msc_dash.io import MissingColumnsError, load_trial
+    from tests.messy_clinic import messy_clinic_csv, messy_clinic_frame
+
+    frame = messy_clinic_frame()
+    data = messy_clinic_csv()
+    with pytest.raises(MissingColumnsError):  # `Patient No.` is not `subject_id`: ask
+        load_trial(data, name="clinic.csv")
+    proposal = propose_mapping(frame.columns)
+    assert proposal["Treatment group"] == "arm"
+    assert proposal["9HPT dominant (s)"] == "NHPT_DH"
+    assert proposal["9HPT non-dominant (s)"] == "NHPT_NDH"
+    trial = load_trial(data, name="clinic.csv", mapping=proposal)
+    assert trial.arms == ["MSC", "Placebo"]
+    for code in ("NHPT", "NHPT_DH", "NHPT_NDH"):
+        assert trial.outcome(code).better == "lower", code
+    # NHPT: the mean of both hands' times (MSFC convention), per subject and visit
+    first = frame.iloc[0]
+    m = trial.measurements
+    nhpt = m[(m["subject_id"] == first["Patient No."]) & (m["visit"] == "Baseline")
+             & (m["outcome"] == "NHPT")]["value"]
+    assert nhpt.tolist() == pytest.approx(
+        [(first["9HPT dominant (s)"] + first["9HPT non-dominant (s)"]) / 2])
+    # falling peg times in the MSC arm are an improvement, rising ones in placebo are not
+    from msc_dash.effects import effect_sizes
+
+    g = effect_sizes(trial, n_boot=200).set_index(["outcome", "arm", "visit"])["hedges_g"]
+    assert g["NHPT", "MSC", "Month 12"] > 0 > g["NHPT", "Placebo", "Month 12"]
+
+
+@pytest.mark.parametrize(("column", "target"), [
+    ("9HPT dominant (s)", "NHPT_DH"),
+    ("9-HPT non-dominant hand [s]", "NHPT_NDH"),
+    ("Nine-hole peg test, dominant hand", "NHPT_DH"),
+    ("NHPT ND", "NHPT_NDH"),
+    ("9-HPT (s)", "NHPT"),
+    ("Treatment group", "arm"),
+    ("Randomisation", "arm"),
+    ("Randomised to", "arm"),
+    ("Study group", "arm"),
+    ("Allocation", "arm"),
+])
+def test_arm_and_peg_test_names(column, target):
+    assert propose_mapping([column]) == {column: target}
+
+
+@pytest.mark.parametrize("column", ["Treatment start day", "Age group", "Blood group",
+                                    "9HPT 2nd"])
+def test_names_that_are_not_an_arm_or_a_hand(column):
+    assert propose_mapping([column]).get(column) not in ("arm", "NHPT_NDH")
+
+
+def test_a_timed_test_is_never_higher_is_better():
+    from msc_dash.outcomes import REGISTRY
+
+    # an unknown timed test defaults to lower is better; a fuzzy match never lands on a
+    # higher-is-better outcome
+    assert REGISTRY.get("Stair climb time (s)").better == "lower"
+    assert REGISTRY.get("Grip strength (kg)").better == "higher"
+    for col, target in propose_mapping(["PASAT time (s)", "SDMT (sec)", "Timed walk"]).items():
+        assert REGISTRY[target].better == "lower", (col, target)
+
+
+def test_arm_candidates_by_values_constant_within_subject():
+    from msc_dash.mapping import arm_candidates
+    from tests.messy_clinic import messy_clinic_frame
+
+    frame = messy_clinic_frame().rename(columns={"Treatment group": "Code"})
+    proposal = propose_mapping(frame.columns)
+    assert "Code" not in proposal
+    # Code and Site are constant within patient with 2 levels; Sex is mapped already
+    assert arm_candidates(frame, proposal) == ["Code", "Site"]
+    assert arm_candidates(frame, {**proposal, "Code": "arm"}) == []

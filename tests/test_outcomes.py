@@ -113,3 +113,24 @@ def test_registry_order_puts_unknown_last():
 )
 def test_edss_step_from_baseline_zero_is_one_and_a_half(baseline, value, expected):
     assert REGISTRY["EDSS"].classify([baseline], [value])[0] == expected
+
+
+def test_aliases_and_paramcd_come_from_the_registry():
+    """A new outcome is one registry line: its aliases reach the mapping step and
+    its PARAMCD values the ADaM reader (issue 14, item 3)."""
+    from msc_dash import adam, mapping
+
+    assert not set(mapping._SYNONYMS) & set(REGISTRY.codes)  # no second list of outcome names
+    for outcome in REGISTRY:
+        for alias in outcome.aliases:
+            assert mapping.outcome_target(alias) == outcome.code, alias
+        for code in outcome.paramcd:
+            assert adam.PARAMCD_MAP[code] == outcome.code, code
+    assert mapping.outcome_target("Nine Hole Peg Test") == "NHPT"
+    assert adam.PARAMCD_MAP["EDSSTOT"] == "EDSS"
+
+
+def test_aliases_are_not_part_of_the_cache_key():
+    reg = REGISTRY.with_outcome("SDMT", aliases=("symbols",))
+    assert reg["SDMT"].aliases == ("symbols",)
+    assert reg.settings_key() == REGISTRY.settings_key()

@@ -238,6 +238,46 @@ def test_arms_page_mixed_anova_on_request(two_arm):
     assert any("Greenhouse-Geisser" in c.value for c in at.caption)
 
 
+@pytest.fixture(scope="module")
+def adsl_like(two_arm):
+    """The two-arm trial with ADSL-style extra subject columns (issue 13, item 6)."""
+    from msc_dash.trial import Trial
+
+    s = two_arm.subjects.copy()
+    s["RACE"] = ["WHITE", "BLACK OR AFRICAN AMERICAN"] * (len(s) // 2)
+    s["SITEID"] = [701 + i % 4 for i in range(len(s))]
+    s["COMP8FL"] = ["Y", "N"] * (len(s) // 2)
+    s["TRTDUR"] = list(range(100, 100 + len(s)))
+    return Trial.from_tables(s, two_arm.measurements, two_arm.adverse_events,
+                             two_arm.injections)
+
+
+def test_curated_filters_and_add_a_filter(adsl_like):
+    at = _app(adsl_like)
+    labels = [w.label for w in (*at.sidebar.multiselect, *at.sidebar.slider)]
+    assert "Race" in labels and "Arm" in labels
+    for hidden in ("SITEID", "COMP8FL", "TRTDUR"):
+        assert hidden not in labels  # one "Add a filter" away, not one widget each
+    more = at.sidebar.multiselect(key="msc_flt_more")
+    assert more.label == "Add a filter"
+    assert set(more.options) == {"SITEID", "COMP8FL", "TRTDUR"}
+    # (AppTest reruns the page alone, so the choice is preset: the browser test clicks it)
+    at = _app(adsl_like, msc_flt_more=["SITEID"], flt_SITEID=(701, 702))
+    assert at.sidebar.slider(key="flt_SITEID").value == (701, 702)
+    s = adsl_like.subjects
+    assert at.session_state[state.TRIAL].n_subjects == s.SITEID.between(701, 702).sum()
+    assert json.loads(at.query_params["f.SITEID"]) == [701, 702]
+
+
+def test_a_link_filter_on_another_column_adds_its_widget(adsl_like):
+    at = _app(adsl_like, query={"f.COMP8FL": "Y", "f.RACE": "WHITE"})
+    assert at.sidebar.multiselect(key="msc_flt_more").value == ["COMP8FL"]
+    assert at.sidebar.multiselect(key="flt_COMP8FL").value == ["Y"]
+    s = adsl_like.subjects
+    assert at.session_state[state.TRIAL].n_subjects == ((s.COMP8FL == "Y")
+                                                        & (s.RACE == "WHITE")).sum()
+
+
 def test_arms_page_on_a_dropout_trial_uses_every_subject():
     # a third of subjects miss Month 12: the MMRM still uses all 48 and says who contributed
     from tests.reference.mmrm_inputs import dropout_trial

@@ -301,3 +301,17 @@ def test_loads_as_trials():
     assert single.visits == VISITS and not single.warnings
     assert two.arms == ["MSC-NP", "Saline"] and not two.warnings
     assert {"FSS_SUM", "SDMT", "NFL", "GFAP", *FS} <= set(single.outcomes)
+
+
+def test_calibration_targets_are_data_beside_the_sample():
+    """The published figures, their margins and sources live in msc_dash/sample_targets.csv
+    (issue 14, item 6); the calibration table is made from them."""
+    from msc_dash import sample_calibration
+
+    targets = sample_calibration.targets()
+    assert sample_calibration.TARGETS_FILE.parent == Path(sample.__file__).parent
+    assert targets["source"].str.len().gt(0).all()
+    assert not targets.duplicated(["sample", "figure"]).any()
+    table = sample.calibration(DATA)
+    assert table[["sample", "figure", "published", "margin"]].values.tolist() == \
+        targets[["sample", "figure", "published", "margin"]].values.tolist()

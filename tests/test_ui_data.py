@@ -63,3 +63,39 @@ def test_data_page_without_trial_explains_format():
     at.run()
     assert not at.exception
     assert "No trial is loaded yet" in at.info[0].value
+
+
+def _messy_error(rename=None):
+    from tests.messy_clinic import messy_clinic_frame
+
+    frame = messy_clinic_frame().rename(columns=rename or {})
+    at = AppTest.from_function(_error_script, default_timeout=30)
+    at.session_state[state.LOAD_ERROR] = "clinic.csv: required column `subject_id` is missing"
+    at.session_state[data.MAPPING_COLUMNS] = list(frame.columns)
+    at.session_state[data.MAPPING_PREVIEW] = [frame]
+    return at
+
+
+def test_mapping_editor_asks_is_this_the_arm_before_applying():
+    # issue 13, item 2: the group column has a name the proposal does not know
+    at = _messy_error({"Treatment group": "Code"})
+    at.run()
+    assert not at.exception
+    question = at.radio[0]
+    assert "Is one of these columns the arm" in question.label
+    assert question.value is None
+    assert at.button(key="mapping_apply").disabled
+    question.set_value("Code").run()
+    assert not at.button(key="mapping_apply").disabled
+    at.button(key="mapping_apply").click().run()
+    mapping = at.session_state[data.MAPPING]
+    assert mapping["Code"] == "arm" and mapping["9HPT dominant (s)"] == "NHPT_DH"
+
+
+def test_mapping_editor_asks_nothing_when_the_arm_is_named():
+    # (that every row shows without an inner scroll is checked in the browser upload test)
+    at = _messy_error()
+    at.run()
+    assert not at.exception and not at.radio
+    at.button(key="mapping_apply").click().run()
+    assert at.session_state[data.MAPPING]["Treatment group"] == "arm"

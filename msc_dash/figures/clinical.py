@@ -236,7 +236,9 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
         p = pairs[pairs["arm"].astype(str) == arm].sort_values("subject_id")
         x0, x1 = 2.6 * i, 2.6 * i + 1
         ticks += [x0, x1]
-        labels += ["Baseline", _wrap(visit, 10 if len(arms) == 1 else 6)]
+        # with several arms the visit's label sits a line lower, so it never runs into
+        # "Baseline" beside it
+        labels += ["Baseline", _wrap(visit, 10) if len(arms) == 1 else "<br>" + _wrap(visit, 12)]
         if p.empty:
             continue
         n = len(p)

@@ -247,12 +247,24 @@ def _ae_custom(ae: pd.DataFrame) -> np.ndarray:
     ])
 
 
-def ae_timeline_figure(trial: Trial, *, height: int | None = None) -> go.Figure:
+def _panel_title(arm, n, n_arms: int) -> str:
+    """``MSC (n = 27)``; with three arms or more, long arm names break into short lines."""
+    if n_arms < 3 or len(str(arm)) <= 14:
+        return f"{arm} (n = {int(n)})"
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(str(arm), 14)) + f"<br>(n = {int(n)})"
+
+
+def ae_timeline_figure(trial: Trial, *, height: int | None = None,
+                       top: int | None = 15) -> go.Figure:
     """Adverse events over study time: one row per term, one panel per arm.
 
     Events (by onset month) are dots coloured by severity, serious events
     outlined stars; injections are triangles on a row of their own at the top.
-    Events without an onset day are left out.
+    Events without an onset day are left out. Only the ``top`` most frequent
+    terms get a row of their own (None: every term); the others share an
+    "Other terms" row at the bottom (hover shows each event's own term).
 
     Examples
     --------
@@ -260,24 +272,37 @@ def ae_timeline_figure(trial: Trial, *, height: int | None = None) -> go.Figure:
     >>> fig = ae_timeline_figure(msc_dash.load_sample("two_arm"))
     >>> [a.text for a in fig.layout.annotations][:2]
     ['MSC-NP (n = 27)', 'Saline (n = 27)']
+    >>> ticks = ae_timeline_figure(msc_dash.load_sample("two_arm"), top=3).layout.yaxis.ticktext
+    >>> len(ticks), ticks[0].startswith("Other terms")
+    (5, True)
     """
     arms = trial.arms
     ae = adverse_events(trial).dropna(subset=["onset_day"])
     counts = ae.groupby("term")["subject_id"].size().sort_values(ascending=True, kind="stable")
-    terms = list(counts.index)  # most frequent at the top
+    row_term = ae["term"]
+    if top is not None and len(counts) > max(int(top), 1):
+        kept = list(counts.index[-int(top):])
+        rest = counts.drop(kept)
+        other = f"Other terms ({len(rest)} terms, {int(rest.sum())} events)"
+        row_term = ae["term"].where(ae["term"].isin(kept), other)
+        terms = [other, *kept]  # the rest at the bottom, most frequent at the top
+    else:
+        terms = list(counts.index)  # most frequent at the top
     rows = {t: i for i, t in enumerate(terms)}
     inj_row = len(terms)
     sizes = trial.subjects.groupby("arm", sort=False).size()
     fig = make_subplots(rows=1, cols=len(arms), shared_yaxes=True, shared_xaxes=True,
                         horizontal_spacing=0.03,
-                        subplot_titles=[f"{a} (n = {int(sizes.get(a, 0))})" for a in arms]
+                        subplot_titles=[_panel_title(a, sizes.get(a, 0), len(arms))
+                                        for a in arms]
                         if len(arms) > 1 else None)
     rng = np.random.default_rng(0)  # fixed jitter: the same data draw the same figure
     inj = trial.injections
     for c, arm in enumerate(arms, start=1):
         ids = set(trial.subjects.loc[trial.subjects["arm"] == arm, "subject_id"])
         part = ae[ae["subject_id"].isin(ids)]
-        y = part["term"].map(rows).to_numpy(dtype=float) + rng.uniform(-0.28, 0.28, len(part))
+        y = (row_term[part.index].map(rows).to_numpy(dtype=float)
+             + rng.uniform(-0.28, 0.28, len(part)))
         _add_events(fig, part, y=y, row=1, col=c, showlegend=c == 1)
         ip = inj[inj["subject_id"].astype(str).isin(ids)]
         days = pd.to_numeric(ip["day"], errors="coerce")
@@ -304,7 +329,11 @@ def ae_timeline_figure(trial: Trial, *, height: int | None = None) -> go.Figure:
                float(_months(pd.to_numeric(inj["day"], errors="coerce")).max())
                if len(inj) else 0.0, 1.0)
     fig.update_xaxes(title_text=_MONTHS, range=[-0.5, last + 0.5])
-    fig.update_layout(margin=dict(t=110))
+    # panel titles may take several lines: the legend goes above them
+    tall = max(str(a).count("<br>") for a in fig.layout.annotations[:len(arms)]) \
+        if len(arms) > 1 else 0
+    fig.update_layout(margin=dict(t=110 + 20 * tall),
+                      legend=dict(yref="container", y=1, yanchor="top"))
     return fig
 
 
@@ -409,7 +438,9 @@ def patient_outcomes_figure(trial: Trial, subject_id: str, outcomes=None, *,
     n = max(len(codes), 1)
     cols = max(1, min(cols, n))
     nrows = math.ceil(n / cols)
-    titles = [trial.outcome(c).axis_title for c in codes] or ["No measurements"]
+    # the unit on its own line: four titles side by side must not run into each other
+    titles = [trial.outcome(c).axis_title.replace(" (", "<br>(", 1) for c in codes] or [
+        "No measurements"]
     fig = make_subplots(rows=nrows, cols=cols, subplot_titles=titles,
                         horizontal_spacing=0.08, vertical_spacing=min(0.5 / nrows, 0.14))
     right = float(_months([m["day"].max()])[0]) + 0.8 if len(m) else 1.0

@@ -56,6 +56,33 @@ def arm_colors(arms) -> dict[str, str]:
     return {arm: OKABE_ITO[i % len(OKABE_ITO)] for i, arm in enumerate(arms)}
 
 
+_SUB_WIDTH = 44  # characters of a subtitle line: fits a 40%-wide chart at 1280 px
+
+
+def wrap_title(title: str | None) -> tuple[str | None, int]:
+    """``title`` with its ``<sup>`` subtitle broken into short lines; and the lines added.
+
+    Examples
+    --------
+    >>> wrap_title("Responders at Month 12<br><sup>improved / stable / worsened by each "
+    ...            "outcome's rule</sup>")
+    ("Responders at Month 12<br><sup>improved / stable / worsened by each</sup><br><sup>outcome's rule</sup>", 1)
+    """
+    if not title or "<sup>" not in title or "</sup>" not in title:
+        return title, 0
+    head, rest = title.split("<sup>", 1)
+    sub, tail = rest.split("</sup>", 1)
+    lines, line = [], ""
+    for word in sub.split(" "):
+        if line and len(line) + 1 + len(word) > _SUB_WIDTH:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return head + "<br>".join(f"<sup>{x}</sup>" for x in lines) + tail, len(lines) - 1
+
+
 def _base(title: str | None, height: int) -> dict:
     return dict(
         template=TEMPLATE,
@@ -84,6 +111,7 @@ def build_figure(traces, layout: dict | None = None, *, title: str | None = None
     >>> fig.layout.title.text, fig.layout.margin.b, fig.layout.margin.l
     ('T', 90, 70)
     """
+    title, extra = wrap_title(title)
     merged = _base(title, height)
     layout = dict(layout or {})
     if legend_below is not None:
@@ -91,6 +119,9 @@ def build_figure(traces, layout: dict | None = None, *, title: str | None = None
                                 y=0.01, yanchor="bottom", **layout.pop("legend", {}))
         merged["margin"]["b"] = legend_below
     merged["margin"].update(layout.pop("margin", {}))
+    if extra:  # hang the title from the top, with room for the subtitle's extra lines
+        merged["margin"]["t"] += 16 * extra
+        merged["title"].update(yref="container", y=1, yanchor="top", pad=dict(t=12))
     merged.update(layout)
     return go.Figure(data=list(traces), layout=merged)
 

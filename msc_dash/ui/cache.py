@@ -1,34 +1,25 @@
 """Cached calls into the analysis package, keyed on the trial's cache key.
 
-``st.cache_data`` keeps results in memory only. The trial itself is passed
-with a leading underscore so Streamlit does not hash it; ``Trial.cache_key``
-(data fingerprint + filters + registry settings) stands in for it. The call
-goes through :func:`msc_dash.memo.compute`, which the chart registry uses
-too, so a page and its charts compute each analysis once.
+``cached(func, trial, **kwargs)`` is :func:`msc_dash.memo.compute`: an
+in-memory LRU keyed on the function, ``Trial.cache_key`` (data fingerprint +
+filters + registry settings) and the keyword values, which the chart registry
+uses too, so a page and its charts compute each analysis once. Results are
+shared as they are (no ``st.cache_data`` pickling on every rerun, which cost
+a warm page up to half its time): callers must not change them in place.
+Nothing is written to disk.
 """
 
 from __future__ import annotations
 
-import importlib
-
-import streamlit as st
-
 from ..memo import compute
 from ..trial import Trial
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _run(qualname: str, key: str, _trial: Trial, kwargs: tuple):
-    module, name = qualname.rsplit(".", 1)
-    func = getattr(importlib.import_module(module), name)
-    return compute(func, _trial, **dict(kwargs))
 
 
 def cached(func, trial: Trial, **kwargs):
     """``func(trial, **kwargs)``, computed once per trial key and arguments.
 
     ``func`` must be a module-level function of ``msc_dash`` taking the trial
-    first; keyword values must be hashable.
+    first; keyword values must be hashable. The result is shared: do not
+    change it in place.
     """
-    qualname = f"{func.__module__}.{func.__qualname__}"
-    return _run(qualname, trial.cache_key, trial, tuple(sorted(kwargs.items())))
+    return compute(func, trial, **kwargs)

@@ -6,33 +6,136 @@
     chart("trajectory", trial, settings, key="mobility_T25FW_traj", outcome="T25FW")
 
 The figure is built by :data:`msc_dash.charts.CHARTS` once per chart name,
-trial key, settings and parameters (``st.cache_data``, memory only) and drawn
+trial key, settings and parameters (an in-memory LRU of :class:`ChartSpec`:
+the figure's JSON dict, its text alternative and data table) and drawn
 by :func:`msc_dash.ui.export_widgets.chart` with PNG / SVG / HTML downloads.
 """
 
 from __future__ import annotations
 
+import html
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.io as pio
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from ..charts import CHARTS
+from ..figures import text as figure_text
 from ..settings import AnalysisSettings
 from ..trial import Trial
 from . import export_widgets, state
 
-__all__ = ["chart", "figure"]
+__all__ = ["chart", "figure", "ChartSpec", "FigureSpec"]
+
+#: Rows of the data table under a chart (screen readers; the CSV downloads hold all rows).
+TABLE_ROWS = 300
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@dataclass(frozen=True)
+class ChartSpec:
+    """What a chart needs on screen, built once: the figure as a plain dict, its text.
+
+    ``spec`` is the figure's JSON form (``json.loads(fig.to_json())``: lists,
+    strings and plotly's typed arrays), cheap to cache and to copy, drawn
+    without rebuilding a ``go.Figure``; ``alt`` the chart's text alternative
+    (title and key numbers), ``table_html`` its data as a collapsed HTML table.
+    """
+
+    spec: dict
+    alt: str
+    table_html: str
+
+    def figure(self):
+        """The ``go.Figure`` (built on demand, e.g. for a PNG export)."""
+        import plotly.graph_objects as go
+
+        return go.Figure(self.spec)
+
+
+class FigureSpec(BaseFigure):
+    """A ready figure dict that ``st.plotly_chart`` draws as it is.
+
+    Streamlit (1.67) turns a ``BaseFigure`` into a dict with ``to_dict()``
+    and then to JSON without validating it; a plain dict would instead be
+    validated by building a ``go.Figure`` (the cost this avoids). So this
+    subclass skips ``BaseFigure.__init__`` and hands out the dict.
+    tests/test_chart_text.py fails when Streamlit stops taking this path.
+    """
+
+    def __init__(self, spec: dict):  # noqa: D107 - no BaseFigure state on purpose
+        object.__setattr__(self, "_spec", spec)
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+    def __reduce__(self):  # picklable like the dict it holds
+        return (FigureSpec, (self._spec,))
+
+
+def _table_html(table: pd.DataFrame, title: str) -> str:
+    if table.empty or len(table.columns) < 2:
+        return ""
+    head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in table.columns)
+    rows = []
+    for row in table.itertuples(index=False):
+        cells = "".join(f"<td>{html.escape(figure_text._num(v))}</td>" for v in row)
+        rows.append(f"<tr>{cells}</tr>")
+    cut = table.attrs.get("cut", 0)
+    note = f"<p>First {len(table)} rows; {cut} more are in the chart.</p>" if cut else ""
+    return (f"<details class='msc-chart-data'><summary>Chart data as a table: "
+            f"{html.escape(title)}</summary><table><caption>{html.escape(title)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{note}"
+            f"</details>")
+
+
+def build_spec(fig, title: str) -> ChartSpec:
+    """A :class:`ChartSpec` of ``fig`` (its JSON dict, text alternative and data table)."""
+    spec = json.loads(pio.to_json(fig, validate=False))
+    table = figure_text.data_table(spec, max_rows=TABLE_ROWS)
+    return ChartSpec(spec, figure_text.describe(spec, title), _table_html(table, title))
+
+
+#: Chart specs kept per server process (least recently used dropped first).
+MAX_SPECS = 512
+_specs: OrderedDict = OrderedDict()
+_specs_lock = threading.Lock()
+
+
 def _figure(name: str, trial_key: str, settings: AnalysisSettings, params: tuple,
-            _trial: Trial):
-    # trial_key, settings and params key the cache; the trial itself is not hashed
-    return CHARTS[name].build(_trial, settings, **dict(params))
+            _trial: Trial) -> ChartSpec | None:
+    # Kept in memory as they are: no pickling on every rerun (st.cache_data would
+    # copy each spec), and nothing is hashed but this small key. Specs are shared
+    # and never changed in place; the trial key holds the data fingerprint.
+    key = (name, trial_key, settings, params)
+    with _specs_lock:
+        if key in _specs:
+            _specs.move_to_end(key)
+            return _specs[key]
+    fig = CHARTS[name].build(_trial, settings, **dict(params))
+    made = None if fig is None else build_spec(
+        fig, CHARTS[name].describe(settings, **dict(params))[0])
+    with _specs_lock:
+        _specs[key] = made
+        while len(_specs) > MAX_SPECS:
+            _specs.popitem(last=False)
+    return made
+
+
+def clear() -> None:
+    """Forget every chart spec."""
+    with _specs_lock:
+        _specs.clear()
 
 
 def figure(name: str, trial: Trial, settings: AnalysisSettings | None = None, **params):
-    """The cached figure of chart ``name`` (None when there is nothing to draw).
+    """The cached :class:`ChartSpec` of chart ``name`` (None when there is nothing to draw).
 
-    ``params`` must be hashable (tuples, not lists).
+    ``params`` must be hashable (tuples, not lists); ``.figure()`` gives the ``go.Figure``.
     """
     settings = settings or state.get_settings()
     return _figure(name, trial.cache_key, settings, tuple(sorted(params.items())), trial)
@@ -40,7 +143,9 @@ def figure(name: str, trial: Trial, settings: AnalysisSettings | None = None, **
 
 def chart(name: str, trial: Trial, settings: AnalysisSettings | None = None, *, key: str,
           file_name: str | None = None, downloads: bool = True, theme=None, **params):
-    """Draw chart ``name`` with its PNG / SVG / HTML buttons; return its figure (or None).
+    """Draw chart ``name`` with its text alternative, data table and PNG / SVG / HTML buttons.
+
+    Returns its :class:`ChartSpec` (or None when there is nothing to draw).
 
     Parameters
     ----------
@@ -61,10 +166,13 @@ def chart(name: str, trial: Trial, settings: AnalysisSettings | None = None, *, 
         The chart's parameters (``outcome``, ``visit``, ...).
     """
     settings = settings or state.get_settings()
-    fig = figure(name, trial, settings, **params)
-    if fig is None:
+    made = figure(name, trial, settings, **params)
+    if made is None:
         return None
     title, _ = CHARTS[name].describe(settings, **params)
-    export_widgets.chart(fig, key=key, name=file_name or title, downloads=downloads,
-                         theme=theme)
-    return fig
+    export_widgets.chart(FigureSpec(made.spec), key=key, name=file_name or title,
+                         downloads=downloads, theme=theme, alt=made.alt,
+                         figure=made.figure)
+    if made.table_html:
+        st.html(made.table_html)
+    return made

@@ -15,7 +15,14 @@ import streamlit as st
 
 from .. import io
 from ..errors import TrialDataError
-from ..mapping import IGNORE, TARGETS, mapping_from_json, mapping_to_json, propose_mapping
+from ..mapping import (
+    IGNORE,
+    TARGETS,
+    arm_candidates,
+    mapping_from_json,
+    mapping_to_json,
+    propose_mapping,
+)
 from . import state
 from .text import md_escape, md_message
 
@@ -27,6 +34,7 @@ SAMPLES = {
 UPLOAD = "Upload my data"
 
 MAPPING, MAPPING_COLUMNS = state.MAPPING, state.MAPPING_COLUMNS  # session keys (ui/state.py)
+MAPPING_PREVIEW = state.MAPPING_PREVIEW
 _SIGNATURE = state.UPLOAD_SIGNATURE
 _KEEP = "(keep as is)"
 
@@ -71,16 +79,23 @@ def data_source() -> None:
             with st.spinner("Reading and checking the files..."):
                 trial = io.load_trial(files, mapping=mapping)
         except io.MissingColumnsError as exc:
-            st.session_state[state.LOAD_ERROR] = str(exc)
+            st.session_state[state.LOAD_ERROR] = _messages(exc)
             st.session_state[MAPPING_COLUMNS] = _columns(files, exc)
+            st.session_state[MAPPING_PREVIEW] = _preview(files)
             return
         except TrialDataError as exc:
-            st.session_state[state.LOAD_ERROR] = str(exc)
+            st.session_state[state.LOAD_ERROR] = _messages(exc)
             # with a mapping in use, keep the editor open so it can be corrected
             st.session_state[MAPPING_COLUMNS] = _columns(files, exc) if mapping else None
+            st.session_state[MAPPING_PREVIEW] = _preview(files) if mapping else None
             return
         st.session_state[MAPPING_COLUMNS] = None
         _accept(trial, ", ".join(f.name for f in files))
+
+
+def _messages(exc: TrialDataError) -> tuple[str, ...]:
+    """One sentence per problem found (the error holds them all)."""
+    return tuple(str(p) for p in exc.problems)
 
 
 def _columns(files, exc) -> list[str]:
@@ -88,6 +103,13 @@ def _columns(files, exc) -> list[str]:
         return [c for c in io.source_columns(files) if c]
     except TrialDataError:
         return list(getattr(exc, "columns", []))
+
+
+def _preview(files) -> list[pd.DataFrame]:
+    try:
+        return io.source_frames(files)
+    except TrialDataError:
+        return []
 
 
 def _accept(trial, label: str) -> None:
@@ -105,8 +127,13 @@ def show_load_error() -> None:
     message = st.session_state.get(state.LOAD_ERROR)
     if message:
         kept = st.session_state.get(state.SOURCE_LABEL, "the previous data")
-        st.error(f"**The upload could not be used.** {md_message(message)}\n\n"
-                 f"Still showing: {md_escape(kept)}.", icon="⚠️")
+        problems = (message,) if isinstance(message, str) else tuple(message)
+        if len(problems) == 1:
+            text = f"**The upload could not be used.** {md_message(problems[0])}"
+        else:
+            text = (f"**The upload could not be used: {len(problems)} problems.**\n\n"
+                    + "\n".join(f"1. {md_message(p)}" for p in problems))
+        st.error(f"{text}\n\nStill showing: {md_escape(kept)}.", icon="⚠️")
         columns = st.session_state.get(MAPPING_COLUMNS)
         if columns:
             mapping_editor(columns)
@@ -136,7 +163,8 @@ def mapping_editor(columns: list[str]) -> None:
         })
         key = "mapping_editor_" + str(abs(hash((tuple(columns), json.dumps(base)))))
         edited = st.data_editor(
-            table, key=key, hide_index=True, width="stretch",
+            # every row shown, no scrolling inside the table (35 px a row, header included)
+            table, key=key, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3,
             column_config={
                 "Your column": st.column_config.TextColumn(disabled=True),
                 "Means": st.column_config.SelectboxColumn(
@@ -147,14 +175,54 @@ def mapping_editor(columns: list[str]) -> None:
             })
         mapping = {c: t for c, t in zip(edited["Your column"], edited["Means"], strict=True)
                    if t and t != _KEEP and t != c}
+        answered, mapping = _ask_for_arm(mapping, key)
         left, right = st.columns(2)
-        if left.button("Apply mapping and reload", type="primary", key="mapping_apply"):
+        if left.button("Apply mapping and reload", type="primary", key="mapping_apply",
+                       disabled=not answered,
+                       help=None if answered else "Answer the question about the arm first."):
             st.session_state[MAPPING] = mapping
             st.session_state.pop(_SIGNATURE, None)
             st.rerun()
         right.download_button("Download this mapping (.json)", mapping_to_json(mapping),
                               file_name="msc_dash_mapping.json", mime="application/json",
                               key="mapping_download")
+
+
+_NO_ARM = "None of them: one arm (every subject had the same treatment)"
+
+
+def _ask_for_arm(mapping: dict[str, str], key: str) -> tuple[bool, dict[str, str]]:
+    """Ask "is this the arm?" when no column is mapped to ``arm`` but one could be.
+
+    A column that is constant within each subject with 2 to 4 values, left
+    unmapped, may be the randomised group: merging its groups would analyse
+    a two-arm trial as one arm. Returns (answered, the mapping with the answer).
+    """
+    frames = st.session_state.get(MAPPING_PREVIEW) or []
+    sid = next((c for c, t in mapping.items() if t == "subject_id"), None)
+    frame = next((f for f in frames if sid in f.columns), None)
+    candidates = arm_candidates(frame, mapping) if frame is not None else []
+    if not candidates:
+        return True, mapping
+
+    def label(col: str) -> str:
+        if col == _NO_ARM:
+            return col
+        from .text import md_escape  # option labels are Markdown; data is not
+
+        levels = sorted(frame[col].dropna().astype(str).unique())
+        return md_escape(f"{col} ({', '.join(levels)})")
+
+    choice = st.radio(
+        "**Is one of these columns the arm** (the treatment group each subject was "
+        "randomised to)? Each has 2 to 4 values that stay the same for a subject.",
+        [*candidates, _NO_ARM], index=None, key=f"{key}_arm", format_func=label)
+    if choice is None:
+        st.caption("Answer before applying: without an arm, every group is analysed as one.")
+        return False, mapping
+    if choice != _NO_ARM:
+        mapping = {**mapping, choice: "arm"}
+    return True, mapping
 
 
 def mapping_panel() -> None:

@@ -104,12 +104,13 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
     mine = effects[effects["outcome"] == code]
     at = mine[mine["visit"] == visit]
     if at.empty:
-        st.info(f"No subject has both a baseline and a {visit} value of {code}.")
+        st.info(f"No subject has both a baseline and a {widgets.md_escape(visit)} value of "
+                f"{widgets.md_escape(code)}.")
     else:
         _headline(trial, at, code, settings.ci)
         shown = effects.loc[effects["visit"] == visit, "outcome"].unique()
-        st.caption("Adjusted p: " + family_text(shown, padjust=settings.padjust,
-                                                family=settings.family, visit=visit))
+        st.caption("Adjusted p: " + widgets.md_escape(family_text(
+            shown, padjust=settings.padjust, family=settings.family, visit=visit)))
     _trend(trial, code, settings)
     left, right = st.columns(2)
     with left:

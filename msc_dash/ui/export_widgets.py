@@ -50,22 +50,31 @@ def _chrome() -> bool:
     return export.chrome_available()
 
 
+def _built(fig):
+    # fig, or a callable that builds it (a cached figure dict becomes a Figure on click)
+    return fig() if callable(fig) else fig
+
+
 def _image_maker(fig, fmt: str):
     def make() -> bytes:
-        return export.figure_to_image(fig, fmt)
+        return export.figure_to_image(_built(fig), fmt)
 
     return make
 
 
 def _html_maker(fig):
     def make() -> str:
-        return export.figure_to_html(fig)
+        return export.figure_to_html(_built(fig))
 
     return make
 
 
 def figure_downloads(fig, *, key: str, name: str | None = None) -> None:
-    """A compact row of PNG / SVG / HTML download buttons for ``fig``."""
+    """A compact row of PNG / SVG / HTML download buttons for ``fig``.
+
+    ``fig`` is a ``go.Figure`` or a callable returning one: either way the
+    files are made only when a button is clicked.
+    """
     stem = file_stem(name or key)
     has_chrome = _chrome()
     row = st.container(horizontal=True, gap="small", key=f"{key}__downloads")
@@ -88,7 +97,7 @@ def figure_downloads(fig, *, key: str, name: str | None = None) -> None:
 
 
 def chart(fig, *, key: str, name: str | None = None, downloads: bool = True,
-          **plotly_kwargs) -> None:
+          figure=None, **plotly_kwargs) -> None:
     """``st.plotly_chart(fig)`` with a PNG / SVG / HTML download row under it.
 
     Parameters
@@ -100,6 +109,9 @@ def chart(fig, *, key: str, name: str | None = None, downloads: bool = True,
         File name stem of the downloads (default: ``key``).
     downloads : bool
         False draws the chart alone (e.g. in presenter mode).
+    figure : callable, optional
+        Builds the ``go.Figure`` of the downloads when ``fig`` is not one
+        (default: ``fig`` itself).
     **plotly_kwargs
         Passed to ``st.plotly_chart`` (``height``, ``on_select``, ...).
     """
@@ -108,7 +120,7 @@ def chart(fig, *, key: str, name: str | None = None, downloads: bool = True,
                                       "filename": file_stem(name or key)}
     result = st.plotly_chart(fig, key=key, config=config, **plotly_kwargs)
     if downloads:
-        figure_downloads(fig, key=key, name=name)
+        figure_downloads(figure or fig, key=key, name=name)
     return result
 
 

@@ -22,7 +22,8 @@ from ..trial import Trial
 from . import state, urlstate
 from .text import md_code, md_join
 
-__all__ = ["FilterSpec", "filter_specs", "criteria_from_values", "describe_criteria",
+__all__ = ["FilterSpec", "filter_specs", "split_specs", "criteria_from_values",
+           "describe_criteria",
            "values_from_view", "restore_view", "sidebar_filters", "outcome_selector",
            "stable_widget_ids", "KEY_PREFIX",
            "VISIT_KEY", "OUTCOME_KEY"]
@@ -33,16 +34,22 @@ VISIT_KEY, OUTCOME_KEY = state.VISIT_KEY, state.OUTCOME_KEY
 _ORIGIN, _SPECS, _FILTERED = state.FILTER_ORIGIN, state.FILTER_SPECS, state.FILTERED
 _URL_DONE, _PENDING, _PROBLEMS = state.URL_DONE, state.URL_PENDING, state.URL_PROBLEMS
 _VISIT_MEMORY, _OUTCOME_MEMORY = state.VISIT_MEMORY, state.OUTCOME_MEMORY
+_MORE = state.FILTER_MORE
 
 #: Display names of the known subject columns; the first seven come first.
 LABELS = {
     "arm": "Arm", "ms_type": "MS type", "sex": "Sex", "age": "Age (years)",
     "baseline_edss": "Baseline EDSS", "disease_duration_years": "Disease duration (years)",
     "n_injections": "Number of injections", "route": "Route", "bmi": "BMI (kg/m²)",
+    "race": "Race",
 }
 _FIRST = ("arm", "ms_type", "sex", "age", "baseline_edss", "disease_duration_years",
           "n_injections")
 _MAX_CATEGORIES = 40
+#: Subject columns offered as filters without asking (any case); the others are one
+#: "Add a filter" away, so real exports (ADSL: SITEID, TRTDUR, COMP8FL...) stay usable.
+CURATED = ("arm", "ms_type", "sex", "age", "race", "baseline_edss", "disease_duration_years",
+           "n_injections", "route", "bmi")
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,11 @@ class FilterSpec:
 
 
 def _label(column: str) -> str:
-    return LABELS.get(column, column.replace("_", " ").strip().capitalize())
+    known = LABELS.get(column) or LABELS.get(column.lower())
+    if known:
+        return known
+    # ADaM names (SITEID, COMP8FL) read best as written
+    return column if column.isupper() else column.replace("_", " ").strip().capitalize()
 
 
 def _range_spec(column: str, values: pd.Series) -> FilterSpec | None:
@@ -139,6 +150,20 @@ def filter_specs(trial: Trial) -> list[FilterSpec]:
         specs.append(FilterSpec(col, _label(col), "categorical", options=tuple(options),
                                 counts=tuple(int(counts[o]) for o in options)))
     return specs
+
+
+def split_specs(specs) -> tuple[list[FilterSpec], list[FilterSpec]]:
+    """(offered in the sidebar, offered through "Add a filter"): :data:`CURATED` first.
+
+    Examples
+    --------
+    >>> specs = [FilterSpec("arm", "Arm", "categorical"), FilterSpec("SITEID", "Siteid", "range"),
+    ...          FilterSpec("RACE", "Race", "categorical")]
+    >>> [[s.column for s in part] for part in split_specs(specs)]
+    [['arm', 'RACE'], ['SITEID']]
+    """
+    shown = [s for s in specs if s.column.lower() in CURATED]
+    return shown, [s for s in specs if s.column.lower() not in CURATED]
 
 
 def criteria_from_values(specs, values) -> dict:
@@ -292,9 +317,14 @@ def _apply_pending(full: Trial, specs) -> None:
     problems = st.session_state.get(_PROBLEMS) or []
     values, more = values_from_view(specs, view.get("filters") or {})
     problems += more
+    extra = [x.column for x in split_specs(specs)[1]]
     for spec in specs:
         if spec.column in values:
             st.session_state[spec.key] = values[spec.column]
+    added = [c for c in extra if c in values]
+    if added:  # a link's filter on another column: add its widget
+        st.session_state[_MORE] = list(dict.fromkeys([*st.session_state.get(_MORE, []),
+                                                      *added]))
     for key, allowed, what in ((VISIT_KEY, full.visits, "visit"),
                                (OUTCOME_KEY, full.outcomes, "outcome")):
         wanted = view.get(key)
@@ -322,22 +352,31 @@ def _valid(spec: FilterSpec, value) -> bool:
 def outcome_selector(trial: Trial, options, *, container=None, label: str = "Outcome") -> str:
     """Select one outcome (key ``"outcome"``, kept in the URL and across page switches)."""
     options = list(options)
-    if st.session_state.get(OUTCOME_KEY) not in options:
-        remembered = st.session_state.get(_OUTCOME_MEMORY)
-        st.session_state[OUTCOME_KEY] = remembered if remembered in options else options[0]
+    # as widgets.visit_selector: the memory holds the choice across pages
+    wanted = st.session_state.get(_OUTCOME_MEMORY)
+    if wanted not in options:
+        current = st.session_state.get(OUTCOME_KEY)
+        wanted = current if current in options else options[0]
+    st.session_state[OUTCOME_KEY] = wanted
 
     def name(code: str) -> str:
         text = trial.outcome(code).label
         return f"{text} ({code})" if text != code else code
 
-    choice = (container or st).selectbox(label, options, key=OUTCOME_KEY, format_func=name)
+    choice = (container or st).selectbox(label, options, key=OUTCOME_KEY, format_func=name,
+                                         on_change=_remember_outcome)
     st.session_state[_OUTCOME_MEMORY] = choice
     return choice
+
+
+def _remember_outcome() -> None:
+    st.session_state[_OUTCOME_MEMORY] = st.session_state.get(OUTCOME_KEY)
 
 
 def _reset(specs) -> None:
     for spec in specs:
         st.session_state[spec.key] = spec.default
+    st.session_state[_MORE] = []
 
 
 @contextlib.contextmanager
@@ -372,13 +411,35 @@ def _widget(spec: FilterSpec) -> None:
                   help="Subjects with no value are left out once the range is narrowed.")
 
 
+def _widgets(specs) -> list[FilterSpec]:
+    """The curated filters, the "Add a filter" control and the added ones; return those shown."""
+    shown, extra = split_specs(specs)
+    for spec in shown:
+        _widget(spec)
+    if not extra:
+        return shown
+    by_col = {x.column: x for x in extra}
+    kept = [c for c in st.session_state.get(_MORE, []) if c in by_col]
+    st.session_state[_MORE] = kept
+    added = st.multiselect(
+        "Add a filter", list(by_col), key=_MORE, format_func=lambda c: by_col[c].label,
+        placeholder=f"{len(extra)} more subject variables",
+        help="Filter on any other column of the subjects table; remove it here to drop "
+             "the filter.")
+    for column in added:
+        _widget(by_col[column])
+    return shown + [by_col[c] for c in added]
+
+
 def _write_url(criteria) -> None:
     from .data import SAMPLES
 
     choice = st.session_state.get(state.DATA_CHOICE)
     view = {"data": SAMPLES.get(choice, "upload") if choice else None, "filters": criteria,
-            "visit": st.session_state.get(VISIT_KEY) or st.session_state.get(_VISIT_MEMORY),
-            "outcome": st.session_state.get(OUTCOME_KEY) or st.session_state.get(_OUTCOME_MEMORY),
+            # the remembered choice (a page without the widget may hold a stale widget value)
+            "visit": st.session_state.get(_VISIT_MEMORY) or st.session_state.get(VISIT_KEY),
+            "outcome": (st.session_state.get(_OUTCOME_MEMORY)
+                        or st.session_state.get(OUTCOME_KEY)),
             "family": st.session_state.get(state.FAMILY) or None}
     view = {k: v for k, v in view.items() if not (k in (VISIT_KEY, OUTCOME_KEY)
                                                  and not isinstance(v, str))}
@@ -402,6 +463,7 @@ def sidebar_filters(full: Trial) -> Trial:
         # other data: the old choices may not exist in it
         for key in [k for k in st.session_state if str(k).startswith(KEY_PREFIX)]:
             del st.session_state[key]
+        st.session_state.pop(_MORE, None)
     st.session_state[_ORIGIN] = origin
     cached_specs = st.session_state.get(_SPECS)
     if cached_specs and cached_specs[0] == origin:
@@ -418,10 +480,9 @@ def sidebar_filters(full: Trial) -> Trial:
         st.subheader("Filters")
         summary = st.container()
         with st.expander("Subject filters", expanded=True):
-            for spec in specs:
-                _widget(spec)
-        values = {s.column: st.session_state[s.key] for s in specs}
-        criteria = criteria_from_values(specs, values)
+            active = _widgets(specs)
+        values = {s.column: st.session_state[s.key] for s in active}
+        criteria = criteria_from_values(active, values)
         st.button("Reset filters", key="msc_flt_reset", on_click=_reset, args=(specs,),
                   disabled=not criteria, width="stretch")
 

@@ -17,14 +17,17 @@ from ..trial import Trial
 # -- the data
 FULL_TRIAL = "msc_full_trial"        # last good Trial as loaded (unfiltered)
 TRIAL = "msc_trial"                  # the Trial after the sidebar filters
-LOAD_ERROR = "msc_load_error"        # message of the last failed load, or None
+LOAD_ERROR = "msc_load_error"        # the last failed load's problems (tuple of str), or None
 SOURCE_LABEL = "msc_source_label"    # what is loaded, for display
 DATA_CHOICE = "data_choice"          # the sidebar's data radio (a sample or upload)
 UPLOAD_SIGNATURE = "upload_signature"  # names and sizes of the files loaded last
 MAPPING = "msc_column_mapping"       # the confirmed {column: target} mapping, or None
 MAPPING_COLUMNS = "msc_mapping_columns"  # columns to map after a failed load, or None
+MAPPING_PREVIEW = "msc_mapping_preview"  # first rows of each uploaded table, for the editor
 # -- the analysis
 SETTINGS = "msc_settings"            # AnalysisSettings in force
+SHOWN_DATA = "msc_shown_data"        # cache key of the data the main area last showed
+PAGE_SLOT = "msc_page_slot"          # which of app.py's two main-area slots holds the page
 OUTCOME_SETTINGS = "msc_outcome_settings"  # {code: {label, domain, unit, better}} (unknown codes)
 FAMILY = "set_family"                # the pre-specified outcomes (multiplicity family)
 # -- the view (kept in the address by urlstate)
@@ -36,6 +39,7 @@ FILTER_PREFIX = "flt_"               # prefix of the filter widgets' keys
 FILTER_ORIGIN = "msc_flt_origin"     # cache key of the trial the filter widgets were built for
 FILTER_SPECS = "msc_flt_specs"       # (origin, specs)
 FILTERED = "msc_flt_filtered"        # ((origin, criteria), filtered Trial)
+FILTER_MORE = "msc_flt_more"         # columns added with "Add a filter"
 URL_DONE = "msc_flt_url_done"        # the URL has been read in this session
 URL_PENDING = "msc_flt_pending"      # decoded view waiting for the trial
 URL_PROBLEMS = "msc_flt_problems"    # link problems to show once
@@ -44,6 +48,8 @@ PRESENT_KEY = "presenter_mode"
 SLIDE_KEY = "presenter_slide"        # 0-based index of the slide on screen
 CONTRAST_KEY = "presenter_contrast"
 PRESENTER_URL_SEEN = "presenter_url_seen"  # query params already applied this session
+# -- sign-in (msc_dash.ui.auth)
+SIGNED_IN_AS = "msc_signed_in_as"    # the user this browser session belongs to
 
 
 __all__ = ["AnalysisSettings", "FULL_TRIAL", "TRIAL", "LOAD_ERROR", "SOURCE_LABEL", "SETTINGS",

@@ -51,21 +51,29 @@ def visit_selector(trial: Trial, *, label: str = "Visit", container=None,
         st.info("The data has no follow-up visit after baseline (day 0), "
                 "so there is no change to show.")
         return None
-    remembered = st.session_state.get(_VISIT_MEMORY)
-    if st.session_state.get(VISIT_KEY) not in options:
-        # a page switch dropped the widget state, or the data changed
-        st.session_state[VISIT_KEY] = (remembered if remembered in options
-                                       else one_year_visit(trial))
+    # The memory is the choice; the widget only shows it. Streamlit drops a widget's
+    # state when a page without it runs (or gives the next page's widget its default),
+    # so the value is handed to the widget on every run, and a change goes to the memory.
+    wanted = st.session_state.get(_VISIT_MEMORY)
+    if wanted not in options:
+        current = st.session_state.get(VISIT_KEY)
+        wanted = current if current in options else one_year_visit(trial)
+    st.session_state[VISIT_KEY] = wanted
     days = trial.visit_days
     where = container if container is not None else st
     choice = where.selectbox(
-        label, options, key=VISIT_KEY,
+        label, options, key=VISIT_KEY, on_change=_remember, args=(VISIT_KEY, _VISIT_MEMORY),
         format_func=lambda v: f"{v} (day {days[v]:.0f})",
         help=help or "Follow-up visit compared with baseline (median day since baseline). "
-        "Shared by the Overview and the domain pages.",
+        "Shared by every page that shows one visit, and kept in the address.",
     )
     st.session_state[_VISIT_MEMORY] = choice
     return choice
+
+
+def _remember(key: str, memory: str) -> None:
+    """Widget callback: the user's new choice becomes the remembered one."""
+    st.session_state[memory] = st.session_state.get(key)
 
 
 def _p_of(row) -> float:
@@ -104,6 +112,7 @@ def _metric(row, outcome, label: str, finding: str | None, *, describe: bool) ->
     if row is None or not _estimable(row):
         note = "" if row is None else str(row.get("note") or "")
         st.metric(label, "not estimable", help=note or "No paired data at this visit.")
+        st.caption(md_escape(note or "no paired data at this visit"))  # why, on screen
         return
     _, value = _headline(row, outcome)
     st.metric(
@@ -167,7 +176,9 @@ def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
             what = _headline(first, outcome)[0] if first else "change"
             if multi:
                 st.markdown(f"**{md_escape(main)}** {what}")
-            cols = st.columns(len(arms)) if multi else [st.container()]
+            # one arm under the other: side by side, a CI such as "-0.34 [-0.63, -0.05]"
+            # does not fit a third of a card at 1280 px
+            cols = [st.container() for _ in arms]
             for arm, col in zip(arms, cols, strict=True):
                 with col:
                     _metric(_row_of(at, main, arm), outcome,

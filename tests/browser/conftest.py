@@ -47,14 +47,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(port: int | None = None) -> tuple[subprocess.Popen, str]:
-    """Start ``streamlit run app.py`` on loopback; return the process and its URL."""
+def start_app(port: int | None = None, *, options: tuple[str, ...] = (),
+              script_args: tuple[str, ...] = (), address: str = "127.0.0.1",
+              ) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run app.py`` on loopback; return the process and its URL.
+
+    ``options`` are more Streamlit options (``("--secrets.files", path)``),
+    ``script_args`` the app's own arguments (``("--no-auth",)``), ``address``
+    the address it binds (the URL always uses 127.0.0.1).
+    """
     port = port or _free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    script = [str(ROOT / "app.py"), *(["--", *script_args] if script_args else [])]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"],
+        [sys.executable, "-m", "streamlit", "run",
+         "--server.port", str(port), "--server.address", address,
+         "--server.headless", "true", *options, *script],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
@@ -150,3 +158,36 @@ def wait_for_charts(page, minimum: int = 1, timeout: float = 30_000) -> int:
 def assert_no_exception(page) -> None:
     """No Streamlit exception box and no error-details element on the page."""
     assert page.locator("[data-testid='stException']").count() == 0, page.inner_text("body")
+
+
+def assert_accessible(page, impacts=("serious", "critical")) -> None:
+    """No axe-core violation of the given impacts on the page (axe-playwright-python).
+
+    axe-core runs inside the page from the copy bundled with the package: no
+    outside request.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    # the app's fixes (msc_dash.ui.a11y) are in place once their styles are; a rerun
+    # that redraws the sidebar may take them out for a moment
+    page.wait_for_function("() => !!document.getElementById('msc-a11y')"
+                           " && !!window.__mscNavFix", timeout=15_000)
+    page.wait_for_timeout(200)
+    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in impacts]
+    assert not violations, "\n".join(
+        f"{v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. "
+        f"{v['nodes'][0]['html'][:160]})" for v in violations)
+
+
+def assert_charts_have_text(page) -> None:
+    """Every drawn Plotly chart has an accessible name and a data table beside it."""
+    charts = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(c => {
+        const named = c.closest('[aria-label]');
+        const box = c.closest('[data-testid="stElementContainer"]');
+        let next = box && box.nextElementSibling, table = false;
+        for (let i = 0; next && i < 3; i++, next = next.nextElementSibling)
+            if (next.querySelector('details.msc-chart-data table')) { table = true; break; }
+        return {name: named ? named.getAttribute('aria-label') : '', table};
+    })""")
+    assert all(c["name"] for c in charts), charts
+    assert all(c["table"] for c in charts), charts

@@ -92,6 +92,7 @@ def test_bad_uploads_in_a_row_keep_the_last_good_data(page, app_url, tmp_path):
 
     # every page still works on the last good data
     page.get_by_role("link", name="Overview", exact=True).click()
+    page.get_by_text("Effect sizes at").first.wait_for(timeout=60_000)  # the Overview drew
     wait_for_app(page)
     assert "9 subjects" in page.inner_text("[data-testid='stMain']")
     wait_for_charts(page, minimum=1)

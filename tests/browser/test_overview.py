@@ -55,5 +55,6 @@ def test_visit_choice_survives_a_page_switch(page, app_url):
     wait_for_app(page)
     assert_no_exception(page)
     page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Overview").first.click()
+    page.get_by_text("Effect sizes at").first.wait_for(timeout=60_000)  # the Overview drew
     wait_for_app(page)
     assert "Post-injection 1" in _visit_shown(page)

@@ -1,7 +1,14 @@
-"""Every page in a real browser, on both samples: charts drawn, no exception box."""
+"""Every page in a real browser, on both samples: charts drawn, no exception box,
+no serious or critical axe-core violation, every chart with a text alternative."""
 
 import pytest
-from conftest import assert_no_exception, wait_for_app, wait_for_charts
+from conftest import (
+    assert_accessible,
+    assert_charts_have_text,
+    assert_no_exception,
+    wait_for_app,
+    wait_for_charts,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -33,3 +40,5 @@ def test_page_draws_its_charts(page, app_url, path, data):
         assert wait_for_charts(page, minimum=want, timeout=90_000) >= want
     assert_no_exception(page)
     assert page.locator("h1").count() >= 1
+    assert_accessible(page)
+    assert_charts_have_text(page)

@@ -1,0 +1,126 @@
+"""Cells and headers shared by the readers: missing-value spellings, header rows,
+unnamed columns and text cells.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..errors import TrialDataError
+from ..mapping import (
+    exact_target,
+    outcome_target,
+)
+from . import limits
+
+_NA = {"", "na", "n/a", "nan", "null", ".", "-", "#n/a", "missing"}
+
+
+
+def _header_row(raw: pd.DataFrame) -> int:
+    """Position of the header among the first rows: the one naming most known columns
+    (a title or notes above the table are skipped)."""
+    def known(i: int) -> int:
+        names = [_clean_header(v) for v in raw.iloc[i]]
+        return sum(bool(n) and bool(exact_target(n) or outcome_target(n)
+                                    or n.upper() in ("USUBJID", "PARAMCD", "AVAL"))
+                   for n in names)
+    scores = [known(i) for i in range(min(10, len(raw) - 1))]
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    return best if scores[best] else 0
+
+
+
+_UNNAMED = "\x00unnamed column {}"
+
+
+
+def _checked_header(header: list[str], label: str) -> list[str]:
+    """The header with blank names made unique placeholders; a repeated name refused.
+
+    Examples
+    --------
+    >>> _checked_header(["subject_id", "value", "", ""], "a.csv")[2:] == [
+    ...     _UNNAMED.format(3), _UNNAMED.format(4)]
+    True
+    >>> _checked_header(["value", "Value ", "value"], "a.csv")
+    Traceback (most recent call last):
+    ...
+    msc_dash.errors.TrialDataError: a.csv: the column `value` appears twice in the header (columns 1 and 3); give each column one unique name.
+    """
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name and name in seen:
+            raise TrialDataError(
+                f"{label}: the column `{name}` appears twice in the header (columns "
+                f"{seen[name] + 1} and {i + 1}); give each column one unique name.")
+        seen.setdefault(name, i)
+    return [name or _UNNAMED.format(i + 1) for i, name in enumerate(header)]
+
+
+
+def _drop_unnamed(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Columns without a name dropped when empty (trailing Excel commas); refused if not."""
+    unnamed = [c for c in frame.columns if str(c).startswith("\x00unnamed")]
+    for col in unnamed:
+        filled = frame[col].notna()
+        if filled.any():
+            n = int(col.rsplit(" ", 1)[1])
+            row = frame.index[filled][0]
+            raise TrialDataError(
+                f"{label}: a column has data but no name in the header row (column {n}; "
+                f"row {row} holds `{str(frame.at[row, col])[:40]}`). Name the column or "
+                "delete it.")
+    return frame.drop(columns=unnamed)
+
+
+
+def _clean_header(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace("\ufeff", "").strip()
+
+
+
+def _as_text(df: pd.DataFrame, start: int) -> pd.DataFrame:
+    """Every cell as stripped str or None; index = row number seen by the user."""
+    out = {}
+    for col in df.columns:
+        values = df[col].tolist()
+        out[_clean_header(col)] = [_cell(v) for v in values]
+    frame = pd.DataFrame(out, dtype=object)
+    frame.index = (df.index if start == 0 else np.arange(start, start + len(df)))
+    if len(frame) > limits.MAX_ROWS:
+        raise TrialDataError(f"The table has {len(frame)} rows; at most {limits.MAX_ROWS} are read.")
+    return frame
+
+
+
+def _cell(v):
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, bytes):
+        v = v.decode("utf-8", errors="replace")
+    if isinstance(v, float):
+        if np.isnan(v):
+            return None
+        return repr(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, (np.floating,)):
+        return _cell(float(v))
+    if isinstance(v, (bool, np.bool_)):
+        return "True" if v else "False"
+    if isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat"):
+        return str(v).replace(" 00:00:00", "")
+    text = str(v).strip()
+    return None if text.lower() in _NA else text
+
+
+
+_DEC_COMMA = re.compile(r"^[+-]?\d*,\d+$")
+
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
