@@ -200,15 +200,19 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
                          chart="mmrm_forest",
                          params=_params(visit=visit, treatment=treatment, control=control,
                                         title=f"{title} (MMRM)")))
-    if trial.has_periods and not any(f.p_basis == "crossover" for f in found):
+    shown = set()
+    if trial.has_periods:
         from .crossover_summary import crossover_slides
 
-        out += crossover_slides(trial, settings)
+        key = crossover_slides(trial, settings)
+        out += key
+        shown = {s.outcome for s in key}  # its crossover finding is this slide
     safety_slides = [_finding_slide(f, trial) for f in found if f.domain == "safety"]
     # individual Functional Systems are details of their sum: the Disability page has them
     details = set(FUNCTIONAL_SYSTEMS) if "FSS_SUM" in trial.outcomes else set()
     out += [_finding_slide(f, trial) for f in found
-            if f.domain != "safety" and f.outcome not in details]
+            if f.domain != "safety" and f.outcome not in details
+            and not (f.p_basis == "crossover" and f.outcome in shown)]
     level = f"{(settings or AnalysisSettings()).ci:.0%}"
     for domain, codes in domain_outcomes(trial).items():
         code = codes[0]

@@ -70,8 +70,10 @@ def test_crossover_deck_leads_with_the_crossover_answer():
     assert f"Crossover, within subjects: {up} of {k} outcomes favour MSC (p < 0.05)" \
         in deck[0].text
     assert not any(sl.chart == "mmrm_forest" for sl in deck)
+    # the crossover slide (first outcome), then the other outcomes' crossover findings
     cross = [sl for sl in deck if sl.chart == "crossover_profile"]
     assert [sl.outcome for sl in cross] == s.loc[s["estimable"], "outcome"].tolist()
+    assert cross[0].kind == "crossover" and {sl.kind for sl in cross[1:]} == {"finding"}
     fig = slide_figure(trial, cross[0], effects, n_boot=100)
     assert isinstance(fig, go.Figure) and len(fig.data) >= 1
 
