@@ -19,7 +19,7 @@ from .tables import format_ci, format_p, p_phrase
 from .trial import Trial
 
 __all__ = ["crossover_summary", "effect_text", "crossover_slides", "report_html",
-           "arms_are_sequences", "parallel_arms"]
+           "arms_are_sequences", "parallel_arms", "sentence", "display_table"]
 
 _COLUMNS = ["outcome", "domain", "scale", "n_subjects", "estimate", "ci_low", "ci_high", "p",
             "period1_estimate", "period1_ci_low", "period1_ci_high", "period1_p",
@@ -102,7 +102,17 @@ def effect_text(estimate: float, low: float, high: float, *, log: bool, unit: st
     return format_ci(estimate, low, high, sign=True, unit=unit)
 
 
-def _sentence(trial: Trial, row: dict, treatment: str, control: str) -> str:
+def sentence(trial: Trial, row: dict, treatment: str, control: str) -> str:
+    """One outcome's crossover answer in words (a :func:`crossover_summary` row).
+
+    Examples
+    --------
+    >>> from msc_dash.io import load_sample
+    >>> t = load_sample("crossover")
+    >>> row = crossover_summary(t).iloc[0].to_dict()
+    >>> sentence(t, row, "MSC", "Sham").split(":")[0]
+    'Timed 25-Foot Walk, MSC vs Sham within subjects (crossover mixed model, 48 subjects)'
+    """
     o = trial.outcome(row["outcome"])
     log = row["scale"] == "log"
     main = effect_text(row["estimate"], row["ci_low"], row["ci_high"], log=log,
@@ -140,9 +150,40 @@ def crossover_slides(trial: Trial, settings=None) -> list:
     row = {"outcome": code, **ok.loc[code].to_dict()}
     return [Slide("crossover", f"Crossover: {treatment} vs {control}, "
                                f"{trial.outcome(code).label}",
-                  _sentence(trial, row, treatment, control), domain=row["domain"],
+                  sentence(trial, row, treatment, control), domain=row["domain"],
                   outcome=code, arm=treatment, chart="crossover_profile",
                   params=(("outcome", code),))]
+
+
+def display_table(trial: Trial, summary: pd.DataFrame, *, ci: float = 0.95) -> pd.DataFrame:
+    """:func:`crossover_summary` formatted for a report: ratios or differences with CIs.
+
+    Examples
+    --------
+    >>> from msc_dash.io import load_sample
+    >>> t = load_sample("crossover")
+    >>> display_table(t, crossover_summary(t)).iloc[0, [0, 2]].tolist()
+    ['T25FW', 'ratio 0.921 [0.894, 0.948]']
+    """
+    rows = []
+    for r in summary.to_dict("records"):
+        o = trial.outcome(r["outcome"])
+        log = r["scale"] == "log"
+        if not r["estimable"]:
+            rows.append({"Outcome": r["outcome"], "n": "–", f"Crossover [{ci:.0%} CI]": "–",
+                         "p": "–", f"Period 1 only [{ci:.0%} CI]": "–", "p (period 1)": "–",
+                         "Carryover p": r["note"]})
+            continue
+        rows.append({
+            "Outcome": r["outcome"], "n": int(r["n_subjects"]),
+            f"Crossover [{ci:.0%} CI]": effect_text(r["estimate"], r["ci_low"], r["ci_high"],
+                                                    log=log, unit=o.change_unit),
+            "p": format_p(r["p"]),
+            f"Period 1 only [{ci:.0%} CI]": effect_text(
+                r["period1_estimate"], r["period1_ci_low"], r["period1_ci_high"], log=log,
+                unit=o.change_unit),
+            "p (period 1)": format_p(r["period1_p"]), "Carryover p": format_p(r["carryover_p"])})
+    return pd.DataFrame(rows)
 
 
 def report_html(report) -> list[str]:
@@ -155,30 +196,12 @@ def report_html(report) -> list[str]:
     ci = report.settings.ci
     summary = crossover_summary(trial, ci=ci)
     e = html.escape
-    rows = []
-    for r in summary.to_dict("records"):
-        o = trial.outcome(r["outcome"])
-        log = r["scale"] == "log"
-        if not r["estimable"]:
-            rows.append({"Outcome": r["outcome"], "n": "–", "Crossover": "–", "p": "–",
-                         "Period 1 only": "–", "p (period 1)": "–",
-                         "Carryover p": r["note"]})
-            continue
-        rows.append({
-            "Outcome": r["outcome"], "n": int(r["n_subjects"]),
-            f"Crossover [{ci:.0%} CI]": effect_text(r["estimate"], r["ci_low"], r["ci_high"],
-                                                    log=log, unit=o.change_unit),
-            "p": format_p(r["p"]),
-            f"Period 1 only [{ci:.0%} CI]": effect_text(
-                r["period1_estimate"], r["period1_ci_low"], r["period1_ci_high"], log=log,
-                unit=o.change_unit),
-            "p (period 1)": format_p(r["period1_p"]), "Carryover p": format_p(r["carryover_p"])})
     parts = [f"<p>{e(treatment)} minus {e(control)} within subjects: the change within each "
              "period analysed by a mixed model (sequence + period + treatment, random "
              "subject intercept); for log-scale outcomes the ratio of geometric mean "
              f"changes ({e(treatment)} / {e(control)}). Beside it the first period alone "
              "(parallel groups, free of carryover) and the carryover (sequence) test.</p>",
-             '<div class="table-wrap">' + pd.DataFrame(rows).to_html(
+             '<div class="table-wrap">' + display_table(trial, summary, ci=ci).to_html(
                  index=False, escape=True, border=0, na_rep="–", classes="data") + "</div>"]
     ok = summary.loc[summary["estimable"], "outcome"].tolist()
     if ok:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from .crossover_summary import arms_are_sequences
 from .settings import AnalysisSettings
 from .slides import describe_filters
 from .trial import Trial
@@ -134,7 +135,7 @@ def arms_table(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0
     from .arms import compare_arms
     from .tables import format_ci, format_p
 
-    if len(trial.arms) != 2:
+    if len(trial.arms) != 2 or arms_are_sequences(trial):
         return None
     treatment, control = trial.arms
     t = compare_arms(trial, treatment, control, n_boot=n_boot, seed=seed)
@@ -194,6 +195,18 @@ def _effect_tables(doc, trial: Trial, effects: pd.DataFrame, settings) -> None:
     _table(doc, formatted[keep], font_pt=8, caption="Table 2. Change from baseline per arm, "
            f"outcome and follow-up visit (paired; {level} CI; p adjusted by "
            f"{settings.padjust}).")
+    if arms_are_sequences(trial):  # every subject had both treatments: no arm contrast
+        from .crossover import treatments
+        from .crossover_summary import crossover_summary, display_table
+
+        treatment, control = treatments(trial)
+        _table(doc, display_table(trial, crossover_summary(trial, ci=settings.ci),
+                                  ci=settings.ci), font_pt=8,
+               caption=f"Table 3. {treatment} vs {control} within subjects: crossover mixed "
+               "model (sequence + period + treatment, random subject intercept) of the change "
+               "within each period, beside the first period alone and the carryover test; "
+               "ratios for log-scale outcomes. The arms are the crossover sequences.")
+        return
     if len(trial.arms) == 2:
         from .between import display_table
         from .mmrm import mmrm_table

@@ -61,7 +61,8 @@ class Finding:
         The p value that decided significance (NaN when none).
     p_basis : str
         ``"adjusted"`` (``p_adjusted``), ``"t-test"`` (``p_ttest``), ``"mmrm"``
-        (a between-arm MMRM contrast, adjusted across outcomes) or "".
+        (a between-arm MMRM contrast, adjusted across outcomes), ``"crossover"``
+        (the crossover mixed model's treatment effect) or "".
     """
 
     domain: str
@@ -296,8 +297,10 @@ def findings(trial: Trial, effects: pd.DataFrame | None = None, *, visit: str | 
     Returns
     -------
     list of Finding
-        With two or more arms, first the between-arm MMRM contrast of each
-        outcome (at ``visit``, else the visit closest to one year); then the
+        With two or more parallel arms, first the between-arm MMRM contrast of
+        each outcome (at ``visit``, else the visit closest to one year); when
+        the arms are crossover sequences, first each outcome's within-subject
+        crossover estimate (no between-sequence contrast); then the
         within-arm changes: arms in trial order, domains in display order,
         outcomes in registry order and visits by day; the safety finding last.
 
@@ -324,9 +327,13 @@ def findings(trial: Trial, effects: pd.DataFrame | None = None, *, visit: str | 
         rows = rows[rows["visit"] == visit]
     else:
         rows = key_visits(rows)
+    from .crossover_summary import arms_are_sequences, parallel_arms
+
     out: list[Finding] = []
-    if len(trial.arms) > 1:
+    if parallel_arms(trial):
         out += _between(trial, between, visit)
+    elif arms_are_sequences(trial):  # a between-sequence contrast is no treatment effect
+        out += _crossover(trial)
     if len(rows):
         arm_rank = {a: i for i, a in enumerate(trial.arms)}
         domain_rank = {d: i for i, d in enumerate(DOMAINS)}
@@ -359,6 +366,25 @@ def _between(trial: Trial, table: pd.DataFrame | None, visit: str | None) -> lis
     return between_arm_findings(trial, table, visit=at, alpha=ALPHA)
 
 
+def _crossover(trial: Trial) -> list[Finding]:
+    from .crossover import treatments
+    from .crossover_summary import crossover_summary, sentence
+
+    treatment, control = treatments(trial)
+    out = []
+    for r in crossover_summary(trial).to_dict("records"):
+        if not r["estimable"]:
+            continue
+        o = trial.outcome(r["outcome"])
+        sig = _ok(r["p"]) and r["p"] < ALPHA
+        better = o.sign * r["estimate"]
+        direction = ("improved" if better > 0 else "worsened" if better < 0 else "unchanged")
+        out.append(Finding(o.domain, r["outcome"], "", sentence(trial, r, treatment, control),
+                           bool(sig), True, direction if sig else "unchanged",
+                           f"{treatment} vs {control}", float(r["p"]), "crossover"))
+    return out
+
+
 def describe_p_basis(found: list[Finding]) -> str:
     """One sentence saying which p value decided significance in ``found``.
 
@@ -370,6 +396,11 @@ def describe_p_basis(found: list[Finding]) -> str:
     """
     bases = {f.p_basis for f in found if f.p_basis}
     level = f"{ALPHA:g}"
+    if "crossover" in bases:
+        rest = describe_p_basis([f for f in found if f.p_basis != "crossover"])
+        return (f"Between treatments, significant means crossover mixed-model p < {level} "
+                "(not adjusted). " + (f"Within arms: {rest[0].lower()}{rest[1:]}"
+                                      if rest else "")).strip()
     if "mmrm" in bases:
         rest = describe_p_basis([f for f in found if f.p_basis != "mmrm"])
         return (f"Between arms, significant means MMRM p < {level} adjusted across "

@@ -80,11 +80,43 @@ def domain_outcomes(trial: Trial) -> dict[str, list[str]]:
     return {d: codes for d, codes in out.items() if codes}
 
 
+def _headline(trial: Trial, found: list[Finding], visit: str | None) -> str:
+    """The title slide's answer: the between-arm (MMRM) or crossover one where there is one."""
+    measured = [f for f in found if f.domain != "safety" and f.estimable]
+    between = [f for f in measured if f.p_basis in ("mmrm", "crossover")]
+    if not measured:
+        return ""
+    if not between:
+        up = sum(f.significant and f.direction == "improved" for f in measured)
+        down = sum(f.significant and f.direction == "worsened" for f in measured)
+        return (f" At {visit}: {up} of {len(measured)} outcome estimates improved "
+                f"significantly, {down} worsened.")
+    if between[0].p_basis == "mmrm":
+        from .arms import default_arms
+
+        treatment, control = default_arms(trial.arms)
+        head, p = f"MMRM at {between[0].visit}", "adjusted p < 0.05"
+    else:
+        from .crossover import treatments
+
+        treatment, control = treatments(trial)
+        head, p = "Crossover, within subjects", "p < 0.05"
+    up = sum(f.significant and f.direction == "improved" for f in between)
+    down = sum(f.significant and f.direction == "worsened" for f in between)
+    against = f"; {down} favour {control}" if down else ""
+    return f" {head}: {up} of {len(between)} outcomes favour {treatment} ({p}){against}."
+
+
 def _finding_slide(f: Finding, trial: Trial) -> Slide:
     if f.domain == "safety":
         return Slide("safety", "Safety", f.text, domain="safety", status=f.direction,
                      chart="swimmer")
     label = trial.outcome(f.outcome).label if f.outcome else f.outcome
+    if f.p_basis == "crossover":  # the within-subject answer: its period profile
+        return Slide("finding", f"{label} ({f.arm}, crossover)", f.text, domain=f.domain,
+                     outcome=f.outcome, arm=f.arm, status=f.direction,
+                     significant=f.significant, chart="crossover_profile",
+                     params=_params(outcome=f.outcome))
     title = f"{label} at {f.visit}" if f.visit else label
     if f.arm and not trial.is_single_arm:
         title += f" ({f.arm})"
@@ -143,12 +175,7 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
     if trial.filters:
         intro += " Subgroup: " + describe_filters(trial.filters) + "."
     found = findings(trial, effects, visit=visit, safety=safety) if visit is not None else []
-    measured = [f for f in found if f.domain != "safety" and f.estimable]
-    if measured:
-        up = sum(f.significant and f.direction == "improved" for f in measured)
-        down = sum(f.significant and f.direction == "worsened" for f in measured)
-        intro += (f" At {visit}: {up} of {len(measured)} outcome estimates improved "
-                  f"significantly, {down} worsened.")
+    intro += _headline(trial, found, visit)
     out = [Slide("title", _trial_title(trial), intro)]
     if visit is not None and len(effects) and (effects["visit"] == visit).any():
         pages = forest_pages(trial, effects, visit)
@@ -173,15 +200,19 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
                          chart="mmrm_forest",
                          params=_params(visit=visit, treatment=treatment, control=control,
                                         title=f"{title} (MMRM)")))
+    shown = set()
     if trial.has_periods:
         from .crossover_summary import crossover_slides
 
-        out += crossover_slides(trial, settings)
+        key = crossover_slides(trial, settings)
+        out += key
+        shown = {s.outcome for s in key}  # its crossover finding is this slide
     safety_slides = [_finding_slide(f, trial) for f in found if f.domain == "safety"]
     # individual Functional Systems are details of their sum: the Disability page has them
     details = set(FUNCTIONAL_SYSTEMS) if "FSS_SUM" in trial.outcomes else set()
     out += [_finding_slide(f, trial) for f in found
-            if f.domain != "safety" and f.outcome not in details]
+            if f.domain != "safety" and f.outcome not in details
+            and not (f.p_basis == "crossover" and f.outcome in shown)]
     level = f"{(settings or AnalysisSettings()).ci:.0%}"
     for domain, codes in domain_outcomes(trial).items():
         code = codes[0]

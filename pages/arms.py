@@ -5,6 +5,7 @@ import streamlit as st
 
 from msc_dash import export
 from msc_dash.arms import compare_arms, default_arms, mixed_anova_table
+from msc_dash.crossover_summary import arms_are_sequences
 from msc_dash.tables import format_ci, format_p, sig
 from msc_dash.ui import export_widgets, filters, state, widgets
 from msc_dash.ui.cache import cached
@@ -28,6 +29,19 @@ if trial.is_single_arm:
             "(for example `MSC` or `Placebo`), then upload it again. "
             "The *Sample two-arm trial* in the sidebar shows what this page looks like."
         )
+    st.stop()
+
+if arms_are_sequences(trial):
+    st.info(
+        f"The arms of this trial ({widgets.md_join(trial.arms)}) are its crossover "
+        "sequences: every subject had both treatments, one per period, so comparing the "
+        "arms at a visit compares the orders of treatment, not the treatments. The "
+        "treatment effect (within subjects, with the period-1 comparison and the "
+        "carryover test) is on the **Crossover** page.")
+    try:
+        st.page_link("pages/crossover.py", label="Open the Crossover page", icon="🔁")
+    except Exception:  # noqa: BLE001 - page not in the navigation (e.g. run alone)
+        pass
     st.stop()
 
 arms = trial.arms

@@ -202,3 +202,26 @@ def test_cli_writes_deck_and_word_report(tmp_path, capsys):
     assert main(["slides", root, "-o", str(tmp_path / "x.pptx"), "--visit", "Month 99",
                  "-q"]) == 2
     assert "not a follow-up visit" in capsys.readouterr().err
+
+
+def test_word_report_of_a_crossover_compares_treatments_not_sequences():
+    # the crossover sample's arms are its sequences: Table 3 is the crossover model, and
+    # neither the between-sequence MMRM nor the ANCOVA table is in the document
+    import docx
+
+    from msc_dash.crossover_summary import crossover_summary, display_table
+    from msc_dash.docx_report import build_docx
+
+    trial = load_sample("crossover")
+    data = build_docx(trial, settings=AnalysisSettings(n_boot=N_BOOT), figures=False,
+                      date="2026-01-01")
+    d = docx.Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "MMRM" not in text and "ANCOVA" not in text
+    assert "Table 3. MSC vs Sham within subjects: crossover mixed model" in text
+    assert "Table 4" not in text
+    want = display_table(trial, crossover_summary(trial))
+    table = d.tables[2]
+    assert [c.text for c in table.rows[0].cells] == list(want.columns)
+    assert [c.text for c in table.rows[1].cells] == [str(x) for x in want.iloc[0]]
+    assert "within subjects (crossover mixed model" in text  # the summary's findings

@@ -235,3 +235,22 @@ def test_no_adjustment_in_the_table_means_no_adjusted_wording():
     rows[1]["p_adjusted"] = 0.4
     out = findings(make_trial(), pd.DataFrame(rows), visit="Post-injection 1")
     assert [f.p_basis for f in out] == ["adjusted", "adjusted"]
+
+
+def test_crossover_sequences_lead_with_the_crossover_answer_not_an_mmrm():
+    # the crossover sample's arms are its sequences (MSC-Sham, Sham-MSC): every subject
+    # had both treatments, so no between-sequence MMRM; the crossover model leads
+    from msc_dash.crossover_summary import crossover_summary
+    from msc_dash.io import load_sample
+
+    trial = load_sample("crossover")
+    found = findings(trial, pd.DataFrame(columns=["arm", "outcome", "visit", "day"]))
+    assert not any(f.p_basis == "mmrm" for f in found)
+    summary = crossover_summary(trial)
+    lead = found[:int(summary["estimable"].sum())]
+    assert [f.p_basis for f in lead] == ["crossover"] * len(lead) and lead
+    assert [f.outcome for f in lead] == summary.loc[summary["estimable"], "outcome"].tolist()
+    first = summary.iloc[0]
+    assert lead[0].p == pytest.approx(first["p"]) and lead[0].arm == "MSC vs Sham"
+    assert "within subjects (crossover mixed model" in lead[0].text
+    assert describe_p_basis(lead).startswith("Between treatments, significant means crossover")

@@ -290,3 +290,16 @@ def test_arms_page_on_a_dropout_trial_uses_every_subject():
     caption = " ".join(c.value for c in at.caption)
     assert "Month 3: 24 vs 24" in caption and "Month 12: 16 vs 16" in caption
     assert any("All 48 subjects with a baseline" in m.value for m in at.markdown)
+
+
+def test_arms_page_of_a_crossover_points_to_the_crossover_page():
+    # the crossover sample's arms are its sequences (MSC-Sham, Sham-MSC): no MMRM or
+    # ANCOVA between them, a note and a link to the Crossover page instead
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["data_choice"] = "Sample crossover trial (simulated)"
+    at.run()
+    _page(at, "arms")
+    text = " ".join(i.value for i in at.info)
+    assert "crossover sequences" in text and "**Crossover** page" in text
+    assert not at.get("plotly_chart") and not at.dataframe
+    assert not any("MMRM" in s.value for s in at.subheader)

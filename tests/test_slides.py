@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 import pytest
 from conftest import build_trial
@@ -39,6 +40,42 @@ def test_title_counts_significant_findings(trial, effects):
     found = [f for f in findings(trial, effects, visit=visit) if f.domain != "safety"]
     up = sum(f.significant and f.direction == "improved" for f in found)
     assert f"{up} of {len(found)} outcome estimates improved" in slides(trial, effects)[0].text
+
+
+def test_two_arm_title_gives_the_mmrm_answer_not_within_arm_counts(two_arm_trial):
+    # a parallel two-arm trial's headline is the between-arm MMRM at the visit
+    effects = effect_sizes(two_arm_trial, n_boot=300)
+    visit = one_year_visit(two_arm_trial)
+    between = [f for f in findings(two_arm_trial, effects, visit=visit) if f.p_basis == "mmrm"]
+    up = sum(f.significant and f.direction == "improved" for f in between)
+    down = sum(f.significant and f.direction == "worsened" for f in between)
+    text = slides(two_arm_trial, effects)[0].text
+    assert f"MMRM at {visit}: {up} of {len(between)} outcomes favour MSC (adjusted p < 0.05)" \
+        in text
+    assert ("favour Placebo" in text) == (down > 0)
+    assert "outcome estimates improved" not in text
+
+
+def test_crossover_deck_leads_with_the_crossover_answer():
+    from msc_dash.crossover_summary import crossover_summary
+    from msc_dash.io import load_sample
+
+    trial = load_sample("crossover")
+    effects = effect_sizes(trial, n_boot=100)
+    deck = slides(trial, effects)
+    s = crossover_summary(trial)
+    better = np.array([trial.outcome(c).sign * e > 0 for c, e in zip(s["outcome"], s["estimate"],
+                                                                        strict=True)])
+    k, up = int(s["estimable"].sum()), int((s["estimable"] & (s["p"] < 0.05) & better).sum())
+    assert f"Crossover, within subjects: {up} of {k} outcomes favour MSC (p < 0.05)" \
+        in deck[0].text
+    assert not any(sl.chart == "mmrm_forest" for sl in deck)
+    # the crossover slide (first outcome), then the other outcomes' crossover findings
+    cross = [sl for sl in deck if sl.chart == "crossover_profile"]
+    assert [sl.outcome for sl in cross] == s.loc[s["estimable"], "outcome"].tolist()
+    assert cross[0].kind == "crossover" and {sl.kind for sl in cross[1:]} == {"finding"}
+    fig = slide_figure(trial, cross[0], effects, n_boot=100)
+    assert isinstance(fig, go.Figure) and len(fig.data) >= 1
 
 
 def test_two_arm_slides_name_the_arm(two_arm_trial):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,35 @@ def treatment_colors(treatment: str, control: str) -> dict[str, str]:
     {'MSC': '#0072B2', 'Sham': '#E69F00'}
     """
     return {treatment: OKABE_ITO[0], control: OKABE_ITO[1]}
+
+
+#: Characters per line of a y-axis title: the presenter's chart is short (about 200 px
+#: of plot at 1280x720) and a longer vertical title runs off the top of the figure.
+AXIS_TITLE_LINE = 18
+
+
+def axis_title(text: str, width: int = AXIS_TITLE_LINE) -> str:
+    """``text`` as a y-axis title of lines of at most ``width`` characters where it can.
+
+    Lines break after ": " and ", " (then between words); the parts are
+    HTML-escaped, the lines joined by ``<br>``.
+
+    Examples
+    --------
+    >>> axis_title("T25FW: log ratio, last / first")
+    'T25FW: log ratio,<br>last / first'
+    >>> axis_title("Change")
+    'Change'
+    """
+    parts = [p for p in re.split(r"(?<=[:,]) ", text) if p]
+    words = [w for p in parts for w in ([p] if len(p) <= width else p.split(" "))]
+    lines: list[str] = []
+    for w in words:
+        if lines and len(lines[-1]) + 1 + len(w) <= width:
+            lines[-1] += " " + w
+        else:
+            lines.append(w)
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
 def _period_label(p) -> str:
@@ -85,7 +115,8 @@ def period_profile_figure(data: pd.DataFrame, *, treatment: str, control: str,
     for trt in (treatment, control):  # legend entries for the marker colours
         traces.append(go.Scatter(x=[None], y=[None], mode="markers", name=trt,
                                  marker=dict(size=12, color=colors[trt]), hoverinfo="skip"))
-    fig = build_figure(traces, {"yaxis": {"title": {"text": y_title}},
+    fig = build_figure(traces, {"yaxis": {"title": {"text": axis_title(y_title)},
+                                          "automargin": True},
                                 "xaxis": {"title": {"text": "Period"}}},
                        title=title, height=460, legend_below=90)
     fig.add_hline(y=0, line=dict(color="#999999", width=1, dash="dash"))
@@ -129,7 +160,8 @@ def paired_periods_figure(data: pd.DataFrame, *, treatment: str, control: str,
             hovertext=[f"{html.escape(str(r.subject_id))} ({html.escape(r.sequence)}): "
                        f"{r.y:.3g}" for r in g.itertuples()],
             hovertemplate="%{hovertext}<extra></extra>"))
-    fig = build_figure(traces, {"yaxis": {"title": {"text": y_title}},
+    fig = build_figure(traces, {"yaxis": {"title": {"text": axis_title(y_title)},
+                                          "automargin": True},
                                 "xaxis": {"title": {"text": "Period"}}},
                        title=title, height=460, legend_below=90)
     fig.add_hline(y=0, line=dict(color="#999999", width=1, dash="dash"))

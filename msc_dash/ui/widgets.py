@@ -257,12 +257,15 @@ def findings_list(found: list[Finding]) -> None:
     if not found:
         st.info("No findings at this visit.")
         return
-    between = [f for f in found if f.p_basis == "mmrm"]
+    between = [f for f in found if f.p_basis in ("mmrm", "crossover")]
     if between:
-        st.markdown(f"**Between arms: {md_escape(between[0].arm)} (MMRM)**")
+        how = ("within subjects (crossover)" if between[0].p_basis == "crossover"
+               else "(MMRM)")
+        st.markdown(f"**Between {'treatments' if between[0].p_basis == 'crossover' else 'arms'}"
+                    f": {md_escape(between[0].arm)} {how}**")
         _finding_lines(between)
         st.markdown("**Within each arm: change from baseline**")
-        found = [f for f in found if f.p_basis != "mmrm"]
+        found = [f for f in found if f.p_basis not in ("mmrm", "crossover")]
     arms = list(dict.fromkeys(f.arm for f in found if f.arm))
     if len(arms) > 1:
         for arm, col in zip(arms, st.columns(len(arms)), strict=True):

@@ -48,3 +48,32 @@ def test_overlapping_periods_name_the_subject(page, app_url):
     alert.wait_for(timeout=30_000)
     assert "subject P01 has overlapping periods" in alert.inner_text()
     assert_no_exception(page)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_profile_axis_title_stays_inside_the_slide_chart(browser, app_url, size):
+    # the crossover sample's deck: slide 3 is T25FW's period profile; its vertical axis
+    # title ("T25FW: log ratio, last / first", one line) was longer than the short slide
+    # chart's plot area and reached the top edge of the figure, where it was clipped
+    ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{app_url}/?data=crossover&present=1&slide=3")
+        wait_for_app(page)
+        wait_for_charts(page, 1)
+        page.wait_for_timeout(500)
+        box = page.evaluate("""() => {
+            const plot = document.querySelector('.js-plotly-plot');
+            const t = plot.querySelector('.ytitle').getBoundingClientRect();
+            const f = plot.querySelector('.main-svg').getBoundingClientRect();
+            const a = plot.querySelector('.nsewdrag').getBoundingClientRect();
+            return {text: plot.querySelector('.ytitle').textContent,
+                    top: t.top, bottom: t.bottom, ftop: f.top, fbottom: f.bottom,
+                    atop: a.top, abottom: a.bottom}; }""")
+        assert box["text"].startswith("T25FW: log ratio"), box
+        assert box["top"] >= box["ftop"] and box["bottom"] <= box["fbottom"], box
+        # no longer than the axis it names: inside the plot area's height
+        assert box["top"] >= box["atop"] - 1 and box["bottom"] <= box["abottom"] + 1, box
+        assert_no_exception(page)
+    finally:
+        ctx.close()
