@@ -39,6 +39,11 @@ def _trial() -> Trial:
     return Trial.from_tables(subjects, m, None, inj)
 
 
+
+def _title(fig) -> str:
+    """The title with its subtitle read as one line (it is wrapped to fit 1280 px)."""
+    return fig.layout.title.text.replace("</sup><br><sup>", " ")
+
 def test_trajectory_has_one_mean_line_per_arm_in_months_and_marks_injections():
     t = _trial()
     subjects = t.long()
@@ -172,9 +177,8 @@ def test_registry_size_arm_is_aggregated_not_sent_subject_by_subject():
     for fig in (est, fall):
         # subject by subject the estimation plot alone was 2.7 MB of JSON here
         assert len(fig.to_json()) < 400_000
-    # subtitles are wrapped into short <sup> lines to fit 1280 px: read them as one
-    assert "too many to draw one by one" in est.layout.title.text.replace("</sup><br><sup>", " ")
-    assert "each bar: the median of about 20 subjects" in fall.layout.title.text
+    assert "too many to draw one by one" in _title(est)
+    assert "each bar: the median of about 20 subjects" in _title(fall)
     assert sum(len(t.x) for t in fall.data if t.type == "bar" and t.name != "meaningful change") \
         == clinical.MAX_SUBJECT_MARKS // 2
 
@@ -192,4 +196,4 @@ def test_trajectory_sends_no_line_per_subject_for_a_registry_size_arm():
     fig = clinical.trajectory_figure(frame, outcome=REGISTRY["SDMT"], subjects=subjects,
                                      show_subjects=True)
     assert [t.name for t in fig.data] == ["All"]  # the mean only
-    assert "no line per subject" in fig.layout.title.text
+    assert "no line per subject" in _title(fig)
