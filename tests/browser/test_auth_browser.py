@@ -156,7 +156,7 @@ def test_two_users_uploads_never_mix(context, signin_app):
     alice.locator("[data-testid='stSidebar'] input[type=file]").first.set_input_files(
         files=[{"name": "alice_trial.csv", "mimeType": "text/csv", "buffer": UPLOAD}])
     wait_for_app(alice)
-    alice.get_by_text("Loaded: alice_trial.csv").wait_for(timeout=30_000)
+    alice.get_by_text("Loaded: alice_trial.csv").wait_for(timeout=90_000)  # a loaded 2-core CI
 
     bob.reload()
     wait_for_app(bob)

@@ -87,6 +87,9 @@ def test_messy_clinic_file_applied_unchanged_gives_two_arms_and_lower_peg_times(
     assert "2 arms (MSC, Placebo)" in page.inner_text("[data-testid='stMain']")
     page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Mobility").first.click()
     page.get_by_text("9-Hole Peg Test, dominant hand").first.wait_for(timeout=60_000)
+    # the page streams section by section: the non-dominant hand's comes after
+    # the dominant hand's charts, so wait for it rather than read the page at once
+    page.get_by_text("9-Hole Peg Test, non-dominant hand").first.wait_for(timeout=60_000)
     wait_for_app(page)
     text = page.inner_text("[data-testid='stMain']")
     assert "9-Hole Peg Test, non-dominant hand" in text
