@@ -31,9 +31,9 @@ MODELS = ("random intercept", "random intercept + slope")
 
 _MIN_SUBJECTS = 3  # with at least two measurements each
 
-#: Above this many subjects the models are fitted by the vectorised REML of
+#: Above this many subjects (in one arm) the models are fitted by the vectorised REML of
 #: msc_dash.growth (the same likelihood; statsmodels' MixedLM loops over subjects).
-FAST_SUBJECTS = 2000
+FAST_SUBJECTS = 200
 
 
 def _slope_model(frame: pd.DataFrame, exog: np.ndarray, intercept) -> tuple:
