@@ -551,14 +551,20 @@ def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Ou
     traces = []
     x_unit = "%" if x_outcome.scale == "log" else x_outcome.unit
     y_unit = "%" if y_outcome.scale == "log" else y_outcome.unit
+    sampled = 0
     for arm in arms:
         g = frame[frame["arm"].astype(str) == arm]
         if g.empty:
             continue
-        traces.append(go.Scatter(
+        ids = g["subject_id"].unique()
+        big = len(ids) > MAX_SUBJECT_MARKS  # a registry: a fixed random sample, WebGL
+        if big:
+            keep = np.random.default_rng(0).choice(ids, MAX_SUBJECT_MARKS, replace=False)
+            g, sampled = g[g["subject_id"].isin(keep)], max(sampled, len(ids))
+        traces.append((go.Scattergl if big else go.Scatter)(
             x=g["x"], y=g["y"], mode="markers", name=arm, showlegend=len(arms) > 1,
-            marker=dict(size=10, color=colors[arm], opacity=0.8,
-                        line=dict(color="white", width=1)),
+            marker=dict(size=5 if big else 10, color=colors[arm], opacity=0.5 if big else 0.8,
+                        line=dict(color="white", width=0 if big else 1)),
             customdata=g[["subject_id", "visit"]].astype(object).to_numpy(),
             hovertemplate=("%{customdata[0]} · %{customdata[1]}<br>"
                            f"{x_outcome.code} %{{x:+.3g}} {x_unit}<br>"
@@ -580,4 +586,7 @@ def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Ou
     title = f"{x_outcome.code} vs {y_outcome.code} change"
     if stats:
         title += f"<br><sup>{stats['text']}</sup>"
+    if sampled:
+        title += (f"<br><sup>Dots: {MAX_SUBJECT_MARKS:,} random subjects per arm (up to "
+                  f"{sampled:,}); the line and r use every subject</sup>")
     return build_figure(traces, layout, title=title, height=420)
