@@ -94,6 +94,8 @@ def run_stage(stage: str, folder: Path) -> dict:
     import resource
 
     import msc_dash
+    import msc_dash.charts  # noqa: F401  (imports are the server's start-up, not a stage)
+    import msc_dash.ui.charts  # noqa: F401
     from msc_dash.results import effect_table
     from msc_dash.settings import AnalysisSettings
 

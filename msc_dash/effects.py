@@ -66,6 +66,8 @@ ANALYTIC_N = 1000
 
 # --------------------------------------------------------------------- pairs
 _PAIR_COLUMNS = ("outcome", "visit", "subject_id", "value", "day", "baseline", "arm")
+#: Up to this many pairs the key columns of :func:`_pairs` are text, beyond it categorical.
+_TEXT_KEYS = 200_000
 
 
 def _pairs(trial, outcomes=None, visits=None) -> pd.DataFrame:
@@ -116,13 +118,18 @@ def _pairs(trial, outcomes=None, visits=None) -> pd.DataFrame:
     ov = uniq // n_s
     o_u, v_u = ov // n_v, ov % n_v
     base = baseline[o_u * n_s + s_u]
-    arm_of = trial.subjects.set_index("subject_id")["arm"]
-    arm = arm_of.reindex(s_names).to_numpy()[s_u]
-    keep = ~np.isnan(v_mean) & ~np.isnan(base) & pd.notna(arm)
+    a_code, a_names = pd.factorize(trial.subjects.set_index("subject_id")["arm"].reindex(
+        s_names), sort=False)
+    arm = a_code[s_u]
+    keep = ~np.isnan(v_mean) & ~np.isnan(base) & (arm >= 0)
+    if len(uniq) <= _TEXT_KEYS:
+        cat = lambda codes, names: names[codes]  # noqa: E731
+    else:  # a registry: categorical keys (making millions of strings costs seconds)
+        cat = pd.Categorical.from_codes
     return pd.DataFrame({
-        "outcome": o_names[o_u[keep]], "visit": v_names[v_u[keep]],
-        "subject_id": s_names[s_u[keep]], "value": v_mean[keep], "day": d_med[keep],
-        "baseline": base[keep], "arm": arm[keep]})
+        "outcome": cat(o_u[keep], o_names), "visit": cat(v_u[keep], v_names),
+        "subject_id": cat(s_u[keep], s_names), "value": v_mean[keep], "day": d_med[keep],
+        "baseline": base[keep], "arm": cat(arm[keep], a_names)})
 
 
 def paired_frame(trial, outcome: str, visit: str) -> pd.DataFrame:

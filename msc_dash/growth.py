@@ -132,9 +132,11 @@ def fit_growth(t, y, groups, *, random_slope: bool = False) -> GrowthFit:
     obj = lambda th: parts(np.atleast_1d(th))[0]  # noqa: E731
     if random_slope:
         best = optimize.minimize(obj, np.array([1.0, 0.0, 0.3]), method="L-BFGS-B",
-                                 bounds=[(0, None), (None, None), (0, None)])
+                                 bounds=[(0, None), (None, None), (0, None)],
+                                 options={"ftol": 1e-12, "gtol": 1e-8})
+        # a short simplex polish: L-BFGS-B's finite differences stop early on small data
         polish = optimize.minimize(obj, best.x, method="Nelder-Mead",
-                                   options={"xatol": 1e-9, "fatol": 1e-11, "maxiter": 2000})
+                                   options={"xatol": 1e-7, "fatol": 1e-9, "maxfev": 600})
         theta = polish.x if polish.fun <= best.fun else best.x
         # L L' is unchanged by flipping the sign of a column of L: keep its diagonal >= 0
         theta = theta * np.array([np.sign(theta[0]) or 1, np.sign(theta[0]) or 1, 1.0])

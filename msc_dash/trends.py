@@ -140,7 +140,8 @@ def _friedman(frame: pd.DataFrame, visits: list[str]) -> dict:
     from scipy import stats
 
     out = {"friedman_stat": np.nan, "p_friedman": np.nan, "friedman_n": 0}
-    present = [v for v in visits if v in set(frame["visit"])]
+    seen = set(frame["visit"].unique())
+    present = [v for v in visits if v in seen]
     if len(present) < 3:
         return {**out, "note": f"Friedman test needs three or more visits ({len(present)})"}
     wide = (frame.groupby(["subject_id", "visit"])["value"].mean().unstack("visit")
