@@ -150,9 +150,9 @@ def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
     level = f"{ci:.0%}"
     extra = (f"; no line per subject (over {MAX_SUBJECT_MARKS:,} in an arm: too many to "
              "draw)" if omitted else "")
-    return build_figure(traces, layout, title=f"{outcome.code}: {stat} per visit<br>"
+    return build_figure(traces, layout, title=f"{outcome.label}: {stat} per visit<br>"
                         f"<sup>with {level} CI; dashed lines: injections{extra}</sup>" if shapes
-                        else f"{outcome.code}: {stat} per visit<br><sup>with {level} CI{extra}"
+                        else f"{outcome.label}: {stat} per visit<br><sup>with {level} CI{extra}"
                         "</sup>",
                         height=460, legend_below=110)
 
@@ -207,7 +207,7 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
     layout = _estimation_layout(pairs, effects, distribution, outcome, arms, ticks, labels)
     what = (f"median, quartiles and 95% range (over {MAX_SUBJECT_MARKS:,} subjects in an arm: "
             "too many to draw one by one)" if many else "each subject")
-    return build_figure(traces, layout, title=f"{outcome.code}: baseline vs {visit}<br><sup>"
+    return build_figure(traces, layout, title=f"{outcome.label}: baseline vs {visit}<br><sup>"
                         f"{what}; Hedges' g with its bootstrap distribution and CI</sup>",
                         height=460, legend_below=90)
 
@@ -442,7 +442,7 @@ def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFr
         **axes, annotations=titles, barmode="overlay", bargap=0.15,
         yaxis=dict(title=dict(text=f"Change from baseline ({unit})"), zeroline=True,
                    zerolinecolor="#555", zerolinewidth=1.5))
-    title = f"{outcome.code}: change per subject" + (f" at {visit}" if visit else "")
+    title = f"{outcome.label}: change per subject" + (f" at {visit}" if visit else "")
     sub = f"{outcome.better} is better" + (
         f"; grey band: meaningful change, {outcome.rule_text}" if rule
         else "; no meaningful-change rule")
@@ -535,7 +535,7 @@ def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Ou
     >>> fig = correlation_figure(change_pairs(t, "NFL", "T25FW"), x_outcome=t.outcome("NFL"),
     ...                          y_outcome=t.outcome("T25FW"))
     >>> fig.layout.xaxis.title.text
-    'NFL change from baseline (%)'
+    'Serum NfL change from baseline (%)'
     """
     arms = _arms(frame, arms)
     colors = arm_colors(arms)
@@ -552,8 +552,8 @@ def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Ou
                         line=dict(color="white", width=1)),
             customdata=g[["subject_id", "visit"]].astype(object).to_numpy(),
             hovertemplate=("%{customdata[0]} · %{customdata[1]}<br>"
-                           f"{x_outcome.code} %{{x:+.3g}} {x_unit}<br>"
-                           f"{y_outcome.code} %{{y:+.3g}} {y_unit}<extra></extra>")))
+                           f"{x_outcome.short_label} %{{x:+.3g}} {x_unit}<br>"
+                           f"{y_outcome.short_label} %{{y:+.3g}} {y_unit}<extra></extra>")))
     ok = frame[np.isfinite(frame["x"].astype(float)) & np.isfinite(frame["y"].astype(float))]
     if len(ok) >= 3 and ok["x"].nunique() > 1:
         slope, intercept = np.polyfit(ok["x"].astype(float), ok["y"].astype(float), 1)
@@ -566,9 +566,9 @@ def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Ou
     shapes = [dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=0, y1=0, line=axis),
               dict(type="line", xref="x", x0=0, x1=0, yref="y domain", y0=0, y1=1, line=axis)]
     layout = dict(shapes=shapes,
-                  xaxis=dict(title=dict(text=f"{x_outcome.code} change from baseline ({x_unit})")),
-                  yaxis=dict(title=dict(text=f"{y_outcome.code} change from baseline ({y_unit})")))
-    title = f"{x_outcome.code} vs {y_outcome.code} change"
+                  xaxis=dict(title=dict(text=f"{x_outcome.short_label} change from baseline ({x_unit})")),
+                  yaxis=dict(title=dict(text=f"{y_outcome.short_label} change from baseline ({y_unit})")))
+    title = f"{x_outcome.short_label} vs {y_outcome.short_label} change"
     if stats:
         title += f"<br><sup>{stats['text']}</sup>"
     return build_figure(traces, layout, title=title, height=420)

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..outcomes import REGISTRY
 from ..safety import DAYS_PER_MONTH, SEVERITIES, adverse_events, follow_up
 from ..trial import Trial
 from .style import (
@@ -195,7 +196,7 @@ def _add_injections(fig: go.Figure, injections: pd.DataFrame, shown_ids: set) ->
 def _add_response_markers(fig: go.Figure, fu: pd.DataFrame, status_code: str,
                           visit: str | None) -> None:
     """A square left of each bar coloured by the subject's response at ``visit``."""
-    label = "EDSS-Plus" if status_code == "EDSS_PLUS" else status_code or "response"
+    label = REGISTRY.name(status_code) if status_code else "response"
     for s in _STATUS_ORDER:
         part = fu[fu["status"] == s]
         if part.empty:
