@@ -62,6 +62,7 @@ def test_registry_upload_shows_progress_then_a_working_dashboard(browser, regist
         # progress while the upload is read and checked (seconds to minutes)
         page.wait_for_function(PROGRESS, timeout=300_000, polling=200)
         page.wait_for_function(DONE, timeout=900_000, polling=500)
+        page.get_by_text("Loaded: registry.parquet").first.wait_for(timeout=900_000)
         wait_for_app(page, timeout=900_000)
         loaded = time.monotonic() - start
         assert page.locator("[data-testid='stAlertContentError']").count() == 0, \
