@@ -234,27 +234,35 @@ class Trial:
         """Visits ordered by their median day."""
         return list(self.visit_days.index)
 
-    @property
+    @cached_property
     def baseline_visit(self) -> str | None:
         """The visit whose median day is 0, or None."""
         days = self.visit_days
         hits = days.index[days == 0]
         return hits[0] if len(hits) else None
 
+    @cached_property
+    def _followup_visits(self) -> tuple:
+        return tuple(v for v, d in self.visit_days.items() if d > 0)
+
     @property
     def followup_visits(self) -> list[str]:
         """Visits after baseline, in order."""
-        return [v for v, d in self.visit_days.items() if d > 0]
+        return list(self._followup_visits)
 
     @cached_property
     def outcomes(self) -> list[str]:
         """Outcome codes present, in registry order (unknown codes last)."""
         return self.registry.order(self.measurements["outcome"].unique())
 
+    @cached_property
+    def _arms(self) -> tuple:
+        return tuple(pd.unique(self.subjects["arm"]))
+
     @property
     def arms(self) -> list[str]:
         """Arms present, in order of first appearance."""
-        return list(pd.unique(self.subjects["arm"]))
+        return list(self._arms)
 
     @property
     def is_single_arm(self) -> bool:

@@ -67,12 +67,12 @@ st.markdown("CSV and Excel files. Text that a spreadsheet would run as a formula
 formatted = format_effect_table(effects, trial.registry, ci=settings.ci)
 st.markdown("**Effect table** (every arm x outcome x follow-up visit)")
 export_widgets.table_downloads(effects, "effect table", key="export_effects",
-                               sheets={"Effects (formatted)": formatted})
+                               sheets={"Effects (formatted)": formatted}, menu=False)
 if len(trial.adverse_events):
     summary = cached(safety_summary, trial)
     st.markdown("**Adverse events**: summary by term, and the full listing")
     export_widgets.table_downloads(summary, "adverse event summary", key="export_ae_summary",
-                                   sheets={"Listing": trial.adverse_events})
+                                   sheets={"Listing": trial.adverse_events}, menu=False)
 else:
     st.caption("The data has no adverse-event table.")
 st.markdown("**The data as analysed** (after the filters): the four tables")

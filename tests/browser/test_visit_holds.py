@@ -83,7 +83,11 @@ def test_chosen_visit_holds_across_pages_and_downloads(browser, app_url, data, v
             assert _url_visit(page) == visit, (title, page.url)
             if title == "Mobility":
                 # the researcher exports the estimation figure: it is the chosen visit's
-                name, html = _download(page, page.get_by_role("button", name="HTML").nth(1))
+                # its "Download" menu (the second chart's) holds the HTML button
+                menu = page.get_by_role("button", name="Download", exact=True).nth(1)
+                menu.scroll_into_view_if_needed()
+                menu.click()
+                name, html = _download(page, page.get_by_role("button", name="HTML").first)
                 assert name == f"T25FW_estimation_{visit.replace(' ', '_')}.html"
                 assert f"T25FW: baseline vs {visit}" in html
                 assert f"baseline vs {other}" not in html
