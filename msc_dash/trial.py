@@ -408,8 +408,16 @@ class Trial:
         return ae[ae["treatment_emergent"].fillna(False).astype(bool)].reset_index(drop=True)
 
     def with_all_events(self) -> Trial:
-        """The same trial, its safety analyses counting every adverse event."""
-        return replace(self, event_scope="all")
+        """The same trial, its safety analyses counting every adverse event.
+
+        One object per trial (kept), keyed by this trial's data fingerprint, so
+        a page asking for it on every rerun neither copies nor re-hashes the data.
+        """
+        return self._all_events
+
+    @cached_property
+    def _all_events(self) -> Trial:
+        return replace(self, event_scope="all", origin=self.origin or self.fingerprint)
 
     def with_registry(self, registry: Registry) -> Trial:
         """The same data analysed with other outcome settings."""

@@ -23,7 +23,7 @@ import pandas as pd
 from ..memo import compute
 from ..trial import Trial
 
-__all__ = ["cached", "rows_by", "arrow_table"]
+__all__ = ["cached", "per_arm", "rows_by", "arrow_table", "keep"]
 
 _MAX_FRAMES = 64
 _frames: OrderedDict = OrderedDict()
@@ -38,6 +38,47 @@ def cached(func, trial: Trial, **kwargs):
     change it in place.
     """
     return compute(func, trial, **kwargs)
+
+
+def _per_arm(trial: Trial, *, analysis) -> dict:
+    return {arm: compute(analysis, trial.filter(arm=[arm])) for arm in trial.arms}
+
+
+def per_arm(func, trial: Trial) -> dict:
+    """Arm -> ``func`` of that arm's subjects (``trial.filter(arm=[arm])``), memoised.
+
+    Filtering the trial per arm on every rerun costs more than the analysis.
+    """
+    return compute(_per_arm, trial, analysis=func)
+
+
+_kept: OrderedDict = OrderedDict()
+_MAX_KEPT = 256
+
+
+def keep(name: str, make, *key):
+    """``make()``, computed once per ``name`` and hashable ``key`` values (an LRU).
+
+    For a page's own pure computations on plain values (the Planning page's
+    sample sizes at the numbers typed in), which no trial keys. ``name`` must
+    be unique to what ``make`` computes; the result is shared: do not change it.
+
+    Examples
+    --------
+    >>> keep("doc.square", lambda: 3 * 3, 3), keep("doc.square", lambda: 0, 3)
+    (9, 9)
+    """
+    full = (name, *key)
+    with _frames_lock:
+        if full in _kept:
+            _kept.move_to_end(full)
+            return _kept[full]
+    value = make()
+    with _frames_lock:
+        _kept[full] = value
+        while len(_kept) > _MAX_KEPT:
+            _kept.popitem(last=False)
+    return value
 
 
 def _per_frame(frame: pd.DataFrame, what: tuple, make):
@@ -71,8 +112,11 @@ def rows_by(frame: pd.DataFrame, *columns: str) -> dict:
     True
     """
     def make() -> dict:
-        return {(k if isinstance(k, tuple) else (k,)): part.to_dict("records")
-                for k, part in frame.groupby(list(columns), sort=False)}
+        # one to_dict of the whole frame: a groupby slice per group is slow on Arrow strings
+        out: dict = {}
+        for row in frame.to_dict("records"):
+            out.setdefault(tuple(row[c] for c in columns), []).append(row)
+        return out
 
     return _per_frame(frame, ("rows",) + columns, make)
 

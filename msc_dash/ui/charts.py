@@ -32,7 +32,7 @@ from ..trial import Trial
 from . import export_widgets, state
 from .text import md_escape
 
-__all__ = ["chart", "figure", "ChartSpec", "FigureSpec"]
+__all__ = ["chart", "figure", "page_chart", "data_table", "ChartSpec", "FigureSpec"]
 
 #: Rows of the data table under a chart (screen readers; the CSV downloads hold all rows).
 TABLE_ROWS = 300
@@ -141,6 +141,35 @@ def _figure(name: str, trial_key: str, settings: AnalysisSettings, params: tuple
         _specs[key] = made
         while len(_specs) > MAX_SPECS:
             _specs.popitem(last=False)
+    return made
+
+
+def page_chart(build, *, key: str, memo: tuple, title: str, downloads: bool = True,
+               **plotly_kwargs) -> ChartSpec | None:
+    """Draw a page's own figure (one not in the chart registry) like :func:`chart`.
+
+    ``build()`` makes the ``go.Figure`` (or None); it runs once per ``key``
+    and ``memo`` (hashable values the figure depends on: the trial's cache
+    key, the numbers typed in), and the figure is then kept as its JSON dict
+    with its text alternative and data table, drawn with its "Download" menu.
+    """
+    full = ("page", key, memo)
+    with _specs_lock:
+        made = _specs.get(full)
+        if made is not None:
+            _specs.move_to_end(full)
+    if made is None and full not in _specs:
+        fig = build()
+        made = None if fig is None else build_spec(fig, title)
+        with _specs_lock:
+            _specs[full] = made
+            while len(_specs) > MAX_SPECS:
+                _specs.popitem(last=False)
+    if made is None:
+        return None
+    export_widgets.chart(FigureSpec(made.spec), key=key, name=title, downloads=downloads,
+                         alt=made.alt, figure=made.figure, title=title, **plotly_kwargs)
+    data_table(made, title, key)
     return made
 
 

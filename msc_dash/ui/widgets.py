@@ -27,12 +27,13 @@ from ..outcomes import DOMAIN_INFO, DOMAINS
 from ..tables import G_DECIMALS, format_ci, format_effect_table, format_pct, p_phrase, sig
 from ..trial import Trial
 from . import export_widgets, state
-from .cache import arrow_table, cached, rows_by
+from .cache import arrow_table, cached, per_arm, rows_by
 from .charts import chart
 from .text import md_code, md_escape, md_join, md_message  # noqa: F401 - the pages' escape
 
 __all__ = ["VISIT_KEY", "visit_selector", "domain_cards", "findings_list",
-           "effect_table", "forest_chart", "page_findings", "md_escape", "auto_charts"]
+           "effect_table", "formatted_effects", "forest_chart", "page_findings", "md_escape",
+           "auto_charts", "safety_by_arm", "visit_outcomes"]
 
 #: Widget key of the visit selector (shared by every page that shows one visit).
 VISIT_KEY = state.VISIT_KEY
@@ -215,7 +216,7 @@ def safety_by_arm(trial: Trial) -> dict:
     """Arm -> :func:`msc_dash.findings.safety_numbers` of its subjects (use it ``cached``)."""
     from ..findings import safety_numbers
 
-    return {arm: safety_numbers(trial.filter(arm=[arm])) for arm in trial.arms}
+    return per_arm(safety_numbers, trial)
 
 
 def visit_outcomes(effects: pd.DataFrame, visit: str) -> tuple:
@@ -349,6 +350,15 @@ def forest_chart(trial: Trial, effects: pd.DataFrame, visit: str, settings, *,
     st.caption(f"Squares: Hedges' g of the change from baseline to {md_escape(visit)} "
                f"(positive = improvement); bars: {ci:.0%} bootstrap CI; n: subjects with "
                "both values. Grey crosses: not estimable (hover for the reason).")
+
+
+def formatted_effects(trial: Trial, settings, *, visit: str | None = None,
+                      outcomes: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The effect table as shown (:func:`msc_dash.tables.format_effect_table`), memoised.
+
+    One visit (or all), ``outcomes`` only (or all). Shared: do not change it.
+    """
+    return cached(_formatted, trial, settings=settings, visit=visit, outcomes=outcomes)
 
 
 def _formatted(trial: Trial, *, settings, visit, outcomes) -> pd.DataFrame:
