@@ -23,7 +23,7 @@ import pandas as pd
 from ..memo import compute
 from ..trial import Trial
 
-__all__ = ["cached", "per_arm", "rows_by", "arrow_table", "keep"]
+__all__ = ["cached", "per_arm", "rows_by", "arrow_table", "keep", "derived"]
 
 _MAX_FRAMES = 64
 _frames: OrderedDict = OrderedDict()
@@ -95,6 +95,15 @@ def _per_frame(frame: pd.DataFrame, what: tuple, make):
         while len(_frames) > _MAX_FRAMES:
             _frames.popitem(last=False)
     return value
+
+
+def derived(result, what: str, make):
+    """``make()``, once per shared result object (a memoised analysis) and ``what``.
+
+    For what a page derives from an analysis on every rerun (its summary
+    table, a display frame). The entry holds ``result``, so its id is not reused.
+    """
+    return _per_frame(result, ("derived", what), make)
 
 
 def rows_by(frame: pd.DataFrame, *columns: str) -> dict:
