@@ -143,13 +143,17 @@ post = cached(safety.post_injection_events, trial, window=window)
 if post.empty:
     st.info("The trial has no injection table, so events cannot be placed after injections.")
 else:
-    shown = post.rename(columns={
-        "arm": "Arm", "injection_number": "Injection", "injections_given": "Injections given",
-        "events": f"Events within {window} days", "subjects_with_event": "Subjects with an event",
-        "pct_subjects": "% of subjects injected"})
-    if trial.is_single_arm:
-        shown = shown.drop(columns="Arm")
-    st.dataframe(shown, hide_index=True, width="stretch",
+    def _post_table() -> pd.DataFrame:
+        out = post.rename(columns={
+            "arm": "Arm", "injection_number": "Injection", "injections_given": "Injections given",
+            "events": f"Events within {window} days",
+            "subjects_with_event": "Subjects with an event",
+            "pct_subjects": "% of subjects injected"})
+        return out.drop(columns="Arm") if trial.is_single_arm else out
+
+    # kept per trial and window: a rerun that changes neither rebuilds no table
+    shown = keep("safety.post", _post_table, trial.cache_key, window)
+    st.dataframe(arrow_table(shown), hide_index=True, width="stretch",
                  column_config={"% of subjects injected": st.column_config.NumberColumn(
                      format="%.0f%%")})
     export_widgets.table_downloads(shown, f"events within {window} days of an injection",
@@ -164,18 +168,21 @@ clustered = cached(window_rates, trial, window=window)
 if not clustered.empty:
     st.markdown(f"**Event rate in the {window} days after an injection vs the rest of "
                 "follow-up**")
-    shown = pd.DataFrame({
-        "Arm": clustered["arm"], "Injections": clustered["group"],
-        "Events in window": clustered["events_window"],
-        "Per 100 PY in window": clustered["rate_window"].round(1),
-        "Events outside": clustered["events_rest"],
-        "Per 100 PY outside": clustered["rate_rest"].round(1),
-        "Rate ratio [95% CI]": [format_ci(r.rate_ratio, r.ci_low, r.ci_high, 3)
-                                for r in clustered.itertuples()],
-        "p": [format_p(p) for p in clustered["p"]]})
-    if trial.is_single_arm:
-        shown = shown.drop(columns="Arm")
-    st.dataframe(shown, hide_index=True, width="stretch")
+
+    def _window_table() -> pd.DataFrame:
+        out = pd.DataFrame({
+            "Arm": clustered["arm"], "Injections": clustered["group"],
+            "Events in window": clustered["events_window"],
+            "Per 100 PY in window": clustered["rate_window"].round(1),
+            "Events outside": clustered["events_rest"],
+            "Per 100 PY outside": clustered["rate_rest"].round(1),
+            "Rate ratio [95% CI]": [format_ci(r.rate_ratio, r.ci_low, r.ci_high, 3)
+                                    for r in clustered.itertuples()],
+            "p": [format_p(p) for p in clustered["p"]]})
+        return arrow_table(out.drop(columns="Arm") if trial.is_single_arm else out)
+
+    st.dataframe(keep("safety.window", _window_table, trial.cache_key, window),
+                 hide_index=True, width="stretch")
     export_widgets.table_downloads(clustered, f"event rates {window} days after injections",
                                    key="safety_window_rates_dl")
     st.caption(f"Window: the injection day and the {window} days after it (up to the next "
