@@ -131,8 +131,10 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
     _trend(trial, code, settings)
     left, right = st.columns(2)
     with left:
+        # each subject's line only when asked for: on a large trial they are most of the
+        # page's figure JSON and of the browser's drawing, even when hidden in the legend
         _chart("trajectory", trial, f"{key}_traj", f"{code} trajectory", outcome=code,
-               subjects=True, show_subjects=show_subjects)
+               subjects=show_subjects, show_subjects=show_subjects)
     with right:
         if at:
             _chart("estimation", trial, f"{key}_est", f"{code} estimation {visit}",
@@ -277,7 +279,7 @@ def render_domain(domain: str) -> None:
         return
     show = top[1].toggle("Individual subjects", key=f"{domain}_subjects",
                          help="Draw each subject's values in the trajectory charts "
-                              "(or click 'Subjects' in a chart's legend).")
+                              "(then 'Subjects' in a chart's legend hides or shows them).")
     top[2].caption("Change is paired against each subject's own baseline. Hedges' g: "
                    f"positive = improvement, {settings.ci:.0%} bootstrap CI. Arms are shown "
                    "side by side in every chart.")
