@@ -88,6 +88,11 @@ def test_chosen_visit_holds_across_pages_and_downloads(browser, app_url, data, v
                 menu.scroll_into_view_if_needed()
                 menu.click()
                 name, html = _download(page, page.get_by_role("button", name="HTML").first)
+                # close the menu (a click elsewhere would only close it, not follow a link)
+                page.keyboard.press("Escape")
+                page.get_by_role("button", name="HTML").first.wait_for(state="detached",
+                                                                       timeout=60_000)
+                wait_for_app(page)
                 assert name == f"T25FW_estimation_{visit.replace(' ', '_')}.html"
                 # titled by the outcome's label, broken after it to fit half a page
                 assert "Timed 25-Foot Walk:" in html and f"baseline vs {visit}" in html
