@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from ..constants import DAYS_PER_MONTH
 from ..outcomes import Outcome
 from .log_axis import _log_axis, _log_ticks
+from .sampling import dot_marker, sample_note, sample_subjects
 from .style import STATUS_COLORS, arm_colors, build_figure
 
 __all__ = ["DAYS_PER_MONTH", "trajectory_figure", "estimation_figure", "waterfall_figure",
@@ -566,20 +567,14 @@ def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Ou
     traces = []
     x_unit = "%" if x_outcome.scale == "log" else x_outcome.unit
     y_unit = "%" if y_outcome.scale == "log" else y_outcome.unit
-    sampled = 0
     for arm in arms:
         g = frame[frame["arm"].astype(str) == arm]
         if g.empty:
             continue
-        ids = g["subject_id"].unique()
-        big = len(ids) > MAX_SUBJECT_MARKS  # a registry: a fixed random sample, WebGL
-        if big:
-            keep = np.random.default_rng(0).choice(ids, MAX_SUBJECT_MARKS, replace=False)
-            g, sampled = g[g["subject_id"].isin(keep)], max(sampled, len(ids))
-        traces.append((go.Scattergl if big else go.Scatter)(
+        g, n_all = sample_subjects(g, MAX_SUBJECT_MARKS)  # a registry: a sample, WebGL
+        traces.append((go.Scattergl if n_all else go.Scatter)(
             x=g["x"], y=g["y"], mode="markers", name=arm, showlegend=len(arms) > 1,
-            marker=dict(size=5 if big else 10, color=colors[arm], opacity=0.5 if big else 0.8,
-                        line=dict(color="white", width=0 if big else 1)),
+            marker=dot_marker(colors[arm], bool(n_all)),
             customdata=g[["subject_id", "visit"]].astype(object).to_numpy(),
             hovertemplate=("%{customdata[0]} · %{customdata[1]}<br>"
                            f"{x_outcome.short_label} %{{x:+.3g}} {x_unit}<br>"
@@ -601,7 +596,5 @@ def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Ou
     title = f"{x_outcome.short_label} vs {y_outcome.short_label} change"
     if stats:
         title += f"<br><sup>{stats['text']}</sup>"
-    if sampled:
-        title += (f"<br><sup>Dots: {MAX_SUBJECT_MARKS:,} random subjects per arm (up to "
-                  f"{sampled:,}); the line and r use every subject</sup>")
+    title += sample_note(frame, MAX_SUBJECT_MARKS)
     return build_figure(traces, layout, title=title, height=420)
