@@ -149,5 +149,5 @@ def fit_growth(t, y, groups, *, random_slope: bool = False) -> GrowthFit:
         ok = bool(best.success)
     dev, beta, s2, a, L = parts(theta)
     return GrowthFit(beta=beta, vcov=s2 * np.linalg.inv(a), llf=-dev / 2, s2=float(s2),
-                     cov_re=s2 * L @ L.T, converged=ok and s2 > 0,
+                     cov_re=s2 * L @ L.T, converged=bool(ok and s2 > 0),
                      n_groups=n_groups)
