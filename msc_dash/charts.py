@@ -143,7 +143,7 @@ def _arm_table(trial: Trial, settings: AnalysisSettings, treatment, control):
     from .arms import compare_arms
 
     return compute(compare_arms, trial, treatment=treatment, control=control,
-                   n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci)
+                   settings=settings)
 
 
 def _two_arms(trial: Trial, treatment, control):
@@ -216,7 +216,7 @@ def _subgroup_forest(trial, settings, *, outcome, visit, variable, cuts=None):
     from .subgroups import subgroup_effects
 
     effects = compute(subgroup_effects, trial, variable=variable, outcome=outcome, visit=visit,
-                      cuts=cuts, n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci)
+                      cuts=cuts, settings=settings)
     if effects.empty or effects["n"].sum() == 0:
         return None
     return figures.forest_figure(

@@ -118,12 +118,8 @@ def paired_frame(trial, outcome: str, visit: str) -> pd.DataFrame:
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from msc_dash.trial import Trial
-    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
-    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
-    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
-    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
+    >>> from msc_dash.examples import tiny_trial
+    >>> t = tiny_trial()
     >>> paired_frame(t, "SDMT", "M12")[["subject_id", "baseline", "value", "change"]]
       subject_id  baseline  value  change
     0          a      40.0   44.0     4.0
@@ -408,12 +404,8 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from msc_dash.trial import Trial
-    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
-    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
-    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
-    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
+    >>> from msc_dash.examples import tiny_trial
+    >>> t = tiny_trial()
     >>> row = effect_sizes(t, n_boot=500).iloc[0]
     >>> print(row["arm"], row["outcome"], row["visit"], row["n"], row["change_mean"])
     All SDMT M12 4 3.25
@@ -507,12 +499,8 @@ def bootstrap_distribution(trial, outcome: str, visit: str, arm: str, *, n_boot:
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from msc_dash.trial import Trial
-    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
-    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
-    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
-    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
+    >>> from msc_dash.examples import tiny_trial
+    >>> t = tiny_trial()
     >>> bootstrap_distribution(t, "SDMT", "M12", "All", n_boot=500).shape
     (500,)
     """

@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from .mmrm import _fit, analysis_frame
+from .settings import AnalysisSettings
 from .trial import Trial
 
 __all__ = ["tipping_point", "TippingPoint", "completers_ancova", "outcome_sensitivity",
@@ -190,12 +191,14 @@ def completers_ancova(trial: Trial, outcome: str, *, treatment: str, control: st
 
 
 def outcome_sensitivity(trial: Trial, outcome: str, *, treatment: str, control: str,
-                        ci: float = 0.95, n_imputations: int = 50,
-                        seed: int = 0) -> tuple[pd.DataFrame, TippingPoint]:
+                        n_imputations: int = 50, settings: AnalysisSettings | None = None
+                        ) -> tuple[pd.DataFrame, TippingPoint]:
     """The three analyses of ``outcome`` at its last visit, and the tipping-point scan.
 
     Rows: the MMRM (all subjects, MAR), the completers' ANCOVA and the ANCOVA
     after MI under MAR, with ``tipping_delta`` and ``note`` on the last.
+    ``settings`` (default: the defaults) give the confidence level ``ci`` and
+    the ``seed`` of the imputations.
 
     Examples
     --------
@@ -207,6 +210,8 @@ def outcome_sensitivity(trial: Trial, outcome: str, *, treatment: str, control: 
     """
     from .mmrm import mmrm
 
+    settings = settings or AnalysisSettings()
+    ci, seed = settings.ci, settings.seed
     res = mmrm(trial, outcome, treatment=treatment, control=control, ci=ci)
     last = res.contrasts.iloc[-1]
     comp = completers_ancova(trial, outcome, treatment=treatment, control=control, ci=ci)
@@ -230,8 +235,8 @@ def outcome_sensitivity(trial: Trial, outcome: str, *, treatment: str, control: 
     return out.assign(note=out["note"].fillna("")), tp
 
 
-def sensitivity_table(trial: Trial, treatment: str, control: str, *, ci: float = 0.95,
-                      n_imputations: int = 50, seed: int = 0) -> pd.DataFrame:
+def sensitivity_table(trial: Trial, treatment: str, control: str, *, n_imputations: int = 50,
+                      settings: AnalysisSettings | None = None) -> pd.DataFrame:
     """:func:`outcome_sensitivity` rows of every outcome with an MMRM, in one frame.
 
     Examples
@@ -245,8 +250,8 @@ def sensitivity_table(trial: Trial, treatment: str, control: str, *, ci: float =
     for code in trial.outcomes:
         try:
             frames.append(outcome_sensitivity(trial, code, treatment=treatment,
-                                              control=control, ci=ci,
-                                              n_imputations=n_imputations, seed=seed)[0])
+                                              control=control, n_imputations=n_imputations,
+                                              settings=settings)[0])
         except ValueError:
             continue
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import html
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -26,6 +24,7 @@ from plotly.basedatatypes import BaseFigure
 
 from ..charts import CHARTS
 from ..figures import text as figure_text
+from ..memo import LRU
 from ..settings import AnalysisSettings
 from ..trial import Trial
 from . import export_widgets, state
@@ -102,8 +101,7 @@ def build_spec(fig, title: str) -> ChartSpec:
 
 #: Chart specs kept per server process (least recently used dropped first).
 MAX_SPECS = 512
-_specs: OrderedDict = OrderedDict()
-_specs_lock = threading.Lock()
+_specs = LRU(MAX_SPECS)
 
 
 def _figure(name: str, trial_key: str, settings: AnalysisSettings, params: tuple,
@@ -111,25 +109,16 @@ def _figure(name: str, trial_key: str, settings: AnalysisSettings, params: tuple
     # Kept in memory as they are: no pickling on every rerun (st.cache_data would
     # copy each spec), and nothing is hashed but this small key. Specs are shared
     # and never changed in place; the trial key holds the data fingerprint.
-    key = (name, trial_key, settings, params)
-    with _specs_lock:
-        if key in _specs:
-            _specs.move_to_end(key)
-            return _specs[key]
-    fig = CHARTS[name].build(_trial, settings, **dict(params))
-    made = None if fig is None else build_spec(
-        fig, CHARTS[name].describe(settings, **dict(params))[0])
-    with _specs_lock:
-        _specs[key] = made
-        while len(_specs) > MAX_SPECS:
-            _specs.popitem(last=False)
-    return made
+    def make() -> ChartSpec | None:
+        fig = CHARTS[name].build(_trial, settings, **dict(params))
+        return None if fig is None else build_spec(
+            fig, CHARTS[name].describe(settings, **dict(params))[0])
+    return _specs.get((name, trial_key, settings, params), make)
 
 
 def clear() -> None:
     """Forget every chart spec."""
-    with _specs_lock:
-        _specs.clear()
+    _specs.clear()
 
 
 def figure(name: str, trial: Trial, settings: AnalysisSettings | None = None, **params):
