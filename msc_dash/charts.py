@@ -258,7 +258,7 @@ def _estimation(trial, settings, *, outcome, visit, arm=None):
     # large arms get an analytic CI (no bootstrap): then there is no distribution to draw
     boot = set(rows.loc[rows["ci_method"] == "bca", "arm"].astype(str))
     dist = {a: compute(bootstrap_distribution, trial, outcome=outcome, visit=visit, arm=a,
-                       **settings.bootstrap) for a in arms if a in boot}
+                       settings=settings) for a in arms if a in boot}
     return figures.estimation_figure(pairs, outcome=trial.outcome(outcome), effects=rows,
                                      distribution=dist, visit=visit, arms=arms)
 

@@ -53,7 +53,7 @@ def slide_numbers(trial: Trial, effects: pd.DataFrame, slide: Slide) -> list[tup
     >>> import msc_dash
     >>> from msc_dash.slides import Slide
     >>> t = msc_dash.load_sample()
-    >>> e = msc_dash.effect_sizes(t, n_boot=200)
+    >>> e = msc_dash.effect_sizes(t, settings=msc_dash.AnalysisSettings(n_boot=200))
     >>> nums = dict(slide_numbers(t, e, Slide("finding", "x", outcome="SDMT",
     ...                                       visit="Month 12", arm="All")))
     >>> nums["Subjects"], nums["Mean at baseline → visit"]

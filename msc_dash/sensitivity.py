@@ -79,13 +79,17 @@ def _rubin(est: np.ndarray, var: np.ndarray, df_com: int, ci: float) -> dict:
 
 def tipping_point(trial: Trial, outcome: str, *, treatment: str, control: str,
                   visit: str | None = None, deltas=None, n_imputations: int = 50,
-                  seed: int = 0, alpha: float = 0.05, ci: float = 0.95) -> TippingPoint:
+                  alpha: float = 0.05, settings: AnalysisSettings | None = None
+                  ) -> TippingPoint:
     """Delta-adjusted multiple imputation of the contrast at ``visit`` (default: the last).
 
     Parameters
     ----------
     deltas : array-like, optional
         Shifts on the analysis scale (default 0 to 3 residual SDs in steps of 0.1 SD).
+    settings : AnalysisSettings, optional
+        ``seed`` of the imputations and ``ci``, the level of the intervals
+        (default: the defaults).
 
     Examples
     --------
@@ -95,6 +99,8 @@ def tipping_point(trial: Trial, outcome: str, *, treatment: str, control: str,
     >>> tp.visit, tp.n_imputed_treatment, tp.n_imputed_control
     ('Month 12', 1, 1)
     """
+    settings = settings or AnalysisSettings()
+    seed, ci = settings.seed, settings.ci
     frame, _ = analysis_frame(trial, outcome, [treatment, control])
     fit, _, cbar = _fit(frame, treatment, "unstructured")
     visits = list(frame["visit"].cat.categories)
@@ -211,12 +217,12 @@ def outcome_sensitivity(trial: Trial, outcome: str, *, treatment: str, control: 
     from .mmrm import mmrm
 
     settings = settings or AnalysisSettings()
-    ci, seed = settings.ci, settings.seed
+    ci = settings.ci
     res = mmrm(trial, outcome, treatment=treatment, control=control, ci=ci)
     last = res.contrasts.iloc[-1]
     comp = completers_ancova(trial, outcome, treatment=treatment, control=control, ci=ci)
-    tp = tipping_point(trial, outcome, treatment=treatment, control=control, ci=ci,
-                       n_imputations=n_imputations, seed=seed)
+    tp = tipping_point(trial, outcome, treatment=treatment, control=control,
+                       n_imputations=n_imputations, settings=settings)
     mar = tp.frame.iloc[0]
     base = dict(outcome=outcome, visit=last["visit"], scale=res.scale)
     keys = ("n_treatment", "n_control", "estimate", "ci_low", "ci_high", "p")

@@ -245,7 +245,7 @@ def forest_pages(trial: Trial, effects: pd.DataFrame, visit: str) -> list[tuple[
     --------
     >>> import msc_dash
     >>> t = msc_dash.load_sample()
-    >>> e = msc_dash.effect_sizes(t, n_boot=100)
+    >>> e = msc_dash.effect_sizes(t, settings=msc_dash.AnalysisSettings(n_boot=100))
     >>> [len(p) for p in forest_pages(t, e, "Month 12")]
     [8, 6, 3]
     """

@@ -28,6 +28,7 @@ from msc_dash.effects import (
     trajectory,
 )
 from msc_dash.outcomes import REGISTRY
+from msc_dash.settings import AnalysisSettings
 from msc_dash.trial import Trial
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -199,7 +200,8 @@ def test_bootstrap_distribution_is_pingouins_resamples(small_trial):
     _, dist = pg.compute_bootci(f["value"].to_numpy(), f["baseline"].to_numpy(),
                                 func="hedges", paired=True, n_boot=700, seed=3,
                                 method="bca", return_dist=True)
-    mine = bootstrap_distribution(t, "T25FW", t.followup_visits[0], "All", n_boot=700, seed=3)
+    mine = bootstrap_distribution(t, "T25FW", t.followup_visits[0], "All",
+                                  settings=AnalysisSettings(n_boot=700, seed=3))
     np.testing.assert_allclose(mine, -dist, atol=TOL, rtol=0)  # T25FW: lower is better
 
 
@@ -375,7 +377,8 @@ def test_two_subject_arm_is_not_estimable_with_a_reason():
         assert np.isnan(small[col]), col
     assert small.baseline_mean == pytest.approx(b[10:].mean())
     assert table.loc["MSC"].estimable and table.loc["MSC"].note == ""
-    assert len(bootstrap_distribution(t, "SDMT", "M6", "Placebo", n_boot=50)) == 0
+    assert len(bootstrap_distribution(t, "SDMT", "M6", "Placebo",
+                                      settings=AnalysisSettings(n_boot=50))) == 0
 
 
 def test_one_subject_and_empty_cells_do_not_crash():
