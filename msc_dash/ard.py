@@ -39,6 +39,9 @@ def _ci(key: str, label: str, low: str = "", high: str = "") -> dict:
             high or f"{key}_ci_high": f"{label} CI upper"}
 
 
+#: the subjects of each arm, in every between-arm method
+_PER_ARM_N = {"n_treatment": "Subjects, treatment", "n_control": "Subjects, control"}
+
 #: method id -> (name, description, statistics: column -> operation label)
 METHODS = {
     "MTH-PAIRED-CHANGE": (
@@ -64,7 +67,7 @@ METHODS = {
         "Treatment minus control difference in the change from baseline adjusted for "
         "baseline (ANCOVA) with CI and p; Hedges' g of the change between arms with "
         "bootstrap CI.",
-        {"n_treatment": "Subjects, treatment", "n_control": "Subjects, control",
+        {**_PER_ARM_N,
          **_ci("adjusted_difference", "Adjusted difference", "adjusted_ci_low",
                "adjusted_ci_high"),
          "p_ancova": "p (ANCOVA)", **_ci("hedges_g", "Hedges' g")}),
@@ -75,7 +78,7 @@ METHODS = {
         "df), p adjusted across outcomes within visit; ratio of geometric means for log-scale "
         "outcomes; the contrast divided by the model's residual SD (positive favours "
         "treatment).",
-        {"n_treatment": "Subjects, treatment", "n_control": "Subjects, control",
+        {**_PER_ARM_N,
          "estimate": "Difference in change", "se": "Standard error", "df": "Degrees of freedom",
          "ci_low": "Difference CI lower", "ci_high": "Difference CI upper", "p": "p (MMRM)",
          "p_adjusted": "p (MMRM, adjusted)", "ratio": "Ratio of geometric means",
