@@ -36,6 +36,7 @@ def _shared_builders():
 
 _shared = _shared_builders()
 build_trial, OUTCOME_SPECS, VISITS = _shared.build_trial, _shared.OUTCOME_SPECS, _shared.VISITS
+open_page = _shared.open_page
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
