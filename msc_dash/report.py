@@ -74,7 +74,7 @@ def methods_text(trial: Trial, effects: pd.DataFrame | None = None,
     ...                   "outcome": "SDMT", "value": [40.0, 44.0]})
     >>> t = Trial.from_tables(pd.DataFrame({"subject_id": ["a"]}), m)
     >>> text = methods_text(t, settings=AnalysisSettings(n_boot=500, seed=3))
-    >>> "500 bootstrap resamples" in text and "seed 3" in text and "SDMT: 4 correct answers" in text
+    >>> "500 bootstrap resamples" in text and "seed 3" in text and "(SDMT): 4 correct answers" in text
     True
     """
     s = settings or AnalysisSettings()
@@ -93,7 +93,7 @@ def methods_text(trial: Trial, effects: pd.DataFrame | None = None,
     for code in trial.outcomes:
         out = trial.outcome(code)
         if out.meaningful_change is not None:
-            rules.append(f"{code}: {out.rule_text}")
+            rules.append(f"{out.label_and_code}: {out.rule_text}")
     rule_text = ("; ".join(rules) + "." if rules
                  else "no outcome in the data has a meaningful-change rule.")
     logs = [c for c in trial.outcomes if trial.outcome(c).scale == "log"]

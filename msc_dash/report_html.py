@@ -13,6 +13,7 @@ import html
 import pandas as pd
 
 from . import __version__
+from .io.samples import SIMULATED_NOTE, is_simulated
 from .slides import describe_filters
 from .trial import Trial
 
@@ -128,9 +129,8 @@ def page(trial: Trial, date, toc: list[tuple[str, str]], parts: list[str]) -> st
         f"{e(trial.fingerprint[:12])} · filters: {e(describe_filters(trial.filters))}</p>",
         f'<p class="generated">Generated {e(today(date))}</p>',
     ]
-    if "simulated" in (trial.source or "").lower():
-        head.append('<p class="banner">These are simulated data, not results of a real '
-                    "trial.</p>")
+    if is_simulated(trial):
+        head.append(f'<p class="banner">{SIMULATED_NOTE}</p>')
     head.append("<nav><ol>" + "".join(f'<li><a href="#{a}">{e(t)}</a></li>' for a, t in toc)
                 + "</ol></nav>")
     return "\n".join(head + parts + ["</body></html>", ""])

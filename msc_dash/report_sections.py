@@ -79,7 +79,8 @@ def _summary(r: ReportContext) -> list[str]:
         f"<p><strong>{trial.n_subjects} subjects</strong>, {e(arms)}; baseline and "
         f"{len(trial.followup_visits)} follow-up visits "
         f"({e(', '.join(trial.followup_visits) or 'none')}). "
-        f"Outcomes: {e(', '.join(trial.outcomes))}.</p>",
+        f"Outcomes: {e(', '.join(trial.outcome(c).label_and_code for c in trial.outcomes))}"
+        ".</p>",
         f"<p><strong>Filters in force:</strong> {e(describe_filters(trial.filters))}</p>"]
     if r.found:
         parts.append(f"<h3>Key findings at {e(r.visit)}</h3><ul class='findings'>")
