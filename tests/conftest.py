@@ -110,3 +110,13 @@ def open_page(path: str, data: str = TWO_ARM_SAMPLE, **state):
     at.switch_page(path).run()
     assert not at.exception, [e.value for e in at.exception][:1]
     return at
+
+
+def open_download_menus(at, *keys: str):
+    """Open the "Download" menus of the charts / tables with these widget keys and rerun.
+
+    A menu's buttons are made only while it is open (msc_dash.ui.export_widgets).
+    """
+    for key in keys:
+        at.session_state[f"{key}__downloads"] = True
+    return at.run()
