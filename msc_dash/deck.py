@@ -54,7 +54,7 @@ def slide_numbers(trial: Trial, effects: pd.DataFrame, slide: Slide) -> list[tup
     >>> import msc_dash
     >>> from msc_dash.slides import Slide
     >>> t = msc_dash.load_sample()
-    >>> e = msc_dash.effect_sizes(t, n_boot=200)
+    >>> e = msc_dash.effect_sizes(t, settings=msc_dash.AnalysisSettings(n_boot=200))
     >>> nums = dict(slide_numbers(t, e, Slide("finding", "x", outcome="SDMT",
     ...                                       visit="Month 12", arm="All")))
     >>> nums["Subjects"], nums["Mean at baseline → visit"]
@@ -207,15 +207,15 @@ def build_deck(trial: Trial, *, settings: AnalysisSettings | None = None,
 
     from .effects import effect_sizes
     from .findings import safety_numbers
-    from .report import _today, methods_text
+    from .report import methods_text
+    from .report_html import today as _today
 
     settings = settings or AnalysisSettings()
     if effects is None:
         effects = effect_sizes(trial, settings=settings)
     safety = safety_numbers(trial) if len(trial.adverse_events) else None
     walk = slides(trial, effects, visit=visit, safety=safety, settings=settings)
-    methods = methods_text(trial, effects, n_boot=settings.n_boot, seed=settings.seed,
-                           ci=settings.ci, padjust=settings.padjust)
+    methods = methods_text(trial, effects, settings)
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(_W), Inches(_H)
     date = _today(date)

@@ -254,7 +254,7 @@ def forest_pages(trial: Trial, effects: pd.DataFrame, visit: str) -> list[tuple[
     --------
     >>> import msc_dash
     >>> t = msc_dash.load_sample()
-    >>> e = msc_dash.effect_sizes(t, n_boot=100)
+    >>> e = msc_dash.effect_sizes(t, settings=msc_dash.AnalysisSettings(n_boot=100))
     >>> [len(p) for p in forest_pages(t, e, "Month 12")]
     [8, 6, 3]
     """
@@ -351,20 +351,16 @@ def describe_filters(filters) -> str:
 
 # ------------------------------------------------------------------ figures
 def slide_figure(trial: Trial, slide: Slide, effects: pd.DataFrame | None = None, *,
-                 settings: AnalysisSettings | None = None, n_boot: int | None = None,
-                 seed: int | None = None):
+                 settings: AnalysisSettings | None = None):
     """The figure of one slide, or None when it has none (or it cannot be drawn).
 
-    ``settings`` (or ``n_boot`` / ``seed``, kept for existing callers) give the
-    chart's settings; ``effects`` is not needed (the chart computes its own,
-    shared through :func:`msc_dash.memo.compute`).
+    ``settings`` (default: the defaults) give the chart's settings; ``effects``
+    is not needed (the chart computes its own, shared through
+    :func:`msc_dash.memo.compute`).
     """
     from .charts import build
 
     settings = settings or AnalysisSettings()
-    if n_boot is not None or seed is not None:
-        settings = settings.replace(n_boot=settings.n_boot if n_boot is None else n_boot,
-                                    seed=settings.seed if seed is None else seed)
     if not slide.chart:
         return None
     try:

@@ -384,13 +384,8 @@ class Trial:
 
         Examples
         --------
-        >>> import pandas as pd
-        >>> s = pd.DataFrame({"subject_id": ["a"]})
-        >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
-        ...                   "outcome": ["SDMT"], "value": [40.0]})
-        >>> ae = pd.DataFrame({"subject_id": "a", "term": ["Flu", "Rash", "Cough"],
-        ...                    "onset_day": [-5, 3, None]})
-        >>> t = Trial.from_tables(s, m, ae)
+        >>> from msc_dash.examples import events_trial, onset_events
+        >>> t = events_trial(1, onset_events())
         >>> t.adverse_events["treatment_emergent"].tolist()
         [False, True, <NA>]
         >>> t.treatment_emergent_only().adverse_events["term"].tolist()

@@ -334,19 +334,21 @@ def _measurements(df: pd.DataFrame, label: str, warnings: list[str], found: Prob
         _windows(df, label, warnings)
     _unknown_outcomes(df, label, warnings)
     df = df[list(TABLES["measurements"][0])]
-    hands = nhpt_from_hands(df) if len(found) == before else df.iloc[:0]
-    if len(hands):
-        warnings.append(f"{label}: NHPT was computed as the mean of the dominant- and "
-                        f"non-dominant-hand times for {_count(len(hands), 'subject x visit')} "
-                        "(MSFC convention).")
-        df = pd.concat([df, hands], ignore_index=True)
-    msfc = msfc_rows(df) if len(found) == before else df.iloc[:0]
-    if len(msfc):
-        warnings.append(f"{label}: the MSFC composite was computed from T25FW, NHPT and PASAT "
-                        f"for {_count(len(msfc), 'subject x visit')} (z-scores against the "
-                        "MSFC task-force reference population).")
-        df = pd.concat([df, msfc], ignore_index=True)
+    for derive, what in _DERIVED if len(found) == before else ():
+        rows = derive(df)  # in order: the MSFC needs the NHPT derived from the hands
+        if len(rows):
+            warnings.append(f"{label}: " + what.format(n=_count(len(rows), "subject x visit")))
+            df = pd.concat([df, rows], ignore_index=True)
     return df
+
+
+#: Derived outcomes added to the measurements: (rows of ``df``, the warning saying so).
+_DERIVED = (
+    (nhpt_from_hands, "NHPT was computed as the mean of the dominant- and non-dominant-hand "
+                      "times for {n} (MSFC convention)."),
+    (msfc_rows, "the MSFC composite was computed from T25FW, NHPT and PASAT for {n} (z-scores "
+                "against the MSFC task-force reference population)."),
+)
 
 
 

@@ -24,10 +24,16 @@ def _upload(page, app_url, name: str, data: bytes) -> None:
     wait_for_app(page)
 
 
-def test_typo_shows_message_keeps_data_and_mapping_fixes_it(page, app_url):
-    _upload(page, app_url, "measurements.csv", TYPO)
+def _error(page):
+    """The first error message on the page, once it shows."""
     alert = page.locator("[data-testid='stAlertContentError']").first
     alert.wait_for(timeout=30_000)
+    return alert
+
+
+def test_typo_shows_message_keeps_data_and_mapping_fixes_it(page, app_url):
+    _upload(page, app_url, "measurements.csv", TYPO)
+    alert = _error(page)
     text = alert.inner_text()
     assert "measurements.csv: required column value is missing; found vaule" in text
     assert "Still showing: Sample trial" in text
@@ -42,8 +48,7 @@ def test_typo_shows_message_keeps_data_and_mapping_fixes_it(page, app_url):
 def test_bad_value_message_names_row(page, app_url):
     bad = b"subject_id,visit,day,outcome,value\nP1,Baseline,0,EDSS,7.3\n"
     _upload(page, app_url, "measurements.csv", bad)
-    alert = page.locator("[data-testid='stAlertContentError']").first
-    alert.wait_for(timeout=30_000)
+    alert = _error(page)
     assert "in steps of 0.5; row 2 (7.3) is outside that" in alert.inner_text()
     assert page.get_by_role("button", name="Apply mapping and reload").count() == 0
     assert_no_exception(page)
@@ -53,8 +58,7 @@ def test_three_problems_are_all_listed(page, app_url):
     from tests.test_problems import THREE
 
     _upload(page, app_url, "measurements.csv", THREE)
-    alert = page.locator("[data-testid='stAlertContentError']").first
-    alert.wait_for(timeout=30_000)
+    alert = _error(page)
     text = alert.inner_text()
     assert "The upload could not be used: 3 problems." in text
     assert alert.locator("li").count() == 3
