@@ -87,17 +87,76 @@ def _clean_header(value) -> str:
 
 
 
-def _as_text(df: pd.DataFrame, start: int) -> pd.DataFrame:
-    """Every cell as stripped str or None; index = row number seen by the user."""
+def _as_text(df: pd.DataFrame, start: int, *, keep_numbers: bool = False) -> pd.DataFrame:
+    """Every cell as stripped str or None; index = row number seen by the user.
+
+    With ``keep_numbers``, int and float columns (Parquet, SAS) stay numbers;
+    :func:`_texts` turns them into text where the checks need text.
+
+    Examples
+    --------
+    >>> _as_text(pd.DataFrame({"a": [1.0, 2.5, None], "b": [" x ", "NA", None]}), 1).to_dict("list")
+    {'a': ['1', '2.5', None], 'b': ['x', None, None]}
+    """
     out = {}
+    index = df.index if start == 0 else np.arange(start, start + len(df))
     for col in df.columns:
-        values = df[col].tolist()
-        out[_clean_header(col)] = [_cell(v) for v in values]
-    frame = pd.DataFrame(out, dtype=object)
-    frame.index = (df.index if start == 0 else np.arange(start, start + len(df)))
+        s = df[col]
+        values = s.to_numpy() if keep_numbers and _is_number(s) else _text_values(s)
+        out[_clean_header(col)] = pd.Series(values, index=index, dtype=values.dtype)
+    frame = pd.DataFrame(out, index=index, columns=list(out))
     if len(frame) > limits.MAX_ROWS:
         raise TrialDataError(f"The table has {len(frame)} rows; at most {limits.MAX_ROWS} are read.")
     return frame
+
+
+
+def _is_number(s: pd.Series) -> bool:
+    return isinstance(s.dtype, np.dtype) and s.dtype.kind in "iuf"
+
+
+
+def _texts(frame: pd.DataFrame, keep=()) -> pd.DataFrame:
+    """``frame`` with its number columns (but those named in ``keep``) as text cells."""
+    cols = [c for c in frame.columns if c not in keep and frame[c].dtype != object]
+    if not cols:
+        return frame
+    frame = frame.copy()
+    for col in cols:
+        frame[col] = pd.Series(_text_values(frame[col]), index=frame.index, dtype=object)
+    return frame
+
+
+
+def _text_values(s: pd.Series) -> np.ndarray:
+    """The cells of ``s`` as :func:`_cell` makes them (an object array), vectorised."""
+    dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        s = s.astype(object)
+        dtype = s.dtype
+    if pd.api.types.is_float_dtype(dtype) and not isinstance(dtype, pd.ArrowDtype):
+        return _float_text(s.to_numpy(dtype=float, na_value=np.nan))
+    if (pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_extension_array_dtype(dtype)):
+        return np.array([str(v) for v in s.tolist()], dtype=object)
+    if pd.api.types.is_string_dtype(dtype) and (
+            not isinstance(dtype, np.dtype)
+            or pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")):
+        # text: the same few values repeat (visits, outcomes), so clean each once
+        codes, uniques = pd.factorize(s)
+        cleaned = np.array([_cell(u) for u in uniques] + [None], dtype=object)
+        return cleaned.take(codes)  # code -1 (missing) takes the trailing None
+    return np.array([_cell(v) for v in s.tolist()], dtype=object)
+
+
+
+def _float_text(a: np.ndarray) -> np.ndarray:
+    out = np.full(len(a), None, dtype=object)
+    whole = np.isfinite(a) & (np.abs(a) < 1e15)
+    whole[whole] = a[whole] == np.round(a[whole])
+    out[whole] = [str(v) for v in a[whole].astype(np.int64).tolist()]
+    other = ~whole & ~np.isnan(a)
+    out[other] = [repr(v) for v in a[other].tolist()]
+    return out
 
 
 

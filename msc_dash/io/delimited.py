@@ -10,14 +10,16 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import TrialDataError
 from ..mapping import (
     exact_target,
     outcome_target,
 )
-from . import limits
-from .cells import _DEC_COMMA, _NA, _NUMBER, _checked_header, _clean_header, _drop_unnamed
+from . import limits, textcols
+from .cells import _checked_header, _clean_header, _drop_unnamed
 from .limits import MAX_LINE_CHARS, _check_shape
 from .sources import _File, _Frame, _hint
 
@@ -105,6 +107,8 @@ def _header_line(lines: list[str], first: int) -> int:
 
 def _check_long_lines(lines: list[str], name: str, first: int) -> None:
     """Refuse a huge cell before any parser meets it, naming its row and column."""
+    if max(map(len, lines), default=0) <= MAX_LINE_CHARS:
+        return
     for i, line in enumerate(lines):
         if len(line) > MAX_LINE_CHARS:
             sep = _separator(lines[first])
@@ -121,6 +125,8 @@ def _check_long_lines(lines: list[str], name: str, first: int) -> None:
 
 def _check_quotes(lines: list[str], name: str) -> None:
     """Refuse a quote that is never closed, naming the row that opens it."""
+    if sum(line.count('"') for line in lines) % 2 == 0:
+        return
     opened, count = None, 0
     for i, line in enumerate(lines):
         k = line.count('"')
@@ -156,15 +162,39 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
     if not any(ln.strip() for ln in lines[first + 1:]):
         raise TrialDataError(f"{f.name}: the file has a header row but no data rows. Add the "
                              "data below the header.")
+    columns, index = _columns(text, sep, header, first, f.name)
+    columns = [textcols.clean(arr) for arr in columns]
+    commas = [i for i, arr in enumerate(columns) if textcols.decimal_commas(arr)]
+    for i in commas:
+        columns[i] = pc.replace_substring(columns[i], ",", ".")
+    filled = np.zeros(len(index), dtype=bool)
+    for arr in columns:
+        filled |= arr.is_valid().to_numpy(zero_copy_only=False)
+    if not filled.all():  # rows with every cell empty are dropped
+        keep = pa.array(filled)
+        columns, index = [arr.filter(keep) for arr in columns], index[filled]
+    frame = _drop_unnamed(textcols.frame(dict(zip(header, columns, strict=True)), index),
+                          f.name)
+    if commas:
+        warnings.append(f"{f.name}: decimal commas were read as decimal points in "
+                        + ", ".join(f"`{header[i]}`" for i in commas) + ".")
+    return _Frame(f.name, frame, _hint(f.name))
+
+
+
+def _columns(text: str, sep: str, header: list[str], first: int, name: str):
+    """The data rows' columns as Arrow text, and their row numbers in the file."""
+    columns = textcols.read_plain_csv(text, sep, len(header), first + 1)
+    if columns is not None:
+        n = len(columns[0]) if columns else 0
+        if n > limits.MAX_ROWS:
+            raise TrialDataError(f"More than {limits.MAX_ROWS} rows; split the file.")
+        return columns, np.arange(first + 2, first + 2 + n)
     frame = _fast_csv(text, sep, header, first)
     if frame is None:  # ragged rows: read row by row for an exact message
-        frame = _slow_csv(text, sep, header, first, f.name)
-    for col in frame.columns:
-        cells = frame[col].str.strip()
-        frame[col] = cells.where(~cells.str.lower().isin(_NA), None).astype(object)
-    frame = _drop_unnamed(frame.loc[frame.notna().any(axis=1)], f.name)
-    _decimal_commas(frame, f.name, warnings)
-    return _Frame(f.name, frame, _hint(f.name))
+        frame = _slow_csv(text, sep, header, first, name)
+    return ([textcols.from_objects(frame.iloc[:, i]) for i in range(frame.shape[1])],
+            frame.index.to_numpy())
 
 
 
@@ -205,20 +235,3 @@ def _fast_csv(text: str, sep: str, header: list[str], first: int) -> pd.DataFram
     raw.columns = header
     raw.index = np.arange(first + 2, first + 2 + len(raw))  # line numbers in the file
     return raw.astype(object).where(raw.notna(), "")
-
-
-
-def _decimal_commas(frame: pd.DataFrame, label: str, warnings: list[str]) -> None:
-    fixed = []
-    for col in frame.columns:
-        s = frame[col].dropna()
-        if s.empty:
-            continue
-        comma = s.str.match(_DEC_COMMA)
-        if comma.any() and (comma | s.str.match(_NUMBER)).all():
-            frame[col] = frame[col].map(lambda v: v.replace(",", ".") if isinstance(v, str)
-                                        else v)
-            fixed.append(col)
-    if fixed:
-        warnings.append(f"{label}: decimal commas were read as decimal points in "
-                        + ", ".join(f"`{c}`" for c in fixed) + ".")

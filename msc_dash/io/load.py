@@ -12,6 +12,7 @@ from ..mapping import (
     check_mapping,
 )
 from ..trial import Trial
+from .cells import _texts
 from .checks import _validate
 from .layouts import _frames_to_tables
 from .readers import _read_file
@@ -79,6 +80,8 @@ def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None 
     label = name or ", ".join(f.name for f in files)
     try:
         if adam.is_adam(fr.data for fr in frames):
+            for fr in frames:
+                fr.data = _texts(fr.data)
             tables, strict = adam.to_tables(frames, warnings, paramcd_map), False
             for key, (lab, frame) in list(tables.items()):
                 tables[key] = (lab, apply_mapping(frame, mapping) if mapping else frame)
@@ -124,4 +127,4 @@ def source_frames(source, name: str | None = None, *, max_rows: int = 5000
     """
     warnings: list[str] = []
     frames = [fr for f in _collect(source, name) for fr in _read_file(f, warnings, [])]
-    return [fr.data.head(max_rows) for fr in frames]
+    return [_texts(fr.data.head(max_rows)) for fr in frames]

@@ -39,9 +39,10 @@ def _read_file(f: _File, warnings: list[str], mappings: list[dict]) -> list[_Fra
         if kind == "xlsx":
             return _read_xlsx(f)
         if kind == "parquet":
-            return [_Frame(f.name, _as_text(_read_parquet(f), 1), _hint(f.name))]
+            return [_Frame(f.name, _as_text(_read_parquet(f), 1, keep_numbers=True), _hint(f.name))]
         if kind in ("xpt", "sas7bdat"):
-            return [_Frame(f.name, _as_text(_read_sas(f.data, kind, f.name), 1),
+            return [_Frame(f.name, _as_text(_read_sas(f.data, kind, f.name), 1,
+                                                   keep_numbers=True),
                            _hint(f.name))]
         return [_read_text(f, warnings)]
     except TrialDataError:
