@@ -108,6 +108,14 @@ def _coded_order(frame: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
     return np.lexsort(columns[::-1])
 
 
+def _as_str(s: pd.Series) -> pd.Series:
+    """``s.astype(str)``; a categorical's categories converted once, then taken."""
+    if isinstance(s.dtype, pd.CategoricalDtype) and (s.cat.codes >= 0).all():
+        text = s.cat.categories.astype(str).array.take(s.cat.codes.to_numpy())
+        return pd.Series(text, index=s.index, name=s.name)
+    return s.astype(str)
+
+
 @dataclass(frozen=True, eq=False)
 class Trial:
     """A loaded trial: subjects, measurements, adverse events and injections.
@@ -209,7 +217,7 @@ class Trial:
         keys = ["subject_id", "outcome", "day", "visit"]
         order = _coded_order(m, keys)  # the loader's categorical keys: sort their codes
         for col in ("subject_id", "visit", "outcome"):
-            m[col] = m[col].astype(str)
+            m[col] = _as_str(m[col])
         if order is None:
             m = m.sort_values(keys, kind="stable")
         else:

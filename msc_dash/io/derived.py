@@ -13,19 +13,32 @@ _KEYS = ["subject_id", "visit"]
 
 
 def _wide(measurements: pd.DataFrame, codes) -> pd.DataFrame:
-    """One row per subject x visit that has a value of each of ``codes``: the value
-    (column ``code``), its ``day_<code>`` and ``pos_<code>`` (row position)."""
-    outcome, uniques = pd.factorize(measurements["outcome"])
-    cols = {k: measurements[k].to_numpy() for k in (*_KEYS, "day", "value")}
+    """One row per subject x visit that has a value of each of ``codes``: the
+    ``pos_<code>`` (row position) of each, in the order of the first code's rows."""
+    keys = np.zeros(len(measurements), dtype=np.int64)
+    for col in _KEYS:
+        k, uniques = pd.factorize(measurements[col], use_na_sentinel=False)
+        keys = keys * (len(uniques) + 1) + k
+    outcome = measurements["outcome"].to_numpy(dtype=object)
+    value_ok = measurements["value"].notna().to_numpy()
     wide = None
     for code in codes:
-        pos = np.flatnonzero(outcome == list(uniques).index(code))
-        part = pd.DataFrame({"subject_id": cols["subject_id"][pos], "visit": cols["visit"][pos],
-                             code: cols["value"][pos], f"day_{code}": cols["day"][pos],
-                             f"pos_{code}": pos})
-        part = part.loc[part[code].notna()].drop_duplicates(_KEYS)  # the first value
-        wide = part if wide is None else wide.merge(part, on=_KEYS, how="inner")
+        pos = np.flatnonzero((outcome == code) & value_ok)
+        part = pd.DataFrame({"key": keys[pos], f"pos_{code}": pos}).drop_duplicates("key")
+        wide = part if wide is None else wide.merge(part, on="key", how="inner")
     return wide
+
+
+def _rows(measurements: pd.DataFrame, wide: pd.DataFrame, code: str, day_from: np.ndarray,
+          value) -> pd.DataFrame:
+    """The derived rows: keys from the first code's rows, ``day`` from ``day_from``."""
+    first = wide.iloc[:, 1].to_numpy()
+    out = pd.DataFrame({col: measurements[col].iloc[first].reset_index(drop=True)
+                        for col in _KEYS})
+    out["day"] = measurements["day"].iloc[day_from].to_numpy()
+    out["outcome"] = code
+    out["value"] = np.asarray(value, dtype=float)
+    return out[list(TABLES["measurements"][0])]
 
 
 def nhpt_from_hands(measurements: pd.DataFrame) -> pd.DataFrame:
@@ -49,13 +62,9 @@ def nhpt_from_hands(measurements: pd.DataFrame) -> pd.DataFrame:
     wide = _wide(measurements, NHPT_HANDS)
     if wide.empty:
         return pd.DataFrame(columns=cols)
-    dh, ndh = NHPT_HANDS
-    out = wide[_KEYS].copy()
-    out["day"] = np.where(wide[f"pos_{dh}"] < wide[f"pos_{ndh}"], wide[f"day_{dh}"],
-                          wide[f"day_{ndh}"])
-    out["outcome"] = "NHPT"
-    out["value"] = (wide[dh].astype(float) + wide[ndh].astype(float)) / 2
-    return out[cols].reset_index(drop=True)
+    a, b = (wide[f"pos_{hand}"].to_numpy() for hand in NHPT_HANDS)
+    dh, ndh = (measurements["value"].to_numpy(dtype=float)[p] for p in (a, b))
+    return _rows(measurements, wide, "NHPT", np.minimum(a, b), (dh + ndh) / 2)
 
 
 def msfc_rows(measurements: pd.DataFrame) -> pd.DataFrame:
@@ -83,10 +92,8 @@ def msfc_rows(measurements: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     (nhpt_m, nhpt_sd), (t25_m, t25_sd), (pasat_m, pasat_sd) = (
         MSFC_REFERENCE["NHPT_RECIPROCAL"], MSFC_REFERENCE["T25FW"], MSFC_REFERENCE["PASAT"])
-    nhpt, t25, pasat = (wide[c].astype(float) for c in ("NHPT", "T25FW", "PASAT"))
-    out = wide[_KEYS].copy()
-    out["day"] = wide["day_T25FW"]
-    out["outcome"] = "MSFC"
-    out["value"] = ((1 / nhpt - nhpt_m) / nhpt_sd - (t25 - t25_m) / t25_sd
-                    + (pasat - pasat_m) / pasat_sd) / 3
-    return out[cols].reset_index(drop=True)
+    value = measurements["value"].to_numpy(dtype=float)
+    t25, nhpt, pasat = (value[wide[f"pos_{c}"].to_numpy()] for c in parts)
+    z = ((1 / nhpt - nhpt_m) / nhpt_sd - (t25 - t25_m) / t25_sd
+         + (pasat - pasat_m) / pasat_sd) / 3
+    return _rows(measurements, wide, "MSFC", wide["pos_T25FW"].to_numpy(), z)
