@@ -68,7 +68,7 @@ def decimal_commas(arr: pa.Array) -> bool:
     (True, False)
     """
     present = arr.drop_null()
-    if len(present) == 0:
+    if len(present) == 0 or not pc.any(pc.match_substring(present, ",")).as_py():
         return False
     comma = pc.match_substring_regex(present, _DEC_COMMA)
     if not pc.any(comma).as_py():
