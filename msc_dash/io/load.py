@@ -18,10 +18,13 @@ from .layouts import _frames_to_tables
 from .readers import _read_file
 from .sources import _collect
 
-
 # --------------------------------------------------------------------- public
+#: The stages :func:`load_trial` reports to its ``progress`` callback, in order.
+STAGES = ("reading", "checking", "building the trial")
+
+
 def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None = None,
-               name: str | None = None) -> Trial:
+               name: str | None = None, progress=None) -> Trial:
     """Read, check and assemble a trial from files, bytes or uploaded files.
 
     Parameters
@@ -42,6 +45,9 @@ def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None 
         :data:`msc_dash.adam.PARAMCD_MAP`.
     name : str, optional
         File name for ``bytes`` input, and the source label.
+    progress : callable, optional
+        Called as ``progress(stage, detail)`` when each of :data:`STAGES` starts
+        (``detail``: the file being read, or ``""``), for a progress display.
 
     Returns
     -------
@@ -60,17 +66,26 @@ def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None 
     >>> trial = load_trial(csv, name="measurements.csv")
     >>> trial.visits, trial.outcomes
     (['Baseline', 'Month 12'], ['EDSS'])
+    >>> stages = []
+    >>> _ = load_trial(csv, name="measurements.csv", progress=lambda s, d: stages.append(s))
+    >>> stages
+    ['reading', 'reading', 'checking', 'building the trial']
     >>> load_trial(csv.replace(b"value", b"vaule"), name="measurements.csv")
     Traceback (most recent call last):
     ...
     msc_dash.io.checks.MissingColumnsError: measurements.csv: required column `value` is missing; found `vaule` — did you mean `value`? ...
     """
     warnings: list[str] = []
+    report = progress or (lambda stage, detail="": None)
+    report(STAGES[0], "")
     files = _collect(source, name)
     if not files:
         raise TrialDataError("No files were given.")
     mappings: list[dict] = []
-    frames = [fr for f in files for fr in _read_file(f, warnings, mappings)]
+    frames = []
+    for i, f in enumerate(files):
+        report(STAGES[0], f.name if len(files) == 1 else f"{f.name} ({i + 1} of {len(files)})")
+        frames += _read_file(f, warnings, mappings)
     if mapping is not None:
         mapping = check_mapping(mapping)
     for extra in mappings:
@@ -78,6 +93,7 @@ def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None 
     if not frames:
         raise TrialDataError("No data files were given (only a column mapping).")
     label = name or ", ".join(f.name for f in files)
+    report(STAGES[1], "")
     try:
         if adam.is_adam(fr.data for fr in frames):
             for fr in frames:
@@ -88,6 +104,7 @@ def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None 
         else:
             tables, strict = _frames_to_tables(frames, warnings, mapping), True
         out = _validate(tables, warnings, strict_baseline=strict)
+        report(STAGES[2], "")
         return Trial.from_tables(out["subjects"], out["measurements"],
                                  out.get("adverse_events"), out.get("injections"),
                                  relapses=out.get("relapses"), periods=out.get("periods"),
