@@ -216,12 +216,12 @@ class Trial:
         m["value"] = pd.to_numeric(m["value"]).astype(float)
         keys = ["subject_id", "outcome", "day", "visit"]
         order = _coded_order(m, keys)  # the loader's categorical keys: sort their codes
+        if order is not None:
+            m = m.take(order)
         for col in ("subject_id", "visit", "outcome"):
             m[col] = _as_str(m[col])
         if order is None:
             m = m.sort_values(keys, kind="stable")
-        else:
-            m = m.take(order)
         tables["measurements"] = m.reset_index(drop=True)
         subjects = subjects.sort_values("subject_id", kind="stable").reset_index(drop=True)
         rel = tables["relapses"]

@@ -143,7 +143,13 @@ def _text_values(s: pd.Series) -> np.ndarray:
             or pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")):
         # text: the same few values repeat (visits, outcomes), so clean each once
         codes, uniques = pd.factorize(s)
-        cleaned = np.array([_cell(u) for u in uniques] + [None], dtype=object)
+        if len(uniques) > 1000:  # many (IDs): strip and spot missing-value words in Arrow
+            from . import textcols
+
+            cleaned = textcols.to_objects(textcols.clean(textcols.from_objects(uniques)))
+            cleaned = np.append(cleaned, None)
+        else:
+            cleaned = np.array([_cell(u) for u in uniques] + [None], dtype=object)
         return cleaned.take(codes)  # code -1 (missing) takes the trailing None
     return np.array([_cell(v) for v in s.tolist()], dtype=object)
 

@@ -271,11 +271,36 @@ def _no_missing(df: pd.DataFrame, cols, label: str) -> None:
 
 
 
+_FLOAT_ID = re.compile(r"^\d+\.0$")
+
+
+
+def _id_text(v):
+    """``"101.0"`` (an ID of a number column read as float) as ``"101"``; else ``v``."""
+    if isinstance(v, str) and v.endswith((".0", ".0\n")) and _FLOAT_ID.match(v):
+        return v[:-2]
+    return v
+
+
+
 def _ids(series: pd.Series) -> pd.Series:
     """IDs as text; ``101.0`` (a number column read as float) becomes ``101``."""
-    fixed = {v: v[:-2] for v in pd.unique(series.dropna())
-             if isinstance(v, str) and re.match(r"^\d+\.0$", v)}
+    fixed = {v: _id_text(v) for v in pd.unique(series.dropna())
+             if isinstance(v, str) and v.endswith((".0", ".0\n"))}
+    fixed = {k: v for k, v in fixed.items() if k != v}
     return series.replace(fixed) if fixed else series
+
+
+
+def _coded(series: pd.Series, fix=None) -> pd.Categorical:
+    """``series.map(fix)`` as a categorical with sorted categories (missing stays
+    missing), ``fix`` called once per distinct value."""
+    codes, uniques = pd.factorize(series)
+    values = np.array([fix(u) if fix else u for u in uniques], dtype=object)
+    categories, inverse = np.unique(values, return_inverse=True) if len(values) else (
+        values, np.zeros(0, dtype=np.intp))
+    codes = np.where(codes >= 0, inverse.reshape(-1)[codes] if len(values) else -1, -1)
+    return pd.Categorical.from_codes(codes, pd.Index(categories, dtype=object))
 
 
 
@@ -329,6 +354,9 @@ def _measurements(df: pd.DataFrame, label: str, warnings: list[str], found: Prob
                   strict_baseline: bool = True) -> pd.DataFrame:
     _require(df, "measurements", label)
     df = df.copy()
+    # factorised once, for every check below and the sort in Trial
+    for col, fix in (("subject_id", _id_text), ("visit", None), ("outcome", _outcome_code)):
+        df[col] = _coded(df[col], fix)
     before = len(found)
     found.run(_no_missing, df, ["subject_id", "visit", "day", "outcome"], label)
     empty = df["value"].isna()
@@ -339,10 +367,6 @@ def _measurements(df: pd.DataFrame, label: str, warnings: list[str], found: Prob
     if df.empty:
         raise _fail("empty_table", label, "no row has a `value`; the measurements table is "
                     "empty.")
-    df["subject_id"] = _ids(df["subject_id"])
-    df["outcome"] = _by_unique(df["outcome"], _outcome_code)
-    for col in _KEYS:  # factorised once, for every check below and the sort in Trial
-        df[col] = pd.Categorical(df[col])
     day, bad_day = _numbers_lazy(df, "day", label, date_hint=True)
     value, bad_value = _numbers_lazy(df, "value", label)
     found.extend(bad_day + bad_value)

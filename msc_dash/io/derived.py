@@ -19,11 +19,12 @@ def _wide(measurements: pd.DataFrame, codes) -> pd.DataFrame:
     for col in _KEYS:
         k, uniques = pd.factorize(measurements[col], use_na_sentinel=False)
         keys = keys * (len(uniques) + 1) + k
-    outcome = measurements["outcome"].to_numpy(dtype=object)
+    outcome, names = pd.factorize(measurements["outcome"])
+    names = list(names)
     value_ok = measurements["value"].notna().to_numpy()
     wide = None
     for code in codes:
-        pos = np.flatnonzero((outcome == code) & value_ok)
+        pos = np.flatnonzero((outcome == names.index(code)) & value_ok)
         part = pd.DataFrame({"key": keys[pos], f"pos_{code}": pos}).drop_duplicates("key")
         wide = part if wide is None else wide.merge(part, on="key", how="inner")
     return wide
