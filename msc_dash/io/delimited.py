@@ -37,7 +37,8 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 
 
-def _decode(f: _File, warnings: list[str]) -> str:
+def _decode(f: _File, warnings: list[str]) -> tuple[str, bytes | None]:
+    """The text, and its UTF-8 bytes when the file was UTF-8 (else None)."""
     if f.data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         try:
             text = f.data.decode("utf-32")
@@ -45,10 +46,10 @@ def _decode(f: _File, warnings: list[str]) -> str:
             raise TrialDataError(f"{f.name}: the file says it is UTF-32 text but is not "
                                  "valid UTF-32. Save it again as UTF-8 CSV.") from None
         warnings.append(f"{f.name}: read as UTF-32 text; UTF-8 is smaller and more common.")
-        return text
+        return text, None
     if f.data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
         try:
-            return f.data.decode("utf-16")
+            return f.data.decode("utf-16"), None
         except UnicodeDecodeError:
             pass
     encoding = _utf16_without_bom(f.data[:4096])
@@ -61,21 +62,22 @@ def _decode(f: _File, warnings: list[str]) -> str:
                                  "UTF-8 CSV.") from None
         warnings.append(f"{f.name}: read as {encoding.upper()} text without a byte-order mark; "
                         "save it as UTF-8 to be sure accents are read right.")
-        return text
+        return text, None
     if b"\x00" in f.data[:4096]:
         raise TrialDataError(f"{f.name}: this is not a text (CSV) file; it contains binary "
                              "data. Upload CSV, XLSX, Parquet, ZIP or SAS .xpt files.")
     try:
-        return f.data.decode("utf-8-sig")
+        text = f.data.decode("utf-8-sig")
+        return text, f.data[3:] if f.data.startswith(b"\xef\xbb\xbf") else f.data
     except UnicodeDecodeError as exc:
         line = f.data[: exc.start].count(b"\n") + 1
         warnings.append(
             f"{f.name}: the file is not UTF-8 (first odd byte on line {line}); it was read "
             "as Windows-1252. Check accented names, or save the file as UTF-8.")
         try:
-            return f.data.decode("cp1252")
+            return f.data.decode("cp1252"), None
         except UnicodeDecodeError:
-            return f.data.decode("latin-1")
+            return f.data.decode("latin-1"), None
 
 
 
@@ -139,7 +141,7 @@ def _check_quotes(lines: list[str], name: str) -> None:
 
 
 def _read_text(f: _File, warnings: list[str]) -> _Frame:
-    text = _decode(f, warnings)
+    text, utf8 = _decode(f, warnings)
     lines = text.splitlines()
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     if first is None:
@@ -161,7 +163,7 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
     if not any(ln.strip() for ln in lines[first + 1:]):
         raise TrialDataError(f"{f.name}: the file has a header row but no data rows. Add the "
                              "data below the header.")
-    columns, index = _columns(text, sep, header, first, f.name)
+    columns, index = _columns(text, utf8, sep, header, first, f.name)
     columns = [textcols.clean(arr) for arr in columns]
     commas = [i for i, arr in enumerate(columns) if textcols.decimal_commas(arr)]
     for i in commas:
@@ -181,9 +183,10 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
 
 
 
-def _columns(text: str, sep: str, header: list[str], first: int, name: str):
+def _columns(text: str, utf8: bytes | None, sep: str, header: list[str], first: int,
+             name: str):
     """The data rows' columns as Arrow text, and their row numbers in the file."""
-    columns = textcols.read_plain_csv(text, sep, len(header), first + 1)
+    columns = textcols.read_plain_csv(text, sep, len(header), first + 1, utf8)
     if columns is not None:
         n = len(columns[0]) if columns else 0
         if n > limits.MAX_ROWS:

@@ -17,15 +17,8 @@ import pyarrow.compute as pc
 
 from .cells import _NA
 
-
-def _class(chars) -> str:
-    return "".join(f"\\x{{{ord(c):x}}}" for c in chars)
-
-
-#: Every character ``str.strip()`` removes (``str.isspace``), as an RE2 class.
-_SPACE = "[" + _class(c for c in map(chr, range(0x3001)) if c.isspace()) + "]"
-
-_ENDS_IN_SPACE = f"^{_SPACE}|{_SPACE}$"
+#: Every character ``str.strip()`` removes (``str.isspace``; none is above U+3000).
+_SPACES = pa.array([c for c in map(chr, range(0x3001)) if c.isspace()], type=pa.large_string())
 
 # Python's ``\d`` in a str pattern is any Unicode decimal digit: ``\p{Nd}`` in RE2.
 _DEC_COMMA = r"^[+-]?\p{Nd}*,\p{Nd}+$"
@@ -47,7 +40,11 @@ def clean(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     ['5', None, None, 'x', None]
     """
     arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    spaced = pc.fill_null(pc.match_substring_regex(arr, _ENDS_IN_SPACE), False)
+    if arr.type != pa.large_string():
+        arr = arr.cast(pa.large_string())
+    spaced = pc.or_(pc.is_in(pc.utf8_slice_codeunits(arr, 0, 1), value_set=_SPACES),
+                    pc.is_in(pc.utf8_slice_codeunits(arr, -1, 2**62), value_set=_SPACES))
+    spaced = pc.fill_null(spaced, False)
     if pc.any(spaced).as_py():
         stripped = [v.strip() for v in arr.filter(spaced).to_pylist()]
         arr = pc.replace_with_mask(arr, spaced, pa.array(stripped, type=arr.type))
@@ -77,7 +74,13 @@ def decimal_commas(arr: pa.Array) -> bool:
 
 
 def to_objects(arr: pa.Array) -> np.ndarray:
-    """An Arrow string array as an object array of str and None."""
+    """An Arrow string array as an object array of str and None (each distinct text
+    made a Python str once when the values repeat, as visits and IDs do)."""
+    sample = arr.slice(0, 2000)
+    if len(arr) > 10_000 and len(pc.unique(sample)) < len(sample) // 4:
+        coded = pc.dictionary_encode(arr)
+        words = np.append(coded.dictionary.to_numpy(zero_copy_only=False), None)
+        return words.take(coded.indices.fill_null(-1).to_numpy())
     return arr.to_numpy(zero_copy_only=False)
 
 
@@ -87,12 +90,14 @@ def from_objects(values) -> pa.Array:
                     from_pandas=True)
 
 
-def read_plain_csv(text: str, sep: str, n_columns: int, skip: int) -> list[pa.Array] | None:
+def read_plain_csv(text: str, sep: str, n_columns: int, skip: int,
+                   utf8: bytes | None = None) -> list[pa.Array] | None:
     """Every column of a CSV text without quotes, as text, read by Arrow's parser.
 
     None when the text has quotes, line breaks that ``str.splitlines`` counts but
     CSV readers do not, or rows whose length differs (the caller reads it with
-    pandas then, row by row if need be, for an exact message).
+    pandas then, row by row if need be, for an exact message). ``utf8``: the
+    text's UTF-8 bytes, when at hand.
     """
     if '"' in text or any(ch in text for ch in _ODD_BREAKS):
         return None
@@ -101,7 +106,7 @@ def read_plain_csv(text: str, sep: str, n_columns: int, skip: int) -> list[pa.Ar
     names = [f"c{i}" for i in range(n_columns)]
     try:
         table = pcsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(text.encode("utf-8") if utf8 is None else utf8),
             read_options=pcsv.ReadOptions(skip_rows=skip, column_names=names,
                                           use_threads=sys.platform != "emscripten"),
             parse_options=pcsv.ParseOptions(delimiter=sep, quote_char=False,
