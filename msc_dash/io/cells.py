@@ -90,8 +90,9 @@ def _clean_header(value) -> str:
 def _as_text(df: pd.DataFrame, start: int, *, keep_numbers: bool = False) -> pd.DataFrame:
     """Every cell as stripped str or None; index = row number seen by the user.
 
-    With ``keep_numbers``, int and float columns (Parquet, SAS) stay numbers;
-    :func:`_texts` turns them into text where the checks need text.
+    With ``keep_numbers``, int and float columns (Parquet, SAS) stay numbers and
+    text columns whose values repeat (visits, IDs) become categoricals of those
+    texts; :func:`_texts` turns either into text cells where the checks need them.
 
     Examples
     --------
@@ -102,7 +103,10 @@ def _as_text(df: pd.DataFrame, start: int, *, keep_numbers: bool = False) -> pd.
     index = df.index if start == 0 else np.arange(start, start + len(df))
     for col in df.columns:
         s = df[col]
-        values = s.to_numpy() if keep_numbers and _is_number(s) else _text_values(s)
+        if keep_numbers and _is_number(s):
+            values = s.to_numpy()
+        else:
+            values = _text_values(s, categorical=keep_numbers)
         out[_clean_header(col)] = pd.Series(values, index=index, dtype=values.dtype)
     frame = pd.DataFrame(out, index=index, columns=list(out))
     if len(frame) > limits.MAX_ROWS:
@@ -116,9 +120,21 @@ def _is_number(s: pd.Series) -> bool:
 
 
 
-def _texts(frame: pd.DataFrame, keep=()) -> pd.DataFrame:
-    """``frame`` with its number columns (but those named in ``keep``) as text cells."""
-    cols = [c for c in frame.columns if c not in keep and frame[c].dtype != object]
+#: Columns the measurement checks read as numbers or as categorical keys.
+NUMBER_COLUMNS, KEY_COLUMNS = ("day", "value"), ("subject_id", "visit", "outcome")
+
+
+
+def _texts(frame: pd.DataFrame, numbers=(), keys=()) -> pd.DataFrame:
+    """``frame`` with its number and categorical columns as text cells, but the
+    number columns named in ``numbers`` and the categorical ones in ``keys``."""
+    def kept(c) -> bool:
+        dtype = frame[c].dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            return c in keys
+        return (isinstance(dtype, np.dtype) and dtype.kind == "O") or (
+            c in numbers and _is_number(frame[c]))
+    cols = [c for c in frame.columns if not kept(c)]
     if not cols:
         return frame
     frame = frame.copy()
@@ -128,11 +144,20 @@ def _texts(frame: pd.DataFrame, keep=()) -> pd.DataFrame:
 
 
 
-def _text_values(s: pd.Series) -> np.ndarray:
-    """The cells of ``s`` as :func:`_cell` makes them (an object array), vectorised."""
+def _objects(s: pd.Series) -> pd.Series:
+    """A categorical of texts as an object column (missing: None)."""
+    words = np.append(np.asarray(s.cat.categories, dtype=object), None)
+    return pd.Series(words.take(s.cat.codes.to_numpy()), index=s.index, name=s.name,
+                     dtype=object)
+
+
+
+def _text_values(s: pd.Series, *, categorical: bool = False):
+    """The cells of ``s`` as :func:`_cell` makes them (an object array), vectorised;
+    with ``categorical``, repeated texts as a :class:`pandas.Categorical` of them."""
     dtype = s.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        s = s.astype(object)
+        s = _objects(s)
         dtype = s.dtype
     if pd.api.types.is_float_dtype(dtype) and not isinstance(dtype, pd.ArrowDtype):
         return _float_text(s.to_numpy(dtype=float, na_value=np.nan))
@@ -150,8 +175,18 @@ def _text_values(s: pd.Series) -> np.ndarray:
             cleaned = np.append(cleaned, None)
         else:
             cleaned = np.array([_cell(u) for u in uniques] + [None], dtype=object)
+        if categorical and len(uniques) <= len(s) // 4:
+            return _categorical(codes, cleaned[:-1])
         return cleaned.take(codes)  # code -1 (missing) takes the trailing None
     return np.array([_cell(v) for v in s.tolist()], dtype=object)
+
+
+
+def _categorical(codes: np.ndarray, texts: np.ndarray) -> pd.Categorical:
+    """Rows ``codes`` into ``texts`` (None: missing; texts may repeat) as a categorical."""
+    inner, categories = pd.factorize(texts)
+    inner = np.append(inner, -1)  # code -1 stays missing
+    return pd.Categorical.from_codes(inner.take(codes), pd.Index(categories, dtype=object))
 
 
 

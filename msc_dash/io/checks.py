@@ -21,7 +21,7 @@ from ..mapping import (
 from ..outcomes import REGISTRY
 from ..trial import TABLES
 from . import limits
-from .cells import _NUMBER, _cell
+from .cells import _NUMBER, _cell, _objects
 from .derived import msfc_rows, nhpt_from_hands
 from .limits import MAX_DAY, MAX_SAFE_INTEGER, VISIT_WINDOW_DAYS
 
@@ -285,6 +285,8 @@ def _id_text(v):
 
 def _ids(series: pd.Series) -> pd.Series:
     """IDs as text; ``101.0`` (a number column read as float) becomes ``101``."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = _objects(series)
     fixed = {v: _id_text(v) for v in pd.unique(series.dropna())
              if isinstance(v, str) and v.endswith((".0", ".0\n"))}
     fixed = {k: v for k, v in fixed.items() if k != v}

@@ -14,7 +14,7 @@ from ..mapping import (
 )
 from ..outcomes import REGISTRY
 from ..trial import TABLES
-from .cells import _NUMBER, _texts
+from .cells import _NUMBER, KEY_COLUMNS, NUMBER_COLUMNS, _texts
 from .checks import _ids, _no_missing, _require, _rows
 from .sources import _Frame
 
@@ -29,7 +29,7 @@ def _normalise_columns(frame: _Frame, mapping: dict | None) -> None:
         target = exact_target(c) or outcome_target(c)
         if target and target != c and target not in df.columns:
             rename[c] = target
-    frame.data = _texts(df.rename(columns=rename), keep=("day", "value"))
+    frame.data = _texts(df.rename(columns=rename), NUMBER_COLUMNS, KEY_COLUMNS)
 
 
 

@@ -76,8 +76,7 @@ def decimal_commas(arr: pa.Array) -> bool:
 def to_objects(arr: pa.Array) -> np.ndarray:
     """An Arrow string array as an object array of str and None (each distinct text
     made a Python str once when the values repeat, as visits and IDs do)."""
-    sample = arr.slice(0, 2000)
-    if len(arr) > 10_000 and len(pc.unique(sample)) < len(sample) // 4:
+    if _repeats(arr):
         coded = pc.dictionary_encode(arr)
         words = np.append(coded.dictionary.to_numpy(zero_copy_only=False), None)
         return words.take(coded.indices.fill_null(-1).to_numpy())
@@ -120,7 +119,24 @@ def read_plain_csv(text: str, sep: str, n_columns: int, skip: int,
 
 
 def frame(columns: dict[str, pa.Array], index) -> pd.DataFrame:
-    """Object columns (str or None) from Arrow text columns."""
-    return pd.DataFrame({name: pd.Series(to_objects(arr), index=index, dtype=object)
+    """Text columns (str or None) from Arrow ones; those whose values repeat
+    (visits, IDs) as categoricals of the texts, the others as objects."""
+    return pd.DataFrame({name: pd.Series(_column(arr), index=index)
                          for name, arr in columns.items()}, index=index,
                         columns=list(columns))
+
+
+def _column(arr: pa.Array):
+    if _repeats(arr):
+        coded = pc.dictionary_encode(arr)
+        if len(coded.dictionary) <= len(arr) // 4:
+            codes = coded.indices.fill_null(-1).to_numpy()
+            words = pd.Index(coded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+            return pd.Categorical.from_codes(codes, words)
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _repeats(arr: pa.Array) -> bool:
+    """Whether a sample of the values repeats (cheap guess before dictionary coding)."""
+    sample = arr.slice(0, 2000)
+    return len(arr) > 10_000 and len(pc.unique(sample)) < len(sample) // 4
