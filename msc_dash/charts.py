@@ -22,7 +22,7 @@ Examples
 >>> import msc_dash
 >>> trial = msc_dash.load_sample("single")
 >>> fig = build("trajectory", trial, outcome="SDMT")
->>> fig.layout.title.text.startswith("SDMT")
+>>> fig.layout.title.text.startswith("Symbol Digit Modalities Test")
 True
 >>> CHARTS["trajectory"].describe(outcome="SDMT")[0]
 'SDMT trajectory'
@@ -114,10 +114,8 @@ def auto_charts(*scopes: str) -> list[str]:
 
 
 def short_label(trial: Trial, code: str) -> str:
-    """A short outcome label for chart axes: the code, or the label of an unknown code."""
-    if code == EDSS_PLUS:
-        return "EDSS-Plus"
-    return code if trial.outcome(code).known else trial.outcome(code).label
+    """A short outcome label for chart axes (the registry's short label, "EDSS-Plus")."""
+    return trial.registry.name(code)
 
 
 # ------------------------------------------------------------------ analyses
@@ -164,7 +162,8 @@ def _forest(trial, settings, *, visit, outcomes=None, title=None):
         rows = rows[rows["outcome"].isin(outcomes)]
     if rows.empty:
         return None
-    return figures.forest_figure(rows, title=title)
+    return figures.forest_figure(rows, title=title,
+                                 labels={c: trial.outcome(c).label for c in set(rows["outcome"])})
 
 
 @register("fs_forest", "Functional Systems at {visit}",
@@ -187,7 +186,7 @@ def _arms_forest(trial, settings, *, visit, treatment=None, control=None, titled
     shown = table[table["visit"] == visit]
     if shown.empty:
         return None
-    labels = {r.outcome: f"{r.outcome} ({r.n_treatment} vs {r.n_control})"
+    labels = {r.outcome: f"{trial.outcome(r.outcome).label} ({r.n_treatment} vs {r.n_control})"
               for r in shown.itertuples()}
     return figures.forest_figure(
         shown, color_col=None, n_col=None, labels=labels,

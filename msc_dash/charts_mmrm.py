@@ -35,8 +35,10 @@ def _mmrm_forest(trial, settings, *, visit, treatment=None, control=None, title=
     table = compute(mmrm_table, trial, treatment=treatment, control=control, settings=settings)
     if not table.loc[table["visit"] == visit, "estimable"].any():
         return None
+    labels = {r.outcome: f"{trial.outcome(r.outcome).label} ({r.n_treatment} vs {r.n_control})"
+              for r in table[table["visit"] == visit].itertuples()}
     return figures.mmrm.mmrm_forest_figure(table, visit=visit, treatment=treatment,
-                                           control=control, title=title)
+                                           control=control, labels=labels, title=title)
 
 
 @register("mmrm_lsmeans", "{outcome}: LS-mean change per arm (MMRM)",

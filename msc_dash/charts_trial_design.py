@@ -31,7 +31,7 @@ def _response_title(trial, r) -> str:
         what = "log ratio, last / first" if r.response == "change" else "log end value"
     else:
         what = ("change" if r.response == "change" else "end value") + f" ({out.change_unit})"
-    return f"{r.outcome}: {what}"
+    return f"{out.short_label}: {what}"
 
 
 @register("crossover_profile", "{outcome}: mean per period and sequence",
@@ -76,8 +76,8 @@ def _crossover_ae(trial, settings, *, treatment=None, control=None):
 
 def _y_title(trial, outcome: str) -> str:
     out = trial.outcome(outcome)
-    return (f"{outcome}: log ratio to baseline" if out.scale == "log"
-            else f"Change in {outcome} ({out.change_unit})")
+    return (f"{out.short_label}: log ratio to baseline" if out.scale == "log"
+            else f"Change in {out.short_label} ({out.change_unit})")
 
 
 def _frames_by_arm(trial, outcome):

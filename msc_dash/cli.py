@@ -133,11 +133,12 @@ def expand_paths(paths: list[str]) -> list[Path]:
 
 
 def _load(paths: list[str]):
-    from .io import load_trial
+    from .io import load_trial, sample_named
 
     files = expand_paths(paths)
     name = Path(paths[0]).resolve().name if len(paths) == 1 else None
-    return load_trial(files[0] if len(files) == 1 else files, name=name)
+    # the bundled sample keeps the name the app gives it (and so its "simulated" banner)
+    return sample_named(load_trial(files[0] if len(files) == 1 else files, name=name))
 
 
 def _analysis_args(p: argparse.ArgumentParser) -> None:

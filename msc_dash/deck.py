@@ -17,6 +17,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from .figures.legible import legible
+from .io.samples import SIMULATED_NOTE, is_simulated
 from .settings import AnalysisSettings
 from .slides import Slide, describe_filters, slide_figure, slides
 from .trial import Trial
@@ -126,8 +127,8 @@ def _title_slide(prs, trial: Trial, intro: str, date: str) -> None:
     lines = [intro, (f"Filters: {describe_filters(trial.filters)}", {"color": _MUTED}),
              (f"Data fingerprint (sha256): {trial.fingerprint[:16]}…  ·  {date}",
               {"color": _MUTED, "size": 16})]
-    if "simulated" in (trial.source or "").lower():
-        lines.append(("These are simulated data, not results of a real trial.",
+    if is_simulated(trial):
+        lines.append((SIMULATED_NOTE,
                       {"color": _STATUS["worsened"], "bold": True}))
     _text(s, 0.8, 3.3, _W - 1.6, 3.5, lines, size=22)
     s.notes_slide.notes_text_frame.text = (

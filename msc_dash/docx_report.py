@@ -16,6 +16,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from .crossover_summary import arms_are_sequences
+from .io.samples import SIMULATED_NOTE, is_simulated
 from .settings import AnalysisSettings
 from .slides import describe_filters
 from .trial import Trial
@@ -169,9 +170,8 @@ def _summary(doc, trial: Trial, found, visit, date) -> None:
     doc.add_heading(f"Trial report: {trial.source}" if trial.source else "Trial report", 0)
     doc.add_paragraph(f"msc-dash {__version__} · data fingerprint {trial.fingerprint[:12]} · "
                       f"filters: {describe_filters(trial.filters)} · generated {_today(date)}")
-    if "simulated" in (trial.source or "").lower():
-        doc.add_paragraph().add_run(
-            "These are simulated data, not results of a real trial.").bold = True
+    if is_simulated(trial):
+        doc.add_paragraph().add_run(SIMULATED_NOTE).bold = True
     doc.add_heading("Summary", 1)
     arms = ("single arm" if trial.is_single_arm
             else f"{len(trial.arms)} arms ({', '.join(trial.arms)})")

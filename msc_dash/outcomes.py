@@ -202,6 +202,9 @@ class Outcome:
         :func:`msc_dash.mapping.normalise`).
     paramcd : tuple of str
         CDISC ADaM ``PARAMCD`` values read as this outcome (besides the code itself).
+    short : str
+        A shorter name for axis titles and other tight places ("" when ``label``
+        is short enough); read it as :attr:`short_label`.
 
     Examples
     --------
@@ -226,6 +229,7 @@ class Outcome:
     # How files name the outcome: reading only, so not part of the cache key (repr).
     aliases: tuple[str, ...] = field(default=(), repr=False)
     paramcd: tuple[str, ...] = field(default=(), repr=False)
+    short: str = ""
 
     @property
     def sign(self) -> int:
@@ -233,9 +237,28 @@ class Outcome:
         return 1 if self.better == "higher" else -1
 
     @property
+    def short_label(self) -> str:
+        """The name where space is tight: ``short``, else ``label``.
+
+        Examples
+        --------
+        >>> REGISTRY["FSS_SUM"].short_label
+        'FS sum'
+        >>> REGISTRY["T25FW"].short_label  # no short name: the label
+        'Timed 25-Foot Walk'
+        """
+        return self.short or self.label
+
+    @property
+    def label_and_code(self) -> str:
+        """``'Timed 25-Foot Walk (T25FW)'``; the code alone when it is its own label."""
+        return self.code if self.label == self.code else f"{self.label} ({self.code})"
+
+    @property
     def axis_title(self) -> str:
-        """Axis title with the unit, e.g. ``'T25FW (s)'``."""
-        return f"{self.code} ({self.unit})" if self.unit else self.code
+        """Axis title with the unit, e.g. ``'Timed 25-Foot Walk (s)'``."""
+        name = self.short_label
+        return f"{name} ({self.unit})" if self.unit else name
 
     @property
     def change_unit(self) -> str:
@@ -352,7 +375,7 @@ _OUTCOMES: tuple[Outcome, ...] = (
         Outcome(code, f"9-Hole Peg Test, {hand} hand", "mobility", "s", "lower", "log",
                 MeaningfulChange("relative", 0.2), _POS, low_exclusive=True,
                 description=f"Time to place and remove nine pegs with the {hand} hand; "
-                            "NHPT is the mean of both hands.")
+                            "NHPT is the mean of both hands.", short=f"9-HPT, {hand} hand")
         for code, hand in zip(NHPT_HANDS, ("dominant", "non-dominant"), strict=True)
     ),
     Outcome("EDSS", "Expanded Disability Status Scale", "disability", "score", "lower",
@@ -360,12 +383,14 @@ _OUTCOMES: tuple[Outcome, ...] = (
                                         amount_zero=1.5),
             (0.0, 10.0), step=0.5, description="Kurtzke EDSS, 0 to 10 in steps of 0.5.",
             aliases=('expandeddisabilitystatusscale', 'edssscore'),
-            paramcd=('EDSSTOT', 'EDSSSCR')),
+            paramcd=('EDSSTOT', 'EDSSSCR'),
+            short="EDSS"),
     Outcome("FSS_SUM", "Sum of Functional Systems scores", "disability", "points", "lower",
             "linear", MeaningfulChange("absolute", 1.0), (0.0, 41.0),
             description="Sum of the seven Kurtzke Functional Systems scores.",
             aliases=('fss', 'fsssum', 'sumfs', 'fssum', 'functionalsystems', 'functionalsystemsscore', 'sumoffunctionalsystems'),
-            paramcd=('FSSSUM', 'FSSUM', 'FSTOT')),
+            paramcd=('FSSSUM', 'FSSUM', 'FSTOT'),
+            short="FS sum"),
     *(
         Outcome(code, label, "disability", "points", "lower", "linear", None,
                 (0.0, float(top)), step=1.0, description=f"Kurtzke FS: {label.lower()}.")
@@ -375,23 +400,28 @@ _OUTCOMES: tuple[Outcome, ...] = (
             "higher", "linear", MeaningfulChange("absolute", 4.0), (0.0, 120.0),
             description="Correct substitutions in 90 seconds.",
             aliases=('symboldigitmodalitiestest', 'symboldigit', 'sdmtscore'),
-            paramcd=('SDMTTOT', 'SDMTSCR')),
+            paramcd=('SDMTTOT', 'SDMTSCR'),
+            short="SDMT"),
     Outcome("PASAT", "Paced Auditory Serial Addition Test", "cognition",
             "correct answers", "higher", "linear", MeaningfulChange("absolute", 4.0),
             (0.0, 60.0), description="PASAT-3, correct answers out of 60.",
             aliases=('pasat3', 'pacedauditoryserialadditiontest', 'pasatscore'),
-            paramcd=('PASAT3', 'PASATTOT')),
+            paramcd=('PASAT3', 'PASATTOT'),
+            short="PASAT"),
     Outcome("MSFC", "MSFC composite (T25FW, NHPT, PASAT)", "disability", "z", "higher",
             "linear", None, description="Derived: (z_NHPT - z_T25FW + z_PASAT) / 3 "
-            "against the MSFC task-force reference population."),
+            "against the MSFC task-force reference population.",
+            short="MSFC"),
     Outcome("NFL", "Serum neurofilament light", "biomarker", "pg/mL", "lower", "log",
             None, _POS, description="Serum NfL concentration.",
             aliases=('snfl', 'nfl', 'neurofilament', 'neurofilamentlight', 'serumnfl', 'neurofilamentlightchain'),
-            paramcd=('NFLS', 'SNFL', 'NFLSER')),
+            paramcd=('NFLS', 'SNFL', 'NFLSER'),
+            short="Serum NfL"),
     Outcome("GFAP", "Serum glial fibrillary acidic protein", "biomarker", "pg/mL", "lower",
             "log", None, _POS, description="Serum GFAP concentration.",
             aliases=('sgfap', 'serumgfap', 'glialfibrillaryacidicprotein'),
-            paramcd=('GFAPS', 'SGFAP')),
+            paramcd=('GFAPS', 'SGFAP'),
+            short="Serum GFAP"),
     Outcome("MSIS29_PHYS", "MSIS-29 physical", "patient-reported", "0-100", "lower",
             "linear", MeaningfulChange("absolute", 8.0), (0.0, 100.0),
             description="Multiple Sclerosis Impact Scale, physical subscale (0-100).",
@@ -511,6 +541,16 @@ class Registry:
     def with_rule(self, code: str, rule: MeaningfulChange | None) -> Registry:
         """A registry with another meaningful-change rule for ``code``."""
         return self.with_outcome(code, meaningful_change=rule)
+
+    def name(self, code: str) -> str:
+        """What a reader sees for ``code`` where space is tight: the short label.
+
+        Examples
+        --------
+        >>> REGISTRY.name("MSIS29_PHYS"), REGISTRY.name(EDSS_PLUS), REGISTRY.name("GRIP")
+        ('MSIS-29 physical', 'EDSS-Plus', 'GRIP')
+        """
+        return "EDSS-Plus" if code == EDSS_PLUS else self.get(code).short_label
 
     def settings_key(self) -> str:
         """A short, stable text of every setting, for cache keys."""

@@ -28,6 +28,7 @@ from .charts import CHARTS, auto_charts, build
 from .crossover_summary import parallel_arms
 from .crossover_summary import report_html as _crossover
 from .findings import describe_p_basis, findings, one_year_visit, safety_numbers
+from .io.samples import SIMULATED_NOTE, is_simulated
 from .outcomes import DOMAIN_INFO
 from .settings import AnalysisSettings
 from .slides import describe_filters, domain_outcomes
@@ -76,7 +77,7 @@ def methods_text(trial: Trial, effects: pd.DataFrame | None = None, *, n_boot: i
     ...                   "outcome": "SDMT", "value": [40.0, 44.0]})
     >>> t = Trial.from_tables(pd.DataFrame({"subject_id": ["a"]}), m)
     >>> text = methods_text(t, n_boot=500, seed=3)
-    >>> "500 bootstrap resamples" in text and "seed 3" in text and "SDMT: 4 correct answers" in text
+    >>> "500 bootstrap resamples" in text and "seed 3" in text and "(SDMT): 4 correct answers" in text
     True
     """
     level = f"{ci:.0%}"
@@ -94,7 +95,7 @@ def methods_text(trial: Trial, effects: pd.DataFrame | None = None, *, n_boot: i
     for code in trial.outcomes:
         out = trial.outcome(code)
         if out.meaningful_change is not None:
-            rules.append(f"{code}: {out.rule_text}")
+            rules.append(f"{out.label_and_code}: {out.rule_text}")
     rule_text = ("; ".join(rules) + "." if rules
                  else "no outcome in the data has a meaningful-change rule.")
     logs = [c for c in trial.outcomes if trial.outcome(c).scale == "log"]
@@ -315,7 +316,7 @@ def _summary(r: _Report) -> list[str]:
         f"<p><strong>{trial.n_subjects} subjects</strong>, {e(arms)}; baseline and "
         f"{len(trial.followup_visits)} follow-up visits "
         f"({e(', '.join(trial.followup_visits) or 'none')}). "
-        f"Outcomes: {e(', '.join(trial.outcomes))}.</p>",
+        f"Outcomes: {e(', '.join(trial.outcome(c).label_and_code for c in trial.outcomes))}.</p>",
         f"<p><strong>Filters in force:</strong> {e(describe_filters(trial.filters))}</p>"]
     if r.found:
         parts.append(f"<h3>Key findings at {e(r.visit)}</h3><ul class='findings'>")
@@ -597,9 +598,8 @@ def _head(trial: Trial, date, toc) -> list[str]:
         f"{e(trial.fingerprint[:12])} · filters: {e(describe_filters(trial.filters))}</p>",
         f'<p class="generated">Generated {e(_today(date))}</p>',
     ]
-    if "simulated" in (trial.source or "").lower():
-        head.append('<p class="banner">These are simulated data, not results of a real '
-                    "trial.</p>")
+    if is_simulated(trial):
+        head.append(f'<p class="banner">{SIMULATED_NOTE}</p>')
     head.append("<nav><ol>" + "".join(f'<li><a href="#{a}">{e(t)}</a></li>' for a, t in toc)
                 + "</ol></nav>")
     return head

@@ -9,14 +9,14 @@ those numbers.
 
 from __future__ import annotations
 
+from .io.samples import SAMPLE_LABELS
 from .outcomes import REGISTRY
 from .trial import Trial
 
 __all__ = ["python_code", "VIEWS"]
 
-_SAMPLES = {"Sample trial (simulated, single arm)": "",
-            "Sample two-arm trial (simulated)": '"two_arm"',
-            "Sample crossover trial (simulated)": '"crossover"'}
+_SAMPLES = {label: "" if which == "single" else f'"{which}"'
+            for which, label in SAMPLE_LABELS.items()}
 
 
 def _load_lines(trial: Trial) -> list[str]:

@@ -14,6 +14,7 @@ When a chart fails on odd data, the slide keeps its text and shows no figure.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -81,7 +82,12 @@ def domain_outcomes(trial: Trial) -> dict[str, list[str]]:
 
 
 def _headline(trial: Trial, found: list[Finding], visit: str | None) -> str:
-    """The title slide's answer: the between-arm (MMRM) or crossover one where there is one."""
+    """The title slide's answer: the between-arm (MMRM) or crossover one where there is one.
+
+    Without one, it says what the estimates are: changes from baseline within
+    each arm, which no control arm stands against (a single-arm trial) or
+    which are not compared between the arms.
+    """
     measured = [f for f in found if f.domain != "safety" and f.estimable]
     between = [f for f in measured if f.p_basis in ("mmrm", "crossover")]
     if not measured:
@@ -89,8 +95,11 @@ def _headline(trial: Trial, found: list[Finding], visit: str | None) -> str:
     if not between:
         up = sum(f.significant and f.direction == "improved" for f in measured)
         down = sum(f.significant and f.direction == "worsened" for f in measured)
-        return (f" At {visit}: {up} of {len(measured)} outcome estimates improved "
-                f"significantly, {down} worsened.")
+        what = ("no control arm" if trial.is_single_arm
+                else "not compared between the arms")
+        changes = "change" if len(measured) == 1 else "changes"
+        return (f" At {visit}: {len(measured)} within-arm {changes} from baseline, {what}; "
+                f"{up} improved significantly, {down} worsened.")
     if between[0].p_basis == "mmrm":
         from .arms import default_arms
 
@@ -301,7 +310,7 @@ def progression_slide(trial: Trial, settings: AnalysisSettings | None = None) ->
     code = codes[0]
     ci = (settings or AnalysisSettings()).ci
     res = compute(time_to_event, trial, outcome=code, ci=ci)
-    name = "EDSS-Plus" if code == "EDSS_PLUS" else code
+    name = trial.registry.name(code)
     return Slide("progression", f"Time to confirmed {name} worsening", headline_text(res),
                  outcome=code,
                  chart="progression_km", params=_params(outcome=code))
@@ -379,6 +388,7 @@ def high_contrast(fig, *, font_size: int = 24):
                       font=dict(color="#FFFFFF", size=font_size))
     out.update_xaxes(gridcolor="#444444", zerolinecolor="#AAAAAA", linecolor="#FFFFFF")
     out.update_yaxes(gridcolor="#444444", zerolinecolor="#AAAAAA", linecolor="#FFFFFF")
+    _readable_text(out)
     for trace in out.data:
         for part in ("line", "marker", "error_x", "error_y"):
             obj = getattr(trace, part, None)
@@ -391,7 +401,51 @@ def high_contrast(fig, *, font_size: int = 24):
     return out
 
 
+_INLINE_COLOR = re.compile(r"(color:\s*)(#[0-9A-Fa-f]{3,6}|rgba?\([^)]*\))")
+
+
+def _readable_text(fig) -> None:
+    """Every text colour the figure sets lightened to WCAG AA on black; light bands dark.
+
+    Explicit fonts of the title, legend, axes, annotations and text traces,
+    and colours inside tick and annotation texts (``<span style="color:...">``).
+    """
+    from .figures.contrast import readable
+
+    def fix(font) -> None:
+        if font is not None and isinstance(font.color, str):
+            font.color = readable(font.color)
+
+    def fix_inline(text):
+        if not isinstance(text, str):
+            return text
+        return _INLINE_COLOR.sub(lambda m: m.group(1) + readable(m.group(2)), text)
+
+    fix(fig.layout.title.font)
+    fix(fig.layout.legend.font)
+    for name in [n for n in fig.layout if n.startswith(("xaxis", "yaxis"))]:
+        axis = fig.layout[name]
+        fix(axis.tickfont)
+        fix(axis.title.font)
+        if axis.ticktext is not None:
+            axis.ticktext = [fix_inline(t) for t in axis.ticktext]
+    for note in fig.layout.annotations or ():
+        fix(note.font)
+        note.text = fix_inline(note.text)
+    for shape in fig.layout.shapes or ():  # the forest's group bands: dark, not glaring
+        if (shape.type == "rect" and shape.xref == "paper" and shape.layer == "below"
+                and isinstance(shape.fillcolor, str)
+                and readable(shape.fillcolor) == shape.fillcolor):
+            shape.fillcolor = "#262626"
+    for trace in fig.data:
+        if getattr(trace, "type", "") == "scatter":
+            fix(trace.textfont)
+
+
 # colours too dark on black -> lighter Okabe-Ito / white
 _ON_BLACK = {"#0072B2": "#56B4E9", "#000000": "#FFFFFF", "BLACK": "#FFFFFF",
              "#D55E00": "#FF8C42", "#CC79A7": "#F0A3CF", "#BBBBBB": "#DDDDDD",
-             "#888888": "#CCCCCC", "#999999": "#CCCCCC"}
+             "#888888": "#CCCCCC", "#999999": "#CCCCCC",
+             # dark greys of means, CIs and reference lines: light grey on black
+             **dict.fromkeys(("#222", "#222222", "#333", "#333333", "#444", "#444444",
+                              "#555", "#555555", "#666", "#666666"), "#DDDDDD")}

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .outcomes import EDSS_PLUS, EDSS_PLUS_COMPONENTS
+from .outcomes import EDSS_PLUS, EDSS_PLUS_COMPONENTS, REGISTRY
 from .progression import EventRules, confirmed_events
 from .trial import Trial
 
@@ -359,7 +359,7 @@ def headline_text(res: TimeToEvent) -> str:
     from .tables import format_p, sig
 
     s = res.summary().set_index("arm")
-    name = ("EDSS-Plus" if res.outcome == EDSS_PLUS else res.outcome)
+    name = REGISTRY.name(res.outcome)
     head = f"{res.rules.weeks}-week confirmed {name} {res.rules.direction}"
     level = f"{res.ci:.0%}"
     if len(res.arms) < 2:

@@ -217,3 +217,27 @@ def test_entry_point_runs_as_a_process(data_dir):
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 2
     assert "invalid choice" in proc.stderr
+
+
+def test_the_bundled_sample_keeps_its_app_name_wherever_it_is_read_from(tmp_path, capsys):
+    # issue 17 item 7: `msc-dash slides DATA` titles the deck as the app does, and the
+    # sample's documents carry the simulated-data banner; the data decide, not the folder
+    import shutil
+
+    from msc_dash.cli import _load
+    from msc_dash.io import SAMPLE_DIR, SAMPLE_LABELS, is_simulated
+
+    for which, folder in (("single", SAMPLE_DIR), ("two_arm", SAMPLE_DIR / "two_arm")):
+        trial = _load([str(folder)])
+        assert trial.source == SAMPLE_LABELS[which] and is_simulated(trial)
+    main(["sample", "-o", str(tmp_path / "copy")])
+    assert _load([str(tmp_path / "copy")]).source == SAMPLE_LABELS["single"]
+    # one value changed: someone's own data, named after its folder, no banner
+    mine = tmp_path / "my_trial"
+    shutil.copytree(tmp_path / "copy", mine)
+    text = (mine / "measurements.csv").read_text().splitlines()
+    head, first = text[0].split(","), text[1].split(",")
+    first[head.index("value")] = str(float(first[head.index("value")]) + 1)
+    (mine / "measurements.csv").write_text("\n".join([text[0], ",".join(first), *text[2:]]))
+    trial = _load([str(mine)])
+    assert trial.source == "my_trial" and not is_simulated(trial)

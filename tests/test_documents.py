@@ -11,6 +11,7 @@ import pytest
 
 from msc_dash import export
 from msc_dash.io import load_sample
+from msc_dash.io.samples import SIMULATED_NOTE
 from msc_dash.settings import AnalysisSettings
 
 needs_chrome = pytest.mark.skipif(not export.chrome_available(),
@@ -195,7 +196,12 @@ def test_cli_writes_deck_and_word_report(tmp_path, capsys):
     root = os.path.join(os.path.dirname(__file__), "..", "sample_data")
     assert main(["slides", root, "-o", str(tmp_path / "talk.pptx"), "--n-boot", "100",
                  "-q", "--date", "2026-12-01"]) == 0
-    assert len(Presentation(str(tmp_path / "talk.pptx")).slides) > 5
+    talk = Presentation(str(tmp_path / "talk.pptx"))
+    assert len(talk.slides) > 5
+    # the app's name of the sample and its banner (issue 17 item 7), not the folder's name
+    title = " ".join(_slide_texts(talk.slides[0]))
+    assert title.startswith("Sample trial (simulated, single arm)")
+    assert SIMULATED_NOTE in title and "sample_data" not in title
     assert main(["report", root, "--format", "docx", "-o", str(tmp_path / "r.docx"),
                  "--n-boot", "100", "-q"]) == 0
     assert docx.Document(str(tmp_path / "r.docx")).tables

@@ -134,3 +134,16 @@ def test_aliases_are_not_part_of_the_cache_key():
     reg = REGISTRY.with_outcome("SDMT", aliases=("symbols",))
     assert reg["SDMT"].aliases == ("symbols",)
     assert reg.settings_key() == REGISTRY.settings_key()
+
+
+def test_every_long_label_has_a_short_name_for_axis_titles():
+    # issue 17 item 7: axis titles name the outcome, not its code; a label over 30
+    # characters ("Serum glial fibrillary acidic protein") would not fit a short axis
+    for code in REGISTRY.codes:
+        o = REGISTRY.get(code)
+        assert len(o.short_label) <= 30, (code, o.short_label)
+        assert o.axis_title.startswith(o.short_label)
+    assert REGISTRY.get("T25FW").axis_title == "Timed 25-Foot Walk (s)"
+    assert REGISTRY.get("MSIS29_PHYS").axis_title == "MSIS-29 physical (0-100)"
+    assert REGISTRY.name("EDSS_PLUS") == "EDSS-Plus"
+    assert REGISTRY.get("FSS_SUM").label_and_code == "Sum of Functional Systems scores (FSS_SUM)"

@@ -102,7 +102,9 @@ def test_forest_has_every_outcome_at_the_visit(single, sample_trial):
     n_points = sum(len(t["x"]) for t in spec["data"])
     assert n_points == len(measured)
     ticks = spec["layout"]["yaxis"]["ticktext"]
-    assert any(t.startswith("T25FW (n=") for t in ticks)
+    # registry labels, not codes (issue 17 item 7)
+    assert any(t.startswith("Timed 25-Foot Walk (n=") for t in ticks)
+    assert not any(t.startswith(("T25FW", "FSS_SUM", "MSIS29_PHYS")) for t in ticks)
     texts = [a["text"] for a in spec["layout"]["annotations"]]
     assert "favours improvement →" in texts
 
@@ -136,7 +138,7 @@ def test_changing_the_visit_updates_the_page(sample_trial):
     assert f"Effect sizes at {first}" in [h.value for h in at.subheader]
     ticks = _forest(at)["layout"]["yaxis"]["ticktext"]
     b, _ = _pairs(sample_trial, "T25FW", first)
-    assert f"T25FW (n={len(b)})" in ticks
+    assert f"Timed 25-Foot Walk (n={len(b)})" in ticks
     # the effect table shows that visit only, every visit on request
     table = at.dataframe[0].value
     assert set(table["Visit"]) == {first}

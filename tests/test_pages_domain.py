@@ -76,7 +76,9 @@ def test_every_outcome_present_gets_its_section(page, sample):
         if code.startswith("FS_") and code != "FS_VISUAL":
             continue
         for kind in ("per visit", "baseline vs", "change per subject"):
-            assert any(t.startswith(f"{code}:") and kind in t for t in titles), (code, kind)
+            # issue 17 item 7: titled by the registry label, not the code
+            label = trial.outcome(code).label
+            assert any(t.startswith(f"{label}:") and kind in t for t in titles), (code, kind)
 
 
 def test_missing_outcome_gets_a_note_where_its_section_would_be():
@@ -90,8 +92,8 @@ def test_missing_outcome_gets_a_note_where_its_section_would_be():
 
 def test_trajectory_shows_geometric_means_with_t_intervals_on_a_log_axis():
     at = _open(_app(SINGLE), "biomarkers")
-    fig = next(f for f in _figures(at) if _title(f).startswith("NFL:") and "per visit" in
-               _title(f))
+    fig = next(f for f in _figures(at) if _title(f).startswith("Serum neurofilament light:")
+               and "per visit" in _title(f))
     assert fig["layout"]["yaxis"]["type"] == "log"
     mean = next(t for t in fig["data"] if t["name"] == "All")
     m = pd.read_csv(ROOT / "sample_data" / "measurements.csv")
@@ -115,7 +117,7 @@ def test_estimation_plot_shows_pingouins_hedges_g():
     import pingouin as pg
 
     at = _open(_app(SINGLE), "cognition")
-    fig = next(f for f in _figures(at) if _title(f).startswith("SDMT: baseline vs"))
+    fig = next(f for f in _figures(at) if _title(f).startswith("Symbol Digit Modalities Test:<br>baseline vs"))
     visit = at.selectbox(key="visit").value
     m = pd.read_csv(ROOT / "sample_data" / "measurements.csv")
     s = m[m["outcome"] == "SDMT"].pivot_table(index="subject_id", columns="visit",
@@ -143,13 +145,13 @@ def test_outcome_outside_the_registry_goes_to_other_then_to_the_domain_given():
                       "better": "higher"}}
     at = _open(_app(trial=trial, outcome_settings=moved), "mobility")
     assert any(h.value == "Grip strength (GRIP)" for h in at.subheader)
-    fig = next(f for f in _figures(at) if _title(f).startswith("GRIP:") and "per visit" in
-               _title(f))
-    assert fig["layout"]["yaxis"]["title"]["text"] == "GRIP (kg)"
+    fig = next(f for f in _figures(at) if _title(f).startswith("Grip strength:")
+               and "per visit" in _title(f))
+    assert fig["layout"]["yaxis"]["title"]["text"] == "Grip strength (kg)"
 
 
 def _band(at: AppTest) -> np.ndarray:
-    fig = next(f for f in _figures(at) if _title(f).startswith("T25FW: change per"))
+    fig = next(f for f in _figures(at) if _title(f).startswith("Timed 25-Foot Walk:<br>change per"))
     return _array(next(t for t in fig["data"] if t["name"] == "meaningful change")["base"])
 
 

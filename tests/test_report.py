@@ -108,7 +108,8 @@ def test_methods_text_follows_settings(trial):
     assert "90% bias-corrected and accelerated (BCa)" in text
     assert "Benjamini-Hochberg" in text
     # rules from the registry for the outcomes present, none for NfL
-    assert "T25FW: 20% of baseline" in text and "SDMT: 4 correct answers" in text
+    assert "Timed 25-Foot Walk (T25FW): 20% of baseline" in text
+    assert "Symbol Digit Modalities Test (SDMT): 4 correct answers" in text
     assert "NFL:" not in text
     analytic = pd.DataFrame({"ci_method": ["analytic"]})
     assert "an analytic 90% confidence interval" in methods_text(trial, analytic, ci=0.9)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -35,11 +37,29 @@ def test_slide_order_follows_the_overview(trial, effects):
     assert [s.outcome for s in deck if s.kind == "domain"] == ["T25FW", "EDSS", "SDMT", "NFL"]
 
 
-def test_title_counts_significant_findings(trial, effects):
+def test_single_arm_title_counts_within_arm_changes_and_says_there_is_no_control(
+        trial, effects):
+    # issue 17 item 7: a single-arm trial has changes from baseline, not between-arm findings
+    assert trial.is_single_arm
     visit = one_year_visit(trial)
-    found = [f for f in findings(trial, effects, visit=visit) if f.domain != "safety"]
+    found = [f for f in findings(trial, effects, visit=visit)
+             if f.domain != "safety" and f.estimable]
     up = sum(f.significant and f.direction == "improved" for f in found)
-    assert f"{up} of {len(found)} outcome estimates improved" in slides(trial, effects)[0].text
+    down = sum(f.significant and f.direction == "worsened" for f in found)
+    text = slides(trial, effects)[0].text
+    assert (f"At {visit}: {len(found)} within-arm changes from baseline, no control arm; "
+            f"{up} improved significantly, {down} worsened.") in text
+    assert "outcome estimates" not in text and "favour" not in text
+
+
+def test_arms_without_a_between_arm_answer_say_their_changes_are_not_compared(effects, trial):
+    from msc_dash.slides import _headline
+
+    visit = one_year_visit(trial)
+    found = findings(trial, effects, visit=visit)
+    # e.g. three arms, no MMRM: the within-arm findings, headed by a trial of several arms
+    text = _headline(SimpleNamespace(is_single_arm=False), found, visit)
+    assert "within-arm changes from baseline, not compared between the arms" in text
 
 
 def test_two_arm_title_gives_the_mmrm_answer_not_within_arm_counts(two_arm_trial):
@@ -53,7 +73,7 @@ def test_two_arm_title_gives_the_mmrm_answer_not_within_arm_counts(two_arm_trial
     assert f"MMRM at {visit}: {up} of {len(between)} outcomes favour MSC (adjusted p < 0.05)" \
         in text
     assert ("favour Placebo" in text) == (down > 0)
-    assert "outcome estimates improved" not in text
+    assert "within-arm" not in text
 
 
 def test_crossover_deck_leads_with_the_crossover_answer():
@@ -122,3 +142,43 @@ def test_individual_functional_systems_stay_on_the_disability_page():
     deck = slides(t, effect_sizes(t, n_boot=200))
     shown = [s.outcome for s in deck if s.kind == "finding"]
     assert "FSS_SUM" in shown and not any(c.startswith("FS_") for c in shown)
+
+
+@pytest.mark.parametrize("which", ["single", "two_arm", "crossover"])
+def test_no_slide_shows_an_outcome_code_where_its_label_belongs(which):
+    # issue 17 item 7: T25FW, FSS_SUM, MSIS29_PHYS ... appear as their registry labels in
+    # every slide title, text and chart (codes that are their own short label, such as
+    # EDSS or SDMT, are the names clinicians use, and may stay)
+    import re
+
+    from msc_dash.io import load_sample
+    from msc_dash.outcomes import REGISTRY
+    from msc_dash.settings import AnalysisSettings
+
+    codes = [c for c in REGISTRY.codes if REGISTRY.get(c).short_label != c] + ["EDSS_PLUS"]
+    names = sorted({n for c in REGISTRY.codes for n in (REGISTRY.get(c).label,
+                                                        REGISTRY.get(c).short_label)},
+                   key=len, reverse=True)
+
+    def _unlabelled(text) -> str:  # "Serum GFAP (pg/mL)" names GFAP by its short label
+        text = str(text or "")
+        for name in names:
+            text = text.replace(name, "")
+        return text
+
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(codes) + r")(?![\w-])")
+    trial = load_sample(which)
+    settings = AnalysisSettings(n_boot=100)
+    effects = effect_sizes(trial, settings=settings)
+    seen = []
+    for s in slides(trial, effects, settings=settings):
+        texts = [s.title, s.text]
+        fig = slide_figure(trial, s, settings=settings)
+        if fig is not None:
+            lay = fig.layout
+            texts += [lay.title.text, *(a.text for a in lay.annotations or ())]
+            texts += [t.name for t in fig.data if t.showlegend is not False]
+            for name in [n for n in lay if n.startswith(("xaxis", "yaxis"))]:
+                texts += [lay[name].title.text, *(lay[name].ticktext or ())]
+        seen += [(s.title, m) for t in texts for m in pattern.findall(_unlabelled(t))]
+    assert seen == []

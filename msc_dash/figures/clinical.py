@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from ..constants import DAYS_PER_MONTH
 from ..outcomes import Outcome
+from .log_axis import _log_axis, _log_ticks
 from .style import STATUS_COLORS, arm_colors, build_figure
 
 __all__ = ["DAYS_PER_MONTH", "trajectory_figure", "estimation_figure", "waterfall_figure",
@@ -39,35 +40,6 @@ def _fade(hex_color: str, alpha: float) -> str:
 def _wrap(text: str, width: int = 10) -> str:
     """Break a long tick label at its first space (``Post-injection 1``)."""
     return text.replace(" ", "<br>", 1) if len(text) > width else text
-
-
-_DENSE = (1, 1.5, 2, 3, 4, 5, 6, 8)
-
-
-def _log_ticks(values, dense: bool = False) -> list[float] | None:
-    """1-2-5 ticks spanning ``values`` (plotly's own log ticks label 20 and 30 as "2", "3").
-
-    Denser ticks when few fall inside; ``dense`` always uses them (for charts
-    whose visible range changes when the user shows hidden traces).
-    """
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v) & (v > 0)]
-    if v.size == 0:
-        return None
-    lo, hi = math.floor(math.log10(v.min())), math.ceil(math.log10(v.max()))
-    choices = (_DENSE,) if dense else ((1, 2, 5), _DENSE)
-    for mantissas in (*choices, tuple(np.arange(1, 10, 0.5)), tuple(np.arange(1, 10, 0.2))):
-        ticks = [float(f"{m * 10.0**k:.6g}") for k in range(lo, hi + 1) for m in mantissas]
-        inside = [t for t in ticks if v.min() / 1.1 <= t <= v.max() * 1.1]
-        if len(inside) >= 3:
-            return inside
-    return inside or ticks
-
-
-def _log_axis(ticks: list[float] | None) -> dict:
-    """A log axis labelled at ``ticks`` (plotly's own ticks when there are none)."""
-    ticks = ticks or None
-    return dict(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks] if ticks else None)
 
 
 def _arms(frame: pd.DataFrame, arms: Sequence[str] | None) -> list[str]:
@@ -178,9 +150,9 @@ def trajectory_figure(frame: pd.DataFrame, *, outcome: Outcome,
     level = f"{ci:.0%}"
     extra = (f"; no line per subject (over {MAX_SUBJECT_MARKS:,} in an arm: too many to "
              "draw)" if omitted else "")
-    return build_figure(traces, layout, title=f"{outcome.code}: {stat} per visit<br>"
+    return build_figure(traces, layout, title=f"{outcome.label}: {stat} per visit<br>"
                         f"<sup>with {level} CI; dashed lines: injections{extra}</sup>" if shapes
-                        else f"{outcome.code}: {stat} per visit<br><sup>with {level} CI{extra}"
+                        else f"{outcome.label}: {stat} per visit<br><sup>with {level} CI{extra}"
                         "</sup>",
                         height=460, legend_below=110)
 
@@ -230,8 +202,20 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
         distribution = {arms[0]: np.asarray(distribution)}
     distribution = distribution or {}
     # two panels on explicit axes (x/y: paired values, x2/y2: g); cheaper than make_subplots
-    traces, many = [], False
-    ticks, labels = [], []
+    traces, ticks, labels, many = _paired_traces(pairs, outcome, visit, arms, colors)
+    traces += _g_traces(effects, distribution, visit, arms, colors)
+    layout = _estimation_layout(pairs, effects, distribution, outcome, arms, ticks, labels)
+    what = (f"median, quartiles and 95% range (over {MAX_SUBJECT_MARKS:,} subjects in an arm: "
+            "too many to draw one by one)" if many else "each subject")
+    return build_figure(traces, layout, title=f"{outcome.label}: baseline vs {visit}<br><sup>"
+                        f"{what}; Hedges' g with its bootstrap distribution and CI</sup>",
+                        height=460, legend_below=90)
+
+
+def _paired_traces(pairs: pd.DataFrame, outcome: Outcome, visit: str, arms: list,
+                   colors: Mapping) -> tuple[list, list, list, bool]:
+    """The left panel: ``(traces, tick values, tick labels, any arm drawn as boxes)``."""
+    traces, ticks, labels, many = [], [], [], False
     for i, arm in enumerate(arms):
         p = pairs[pairs["arm"].astype(str) == arm].sort_values("subject_id")
         x0, x1 = 2.6 * i, 2.6 * i + 1
@@ -265,6 +249,13 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
             showlegend=False, marker=dict(symbol="line-ew-open", size=34, color="#222",
                                           line=dict(width=4)),
             hovertemplate=f"{arm} mean %{{y:.3g}} {outcome.unit}<extra></extra>"))
+    return traces, ticks, labels, many
+
+
+def _g_traces(effects: pd.DataFrame, distribution: Mapping, visit: str, arms: list,
+              colors: Mapping) -> list:
+    """The right panel: each arm's bootstrap violin and Hedges' g with its CI."""
+    traces = []
     for i, arm in enumerate(arms):
         row = effects[effects["arm"].astype(str) == arm]
         dist = np.asarray(distribution.get(arm, np.empty(0)), dtype=float)
@@ -287,7 +278,12 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
             hovertemplate=(f"<b>{arm}</b> · {visit}<br>g = %{{y:.2f}} "
                            f"[{r['hedges_g_ci_low']:.2f}, {r['hedges_g_ci_high']:.2f}]"
                            f"<br>n = {int(r['n'])}<extra></extra>")))
-    # the violins' extent is not part of plotly's autorange: span them explicitly
+    return traces
+
+
+def _estimation_layout(pairs: pd.DataFrame, effects: pd.DataFrame, distribution: Mapping,
+                       outcome: Outcome, arms: list, ticks: list, labels: list) -> dict:
+    """Both panels' axes; the g axis spans the violins, which autorange ignores."""
     span = [0.0, *effects[["hedges_g_ci_low", "hedges_g_ci_high"]].to_numpy(float).ravel()]
     for d in distribution.values():
         d = np.asarray(d, dtype=float)
@@ -298,7 +294,7 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
     yaxis = dict(title=dict(text=outcome.axis_title))
     if outcome.scale == "log":
         yaxis.update(_log_axis(_log_ticks(pd.concat([pairs["baseline"], pairs["value"]]))))
-    layout = dict(
+    return dict(
         xaxis=dict(domain=[0, 0.6], tickvals=ticks, ticktext=labels, tickangle=0,
                    tickfont=dict(size=16 if len(arms) == 1 else 13),
                    range=[-0.5, ticks[-1] + 0.5] if ticks else None),
@@ -310,11 +306,6 @@ def estimation_figure(pairs: pd.DataFrame, *, outcome: Outcome, effects: pd.Data
                     title=dict(text="Hedges' g (+ = improvement)")),
         shapes=[dict(type="line", xref="x2 domain", x0=0, x1=1, yref="y2", y0=0, y1=0,
                      line=dict(color="#555", width=1.5))])
-    what = (f"median, quartiles and 95% range (over {MAX_SUBJECT_MARKS:,} subjects in an arm: "
-            "too many to draw one by one)" if many else "each subject")
-    return build_figure(traces, layout, title=f"{outcome.code}: baseline vs {visit}<br><sup>"
-                        f"{what}; Hedges' g with its bootstrap distribution and CI</sup>",
-                        height=460, legend_below=90)
 
 
 #: Most subjects drawn one by one per arm; beyond it the estimation plot shows
@@ -451,7 +442,7 @@ def waterfall_figure(pairs: pd.DataFrame, *, outcome: Outcome, status: pd.DataFr
         **axes, annotations=titles, barmode="overlay", bargap=0.15,
         yaxis=dict(title=dict(text=f"Change from baseline ({unit})"), zeroline=True,
                    zerolinecolor="#555", zerolinewidth=1.5))
-    title = f"{outcome.code}: change per subject" + (f" at {visit}" if visit else "")
+    title = f"{outcome.label}: change per subject" + (f" at {visit}" if visit else "")
     sub = f"{outcome.better} is better" + (
         f"; grey band: meaningful change, {outcome.rule_text}" if rule
         else "; no meaningful-change rule")
@@ -538,13 +529,13 @@ def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Ou
 
     Examples
     --------
-    >>> from msc_dash import load_sample
+    >>> import msc_dash
     >>> from msc_dash.correlations import change_pairs
-    >>> t = load_sample()
+    >>> t = msc_dash.load_sample()
     >>> fig = correlation_figure(change_pairs(t, "NFL", "T25FW"), x_outcome=t.outcome("NFL"),
     ...                          y_outcome=t.outcome("T25FW"))
     >>> fig.layout.xaxis.title.text
-    'NFL change from baseline (%)'
+    'Serum NfL change from baseline (%)'
     """
     arms = _arms(frame, arms)
     colors = arm_colors(arms)
@@ -561,8 +552,8 @@ def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Ou
                         line=dict(color="white", width=1)),
             customdata=g[["subject_id", "visit"]].astype(object).to_numpy(),
             hovertemplate=("%{customdata[0]} · %{customdata[1]}<br>"
-                           f"{x_outcome.code} %{{x:+.3g}} {x_unit}<br>"
-                           f"{y_outcome.code} %{{y:+.3g}} {y_unit}<extra></extra>")))
+                           f"{x_outcome.short_label} %{{x:+.3g}} {x_unit}<br>"
+                           f"{y_outcome.short_label} %{{y:+.3g}} {y_unit}<extra></extra>")))
     ok = frame[np.isfinite(frame["x"].astype(float)) & np.isfinite(frame["y"].astype(float))]
     if len(ok) >= 3 and ok["x"].nunique() > 1:
         slope, intercept = np.polyfit(ok["x"].astype(float), ok["y"].astype(float), 1)
@@ -575,9 +566,9 @@ def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Ou
     shapes = [dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=0, y1=0, line=axis),
               dict(type="line", xref="x", x0=0, x1=0, yref="y domain", y0=0, y1=1, line=axis)]
     layout = dict(shapes=shapes,
-                  xaxis=dict(title=dict(text=f"{x_outcome.code} change from baseline ({x_unit})")),
-                  yaxis=dict(title=dict(text=f"{y_outcome.code} change from baseline ({y_unit})")))
-    title = f"{x_outcome.code} vs {y_outcome.code} change"
+                  xaxis=dict(title=dict(text=f"{x_outcome.short_label} change from baseline ({x_unit})")),
+                  yaxis=dict(title=dict(text=f"{y_outcome.short_label} change from baseline ({y_unit})")))
+    title = f"{x_outcome.short_label} vs {y_outcome.short_label} change"
     if stats:
         title += f"<br><sup>{stats['text']}</sup>"
     return build_figure(traces, layout, title=title, height=420)

@@ -115,12 +115,7 @@ def period_profile_figure(data: pd.DataFrame, *, treatment: str, control: str,
     for trt in (treatment, control):  # legend entries for the marker colours
         traces.append(go.Scatter(x=[None], y=[None], mode="markers", name=trt,
                                  marker=dict(size=12, color=colors[trt]), hoverinfo="skip"))
-    fig = build_figure(traces, {"yaxis": {"title": {"text": axis_title(y_title)},
-                                          "automargin": True},
-                                "xaxis": {"title": {"text": "Period"}}},
-                       title=title, height=460, legend_below=90)
-    fig.add_hline(y=0, line=dict(color="#999999", width=1, dash="dash"))
-    return fig
+    return _periods_figure(traces, y_title, title)
 
 
 def paired_periods_figure(data: pd.DataFrame, *, treatment: str, control: str,
@@ -160,6 +155,11 @@ def paired_periods_figure(data: pd.DataFrame, *, treatment: str, control: str,
             hovertext=[f"{html.escape(str(r.subject_id))} ({html.escape(r.sequence)}): "
                        f"{r.y:.3g}" for r in g.itertuples()],
             hovertemplate="%{hovertext}<extra></extra>"))
+    return _periods_figure(traces, y_title, title)
+
+
+def _periods_figure(traces: list, y_title: str, title: str | None) -> go.Figure:
+    """The period charts' frame: periods across, ``y_title`` up, a dashed line at zero."""
     fig = build_figure(traces, {"yaxis": {"title": {"text": axis_title(y_title)},
                                           "automargin": True},
                                 "xaxis": {"title": {"text": "Period"}}},

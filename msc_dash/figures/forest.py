@@ -121,88 +121,113 @@ def forest_figure(
     labels = dict(labels or {})
     if color_col and color_col in frame:
         colours_in = list(pd.unique(frame[color_col].astype(str)))
+        colour_values = frame[color_col].astype(str)
     else:
-        colours_in = [""]
+        colours_in, colour_values = [""], pd.Series("", index=frame.index)
     colours = dict(arm_colors) if arm_colors else _arm_colors(colours_in)
-    multi = len(colours_in) > 1
-
-    colour_values = (frame[color_col].astype(str) if color_col and color_col in frame
-                     else pd.Series("", index=frame.index))
-    colour_rank = {c: k for k, c in enumerate(colours_in)}
-
-    def colour_of(i) -> str:
-        return colour_values.at[i]
-
     if "estimable" in frame:
         estimable = frame["estimable"].fillna(False).astype(bool)
     else:
         estimable = pd.Series(True, index=frame.index)
     estimable &= pd.to_numeric(frame[value], errors="coerce").notna()
-
-    # group order: registry domains first, then others as they appear
-    if group_col and group_col in frame:
-        seen = list(pd.unique(frame[group_col]))
-        groups = [g for g in DOMAINS if g in seen] + [g for g in seen if g not in DOMAINS]
-    else:
-        groups = [None]
-
-    y_of: dict[int, float] = {}
-    header_ys: list[float] = []
-    tickvals: list[float] = []
-    ticktext: list[str] = []
-    rows_meta: list[tuple] = []
-    y = 0.0
-    for group in groups:
-        in_group = frame.index if group is None else frame.index[frame[group_col] == group]
-        if group is not None:
-            header_ys.append(y)
-            tickvals.append(y)
-            ticktext.append(f"<b>{html.escape(_group_title(group))}</b>")
-            y += 1
-        by_label = frame.loc[in_group].groupby(label_col, sort=False, dropna=False).groups
-        for lab, members in by_label.items():
-            idx = sorted(members, key=lambda i: colour_rank.get(colour_of(i), 0))
-            offsets = [(k - (len(idx) - 1) / 2) * _ARM_DODGE for k in range(len(idx))]
-            for i, off in zip(idx, offsets, strict=True):
-                y_of[i] = y + off
-                rows_meta.append((group, lab, colour_of(i)))
-            text = html.escape(str(labels.get(lab, lab)))
-            if n_col and n_col in frame:
-                ns = [frame.at[i, n_col] for i in idx]
-                ns = "/".join(str(int(n)) if not math.isnan(_num(n)) else "?" for n in ns)
-                text += f" (n={ns})"
-            if not any(estimable[i] for i in idx):
-                text = f'<span style="color:{NOT_ESTIMABLE_COLOR}">{text}</span>'
-            tickvals.append(y)
-            ticktext.append(text)
-            y += 1
-    n_lines = max(int(y), 1)
-
-    def hover(i) -> str:
-        name = labels.get(frame.at[i, label_col], frame.at[i, label_col])
-        parts = [f"<b>{html.escape(str(name))}</b>"]
-        if multi:
-            parts[0] += f" · {html.escape(colour_of(i))}"
-        if "visit" in frame:
-            parts.append(f"visit: {html.escape(str(frame.at[i, 'visit']))}")
-        short = x_title.split(" (")[0]
-        if estimable[i]:
-            est = format_ci(frame.at[i, value], frame.at[i, low] if low in frame else None,
-                            frame.at[i, high] if high in frame else None, 3)
-            parts.append(f"{short}: {est}")
-        else:
-            note = frame.at[i, "note"] if "note" in frame else ""
-            note = "" if pd.isna(note) else str(note)
-            parts.append(f"not estimable{': ' + html.escape(note) if note else ''}")
-        if n_col and n_col in frame:
-            parts.append(f"n = {frame.at[i, n_col]}")
-        ps = [html.escape(p_phrase(frame.at[i, col], name)) for col, name in _P_COLUMNS
-              if col in frame and not math.isnan(_num(frame.at[i, col]))]
-        if ps:
-            parts.append(", ".join(ps))
-        return "<br>".join(parts)
-
+    rows = _Rows(frame, label_col, group_col, n_col, labels, colour_values,
+                 {c: k for k, c in enumerate(colours_in)}, estimable)
+    hovers = {i: _hover(frame, i, value=value, low=low, high=high, label_col=label_col,
+                        n_col=n_col, labels=labels,
+                        colour=colour_values.at[i] if len(colours_in) > 1 else None,
+                        estimable=bool(estimable[i]), x_title=x_title)
+              for i in frame.index}
     fig = new_figure()
+    _add_estimates(fig, frame, value, low, high, estimable, colour_values, colours_in, colours,
+                   rows.y_of, hovers)
+    _add_not_estimable(fig, frame, value, estimable, rows.y_of, hovers)
+    if total > MAX_FOREST_ROWS:
+        note = (f"Showing the first {MAX_FOREST_ROWS} of {total} rows; "
+                "the table lists every one.")
+        title = f"{title}<br><sup>{note}</sup>" if title else note
+    _forest_layout(fig, rows, title=title, total=total, x_title=x_title, favours=favours,
+                   reach=_reach(frame, estimable, (value, low, high)))
+    return fig
+
+
+class _Rows:
+    """Where each row of a forest sits: y per frame index, the ticks and the headers."""
+
+    def __init__(self, frame, label_col, group_col, n_col, labels, colour_values,
+                 colour_rank, estimable):
+        self.y_of: dict[int, float] = {}
+        self.header_ys: list[float] = []
+        self.tickvals: list[float] = []
+        self.ticktext: list[str] = []
+        self.meta: list[tuple] = []
+        y = 0.0
+        for group in _groups(frame, group_col):
+            in_group = frame.index if group is None else frame.index[frame[group_col] == group]
+            if group is not None:
+                self.header_ys.append(y)
+                self._tick(y, f"<b>{html.escape(_group_title(group))}</b>")
+                y += 1
+            by_label = frame.loc[in_group].groupby(label_col, sort=False, dropna=False).groups
+            for lab, members in by_label.items():
+                idx = sorted(members, key=lambda i: colour_rank.get(colour_values.at[i], 0))
+                offsets = [(k - (len(idx) - 1) / 2) * _ARM_DODGE for k in range(len(idx))]
+                for i, off in zip(idx, offsets, strict=True):
+                    self.y_of[i] = y + off
+                    self.meta.append((group, lab, colour_values.at[i]))
+                text = html.escape(str(labels.get(lab, lab)))
+                if n_col and n_col in frame:
+                    ns = [frame.at[i, n_col] for i in idx]
+                    ns = "/".join(str(int(n)) if not math.isnan(_num(n)) else "?" for n in ns)
+                    text += f" (n={ns})"
+                if not any(estimable[i] for i in idx):
+                    text = f'<span style="color:{NOT_ESTIMABLE_COLOR}">{text}</span>'
+                self._tick(y, text)
+                y += 1
+        self.n_lines = max(int(y), 1)
+
+    def _tick(self, y: float, text: str) -> None:
+        self.tickvals.append(y)
+        self.ticktext.append(text)
+
+
+def _groups(frame: pd.DataFrame, group_col: str | None) -> list:
+    """Group order: registry domains first, then others as they appear ([None]: no groups)."""
+    if not (group_col and group_col in frame):
+        return [None]
+    seen = list(pd.unique(frame[group_col]))
+    return [g for g in DOMAINS if g in seen] + [g for g in seen if g not in DOMAINS]
+
+
+def _hover(frame: pd.DataFrame, i, *, value, low, high, label_col, n_col, labels,
+           colour: str | None, estimable: bool, x_title: str) -> str:
+    """Hover text of row ``i``: label (and colour value), visit, estimate or note, n, p."""
+    name = labels.get(frame.at[i, label_col], frame.at[i, label_col])
+    parts = [f"<b>{html.escape(str(name))}</b>"]
+    if colour is not None:
+        parts[0] += f" · {html.escape(colour)}"
+    if "visit" in frame:
+        parts.append(f"visit: {html.escape(str(frame.at[i, 'visit']))}")
+    short = x_title.split(" (")[0]
+    if estimable:
+        est = format_ci(frame.at[i, value], frame.at[i, low] if low in frame else None,
+                        frame.at[i, high] if high in frame else None, 3)
+        parts.append(f"{short}: {est}")
+    else:
+        note = frame.at[i, "note"] if "note" in frame else ""
+        note = "" if pd.isna(note) else str(note)
+        parts.append(f"not estimable{': ' + html.escape(note) if note else ''}")
+    if n_col and n_col in frame:
+        parts.append(f"n = {frame.at[i, n_col]}")
+    ps = [html.escape(p_phrase(frame.at[i, col], name)) for col, name in _P_COLUMNS
+          if col in frame and not math.isnan(_num(frame.at[i, col]))]
+    if ps:
+        parts.append(", ".join(ps))
+    return "<br>".join(parts)
+
+
+def _add_estimates(fig, frame, value, low, high, estimable, colour_values, colours_in,
+                   colours, y_of, hovers) -> None:
+    """One marker trace with horizontal error bars per colour value."""
     shown = frame.index[estimable.to_numpy()]
     by_colour = pd.Series(shown, index=shown).groupby(colour_values.loc[shown], sort=False)
     by_colour = {c: list(v) for c, v in by_colour}
@@ -220,46 +245,54 @@ def forest_figure(
             marker=dict(size=12, color=colours.get(colour, "#0072B2"), symbol="square"),
             error_x=dict(type="data", array=plus, arrayminus=minus, thickness=2.5, width=6,
                          color=colours.get(colour, "#0072B2")),
-            hovertext=[hover(i) for i in idx], hovertemplate="%{hovertext}<extra></extra>",
-            showlegend=multi,
+            hovertext=[hovers[i] for i in idx], hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=len(colours_in) > 1,
         ))
+
+
+def _add_not_estimable(fig, frame, value, estimable, y_of, hovers) -> None:
+    """Grey crosses at the estimate (or zero) of rows that could not be estimated."""
     bad = [i for i in frame.index if not estimable[i]]
-    if bad:
-        xs = [_num(frame.at[i, value]) for i in bad]
-        fig.add_trace(go.Scatter(
-            x=[0.0 if math.isnan(x) else x for x in xs], y=[y_of[i] for i in bad],
-            mode="markers", name="not estimable",
-            marker=dict(size=11, color=NOT_ESTIMABLE_COLOR, symbol="x-thin-open",
-                        line=dict(width=2, color=NOT_ESTIMABLE_COLOR)),
-            hovertext=[hover(i) for i in bad], hovertemplate="%{hovertext}<extra></extra>",
-            showlegend=True,
-        ))
+    if not bad:
+        return
+    xs = [_num(frame.at[i, value]) for i in bad]
+    fig.add_trace(go.Scatter(
+        x=[0.0 if math.isnan(x) else x for x in xs], y=[y_of[i] for i in bad],
+        mode="markers", name="not estimable",
+        marker=dict(size=11, color=NOT_ESTIMABLE_COLOR, symbol="x-thin-open",
+                    line=dict(width=2, color=NOT_ESTIMABLE_COLOR)),
+        hovertext=[hovers[i] for i in bad], hovertemplate="%{hovertext}<extra></extra>",
+        showlegend=True,
+    ))
 
-    # symmetric x range so zero sits in the middle and both "favours" labels fit
+
+def _reach(frame: pd.DataFrame, estimable: pd.Series, columns) -> float:
+    """Half-width of a symmetric x range: zero in the middle, both "favours" labels fit."""
     numbers = pd.concat([pd.to_numeric(frame.loc[estimable, c], errors="coerce")
-                         for c in (value, low, high) if c in frame])
+                         for c in columns if c in frame])
     reach = float(numbers.abs().max()) if numbers.notna().any() else 1.0
-    reach = max(reach, 0.1) * 1.12
+    return max(reach, 0.1) * 1.12
 
+
+def _forest_layout(fig: go.Figure, rows: _Rows, *, title, total: int, x_title: str,
+                   favours: Sequence[str], reach: float) -> None:
+    """Height, axes, the group bands, the zero line and the "favours" labels."""
     # one extra row at the bottom carries the "favours" labels, inside the plot
     # area so that no theme's axis fonts can push them onto the axis title
+    n_lines = rows.n_lines
     height = 150 + _ROW_PX * (n_lines + 1)
-    if total > MAX_FOREST_ROWS:
-        note = (f"Showing the first {MAX_FOREST_ROWS} of {total} rows; "
-                "the table lists every one.")
-        title = f"{title}<br><sup>{note}</sup>" if title else note
     base_layout(fig, title=title, height=max(height, 320))
     fig.update_layout(
         margin=dict(l=10, r=30, t=70 if title else 40, b=70),
-        meta={"rows": rows_meta, "rows_total": total},
+        meta={"rows": rows.meta, "rows_total": total},
         hovermode="closest",
     )
-    fig.update_yaxes(tickvals=tickvals, ticktext=ticktext, range=[n_lines + 0.5, -0.6],
-                     showgrid=False, zeroline=False, automargin=True, fixedrange=True,
-                     ticks="", tickfont=dict(size=FONT_SIZE))
+    fig.update_yaxes(tickvals=rows.tickvals, ticktext=rows.ticktext,
+                     range=[n_lines + 0.5, -0.6], showgrid=False, zeroline=False,
+                     automargin=True, fixedrange=True, ticks="", tickfont=dict(size=FONT_SIZE))
     fig.update_xaxes(range=[-reach, reach], zeroline=False, title=dict(text=x_title),
                      automargin=True)
-    for hy in header_ys:  # a faint band behind each group header
+    for hy in rows.header_ys:  # a faint band behind each group header
         fig.add_shape(type="rect", xref="paper", x0=0, x1=1, y0=hy - 0.5, y1=hy + 0.5,
                       fillcolor="#F0F2F6", line_width=0, layer="below")
     fig.add_vline(x=0, line=dict(color="#444444", width=1.5, dash="dash"))
@@ -270,4 +303,3 @@ def forest_figure(
             xanchor=anchor, xshift=-8 if anchor == "right" else 8, showarrow=False,
             text=text, font=dict(size=FONT_SIZE - 1, color="#555555"),
         )
-    return fig

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..outcomes import REGISTRY
 from ..tables import format_ci
 from .forest import forest_figure
 from .style import FONT_SIZE, arm_colors, base_layout, new_figure
@@ -26,7 +27,7 @@ def mmrm_forest_figure(table: pd.DataFrame, *, visit: str, treatment: str, contr
     visit : str
     treatment, control : str
     labels : dict, optional
-        Row label per outcome code (default: code and n per arm at the visit).
+        Row label per outcome code (default: the registry label and n per arm at the visit).
     title : str, optional
 
     Returns
@@ -47,7 +48,7 @@ def mmrm_forest_figure(table: pd.DataFrame, *, visit: str, treatment: str, contr
     """
     shown = table[table["visit"] == visit]
     if labels is None:
-        labels = {r.outcome: f"{r.outcome} ({r.n_treatment} vs {r.n_control})"
+        labels = {r.outcome: f"{REGISTRY.get(r.outcome).label} ({r.n_treatment} vs {r.n_control})"
                   for r in shown.itertuples()}
     return forest_figure(
         shown, value="std_estimate", low="std_ci_low", high="std_ci_high", color_col=None,

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..outcomes import EDSS_PLUS_COMPONENTS
+from ..outcomes import EDSS_PLUS_COMPONENTS, REGISTRY
 from ..safety import DAYS_PER_MONTH
 from ..trial import Trial
 from .style import FONT_SIZE, arm_colors, base_layout
@@ -33,8 +33,7 @@ def event_name(res_or_outcome, direction: str = "worsening") -> str:
     if hasattr(res_or_outcome, "rules"):  # a TimeToEvent
         direction = res_or_outcome.rules.direction
         res_or_outcome = res_or_outcome.outcome
-    code = "EDSS-Plus" if res_or_outcome == "EDSS_PLUS" else res_or_outcome
-    return f"confirmed {code} {direction}"
+    return f"confirmed {REGISTRY.name(res_or_outcome)} {direction}"
 
 
 def _hex_rgba(color: str, alpha: float) -> str:
@@ -193,7 +192,8 @@ def progression_swimmer_figure(trial: Trial, events: pd.DataFrame, *,
 
 def _event_markers(fig: go.Figure, fu: pd.DataFrame, label: str) -> None:
     hit = fu[fu["has_event"]]
-    custom = np.column_stack([hit["component"], hit["onset_visit"], hit["onset_value"],
+    custom = np.column_stack([hit["component"].map(REGISTRY.name), hit["onset_visit"],
+                              hit["onset_value"],
                               hit["baseline_value"], hit["confirm_visit"],
                               hit["confirm_value"]]) if len(hit) else None
     fig.add_trace(go.Scatter(

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..outcomes import REGISTRY
 from ..safety import DAYS_PER_MONTH, SEVERITIES, adverse_events, follow_up
 from ..trial import Trial
 from .style import (
@@ -98,27 +99,43 @@ def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = No
     fu["months"] = _months(fu["last_day"])
     status, status_code = (_responses(responders, trial) if sort_by == "response"
                            else (pd.Series(dtype=object), ""))
-    status_visit = visit
-    arms = trial.arms
-    arm_rank = {a: i for i, a in enumerate(arms)}
-    fu["_arm"] = fu["arm"].map(arm_rank)
-    if sort_by == "arm":
-        fu = fu.sort_values(["_arm", "last_day", "subject_id"], ascending=[True, False, True],
-                            kind="stable")
-    elif sort_by == "follow-up":
-        fu = fu.sort_values(["last_day", "subject_id"], ascending=[False, True], kind="stable")
-    else:
-        fu["status"] = fu["subject_id"].map(status).fillna("unknown")
-        fu["_status"] = fu["status"].map({s: i for i, s in enumerate(_STATUS_ORDER)})
-        fu = fu.sort_values(["_status", "_arm", "last_day", "subject_id"],
-                            ascending=[True, True, False, True], kind="stable")
+    fu = _swimmer_order(fu, sort_by, status, trial.arms)
     total = len(fu)
     if total > MAX_SWIMMER_SUBJECTS:  # one row each: beyond this no one can read them
         fu = fu.head(MAX_SWIMMER_SUBJECTS)
     shown_ids = set(fu["subject_id"].astype(str))
-    order = fu["subject_id"].tolist()
-    colors = arm_colors(arms)
     fig = new_figure()
+    _add_follow_up_bars(fig, fu, trial.arms)
+    _add_last_visits(fig, fu, trial)
+    _add_injections(fig, trial.injections, shown_ids)
+    ae = adverse_events(trial).dropna(subset=["onset_day"])
+    ae = ae[ae["subject_id"].astype(str).isin(shown_ids)]
+    _add_events(fig, ae, y=ae["subject_id"])
+    if sort_by == "response" and len(fu):
+        _add_response_markers(fig, fu, status_code, visit)
+    _swimmer_layout(fig, fu, sort_by, total, height)
+    return fig
+
+
+def _swimmer_order(fu: pd.DataFrame, sort_by: str, status: pd.Series,
+                   arms) -> pd.DataFrame:
+    """The follow-up table in the swimmer's row order (``status`` for ``"response"``)."""
+    fu["_arm"] = fu["arm"].map({a: i for i, a in enumerate(arms)})
+    if sort_by == "arm":
+        return fu.sort_values(["_arm", "last_day", "subject_id"], ascending=[True, False, True],
+                              kind="stable")
+    if sort_by == "follow-up":
+        return fu.sort_values(["last_day", "subject_id"], ascending=[False, True],
+                              kind="stable")
+    fu["status"] = fu["subject_id"].map(status).fillna("unknown")
+    fu["_status"] = fu["status"].map({s: i for i, s in enumerate(_STATUS_ORDER)})
+    return fu.sort_values(["_status", "_arm", "last_day", "subject_id"],
+                          ascending=[True, True, False, True], kind="stable")
+
+
+def _add_follow_up_bars(fig: go.Figure, fu: pd.DataFrame, arms) -> None:
+    """One translucent bar per subject for its follow-up, one trace per arm."""
+    colors = arm_colors(arms)
     for arm in arms:
         part = fu[fu["arm"] == arm]
         if part.empty:
@@ -133,7 +150,10 @@ def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = No
                           "%{customdata[1]:.0f} (%{x:.1f} months)<br>last visit: "
                           "%{customdata[2]}<extra></extra>",
         ))
-    # last visit / ended early
+
+
+def _add_last_visits(fig: go.Figure, fu: pd.DataFrame, trial: Trial) -> None:
+    """A diamond at each last visit; a cross when it came > 30 days before one year."""
     from ..findings import one_year_visit
 
     year = one_year_visit(trial)
@@ -154,36 +174,46 @@ def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = No
             hovertemplate="<b>%{y}</b><br>last visit: %{customdata[0]} (day "
                           "%{customdata[1]:.0f})<extra></extra>",
         ))
-    # injections as tall ticks under the events, so a same-day event hides neither
-    inj = trial.injections
-    inj = inj[inj["subject_id"].astype(str).isin(shown_ids)]
-    if len(inj):
-        days = pd.to_numeric(inj["day"], errors="coerce")
-        ok = days.notna()
+
+
+def _add_injections(fig: go.Figure, injections: pd.DataFrame, shown_ids: set) -> None:
+    """Injections as tall ticks under the events, so a same-day event hides neither."""
+    inj = injections[injections["subject_id"].astype(str).isin(shown_ids)]
+    if not len(inj):
+        return
+    days = pd.to_numeric(inj["day"], errors="coerce")
+    ok = days.notna()
+    fig.add_trace(go.Scatter(
+        y=inj.loc[ok, "subject_id"].astype(str), x=_months(days[ok]), mode="markers",
+        name="Injection", marker=dict(symbol="line-ns", size=20,
+                                      line=dict(width=3, color=_INJECTION_COLOR)),
+        customdata=np.column_stack([inj.loc[ok, "injection_number"], days[ok]]),
+        hovertemplate="<b>%{y}</b><br>injection %{customdata[0]} on day "
+                      "%{customdata[1]:.0f}<extra></extra>",
+    ))
+
+
+def _add_response_markers(fig: go.Figure, fu: pd.DataFrame, status_code: str,
+                          visit: str | None) -> None:
+    """A square left of each bar coloured by the subject's response at ``visit``."""
+    label = REGISTRY.name(status_code) if status_code else "response"
+    for s in _STATUS_ORDER:
+        part = fu[fu["status"] == s]
+        if part.empty:
+            continue
         fig.add_trace(go.Scatter(
-            y=inj.loc[ok, "subject_id"].astype(str), x=_months(days[ok]), mode="markers",
-            name="Injection", marker=dict(symbol="line-ns", size=20,
-                                          line=dict(width=3, color=_INJECTION_COLOR)),
-            customdata=np.column_stack([inj.loc[ok, "injection_number"], days[ok]]),
-            hovertemplate="<b>%{y}</b><br>injection %{customdata[0]} on day "
-                          "%{customdata[1]:.0f}<extra></extra>",
+            y=part["subject_id"], x=np.full(len(part), -0.9), mode="markers",
+            name=f"{label}: {s}",
+            marker=dict(symbol="square", size=13, color=STATUS_COLORS[s]),
+            hovertemplate=f"<b>%{{y}}</b><br>{label} at {visit}: {s}"
+                          "<extra></extra>",
         ))
-    ae = adverse_events(trial).dropna(subset=["onset_day"])
-    ae = ae[ae["subject_id"].astype(str).isin(shown_ids)]
-    _add_events(fig, ae, y=ae["subject_id"])
-    if sort_by == "response" and len(fu):
-        label = "EDSS-Plus" if status_code == "EDSS_PLUS" else status_code or "response"
-        for s in _STATUS_ORDER:
-            part = fu[fu["status"] == s]
-            if part.empty:
-                continue
-            fig.add_trace(go.Scatter(
-                y=part["subject_id"], x=np.full(len(part), -0.9), mode="markers",
-                name=f"{label}: {s}",
-                marker=dict(symbol="square", size=13, color=STATUS_COLORS[s]),
-                hovertemplate=f"<b>%{{y}}</b><br>{label} at {status_visit}: {s}"
-                              "<extra></extra>",
-            ))
+
+
+def _swimmer_layout(fig: go.Figure, fu: pd.DataFrame, sort_by: str, total: int,
+                    height: int | None) -> None:
+    """Axes, height and the "showing the first N" title of the swimmer plot."""
+    order = fu["subject_id"].tolist()
     n = max(len(order), 1)
     base_layout(fig, height=height or int(min(max(180 + 26 * n, 380), 2400)))
     fig.update_layout(barmode="overlay", bargap=0.35, legend_title_text="")
@@ -197,7 +227,6 @@ def swimmer_figure(trial: Trial, sort_by: str = "arm", *, visit: str | None = No
     if total > len(fu):
         fig.update_layout(title=dict(text=f"Showing the first {len(fu)} of {total:,} subjects "
                                           "in this order (one row each)"))
-    return fig
 
 
 #: Most subjects in a swimmer plot; the rest are counted in its title.

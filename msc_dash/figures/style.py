@@ -57,19 +57,38 @@ def arm_colors(arms) -> dict[str, str]:
 
 
 _SUB_WIDTH = 44  # characters of a subtitle line: fits a 40%-wide chart at 1280 px
+_HEAD_WIDTH = 38  # characters of a title line: fits a half-wide chart at 1280 px
+
+
+def _wrap_head(head: str) -> tuple[str, int]:
+    """A long first title line broken after its "label:" (or its last space that fits)."""
+    first, sep, rest = head.partition("<br>")
+    if len(first) <= _HEAD_WIDTH or " " not in first:
+        return head, 0
+    colon = first.find(": ")
+    cut = colon + 1 if 0 < colon < _HEAD_WIDTH else first.rfind(" ", 0, _HEAD_WIDTH + 1)
+    if cut <= 0:
+        return head, 0
+    return first[:cut] + "<br>" + first[cut:].lstrip() + sep + rest, 1
 
 
 def wrap_title(title: str | None) -> tuple[str | None, int]:
-    """``title`` with its ``<sup>`` subtitle broken into short lines; and the lines added.
+    """``title`` with a long first line and its ``<sup>`` subtitle broken into short lines;
+    and the lines added (a title line counts as two subtitle lines).
 
     Examples
     --------
     >>> wrap_title("Responders at Month 12<br><sup>improved / stable / worsened by each "
     ...            "outcome's rule</sup>")
     ("Responders at Month 12<br><sup>improved / stable / worsened by each</sup><br><sup>outcome's rule</sup>", 1)
+    >>> wrap_title("Symbol Digit Modalities Test: baseline vs Month 12")
+    ('Symbol Digit Modalities Test:<br>baseline vs Month 12', 2)
     """
-    if not title or "<sup>" not in title or "</sup>" not in title:
+    if not title:
         return title, 0
+    title, head_lines = _wrap_head(title)
+    if "<sup>" not in title or "</sup>" not in title:
+        return title, 2 * head_lines
     head, rest = title.split("<sup>", 1)
     sub, tail = rest.split("</sup>", 1)
     lines, line = [], ""
@@ -80,7 +99,8 @@ def wrap_title(title: str | None) -> tuple[str | None, int]:
         else:
             line = f"{line} {word}" if line else word
     lines.append(line)
-    return head + "<br>".join(f"<sup>{x}</sup>" for x in lines) + tail, len(lines) - 1
+    return (head + "<br>".join(f"<sup>{x}</sup>" for x in lines) + tail,
+            len(lines) - 1 + 2 * head_lines)
 
 
 def _base(title: str | None, height: int) -> dict:

@@ -42,7 +42,16 @@ from .limits import (
 )
 from .load import STAGES as LOAD_STAGES
 from .load import load_trial, source_columns, source_frames
-from .samples import SAMPLE_DIR, SAMPLE_LABELS, SAMPLES, TABLE_TEMPLATES, load_sample, template_zip
+from .samples import (
+    SAMPLE_DIR,
+    SAMPLE_LABELS,
+    SAMPLES,
+    TABLE_TEMPLATES,
+    is_simulated,
+    load_sample,
+    sample_named,
+    template_zip,
+)
 from .sources import DATA_SUFFIXES, folder_files
 from .summaries import outcome_summary, table_summary, visit_summary
 
@@ -50,6 +59,8 @@ __all__ = [
     "load_trial",
     "LOAD_STAGES",
     "load_sample",
+    "is_simulated",
+    "sample_named",
     "source_columns",
     "source_frames",
     "nhpt_from_hands",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -58,6 +59,42 @@ def load_sample(which: str = "single") -> Trial:
                              "`make sample`.")
     return load_trial(files, name=SAMPLE_LABELS[which])
 
+
+#: The banner of the simulated samples' documents.
+SIMULATED_NOTE = "These are simulated data, not results of a real trial."
+
+
+def is_simulated(trial: Trial) -> bool:
+    """Whether ``trial`` says it is simulated (the bundled samples' names do).
+
+    The app, the report and both documents carry a "simulated data" banner then.
+
+    Examples
+    --------
+    >>> is_simulated(load_sample("two_arm"))
+    True
+    """
+    return "simulated" in (trial.source or "").lower()
+
+
+def sample_named(trial: Trial) -> Trial:
+    """``trial`` under its sample's name when its data are a bundled sample's, as in the app.
+
+    The data decide (the fingerprint of the tables), not the folder: a copy of
+    the sample written by ``msc-dash sample`` is the sample too.
+
+    Examples
+    --------
+    >>> from msc_dash.io import load_trial
+    >>> sample_named(load_trial(SAMPLES["two_arm"], name="two_arm")).source
+    'Sample two-arm trial (simulated)'
+    """
+    for which in SAMPLES:
+        sample = load_sample(which)
+        if (sample.n_subjects == trial.n_subjects
+                and sample.fingerprint == trial.fingerprint):
+            return replace(trial, source=SAMPLE_LABELS[which])
+    return trial
 
 
 def template_zip() -> bytes:

@@ -26,7 +26,8 @@ def anchored_section(trial: Trial, code: str, settings, *, key: str) -> None:
     """The four injection-anchored views of ``code``, each when the data supports it."""
     out = trial.outcome(code)
     if compute(anchored.anchored_changes, trial, outcome=code).empty:
-        st.info(f"No {code} value follows an injection, so there is nothing to anchor.")
+        st.info(f"No {out.short_label} value follows an injection, so there is nothing to "
+                "anchor.")
         return
     left, right = st.columns(2)
     with left:

@@ -26,11 +26,8 @@ from ..mapping import (
 from . import state
 from .text import md_escape, md_message
 
-SAMPLES = {
-    "Sample trial (simulated, single arm)": "single",
-    "Sample two-arm trial (simulated)": "two_arm",
-    "Sample crossover trial (simulated)": "crossover",
-}
+#: Choice in the sidebar -> bundled sample (the sample's name, as the documents show it).
+SAMPLES = {label: which for which, label in io.SAMPLE_LABELS.items()}
 UPLOAD = "Upload my data"
 
 MAPPING, MAPPING_COLUMNS = state.MAPPING, state.MAPPING_COLUMNS  # session keys (ui/state.py)

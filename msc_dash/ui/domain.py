@@ -105,7 +105,7 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
     at = mine[mine["visit"] == visit]
     if at.empty:
         st.info(f"No subject has both a baseline and a {widgets.md_escape(visit)} value of "
-                f"{widgets.md_escape(code)}.")
+                f"{widgets.md_escape(out.short_label)}.")
     else:
         _headline(trial, at, code, settings.ci)
         shown = effects.loc[effects["visit"] == visit, "outcome"].unique()
@@ -131,15 +131,16 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
                        outcomes=(code,), visit=visit)
                 st.caption(f"By the rule: {out.rule_text}; stable = inside the band.")
             else:
-                st.caption(f"{code} has no meaningful-change rule, so subjects are not "
+                st.caption(f"{widgets.md_escape(out.short_label)} has no meaningful-change "
+                           "rule, so subjects are not "
                            "classified as improved or worsened.")
     _auto_charts(trial, code, visit if not at.empty else None, settings, key)
     if anchored.has_injections(trial) and st.toggle(
-            f"{code} anchored to the injections", key=f"{key}_anchored",
+            f"{out.short_label} anchored to the injections", key=f"{key}_anchored",
             help="Change by time since the last injection, after each injection number, "
                  "how long an improvement lasts, and dose-response."):
         anchored.anchored_section(trial, code, settings, key=key)
-    with st.expander(f"{code}: effect table, every visit"):
+    with st.expander(f"{out.short_label}: effect table, every visit"):
         widgets.effect_table(trial, effects, settings, outcomes=(code,), key=f"{key}_table")
 
 

@@ -61,11 +61,13 @@ _CONTRAST_CSS = """
 [data-testid="stApp"], [data-testid="stMain"], [data-testid="stAppViewContainer"]
   { background: #000 !important; color: #fff !important; }
 [data-testid="stApp"] h1, [data-testid="stApp"] p, [data-testid="stApp"] li,
-[data-testid="stApp"] span, .slide-counter { color: #fff !important; }
+[data-testid="stApp"] span, [data-testid="stApp"] strong, [data-testid="stApp"] em,
+.slide-counter { color: #fff !important; }
 [data-testid="stApp"] button { background: #000 !important; color: #ffeb3b !important;
   border: 2px solid #ffeb3b !important; }
 .slide-status.improved { color: #5cffb0 !important; }
 .slide-status.worsened { color: #ff9f6b !important; }
+.slide-status.unchanged { color: #d9d9d9 !important; }
 </style>
 """
 

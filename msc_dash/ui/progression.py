@@ -10,7 +10,7 @@ import streamlit as st
 
 from ..arms import default_arms
 from ..figures.progression import event_name
-from ..outcomes import EDSS_PLUS
+from ..outcomes import REGISTRY
 from ..progression import event_outcomes
 from ..survival import TimeToEvent, headline_text, subject_table, time_to_event
 from ..tables import format_p, sig
@@ -26,16 +26,10 @@ __all__ = ["choices", "render_progression"]
 _CONFIRM = {84: "12 weeks", 168: "24 weeks"}
 
 
-def _label(trial: Trial, code: str) -> str:
-    if code == EDSS_PLUS:
-        return "EDSS-Plus"
-    return code if trial.outcome(code).known else trial.outcome(code).label
-
-
 def choices(trial: Trial, codes: list[str]) -> dict:
     """The page's controls: outcome, direction, confirmation, baseline (and arms)."""
     c1, c2, c3, c4 = st.columns([1.5, 1.5, 1.35, 1.1])
-    outcome = c1.selectbox("Outcome", codes, format_func=lambda c: _label(trial, c),
+    outcome = c1.selectbox("Outcome", codes, format_func=trial.registry.name,
                            key="prog_outcome",
                            help="EDSS-Plus: the first confirmed worsening on any of EDSS, "
                                 "T25FW and NHPT (Cadavid et al., Mult Scler 2017).")
@@ -152,7 +146,7 @@ def _display(res: TimeToEvent) -> pd.DataFrame:
         ["_rank", "_key", "subject_id"], kind="stable")
     out = pd.DataFrame({
         "Subject": e["subject_id"], "Arm": e["arm"],
-        "Event": np.where(e["has_event"], "yes", "no"), "Outcome": e["component"],
+        "Event": np.where(e["has_event"], "yes", "no"), "Outcome": e["component"].map(REGISTRY.name),
         "Baseline": [f"{v:g}" if np.isfinite(v) else "" for v in e["baseline_value"]],
         "Onset": [_at(*r) for r in zip(e["onset_visit"], e["onset_day"], e["onset_value"],
                                        strict=True)],

@@ -53,7 +53,7 @@ def test_overlapping_periods_name_the_subject(page, app_url):
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
 def test_profile_axis_title_stays_inside_the_slide_chart(browser, app_url, size):
     # the crossover sample's deck: slide 3 is T25FW's period profile; its vertical axis
-    # title ("T25FW: log ratio, last / first", one line) was longer than the short slide
+    # title (then "T25FW: log ratio, last / first", one line) was longer than the short slide
     # chart's plot area and reached the top edge of the figure, where it was clipped
     ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
     page = ctx.new_page()
@@ -70,7 +70,7 @@ def test_profile_axis_title_stays_inside_the_slide_chart(browser, app_url, size)
             return {text: plot.querySelector('.ytitle').textContent,
                     top: t.top, bottom: t.bottom, ftop: f.top, fbottom: f.bottom,
                     atop: a.top, abottom: a.bottom}; }""")
-        assert box["text"].startswith("T25FW: log ratio"), box
+        assert box["text"].startswith("Timed 25-Foot"), box  # its label, over lines
         assert box["top"] >= box["ftop"] and box["bottom"] <= box["fbottom"], box
         # no longer than the axis it names: inside the plot area's height
         assert box["top"] >= box["atop"] - 1 and box["bottom"] <= box["abottom"] + 1, box

@@ -35,7 +35,8 @@ def test_overview_draws_forest_cards_and_findings(page, app_url):
     assert "Serious adverse events" in body
     # the forest plot's labels are drawn
     svg = page.locator(".js-plotly-plot").first.inner_text()
-    assert "T25FW" in svg and "favours improvement" in svg
+    # rows named by the registry label, not the code (issue 17 item 7)
+    assert "Timed 25-Foot Walk" in svg and "favours improvement" in svg
     # the whole page, for a human to look at
     SHOTS.mkdir(parents=True, exist_ok=True)
     height = page.evaluate(

@@ -71,3 +71,51 @@ def test_chart_text_is_at_least_20_px_at_1080_lines(browser, app_url):
             assert small == [], (n, small[:5])
     finally:
         context.close()
+
+
+# colour of every visible text on the page and the background it is drawn on
+_TEXT_COLOURS = """() => {
+  const out = [];
+  const bg = e => { for (; e; e = e.parentElement) {
+      const c = getComputedStyle(e).backgroundColor;
+      if (c && c !== 'transparent' && !c.startsWith('rgba(0, 0, 0, 0)')) return c; }
+    return 'rgb(255, 255, 255)'; };
+  for (const e of document.querySelectorAll('[data-testid="stMain"] *')) {
+    if (e.closest('svg')) continue;
+    const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const r = e.getBoundingClientRect();
+    if (!own || !r.width || getComputedStyle(e).visibility === 'hidden') continue;
+    out.push({text: e.innerText.trim().slice(0, 40), color: getComputedStyle(e).color,
+              background: bg(e)});
+  }
+  for (const t of document.querySelectorAll('.st-key-slide_chart .main-svg text')) {
+    if (!t.textContent.trim() || !t.getBBox().width) continue;
+    out.push({text: t.textContent.slice(0, 40), color: getComputedStyle(t).fill,
+              background: 'rgb(0, 0, 0)'});
+  }
+  return out; }"""
+
+
+def test_high_contrast_text_reaches_wcag_aa_on_every_slide_kind(browser, app_url):
+    # issue 17 item 7: no dark grey on black; a forest, a finding that did not change
+    # significantly (its grey status line), a trajectory (injection notes), the
+    # progression slide and the title slide
+    from msc_dash.figures.contrast import AA, contrast
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        bad, seen = [], 0
+        for n in (2, 9, 15, 20):
+            page.goto(f"{app_url}/?present=1&slide={n}&contrast=high")
+            wait_for_app(page, 90_000)
+            page.wait_for_selector(".st-key-slide_chart .main-svg", timeout=60_000)
+            page.wait_for_timeout(600)
+            texts = page.evaluate(_TEXT_COLOURS)
+            seen += len(texts)
+            bad += [(n, t["text"], t["color"], t["background"]) for t in texts
+                    if contrast(t["color"], t["background"]) < AA]
+        assert seen > 40
+        assert bad == [], bad[:10]
+    finally:
+        context.close()

@@ -85,7 +85,8 @@ def test_chosen_visit_holds_across_pages_and_downloads(browser, app_url, data, v
                 # the researcher exports the estimation figure: it is the chosen visit's
                 name, html = _download(page, page.get_by_role("button", name="HTML").nth(1))
                 assert name == f"T25FW_estimation_{visit.replace(' ', '_')}.html"
-                assert f"T25FW: baseline vs {visit}" in html
+                # titled by the outcome's label, broken after it to fit half a page
+                assert "Timed 25-Foot Walk:" in html and f"baseline vs {visit}" in html
                 assert f"baseline vs {other}" not in html
             if title == "Export & report":
                 name, html = _download(page, page.get_by_role(
