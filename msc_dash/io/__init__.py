@@ -31,13 +31,16 @@ from .limits import (
     MAX_CELLS,
     MAX_COMPRESSION_RATIO,
     MAX_DAY,
+    MAX_PACKED_BYTES,
     MAX_ROWS,
     MAX_SUBJECTS,
+    MAX_TABLE_BYTES,
     MAX_UNCOMPRESSED_BYTES,
     MAX_UPLOAD_BYTES,
     MAX_XLSX_CELLS,
     VISIT_WINDOW_DAYS,
 )
+from .load import STAGES as LOAD_STAGES
 from .load import load_trial, source_columns, source_frames
 from .samples import (
     SAMPLE_DIR,
@@ -54,6 +57,7 @@ from .summaries import outcome_summary, table_summary, visit_summary
 
 __all__ = [
     "load_trial",
+    "LOAD_STAGES",
     "load_sample",
     "is_simulated",
     "sample_named",
@@ -64,6 +68,8 @@ __all__ = [
     "TABLE_TEMPLATES",
     "MissingColumnsError",
     "MAX_UPLOAD_BYTES",
+    "MAX_PACKED_BYTES",
+    "MAX_TABLE_BYTES",
     "visit_summary",
     "outcome_summary",
     "table_summary",

@@ -10,6 +10,7 @@ import re
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from .. import periods as _periods
 from ..errors import Problem, TrialDataError
@@ -20,7 +21,7 @@ from ..mapping import (
 from ..outcomes import REGISTRY
 from ..trial import TABLES
 from . import limits
-from .cells import _NUMBER
+from .cells import _NUMBER, _cell, _objects
 from .derived import msfc_rows, nhpt_from_hands
 from .limits import MAX_DAY, MAX_SAFE_INTEGER, VISIT_WINDOW_DAYS
 
@@ -158,7 +159,10 @@ def _numbers(df: pd.DataFrame, col: str, label: str, *, integer=False, date_hint
 def _numbers_lazy(df, col, label, *, integer=False, date_hint=False):
     """(numbers with the bad cells as NaN, problems)."""
     raw = df[col]
-    num = pd.to_numeric(raw, errors="coerce").astype(float)
+    if isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "iuf":
+        num = raw.astype(float)  # number cells kept from Parquet or SAS
+    else:
+        num = pd.to_numeric(raw, errors="coerce").astype(float)
     found: list[Problem] = []
     bad = num.isna() & raw.notna()
     if bad.any():
@@ -166,7 +170,7 @@ def _numbers_lazy(df, col, label, *, integer=False, date_hint=False):
     huge = ~np.isfinite(num) & num.notna() | (num.abs() > 1e12)
     if huge.any():
         found.append(problem("too_large", label, f"column `{col}` has numbers too large to be "
-                             f"real ({_rows(num[huge].index)}: `{raw[huge].iloc[0]}`).",
+                             f"real ({_rows(num[huge].index)}: `{_shown(raw[huge].iloc[0])}`).",
                              "Check for a merged cell, an ID or a typo.",
                              column=col, rows=num.index[huge]))
         num = num.mask(huge)
@@ -175,7 +179,7 @@ def _numbers_lazy(df, col, label, *, integer=False, date_hint=False):
         if far.any():
             found.append(problem(
                 "date_as_number", label, f"column `{col}` has {_rows(num[far].index)} more "
-                f"than 20 years from baseline (`{raw[far].iloc[0]}`): this looks like a date "
+                f"than 20 years from baseline (`{_shown(raw[far].iloc[0])}`): this looks like a date "
                 "stored as a number.", f"`{col}` must be days since the subject's baseline "
                 "(0 at baseline).", column=col, rows=num.index[far]))
             num = num.mask(far)
@@ -185,9 +189,25 @@ def _numbers_lazy(df, col, label, *, integer=False, date_hint=False):
             found.append(problem(
                 "not_whole", label, f"column `{col}` must hold whole numbers; "
                 f"{_rows(num[frac].index)} {_verb(num[frac].index, 'does', 'do')} not "
-                f"(`{raw[frac].iloc[0]}`).", column=col, rows=num.index[frac]))
+                f"(`{_shown(raw[frac].iloc[0])}`).", column=col, rows=num.index[frac]))
             num = num.mask(frac)
     return num, found
+
+
+
+def _shown(v) -> str:
+    """A cell as the user wrote it (number cells as :func:`.cells._cell` writes them)."""
+    return v if isinstance(v, str) else _cell(v)
+
+
+
+def _by_unique(series: pd.Series, func) -> np.ndarray:
+    """``series.map(func)`` as an object array, calling ``func`` once per distinct value.
+
+    Missing cells (None or NaN) give ``func(None)``.
+    """
+    codes, uniques = pd.factorize(series)
+    return np.array([func(u) for u in uniques] + [func(None)], dtype=object).take(codes)
 
 
 
@@ -232,10 +252,10 @@ def _auto(series: pd.Series) -> pd.Series:
     [41, 55]
     """
     s = series.dropna()
-    if len(s) and s.map(lambda v: bool(_NUMBER.match(str(v)))).all():
+    if len(s) and _by_unique(s, lambda v: bool(_NUMBER.match(str(v)))).all():
         num = pd.to_numeric(series, errors="coerce").astype(float)
-        whole = s.map(lambda v: bool(re.match(r"^[+-]?\d+$", str(v).strip())))
-        if not (num.loc[whole[whole].index].abs() > MAX_SAFE_INTEGER).any():
+        whole = _by_unique(s, lambda v: bool(re.match(r"^[+-]?\d+$", str(v).strip())))
+        if not (num.loc[s.index[whole.astype(bool)]].abs() > MAX_SAFE_INTEGER).any():
             return _tidy_number(num)
     return series.astype("str")
 
@@ -251,11 +271,38 @@ def _no_missing(df: pd.DataFrame, cols, label: str) -> None:
 
 
 
+_FLOAT_ID = re.compile(r"^\d+\.0$")
+
+
+
+def _id_text(v):
+    """``"101.0"`` (an ID of a number column read as float) as ``"101"``; else ``v``."""
+    if isinstance(v, str) and v.endswith((".0", ".0\n")) and _FLOAT_ID.match(v):
+        return v[:-2]
+    return v
+
+
+
 def _ids(series: pd.Series) -> pd.Series:
     """IDs as text; ``101.0`` (a number column read as float) becomes ``101``."""
-    fixed = {v: v[:-2] for v in pd.unique(series.dropna())
-             if isinstance(v, str) and re.match(r"^\d+\.0$", v)}
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = _objects(series)
+    fixed = {v: _id_text(v) for v in pd.unique(series.dropna())
+             if isinstance(v, str) and v.endswith((".0", ".0\n"))}
+    fixed = {k: v for k, v in fixed.items() if k != v}
     return series.replace(fixed) if fixed else series
+
+
+
+def _coded(series: pd.Series, fix=None) -> pd.Categorical:
+    """``series.map(fix)`` as a categorical with sorted categories (missing stays
+    missing), ``fix`` called once per distinct value."""
+    codes, uniques = pd.factorize(series)
+    values = np.array([fix(u) if fix else u for u in uniques], dtype=object)
+    categories, inverse = np.unique(values, return_inverse=True) if len(values) else (
+        values, np.zeros(0, dtype=np.intp))
+    codes = np.where(codes >= 0, inverse.reshape(-1)[codes] if len(values) else -1, -1)
+    return pd.Categorical.from_codes(codes, pd.Index(categories, dtype=object))
 
 
 
@@ -309,6 +356,9 @@ def _measurements(df: pd.DataFrame, label: str, warnings: list[str], found: Prob
                   strict_baseline: bool = True) -> pd.DataFrame:
     _require(df, "measurements", label)
     df = df.copy()
+    # factorised once, for every check below and the sort in Trial
+    for col, fix in (("subject_id", _id_text), ("visit", None), ("outcome", _outcome_code)):
+        df[col] = _coded(df[col], fix)
     before = len(found)
     found.run(_no_missing, df, ["subject_id", "visit", "day", "outcome"], label)
     empty = df["value"].isna()
@@ -319,15 +369,15 @@ def _measurements(df: pd.DataFrame, label: str, warnings: list[str], found: Prob
     if df.empty:
         raise _fail("empty_table", label, "no row has a `value`; the measurements table is "
                     "empty.")
-    df["subject_id"] = _ids(df["subject_id"])
-    codes = {v: _outcome_code(v) for v in pd.unique(df["outcome"])}
-    df["outcome"] = df["outcome"].map(codes)
     day, bad_day = _numbers_lazy(df, "day", label, date_hint=True)
     value, bad_value = _numbers_lazy(df, "value", label)
     found.extend(bad_day + bad_value)
     df["day"], df["value"] = _tidy_number(day), value
-    for code, part in df.groupby("outcome", sort=False):
-        found.run(_range, part.index, part["value"], code, label)
+    codes = df["outcome"].cat.codes.to_numpy()
+    for k in pd.unique(codes[codes >= 0]):  # in order of appearance
+        pos = np.flatnonzero(codes == k)
+        found.run(_range, df.index[pos], df["value"].iloc[pos],
+                  df["outcome"].cat.categories[k], label)
     found.run(_no_repeats, df, label)
     if len(found) == before:  # baselines and windows need sound days
         found.run(_baselines, df, label, warnings, strict_baseline)
@@ -338,7 +388,7 @@ def _measurements(df: pd.DataFrame, label: str, warnings: list[str], found: Prob
         rows = derive(df)  # in order: the MSFC needs the NHPT derived from the hands
         if len(rows):
             warnings.append(f"{label}: " + what.format(n=_count(len(rows), "subject x visit")))
-            df = pd.concat([df, rows], ignore_index=True)
+            df = _append(df, rows)
     return df
 
 
@@ -351,9 +401,43 @@ _DERIVED = (
 )
 
 
+_KEYS = ("subject_id", "visit", "outcome")
+
+
+
+def _text_categories(s: pd.Series) -> pd.Categorical:
+    cat = s.array if isinstance(s.dtype, pd.CategoricalDtype) else pd.Categorical(s)
+    return pd.Categorical.from_codes(cat.codes, pd.Index(cat.categories, dtype=object))
+
+
+
+def _append(df: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` below ``df``, the key columns categorical (sorted categories) still."""
+    keys = {col: union_categoricals([_text_categories(df[col]), _text_categories(rows[col])],
+                                    sort_categories=True) for col in _KEYS}
+    out = pd.concat([df.drop(columns=list(_KEYS)), rows.drop(columns=list(_KEYS))],
+                    ignore_index=True)
+    for col in _KEYS:
+        out[col] = keys[col]
+    return out[list(TABLES["measurements"][0])]
+
+
+
+def _key(df: pd.DataFrame, cols) -> np.ndarray:
+    """One int64 per row, equal where the rows' ``cols`` are equal (missing equal missing)."""
+    key = np.zeros(len(df), dtype=np.int64)
+    for col in cols:
+        codes, uniques = pd.factorize(df[col], use_na_sentinel=False)
+        if len(key) and (int(key.max()) + 1) * (len(uniques) + 1) > 2**62:
+            key = pd.factorize(key)[0].astype(np.int64)  # renumber: no overflow
+        key = key * (len(uniques) + 1) + codes
+    return key
+
+
 
 def _no_repeats(df: pd.DataFrame, label: str) -> None:
-    dup = df.duplicated(["subject_id", "visit", "outcome"], keep=False)
+    dup = pd.Series(_key(df, ["subject_id", "visit", "outcome"]), index=df.index
+                    ).duplicated(keep=False)
     if not dup.any():
         return
     first = df.loc[dup].iloc[0]
@@ -368,7 +452,8 @@ def _no_repeats(df: pd.DataFrame, label: str) -> None:
 
 
 def _unknown_outcomes(df: pd.DataFrame, label: str, warnings: list[str]) -> None:
-    for code in sorted(set(df["outcome"].dropna().astype(str)) - set(REGISTRY.codes)):
+    codes = {str(v) for v in pd.unique(df["outcome"].dropna())}
+    for code in sorted(codes - set(REGISTRY.codes)):
         close = difflib.get_close_matches(code.upper(), REGISTRY.codes, n=1, cutoff=0.75)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         warnings.append(f"{label}: outcome `{code}` is not in the outcome registry{hint}; "
@@ -390,11 +475,11 @@ def _outcome_code(v):
 
 
 def _baselines(df, label, warnings, strict: bool) -> None:
-    base = df.loc[df["day"] == 0, ["subject_id", "outcome"]].drop_duplicates()
-    has = set(map(tuple, base.to_numpy().tolist()))
-    later = df.loc[df["day"] > 0]
-    missing = later.loc[[(s, o) not in has for s, o in zip(later["subject_id"],
-                                                            later["outcome"], strict=True)]]
+    key = _key(df, ["subject_id", "outcome"])
+    at_base = (df["day"] == 0).to_numpy()
+    base = df.loc[at_base, ["subject_id", "outcome"]].drop_duplicates()
+    after = (df["day"] > 0).to_numpy()
+    missing = df.loc[after & ~np.isin(key, key[at_base])]
     if missing.empty:
         return
     codes_with_base = set(base["outcome"])
