@@ -1,6 +1,6 @@
 """The table checks. Every problem is collected as a
-:class:`~msc_dash.errors.Problem` (through :class:`Problems`), and
-:func:`_validate` raises one :class:`~msc_dash.errors.TrialDataError` holding all.
+:class:`~msc_dash.errors.Problem` (through :class:`~msc_dash.io.problems.Problems`),
+and :func:`_validate` raises one :class:`~msc_dash.errors.TrialDataError` holding all.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from . import limits
 from .cells import _NUMBER, _cell, _objects
 from .derived import msfc_rows, nhpt_from_hands
 from .limits import MAX_DAY, MAX_SAFE_INTEGER, VISIT_WINDOW_DAYS
+from .problems import MissingColumnsError, Problems, _count, _fail, _rows, _verb, problem
 
 _TRUE = {"true", "t", "yes", "y", "1", "1.0"}
 
@@ -32,89 +33,6 @@ _FALSE = {"false", "f", "no", "n", "0", "0.0"}
 SEVERITIES = ("mild", "moderate", "severe", "life-threatening", "fatal")
 
 RELATEDNESS = ("not related", "unlikely", "possible", "probable", "definite")
-
-
-
-class MissingColumnsError(TrialDataError):
-    """A table lacks required columns; ``columns`` lists the names that were found.
-
-    The app offers a column mapping for these names.
-    """
-
-    def __init__(self, message: str = "", columns=(), label: str = "", *, problems=()) -> None:
-        super().__init__(message, problems=problems)
-        self.columns = list(columns)
-        self.label = label
-
-
-
-def _rows(index, limit: int = 5) -> str:
-    idx = list(index)
-    text = ", ".join(str(i) for i in idx[:limit])
-    if len(idx) > limit:
-        text += f" and {len(idx) - limit} more"
-    return ("row " if len(idx) == 1 else "rows ") + text
-
-
-
-def _count(n, noun: str) -> str:
-    """``'1 row'``, ``'3 rows'``."""
-    n = int(n)
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-
-def _verb(index, one: str, many: str) -> str:
-    return one if len(index) == 1 else many
-
-
-
-def problem(code: str, label: str, message: str, fix: str = "", *, column: str = "",
-            rows=()) -> Problem:
-    """A :class:`~msc_dash.errors.Problem` whose rows are the file's row numbers."""
-    return Problem(code, label, column, tuple(int(r) if isinstance(r, (int, np.integer)) else r
-                                              for r in list(rows)[:1000]), message, fix)
-
-
-
-def _fail(code: str, label: str, message: str, fix: str = "", *, column: str = "",
-          rows=()) -> TrialDataError:
-    return TrialDataError(problems=[problem(code, label, message, fix, column=column, rows=rows)])
-
-
-
-class Problems(list):
-    """Every problem found so far; checks run through :meth:`run` keep going.
-
-    Examples
-    --------
-    >>> found = Problems()
-    >>> found.run(_no_missing, pd.DataFrame({"a": [None], "b": [None]}), ["a", "b"], "x.csv")
-    >>> [p.column for p in found]
-    ['a', 'b']
-    """
-
-    missing_columns: MissingColumnsError | None = None
-
-    def run(self, check, *args, fallback=None, **kwargs):
-        """``check(*args, **kwargs)``; on a :class:`TrialDataError` record it, return ``fallback``."""
-        try:
-            return check(*args, **kwargs)
-        except TrialDataError as exc:
-            self.extend(exc.problems)
-            if isinstance(exc, MissingColumnsError) and self.missing_columns is None:
-                self.missing_columns = exc
-            return fallback
-
-    def raise_all(self) -> None:
-        """Raise one error holding every problem (a column mapping can fix the first)."""
-        if not self:
-            return
-        miss = self.missing_columns
-        if miss is not None:
-            raise MissingColumnsError("", miss.columns, miss.label, problems=tuple(self))
-        raise TrialDataError(problems=tuple(self))
-
 
 
 def _require(df: pd.DataFrame, table: str, label: str, required=None) -> None:
@@ -142,7 +60,6 @@ def _require(df: pd.DataFrame, table: str, label: str, required=None) -> None:
         "missing_column", label, f"required column `{col}` is missing;", fix, column=col)])
 
 
-
 def _numbers(df: pd.DataFrame, col: str, label: str, *, integer=False, date_hint=False):
     """``df[col]`` as floats; text, dates and overflow raise a TrialDataError.
 
@@ -153,7 +70,6 @@ def _numbers(df: pd.DataFrame, col: str, label: str, *, integer=False, date_hint
     if found:
         raise TrialDataError(problems=found)
     return num
-
 
 
 def _numbers_lazy(df, col, label, *, integer=False, date_hint=False):
@@ -194,11 +110,9 @@ def _numbers_lazy(df, col, label, *, integer=False, date_hint=False):
     return num, found
 
 
-
 def _shown(v) -> str:
     """A cell as the user wrote it (number cells as :func:`.cells._cell` writes them)."""
     return v if isinstance(v, str) else _cell(v)
-
 
 
 def _by_unique(series: pd.Series, func) -> np.ndarray:
@@ -208,7 +122,6 @@ def _by_unique(series: pd.Series, func) -> np.ndarray:
     """
     codes, uniques = pd.factorize(series)
     return np.array([func(u) for u in uniques] + [func(None)], dtype=object).take(codes)
-
 
 
 def _text_problem(rows: pd.Series, col: str, label: str, date_hint: bool) -> Problem:
@@ -228,14 +141,12 @@ def _text_problem(rows: pd.Series, col: str, label: str, date_hint: bool) -> Pro
                    "a cell empty when the value is missing.", **where)
 
 
-
 def _tidy_number(num: pd.Series) -> pd.Series:
     """Whole numbers without gaps as int64, the rest float64 (stable fingerprints)."""
     if (num.notna().all() and (num == np.round(num)).all()
             and (num.abs() <= MAX_SAFE_INTEGER).all()):
         return num.astype("int64")
     return num.astype("float64")
-
 
 
 def _auto(series: pd.Series) -> pd.Series:
@@ -260,7 +171,6 @@ def _auto(series: pd.Series) -> pd.Series:
     return series.astype("str")
 
 
-
 def _no_missing(df: pd.DataFrame, cols, label: str) -> None:
     found = [problem("empty_cell", label, f"column `{col}` is empty in "
                      f"{_rows(df.index[df[col].isna()])}.", "Fill it in, or delete those rows.",
@@ -270,9 +180,7 @@ def _no_missing(df: pd.DataFrame, cols, label: str) -> None:
         raise TrialDataError(problems=found)
 
 
-
 _FLOAT_ID = re.compile(r"^\d+\.0$")
-
 
 
 def _id_text(v):
@@ -280,7 +188,6 @@ def _id_text(v):
     if isinstance(v, str) and v.endswith((".0", ".0\n")) and _FLOAT_ID.match(v):
         return v[:-2]
     return v
-
 
 
 def _ids(series: pd.Series) -> pd.Series:
@@ -293,7 +200,6 @@ def _ids(series: pd.Series) -> pd.Series:
     return series.replace(fixed) if fixed else series
 
 
-
 def _coded(series: pd.Series, fix=None) -> pd.Categorical:
     """``series.map(fix)`` as a categorical with sorted categories (missing stays
     missing), ``fix`` called once per distinct value."""
@@ -303,7 +209,6 @@ def _coded(series: pd.Series, fix=None) -> pd.Categorical:
         values, np.zeros(0, dtype=np.intp))
     codes = np.where(codes >= 0, inverse.reshape(-1)[codes] if len(values) else -1, -1)
     return pd.Categorical.from_codes(codes, pd.Index(categories, dtype=object))
-
 
 
 # ----------------------------------------------------------- table checkers
@@ -335,7 +240,6 @@ def _subjects(df: pd.DataFrame, label: str, found: Problems) -> pd.DataFrame:
     return df
 
 
-
 def _range(index, values, code: str, label: str, col: str = "value") -> None:
     outcome = REGISTRY.get(code)
     if not outcome.known:
@@ -349,7 +253,6 @@ def _range(index, values, code: str, label: str, col: str = "value") -> None:
                     f"{outcome.range_text()}; {'row' if len(rows) == 1 else 'rows'} {shown}"
                     f"{more} {_verb(rows, 'is', 'are')} outside that.",
                     "Correct or remove these values.", column=col, rows=rows)
-
 
 
 def _measurements(df: pd.DataFrame, label: str, warnings: list[str], found: Problems, *,
@@ -404,11 +307,9 @@ _DERIVED = (
 _KEYS = ("subject_id", "visit", "outcome")
 
 
-
 def _text_categories(s: pd.Series) -> pd.Categorical:
     cat = s.array if isinstance(s.dtype, pd.CategoricalDtype) else pd.Categorical(s)
     return pd.Categorical.from_codes(cat.codes, pd.Index(cat.categories, dtype=object))
-
 
 
 def _append(df: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
@@ -422,7 +323,6 @@ def _append(df: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     return out[list(TABLES["measurements"][0])]
 
 
-
 def _key(df: pd.DataFrame, cols) -> np.ndarray:
     """One int64 per row, equal where the rows' ``cols`` are equal (missing equal missing)."""
     key = np.zeros(len(df), dtype=np.int64)
@@ -432,7 +332,6 @@ def _key(df: pd.DataFrame, cols) -> np.ndarray:
             key = pd.factorize(key)[0].astype(np.int64)  # renumber: no overflow
         key = key * (len(uniques) + 1) + codes
     return key
-
 
 
 def _no_repeats(df: pd.DataFrame, label: str) -> None:
@@ -450,7 +349,6 @@ def _no_repeats(df: pd.DataFrame, label: str) -> None:
                 "beforehand).", rows=df.index[dup])
 
 
-
 def _unknown_outcomes(df: pd.DataFrame, label: str, warnings: list[str]) -> None:
     codes = {str(v) for v in pd.unique(df["outcome"].dropna())}
     for code in sorted(codes - set(REGISTRY.codes)):
@@ -458,7 +356,6 @@ def _unknown_outcomes(df: pd.DataFrame, label: str, warnings: list[str]) -> None
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         warnings.append(f"{label}: outcome `{code}` is not in the outcome registry{hint}; "
                         "it is analysed with higher = better and no meaningful-change rule.")
-
 
 
 def _outcome_code(v):
@@ -471,7 +368,6 @@ def _outcome_code(v):
         return target
     up = v.upper()
     return up if up in REGISTRY else v
-
 
 
 def _baselines(df, label, warnings, strict: bool) -> None:
@@ -506,7 +402,6 @@ def _baselines(df, label, warnings, strict: bool) -> None:
                     "from baseline.")
 
 
-
 def _windows(df, label, warnings) -> None:
     median = df.groupby("visit")["day"].transform("median")
     off = (df["day"] - median).abs() > VISIT_WINDOW_DAYS
@@ -517,7 +412,6 @@ def _windows(df, label, warnings) -> None:
             f"their visit's median day, e.g. subject `{first['subject_id']}` at "
             f"`{first['visit']}` on day {first['day']:g} ({_rows(df.index[off], 3)}). Check "
             "the visit names and days.")
-
 
 
 def _bool(series: pd.Series, label: str, col: str) -> pd.Series:
@@ -542,7 +436,6 @@ def _bool(series: pd.Series, label: str, col: str) -> pd.Series:
     return parsed.astype(bool)
 
 
-
 def _events(df: pd.DataFrame, label: str, warnings: list[str], found: Problems) -> pd.DataFrame:
     _require(df, "adverse_events", label)
     df = df.copy()
@@ -565,7 +458,6 @@ def _events(df: pd.DataFrame, label: str, warnings: list[str], found: Problems) 
     return df
 
 
-
 def _categories(values: pd.Series, col: str, allowed, label: str, warnings: list[str]):
     values = values.map(lambda v: v.strip().lower() if isinstance(v, str) else v)
     if col == "severity" and values.isna().any():
@@ -576,7 +468,6 @@ def _categories(values: pd.Series, col: str, allowed, label: str, warnings: list
         warnings.append(f"{label}: `{col}` has values outside {', '.join(allowed)}: "
                         + ", ".join(f"`{v}`" for v in odd[:5]) + ".")
     return values.astype("str")
-
 
 
 def _injections(df: pd.DataFrame, label: str, found: Problems) -> pd.DataFrame:
@@ -601,7 +492,6 @@ def _injections(df: pd.DataFrame, label: str, found: Problems) -> pd.DataFrame:
                              "number each subject's injections 1, 2, 3...",
                              column="injection_number", rows=df.index[dup]))
     return df
-
 
 
 def _relapses(df: pd.DataFrame, label: str, found: Problems) -> pd.DataFrame:
@@ -655,13 +545,11 @@ def _validate(tables: dict, warnings: list[str], *, strict_baseline=True) -> dic
     return out
 
 
-
 def _not_too_many(subjects: pd.DataFrame, label: str) -> None:
     if len(subjects) > limits.MAX_SUBJECTS:
         raise _fail("too_many_subjects", label, f"{len(subjects):,} subjects; at most "
                     f"{limits.MAX_SUBJECTS:,} are loaded", "(set MSC_DASH_MAX_SUBJECTS to allow "
                     "more, memory permitting).")
-
 
 
 def _known_subjects(frame: pd.DataFrame, label: str, subjects: pd.DataFrame,

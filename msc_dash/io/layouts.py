@@ -15,7 +15,8 @@ from ..mapping import (
 from ..outcomes import REGISTRY
 from ..trial import TABLES
 from .cells import _NUMBER, KEY_COLUMNS, NUMBER_COLUMNS, _texts
-from .checks import _ids, _no_missing, _require, _rows
+from .checks import _ids, _no_missing, _require
+from .problems import _rows
 from .sources import _Frame
 
 
