@@ -26,13 +26,16 @@ def _mmrm_arms(trial: Trial, treatment, control) -> tuple[str, str]:
 @register("mmrm_forest", "MMRM: {treatment} vs {control} at {visit}",
           "Each outcome's MMRM contrast at {visit} divided by the model's residual SD of the "
           "change at that visit, turned so that positive favours {treatment}; {ci} CI.")
-def _mmrm_forest(trial, settings, *, visit, treatment=None, control=None, title=None):
+def _mmrm_forest(trial, settings, *, visit, treatment=None, control=None, title=None,
+                 outcomes=None):
     from .mmrm import mmrm_table
 
     if trial.is_single_arm:
         return None
     treatment, control = _mmrm_arms(trial, treatment, control)
     table = compute(mmrm_table, trial, treatment=treatment, control=control, settings=settings)
+    if outcomes is not None:  # one page of a presenter's paged forest
+        table = table[table["outcome"].isin(outcomes)]
     if not table.loc[table["visit"] == visit, "estimable"].any():
         return None
     labels = {r.outcome: f"{trial.outcome(r.outcome).label} ({r.n_treatment} vs {r.n_control})"
