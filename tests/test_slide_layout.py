@@ -39,3 +39,35 @@ def test_km_month_labels_sit_under_the_risk_table_with_every_arm_named():
     assert fig.layout.xaxis2.showticklabels and fig.layout.xaxis2.title.text
     assert list(fig.layout.yaxis2.tickvals) == ["MSC-NP", "Saline"]
     assert fig.layout.yaxis2.domain[1] - fig.layout.yaxis2.domain[0] >= 0.25
+
+
+def _top_rows_blank(png: bytes, rows: int = 3) -> bool:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    top = np.asarray(Image.open(io.BytesIO(png)).convert("L"))[:rows]
+    return bool((top > 200).all())
+
+
+def test_a_three_line_chart_title_is_not_cut_off_at_the_top_of_the_image():
+    # plotly's yanchor="top" placed the first of the title's lines as if it were alone:
+    # "Timed 25-Foot Walk:" was cut in half, in the app's image and in the deck's
+    import shutil
+
+    import pytest
+
+    if shutil.which("chromium") is None:
+        pytest.skip("rendering needs Debian's chromium")
+    from msc_dash.charts import build
+    from msc_dash.export import figure_to_image
+    from msc_dash.figures.legible import legible
+
+    fig = build("trajectory", msc_dash.load_sample("two_arm"), AnalysisSettings(n_boot=50),
+                outcome="T25FW")
+    assert fig.layout.title.text.count("<br>") == 2
+    fig.update_layout(height=None, width=None)
+    assert _top_rows_blank(figure_to_image(fig, "png", width=1000, height=580, scale=1))
+    deck = legible(fig, base=20)
+    assert _top_rows_blank(figure_to_image(deck, "png", width=1000, height=580, scale=1))
