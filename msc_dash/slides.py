@@ -421,6 +421,8 @@ def high_contrast(fig, *, font_size: int = 24):
                 obj.color = _ON_BLACK[color.upper()]
         if getattr(trace, "type", "") == "scatter" and trace.line is not None:
             width = trace.line.width
+            if width == 0:  # the edge of a CI band: thickened, it drew as an extra curve
+                continue
             trace.line.width = max(width if width and not math.isnan(width) else 2, 3)
     return out
 

@@ -71,3 +71,15 @@ def test_a_three_line_chart_title_is_not_cut_off_at_the_top_of_the_image():
     assert _top_rows_blank(figure_to_image(fig, "png", width=1000, height=580, scale=1))
     deck = legible(fig, base=20)
     assert _top_rows_blank(figure_to_image(deck, "png", width=1000, height=580, scale=1))
+
+
+def test_high_contrast_keeps_the_edges_of_ci_bands_invisible():
+    # thickened to 3 px in plotly_dark's colours, the KM band edges read as extra curves
+    from msc_dash.slides import high_contrast
+
+    fig = km_figure(time_to_event(msc_dash.load_sample("two_arm"), "EDSS_PLUS"))
+    edges = [i for i, tr in enumerate(fig.data) if tr.line.width == 0]
+    assert len(edges) == 4
+    out = high_contrast(fig)
+    assert all(out.data[i].line.width == 0 for i in edges)
+    assert all(tr.line.width >= 3 for tr in out.data if tr.mode == "lines" and tr.line.width)
