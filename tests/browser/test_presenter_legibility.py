@@ -133,7 +133,7 @@ def test_no_chart_text_overlaps_on_any_slide_at_720_lines(browser, app_url, data
         while total is None or n <= total:
             page.goto(f"{app_url}/?data={data}&present=1&slide={n}")
             wait_for_app(page, 90_000)
-            if page.locator(".st-key-slide_chart").count():
+            if n > 1:  # every slide after the title has its chart in these samples
                 page.wait_for_selector(".st-key-slide_chart .main-svg", timeout=60_000)
                 page.wait_for_timeout(600)
                 charts += 1
