@@ -59,8 +59,7 @@ sample: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_effects.py
 	$(PY) benchmarks/bench_mmrm.py
-	$(PY) benchmarks/bench_pages.py
-	$(PY) benchmarks/bench_pages.py --two-arm
+	$(PY) benchmarks/bench_pages.py --all
 	$(PY) benchmarks/bench_filters.py --quick
 	$(PY) benchmarks/bench_load.py
 

@@ -234,27 +234,35 @@ class Trial:
         """Visits ordered by their median day."""
         return list(self.visit_days.index)
 
-    @property
+    @cached_property
     def baseline_visit(self) -> str | None:
         """The visit whose median day is 0, or None."""
         days = self.visit_days
         hits = days.index[days == 0]
         return hits[0] if len(hits) else None
 
+    @cached_property
+    def _followup_visits(self) -> tuple:
+        return tuple(v for v, d in self.visit_days.items() if d > 0)
+
     @property
     def followup_visits(self) -> list[str]:
         """Visits after baseline, in order."""
-        return [v for v, d in self.visit_days.items() if d > 0]
+        return list(self._followup_visits)
 
     @cached_property
     def outcomes(self) -> list[str]:
         """Outcome codes present, in registry order (unknown codes last)."""
         return self.registry.order(self.measurements["outcome"].unique())
 
+    @cached_property
+    def _arms(self) -> tuple:
+        return tuple(pd.unique(self.subjects["arm"]))
+
     @property
     def arms(self) -> list[str]:
         """Arms present, in order of first appearance."""
-        return list(pd.unique(self.subjects["arm"]))
+        return list(self._arms)
 
     @property
     def is_single_arm(self) -> bool:
@@ -400,8 +408,16 @@ class Trial:
         return ae[ae["treatment_emergent"].fillna(False).astype(bool)].reset_index(drop=True)
 
     def with_all_events(self) -> Trial:
-        """The same trial, its safety analyses counting every adverse event."""
-        return replace(self, event_scope="all")
+        """The same trial, its safety analyses counting every adverse event.
+
+        One object per trial (kept), keyed by this trial's data fingerprint, so
+        a page asking for it on every rerun neither copies nor re-hashes the data.
+        """
+        return self._all_events
+
+    @cached_property
+    def _all_events(self) -> Trial:
+        return replace(self, event_scope="all", origin=self.origin or self.fingerprint)
 
     def with_registry(self, registry: Registry) -> Trial:
         """The same data analysed with other outcome settings."""

@@ -7,7 +7,7 @@ from msc_dash.outcomes import DOMAINS
 from msc_dash.table1 import baseline_summary, table_one
 from msc_dash.trial import TABLES
 from msc_dash.ui import data, export_widgets, settings, state, widgets
-from msc_dash.ui.cache import cached
+from msc_dash.ui.cache import arrow_table, cached, keep
 
 st.title("Data")
 trial = settings.apply_registry(state.get_full_trial())
@@ -41,16 +41,17 @@ else:
     with left:
         st.subheader("Visits")
         visits = cached(io.visit_summary, trial)
-        st.dataframe(visits, hide_index=True, column_config={
+        st.dataframe(arrow_table(visits), hide_index=True, column_config={
             "visit": "Visit", "day": st.column_config.NumberColumn("Median day", format="%d"),
             "n_subjects": "Subjects", "n_values": "Values"})
         st.subheader("Tables")
-        st.dataframe(cached(io.table_summary, trial), hide_index=True, column_config={
+        st.dataframe(arrow_table(cached(io.table_summary, trial)), hide_index=True, column_config={
             "table": "Table", "rows": "Rows", "columns": "Columns"})
     with right:
         st.subheader("Outcomes")
-        outcomes = cached(io.outcome_summary, trial).assign(
-            domain=lambda d: d["domain"].map(lambda x: DOMAINS.get(x, x)))
+        outcomes = keep("data.outcomes", lambda: arrow_table(cached(
+            io.outcome_summary, trial).assign(domain=lambda d: d["domain"].map(
+                lambda x: DOMAINS.get(x, x)))), trial.cache_key)
         st.dataframe(outcomes, hide_index=True, column_config={
             "outcome": "Code", "label": "Outcome", "domain": "Domain", "unit": "Unit",
             "better": "Better", "rule": "Meaningful change",
@@ -62,7 +63,7 @@ else:
     st.subheader("Baseline characteristics (Table 1)")
     analysed = shown if shown is not None else trial
     table1 = cached(table_one, analysed)
-    st.dataframe(table1, hide_index=True, height="content")
+    st.dataframe(arrow_table(table1), hide_index=True, height="content")
     st.caption(f"{analysed.n_subjects} subjects as analysed (after the sidebar filters). "
                "Mean (SD) and median [Q1, Q3] for numbers; n (%) of the subjects with a "
                "known value for categories; baseline outcome values at the baseline visit. "
@@ -72,12 +73,14 @@ else:
                                                                      analysed)})
 
     st.subheader("Subjects")
-    st.dataframe(trial.subjects, hide_index=True)
+    st.dataframe(arrow_table(trial.subjects), hide_index=True)
     listed = ("measurements", "adverse_events", "injections") + (
         ("periods",) if trial.has_periods else ())
+    # built only while open (opening reruns the page): four tables of up to 500 rows
     with st.expander("Measurements, adverse events, injections"
-                     + (" and periods" if trial.has_periods else "") + " (first 500 rows each)"):
-        for name in listed:
+                     + (" and periods" if trial.has_periods else "") + " (first 500 rows each)",
+                     key="data_raw_tables", on_change="rerun") as raw:
+        for name in listed if raw.open else ():
             frame = getattr(trial, name)
             st.markdown(f"**{name}** ({len(frame)} rows)")
             st.dataframe(frame.head(500), hide_index=True)
@@ -131,7 +134,7 @@ st.markdown(
     f"- Up to {io.MAX_UPLOAD_BYTES // 2**20} MB. Uploaded files stay in this browser "
     "session's memory: never written to disk, never sent anywhere.")
 cols = st.columns(1 + len(io.TABLE_TEMPLATES))
-cols[0].download_button("All templates (.zip)", io.template_zip(), "msc_dash_templates.zip",
+cols[0].download_button("All templates (.zip)", io.template_zip, "msc_dash_templates.zip",
                         mime="application/zip", type="primary", key="tpl_zip")
 for col, (name, text) in zip(cols[1:], io.TABLE_TEMPLATES.items(), strict=True):
     col.download_button(f"{name}.csv", text, f"{name}.csv", mime="text/csv",

@@ -6,7 +6,6 @@ from msc_dash.effects import effect_sizes
 from msc_dash.export import to_csv_zip, to_xlsx_bytes
 from msc_dash.report import build_report, key_figures_zip, safety_summary
 from msc_dash.slides import describe_filters
-from msc_dash.tables import format_effect_table
 from msc_dash.ui import documents, export_widgets, state, widgets
 from msc_dash.ui.cache import cached
 from msc_dash.ui.settings import PADJUST
@@ -64,15 +63,15 @@ st.caption("From the command line: `msc-dash slides sample_data/ -o talk.pptx` a
 st.subheader("Tables")
 st.markdown("CSV and Excel files. Text that a spreadsheet would run as a formula "
             "(starting with =, +, -, @) is prefixed with an apostrophe; numbers stay numbers.")
-formatted = format_effect_table(effects, trial.registry, ci=settings.ci)
+formatted = widgets.formatted_effects(trial, settings)
 st.markdown("**Effect table** (every arm x outcome x follow-up visit)")
 export_widgets.table_downloads(effects, "effect table", key="export_effects",
-                               sheets={"Effects (formatted)": formatted})
+                               sheets={"Effects (formatted)": formatted}, menu=False)
 if len(trial.adverse_events):
     summary = cached(safety_summary, trial)
     st.markdown("**Adverse events**: summary by term, and the full listing")
     export_widgets.table_downloads(summary, "adverse event summary", key="export_ae_summary",
-                                   sheets={"Listing": trial.adverse_events})
+                                   sheets={"Listing": trial.adverse_events}, menu=False)
 else:
     st.caption("The data has no adverse-event table.")
 st.markdown("**The data as analysed** (after the filters): the four tables")
@@ -92,8 +91,9 @@ cols[1].download_button("XLSX", data=lambda: to_xlsx_bytes(tables),
 
 st.subheader("Figures")
 st.markdown(
-    "Every chart in the app has **PNG**, **SVG** and **HTML** buttons under it: PNG at "
-    "slide size (2560 x 1440 px, 16:9), SVG for print, HTML interactive and offline. "
+    "Every chart in the app has a **Download** menu under it with **PNG**, **SVG** and "
+    "**HTML**: PNG at slide size (2560 x 1440 px, 16:9), SVG for print, HTML interactive "
+    "and offline. "
     "Presenter mode (sidebar, or `?present=1` in the address) shows the key findings "
     "full-screen."
 )

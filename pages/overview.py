@@ -34,7 +34,7 @@ top[1].caption(
 
 effects = cached(effect_sizes, trial, settings=settings)
 safety = cached(safety_numbers, trial) if len(trial.adverse_events) else None
-safety_by_arm = ({arm: cached(safety_numbers, trial.filter(arm=[arm])) for arm in trial.arms}
+safety_by_arm = (cached(widgets.safety_by_arm, trial)
                  if safety and not trial.is_single_arm else None)
 at_visit = widgets.page_findings(trial, effects, settings, visit=visit, safety=safety)
 
@@ -56,7 +56,7 @@ with tab_visit:
 with tab_key:
     widgets.findings_list(at_key)
 st.caption(f"{describe_p_basis(at_visit + at_key)} Adjusted p: "
-           + widgets.md_escape(family_text(effects.loc[effects["visit"] == visit, "outcome"].unique(),
+           + widgets.md_escape(family_text(widgets.visit_outcomes(effects, visit),
                                            padjust=settings.padjust, family=settings.family,
                                            visit=visit)))
 

@@ -7,7 +7,7 @@ from msc_dash import safety
 from msc_dash.anchored import subject_injection_table
 from msc_dash.effects import responders
 from msc_dash.ui import export_widgets, state, widgets
-from msc_dash.ui.cache import cached
+from msc_dash.ui.cache import arrow_table, cached, keep
 from msc_dash.ui.charts import chart
 from msc_dash.ui.reproduce import reproduce_expander
 
@@ -18,7 +18,8 @@ SUBJECT = "patients_subject"
 ids = trial.subjects["subject_id"].tolist()
 if st.session_state.get(SUBJECT) not in ids:  # first visit, or filtered away
     st.session_state[SUBJECT] = ids[0]
-arm_of = trial.subjects.set_index("subject_id")["arm"]
+arm_of = keep("patients.arms", lambda: trial.subjects.set_index("subject_id")["arm"].to_dict(),
+              trial.cache_key)
 
 
 def _step(delta: int) -> None:
@@ -38,13 +39,15 @@ pick[3].caption(f"Subject {ids.index(sid) + 1} of {len(ids)}")
 
 # --- characteristics
 st.subheader(f"Subject {widgets.md_escape(sid)}")
-row = trial.subjects.set_index("subject_id").loc[sid]
+row = keep("patients.row", lambda: trial.subjects.set_index("subject_id").loc[sid],
+           trial.cache_key, sid)
 NAMES = {"arm": "Arm", "ms_type": "MS type", "sex": "Sex", "age": "Age (years)",
          "disease_duration_years": "Disease duration (years)",
          "baseline_edss": "Baseline EDSS", "route": "Route", "bmi": "BMI",
          "n_injections": "Injections"}
 shown = {NAMES.get(k, k): v for k, v in row.items() if not (k == "arm" and trial.is_single_arm)}
-fu = cached(safety.follow_up, trial).set_index("subject_id").loc[sid]
+fu = keep("patients.fu", lambda: cached(safety.follow_up, trial).set_index("subject_id").loc[sid],
+          trial.cache_key, sid)
 shown["Follow-up (months)"] = round(float(fu["last_day"]) / safety.DAYS_PER_MONTH, 1)
 shown["Last visit"] = fu["last_visit"] if isinstance(fu["last_visit"], str) else "–"
 cols = st.columns(min(len(shown), 6))
@@ -57,12 +60,14 @@ st.subheader("Timeline")
 # one subject's course: every event, treatment-emergent or not
 chart("patient_timeline", trial.with_all_events(), key="patients_timeline",
       file_name=f"{sid} timeline", subject=sid)
-ae = safety.adverse_events(trial.with_all_events())
-ae = ae[ae["subject_id"] == sid]
-if ae.empty:
-    st.caption("No adverse events recorded for this subject.")
-else:
-    events = pd.DataFrame({
+
+
+def _events(sid: str) -> pd.DataFrame | None:
+    ae = safety.adverse_events(trial.with_all_events())
+    ae = ae[ae["subject_id"] == sid]
+    if ae.empty:
+        return None
+    return pd.DataFrame({
         "Onset day": ae["onset_day"].astype("Int64"), "Term": ae["term"],
         "Body system": ae["body_system"], "Severity": ae["severity"],
         "Serious": ae["serious_label"], "Relatedness": ae["related"],
@@ -70,7 +75,13 @@ else:
         "Treatment-emergent": ae["treatment_emergent"].map(
             {True: "yes", False: "no"}).fillna("unknown"),
     }).sort_values("Onset day", kind="stable")
-    st.dataframe(events, hide_index=True, width="stretch")
+
+
+events = keep("patients.events", lambda: _events(sid), trial.cache_key, sid)
+if events is None:
+    st.caption("No adverse events recorded for this subject.")
+else:
+    st.dataframe(arrow_table(events), hide_index=True, width="stretch")
     export_widgets.table_downloads(events, f"{sid} adverse events", key="patients_ae_dl")
 
 # --- after each injection
@@ -79,7 +90,8 @@ if not trial.injections.empty and trial.baseline_visit is not None:
     if not after.empty:
         st.subheader("Change after each injection")
         logs = [c for c in after["outcome"] if trial.outcome(c).scale == "log"]
-        st.dataframe(after.round(3), hide_index=True, width="stretch")
+        st.dataframe(keep("patients.after", lambda: arrow_table(after.round(3)),
+                          trial.cache_key, sid), hide_index=True, width="stretch")
         st.caption("The change from baseline at the last value before the next injection "
                    "(the response to each injection)"
                    + (f"; log ratio for {', '.join(logs)}" if logs else "") + ". The domain "
@@ -90,26 +102,34 @@ if not trial.injections.empty and trial.baseline_visit is not None:
 st.subheader("Improved, stable or worsened")
 top = st.columns([1, 2], vertical_alignment="bottom")
 visit = widgets.visit_selector(trial, container=top[0])
-if visit is not None:
+
+
+def _status(sid: str, visit: str) -> pd.DataFrame | None:
     status = cached(responders, trial, visit=visit)
     mine = status[status["subject_id"] == sid]
     if mine.empty:
+        return None
+    icon = {"improved": "🟢 improved", "stable": "⚪ stable", "worsened": "🔴 worsened",
+            "unknown": "❔ no rule"}
+    return pd.DataFrame({
+        "Outcome": [trial.outcome(c).label if c != "EDSS_PLUS" else "EDSS-Plus"
+                    for c in mine["outcome"]],
+        "Code": mine["outcome"].to_numpy(),
+        "Baseline": mine["baseline"].round(3).to_numpy(),
+        visit: mine["value"].round(3).to_numpy(),
+        "Change": mine["change"].round(3).to_numpy(),
+        "Status": mine["status"].map(icon).to_numpy(),
+        "Rule": mine["rule"].to_numpy(),
+    })
+
+
+if visit is not None:
+    table = keep("patients.status", lambda: _status(sid, visit), trial.cache_key, sid, visit)
+    if table is None:
         st.info(f"Subject {widgets.md_escape(sid)} has no value at {widgets.md_escape(visit)} "
                 "with a baseline to compare.")
     else:
-        icon = {"improved": "🟢 improved", "stable": "⚪ stable", "worsened": "🔴 worsened",
-                "unknown": "❔ no rule"}
-        table = pd.DataFrame({
-            "Outcome": [trial.outcome(c).label if c != "EDSS_PLUS" else "EDSS-Plus"
-                        for c in mine["outcome"]],
-            "Code": mine["outcome"].to_numpy(),
-            "Baseline": mine["baseline"].round(3).to_numpy(),
-            visit: mine["value"].round(3).to_numpy(),
-            "Change": mine["change"].round(3).to_numpy(),
-            "Status": mine["status"].map(icon).to_numpy(),
-            "Rule": mine["rule"].to_numpy(),
-        })
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(arrow_table(table), hide_index=True, width="stretch")
         export_widgets.table_downloads(table, f"{sid} status at {visit}",
                                        key="patients_status_dl")
         reproduce_expander(trial, "patients", state.get_settings(), visit=visit, subject=sid)

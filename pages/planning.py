@@ -9,7 +9,8 @@ import streamlit as st
 from msc_dash import power
 from msc_dash.figures.planning import ci_sample_size_figure, power_curve_figure
 from msc_dash.ui import state, widgets
-from msc_dash.ui.cache import cached
+from msc_dash.ui.cache import cached, keep
+from msc_dash.ui.charts import page_chart
 from msc_dash.ui.reproduce import reproduce_expander
 
 trial = state.require_trial()
@@ -79,7 +80,9 @@ with tab_cont:
         delta = math.log1p(typed / 100) if est.log_scale else typed
     else:
         delta = est.effect
-    n = power.n_two_means(delta, sd, alpha=alpha, power=target)
+    # the numbers typed in key every result: a rerun that changes none recomputes none
+    n = keep("plan.n", lambda: power.n_two_means(delta, sd, alpha=alpha, power=target),
+             delta, sd, alpha, target)
     cols = st.columns(4)
     finite = math.isfinite(n)
     cols[0].metric("Completing per arm", f"{math.ceil(n)}" if finite else "∞")
@@ -108,18 +111,21 @@ with tab_cont:
     a, b = st.columns(2)
     with a:
         st.subheader("Power against sample size")
-        curve = power.power_curve(delta, sd, alpha=alpha,
-                                  n_max=max(40, int(min(n, 5000) * 1.6)) if finite else 300)
-        st.plotly_chart(power_curve_figure(curve, target=target, n_required=n),
-                        key="plan_curve")
+        n_max = max(40, int(min(n, 5000) * 1.6)) if finite else 300
+        page_chart(lambda: power_curve_figure(
+            power.power_curve(delta, sd, alpha=alpha, n_max=n_max), target=target,
+            n_required=n), key="plan_curve", memo=(delta, sd, alpha, target, n_max),
+            title=f"Power against sample size: {out.label} {visit}")
     with b:
         st.subheader("Across the pilot's CI")
-        across = power.n_across_ci(est.effect, est.ci_low, est.ci_high, sd, alpha=alpha,
-                                   power=target, dropout=dropout)
-        fig = ci_sample_size_figure(across.assign(effect=across["effect"].map(shown)),
-                                    effect_label=f"Assumed effect ({unit.strip()})",
-                                    estimate_text="Pilot estimate")
-        st.plotly_chart(fig, key="plan_ci")
+        across = keep("plan.across", lambda: power.n_across_ci(
+            est.effect, est.ci_low, est.ci_high, sd, alpha=alpha, power=target,
+            dropout=dropout), est, sd, alpha, target, dropout)
+        page_chart(lambda: ci_sample_size_figure(
+            across.assign(effect=across["effect"].map(shown)),
+            effect_label=f"Assumed effect ({unit.strip()})", estimate_text="Pilot estimate"),
+            key="plan_ci", memo=(est, sd, alpha, target, dropout, unit),
+            title=f"Sample size across the pilot's CI: {out.label} {visit}")
     lo, hi = across.iloc[0], across.iloc[-1]
     crosses = est.ci_low <= 0 <= est.ci_high
     st.markdown(
@@ -158,7 +164,8 @@ with tab_resp:
         method = c3.radio("Method", ["pooled", "arcsine"], key="plan_prop_method",
                           format_func={"pooled": "Normal approximation (R power.prop.test)",
                                        "arcsine": "Arcsine, Cohen's h (statsmodels)"}.get)
-        np_ = power.n_two_proportions(p_t, p_c, alpha=alpha, power=target, method=method)
+        np_ = keep("plan.np", lambda: power.n_two_proportions(
+            p_t, p_c, alpha=alpha, power=target, method=method), p_t, p_c, alpha, target, method)
         fin = math.isfinite(np_)
         m = st.columns(3)
         m[0].metric("Completing per arm", f"{math.ceil(np_)}" if fin else "∞")
@@ -171,8 +178,9 @@ with tab_resp:
                          "proportion": "Share", "ci_low": f"{settings.ci:.0%} CI low",
                          "ci_high": "CI high"})
         lo_t, hi_t = float(by["ci_low"].iloc[0]), float(by["ci_high"].iloc[0])
-        ends = [power.n_two_proportions(float(np.clip(p, 0.001, 0.999)), p_c, alpha=alpha,
-                                        power=target, method=method) for p in (lo_t, hi_t)]
+        ends = keep("plan.ends", lambda: [power.n_two_proportions(
+            float(np.clip(p, 0.001, 0.999)), p_c, alpha=alpha, power=target, method=method)
+            for p in (lo_t, hi_t)], lo_t, hi_t, p_c, alpha, target, method)
         st.caption(
             f"The treated share's {settings.ci:.0%} CI ({lo_t:.0%} to {hi_t:.0%}) gives "
             + " and ".join(f"{power.enrolled(x, dropout)}" if math.isfinite(x) else "∞"

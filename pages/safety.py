@@ -11,7 +11,7 @@ from msc_dash.figures.safety import SWIMMER_SORTS
 from msc_dash.injection_windows import window_rates
 from msc_dash.tables import format_ci, format_p
 from msc_dash.ui import export_widgets, state
-from msc_dash.ui.cache import cached
+from msc_dash.ui.cache import arrow_table, cached, keep, per_arm
 from msc_dash.ui.charts import chart
 from msc_dash.ui.reproduce import reproduce_expander
 from msc_dash.ui.widgets import md_escape, md_message
@@ -90,8 +90,7 @@ c4.metric("Events per 100 patient-years",
                f"of exposure ({total['exposure_source']}); see Exposure-adjusted rates")
 if not trial.is_single_arm:
     lines = []
-    for arm in trial.arms:
-        h = cached(safety.safety_headline, trial.filter(arm=[arm]))
+    for arm, h in per_arm(safety.safety_headline, trial).items():
         k = h["n_serious"]
         k_text = "seriousness not recorded" if isinstance(k, float) and math.isnan(k) else (
             f"{k} serious")
@@ -110,13 +109,13 @@ if listing.empty:
     else:
         st.success("✅ No serious adverse events")
 else:
-    st.dataframe(listing, hide_index=True, width="stretch")
+    st.dataframe(arrow_table(listing), hide_index=True, width="stretch")
     export_widgets.table_downloads(listing, "serious adverse events", key="safety_sae_dl")
 
 # --- incidence
 st.subheader("Adverse events by body system and term")
 incidence = cached(safety.incidence_table, trial)
-st.dataframe(incidence, hide_index=True, width="stretch")
+st.dataframe(arrow_table(incidence), hide_index=True, width="stretch")
 export_widgets.table_downloads(incidence, "adverse events by term", key="safety_terms_dl")
 reproduce_expander(trial, "safety", state.get_settings())
 st.caption("Subjects: with at least one such event, n (% of the subjects in the arm); "
@@ -129,7 +128,7 @@ for tab, by, name in zip(tabs, ("severity", "serious", "related", "body_system")
                           "by body system"), strict=True):
     with tab:
         table = cached(safety.incidence_table, trial, by=by)
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(arrow_table(table), hide_index=True, width="stretch")
         export_widgets.table_downloads(table, f"adverse events {name}",
                                        key=f"safety_{by}_dl")
 st.caption("A subject counts once in each category they had an event of; a subject with "
@@ -144,13 +143,17 @@ post = cached(safety.post_injection_events, trial, window=window)
 if post.empty:
     st.info("The trial has no injection table, so events cannot be placed after injections.")
 else:
-    shown = post.rename(columns={
-        "arm": "Arm", "injection_number": "Injection", "injections_given": "Injections given",
-        "events": f"Events within {window} days", "subjects_with_event": "Subjects with an event",
-        "pct_subjects": "% of subjects injected"})
-    if trial.is_single_arm:
-        shown = shown.drop(columns="Arm")
-    st.dataframe(shown, hide_index=True, width="stretch",
+    def _post_table() -> pd.DataFrame:
+        out = post.rename(columns={
+            "arm": "Arm", "injection_number": "Injection", "injections_given": "Injections given",
+            "events": f"Events within {window} days",
+            "subjects_with_event": "Subjects with an event",
+            "pct_subjects": "% of subjects injected"})
+        return out.drop(columns="Arm") if trial.is_single_arm else out
+
+    # kept per trial and window: a rerun that changes neither rebuilds no table
+    shown = keep("safety.post", _post_table, trial.cache_key, window)
+    st.dataframe(arrow_table(shown), hide_index=True, width="stretch",
                  column_config={"% of subjects injected": st.column_config.NumberColumn(
                      format="%.0f%%")})
     export_widgets.table_downloads(shown, f"events within {window} days of an injection",
@@ -165,18 +168,21 @@ clustered = cached(window_rates, trial, window=window)
 if not clustered.empty:
     st.markdown(f"**Event rate in the {window} days after an injection vs the rest of "
                 "follow-up**")
-    shown = pd.DataFrame({
-        "Arm": clustered["arm"], "Injections": clustered["group"],
-        "Events in window": clustered["events_window"],
-        "Per 100 PY in window": clustered["rate_window"].round(1),
-        "Events outside": clustered["events_rest"],
-        "Per 100 PY outside": clustered["rate_rest"].round(1),
-        "Rate ratio [95% CI]": [format_ci(r.rate_ratio, r.ci_low, r.ci_high, 3)
-                                for r in clustered.itertuples()],
-        "p": [format_p(p) for p in clustered["p"]]})
-    if trial.is_single_arm:
-        shown = shown.drop(columns="Arm")
-    st.dataframe(shown, hide_index=True, width="stretch")
+
+    def _window_table() -> pd.DataFrame:
+        out = pd.DataFrame({
+            "Arm": clustered["arm"], "Injections": clustered["group"],
+            "Events in window": clustered["events_window"],
+            "Per 100 PY in window": clustered["rate_window"].round(1),
+            "Events outside": clustered["events_rest"],
+            "Per 100 PY outside": clustered["rate_rest"].round(1),
+            "Rate ratio [95% CI]": [format_ci(r.rate_ratio, r.ci_low, r.ci_high, 3)
+                                    for r in clustered.itertuples()],
+            "p": [format_p(p) for p in clustered["p"]]})
+        return arrow_table(out.drop(columns="Arm") if trial.is_single_arm else out)
+
+    st.dataframe(keep("safety.window", _window_table, trial.cache_key, window),
+                 hide_index=True, width="stretch")
     export_widgets.table_downloads(clustered, f"event rates {window} days after injections",
                                    key="safety_window_rates_dl")
     st.caption(f"Window: the injection day and the {window} days after it (up to the next "
@@ -194,7 +200,7 @@ def _rate(x, lo, hi) -> str:
                                    else f"{x:.0f}")
 
 
-st.dataframe(pd.DataFrame({
+st.dataframe(keep("safety.rates", lambda: arrow_table(pd.DataFrame({
     "Arm": rates["arm"], "Patient-years": [f"{x:.1f}" for x in rates["patient_years"]],
     "Events": rates["events"], "Serious events": rates["serious_events"],
     f"Event rate [exact Poisson {level}]": [
@@ -209,7 +215,7 @@ st.dataframe(pd.DataFrame({
     f"EAIR [exact {level}]": [_rate(r.eair, r.eair_ci_low, r.eair_ci_high)
                               for r in rates.itertuples()],
     "Note": rates["note"],
-}), hide_index=True, width="stretch")
+})), trial.cache_key, settings.ci), hide_index=True, width="stretch")
 export_widgets.table_downloads(rates, "exposure-adjusted adverse event rates",
                                key="safety_rates_dl")
 late = rates.attrs.get("events_after_exposure", 0)

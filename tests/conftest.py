@@ -88,3 +88,13 @@ def sample_trial():
     from msc_dash import load_sample
 
     return load_sample()
+
+
+def open_download_menus(at, *keys: str):
+    """Open the "Download" menus of the charts / tables with these widget keys and rerun.
+
+    A menu's buttons are made only while it is open (msc_dash.ui.export_widgets).
+    """
+    for key in keys:
+        at.session_state[f"{key}__downloads"] = True
+    return at.run()

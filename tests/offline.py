@@ -137,6 +137,7 @@ def _drive(port: int) -> None:  # pragma: no cover - runs inside the namespace
             page.goto(f"{url}/mobility?data=single", timeout=120_000)
             page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
             with page.expect_download(timeout=120_000) as download:
+                page.get_by_role("button", name="Download", exact=True).first.click()
                 page.get_by_role("button", name="PNG").first.click()
             print("PNG bytes:", Path(download.value.path()).stat().st_size)
             browser.close()

@@ -116,5 +116,16 @@ def test_every_chart_on_a_page_has_alt_text_and_a_table(page):
     assert charts
     alts = [c.proto.alt for c in charts]
     assert all(alts), alts
+    # each chart's data table is in a closed expander under it, built when it is opened
+    boxes = [e for e in at.expander if e.label.startswith("Chart data as a table: ")]
+    assert len(boxes) == len(charts)
+    assert not [h for h in at.get("html") if "msc-chart-data" in h.proto.body]
+    keys = [k for k in at.session_state if str(k).endswith("__data")]
+    assert len(keys) == len(charts), keys
+    for key in keys:
+        at.session_state[key] = True
+    at.run()
     tables = [h for h in at.get("html") if "msc-chart-data" in h.proto.body]
     assert len(tables) == len(charts)
+    assert all("<caption>" in t.proto.body and "<th scope='col'>" in t.proto.body
+               for t in tables)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
+from conftest import open_download_menus
 from streamlit.testing.v1 import AppTest
 
 import msc_dash
@@ -172,6 +173,9 @@ def test_a_new_chart_appears_with_export_buttons_on_its_domain_page(new_chart):
     titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "")
               for c in at.get("plotly_chart")]
     assert sum(t.endswith("change per subject") for t in titles) == 2  # T25FW and NHPT
+    menus = [k for k in at.session_state if str(k).endswith("change_histogram__downloads")]
+    assert len(menus) == 2, menus  # one "Download" menu per chart, made with it
+    open_download_menus(at, *(k.removesuffix("__downloads") for k in menus))
     ids = [b.proto.id for b in at.get("download_button") if b.proto.label == "PNG"]
     assert sum("change_histogram__png" in i for i in ids) == 2
 
@@ -184,6 +188,7 @@ def test_arms_and_subgroups_charts_have_export_buttons(page, key):
     at.run()
     at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
+    open_download_menus(at, key)
     ids = [b.proto.id for b in at.get("download_button")]
     for fmt in ("png", "svg", "html"):
         assert any(f"{key}__{fmt}" in i for i in ids), (key, fmt)

@@ -149,6 +149,11 @@ def test_chart_and_table_widgets_render_lazy_download_buttons():
     at.run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 1
+    # one closed "Download" menu each: no button is made until it is opened
+    assert not at.get("download_button")
+    at.session_state["demo__downloads"] = True
+    at.session_state["tbl_demo_table__downloads"] = True
+    at.run()
     buttons = at.get("download_button")
     assert [b.proto.label for b in buttons] == ["PNG", "SVG", "HTML", "CSV", "XLSX"]
     # the files are made on click, not on every rerun: nothing is attached yet

@@ -98,15 +98,24 @@ def test_estimation_plot_pairs_each_subject_and_shows_g_with_its_interval():
     assert np.isfinite(np.asarray(paired[0].y, float)).sum() == 2 * len(msc)
     g = -pg.compute_effsize(msc["Month 12"], msc["Baseline"], paired=True, eftype="hedges")
     marker = next(tr for tr in fig.data if tr.type == "scatter" and tr.xaxis == "x2"
-                  and tr.x[0] == 0)
+                  and tr.mode == "markers" and tr.x[0] == 0)
     assert marker.y[0] == pytest.approx(g)  # lower is better: sign flipped
     lo, hi = pg.compute_bootci(msc["Month 12"].to_numpy(), msc["Baseline"].to_numpy(),
                                func="hedges", paired=True, n_boot=400, seed=1, method="bca",
                                decimals=10)
     assert marker.y[0] + marker.error_y.array[0] == pytest.approx(-lo)
     assert marker.y[0] - marker.error_y.arrayminus[0] == pytest.approx(-hi)
-    violins = [tr for tr in fig.data if tr.type == "violin"]
-    assert len(violins) == 2 and len(violins[0].y) == 400
+    # The bootstrap density is computed here, not in the browser: one outline per
+    # panel spanning exactly the 400 draws' range, its widest point at the draws' mode.
+    violins = [tr for tr in fig.data if tr.name and tr.name.endswith(" bootstrap")]
+    assert len(violins) == 2 and all(tr.fill == "toself" for tr in violins)
+    assert len(violins[0].y) == 82
+    draws = np.asarray(dist[t.arms[0]], float)
+    assert violins[0].y[0] == pytest.approx(draws.min(), abs=1e-4)
+    assert violins[0].y[-1] == pytest.approx(draws.max(), abs=1e-4)
+    widest = np.asarray(violins[0].y)[np.argmax(violins[0].x)]
+    counts, edges = np.histogram(draws, bins=12)
+    assert edges[max(np.argmax(counts) - 1, 0)] <= widest <= edges[min(np.argmax(counts) + 2, 12)]
     assert "%{customdata[0]} · %{customdata[1]}" in paired[0].hovertemplate
     assert first in {row[0] for row in paired[0].customdata}
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import build_trial
+from conftest import build_trial, open_download_menus
 from scipy import stats
 from streamlit.testing.v1 import AppTest
 
@@ -144,7 +144,9 @@ def test_changing_the_visit_updates_the_page(sample_trial):
     assert set(table["Visit"]) == {first}
     at.toggle(key="overview_all_visits").set_value(True).run()
     assert set(at.dataframe[0].value["Visit"]) == set(sample_trial.followup_visits)
-    # raw effect table and forest plot downloads
+    # raw effect table and forest plot downloads: in menus, made only when opened
+    assert not at.get("download_button")
+    open_download_menus(at, "overview_forest", "overview_effects_download")
     labels = [b.proto.label for b in at.get("download_button")]
     assert {"CSV", "XLSX", "PNG"} <= set(labels), labels
 

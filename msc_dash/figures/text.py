@@ -83,8 +83,14 @@ def _horizontal(trace: dict) -> bool:
 
 
 def _series(spec: dict):
-    """(name, trace, value axis, category axis) of every trace with data."""
+    """(name, trace, value axis, category axis) of every trace with data.
+
+    A trace with ``meta="shape"`` (an outline drawn from computed points, such as
+    a bootstrap density) carries no data of its own and is left out.
+    """
     for i, trace in enumerate(spec.get("data") or []):
+        if trace.get("meta") == "shape":
+            continue
         name = _text(trace.get("name")) or f"series {i + 1}"
         horizontal = _horizontal(trace)
         yield name, trace, ("x" if horizontal else "y"), ("y" if horizontal else "x")

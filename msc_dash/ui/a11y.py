@@ -4,8 +4,8 @@
 
 - captions (``st.caption``) at a contrast of at least 4.5:1 (Streamlit's faded
   grey is 3.9:1 on white);
-- the collapsed data table under each chart (``msc_dash.ui.charts``) styled
-  as a caption-sized disclosure;
+- the data table under each chart (``msc_dash.ui.charts``, an expander
+  named "Chart data as a table: ...") styled caption-sized;
 - metric labels, values and deltas wrap instead of ending in "..." (a p value
   or a CI cut off misleads); long words break rather than run out of their box;
 - the sidebar navigation's list markup: Streamlit 1.67 puts each section
@@ -28,10 +28,11 @@ CSS = """<style id="msc-a11y">
 [data-testid='stMetricLabel'] *, [data-testid='stMetricValue'] *,
 [data-testid='stMetricDelta'] * { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: anywhere; }
-details.msc-chart-data { font-size: 0.85rem; color: #585b66; margin: -0.5rem 0 0.5rem 0; }
-details.msc-chart-data summary { cursor: pointer; }
-details.msc-chart-data table { border-collapse: collapse; margin-top: 0.25rem; }
-details.msc-chart-data th, details.msc-chart-data td {
+[class*="__data"] [data-testid="stExpander"] summary p { font-size: 0.85rem; color: #585b66; }
+[class*="__data"] [data-testid="stExpander"] details { border-color: #e6e7ea; }
+.msc-chart-data { font-size: 0.85rem; color: #31333f; }
+.msc-chart-data table { border-collapse: collapse; }
+.msc-chart-data th, .msc-chart-data td {
   border: 1px solid #d0d2d8; padding: 0.1rem 0.4rem; text-align: left; }
 </style>"""
 
@@ -53,7 +54,13 @@ NAV_SCRIPT = """<script>
     });
   };
   fix();
-  new MutationObserver(fix).observe(document.body, {childList: true, subtree: true});
+  // once per frame at most: a page of charts makes thousands of mutations
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; fix(); });
+  }).observe(document.body, {childList: true, subtree: true});
 })();
 </script>"""
 

@@ -8,7 +8,8 @@
 The figure is built by :data:`msc_dash.charts.CHARTS` once per chart name,
 trial key, settings and parameters (an in-memory LRU of :class:`ChartSpec`:
 the figure's JSON dict, its text alternative and data table) and drawn
-by :func:`msc_dash.ui.export_widgets.chart` with PNG / SVG / HTML downloads.
+by :func:`msc_dash.ui.export_widgets.chart` with its "Download" menu (PNG / SVG /
+HTML) and its data table in an expander (both built only when opened).
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from ..figures import text as figure_text
 from ..settings import AnalysisSettings
 from ..trial import Trial
 from . import export_widgets, state
+from .text import md_escape
 
-__all__ = ["chart", "figure", "ChartSpec", "FigureSpec"]
+__all__ = ["chart", "figure", "page_chart", "data_table", "ChartSpec", "FigureSpec"]
 
 #: Rows of the data table under a chart (screen readers; the CSV downloads hold all rows).
 TABLE_ROWS = 300
@@ -43,7 +45,8 @@ class ChartSpec:
     ``spec`` is the figure's JSON form (``json.loads(fig.to_json())``: lists,
     strings and plotly's typed arrays), cheap to cache and to copy, drawn
     without rebuilding a ``go.Figure``; ``alt`` the chart's text alternative
-    (title and key numbers), ``table_html`` its data as a collapsed HTML table.
+    (title and key numbers), ``table_html`` its data as an HTML table (shown
+    in an expander under the chart, :func:`data_table`).
     """
 
     spec: dict
@@ -87,10 +90,25 @@ def _table_html(table: pd.DataFrame, title: str) -> str:
         rows.append(f"<tr>{cells}</tr>")
     cut = table.attrs.get("cut", 0)
     note = f"<p>First {len(table)} rows; {cut} more are in the chart.</p>" if cut else ""
-    return (f"<details class='msc-chart-data'><summary>Chart data as a table: "
-            f"{html.escape(title)}</summary><table><caption>{html.escape(title)}</caption>"
+    return (f"<div class='msc-chart-data'><table><caption>{html.escape(title)}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{note}"
-            f"</details>")
+            f"</div>")
+
+
+def data_table(made: ChartSpec, title: str, key: str) -> None:
+    """The chart's data as a table, in a collapsed expander built only when opened.
+
+    A page of a dozen charts would otherwise send (and the browser parse) a
+    dozen tables of up to :data:`TABLE_ROWS` rows on every change of page;
+    a screen reader reaches the table by opening the expander, named after
+    the chart.
+    """
+    if not made.table_html:
+        return
+    with st.expander(f"Chart data as a table: {md_escape(title)}", key=f"{key}__data",
+                     on_change="rerun") as box:
+        if box.open:
+            st.html(made.table_html)
 
 
 def build_spec(fig, title: str) -> ChartSpec:
@@ -123,6 +141,35 @@ def _figure(name: str, trial_key: str, settings: AnalysisSettings, params: tuple
         _specs[key] = made
         while len(_specs) > MAX_SPECS:
             _specs.popitem(last=False)
+    return made
+
+
+def page_chart(build, *, key: str, memo: tuple, title: str, downloads: bool = True,
+               **plotly_kwargs) -> ChartSpec | None:
+    """Draw a page's own figure (one not in the chart registry) like :func:`chart`.
+
+    ``build()`` makes the ``go.Figure`` (or None); it runs once per ``key``
+    and ``memo`` (hashable values the figure depends on: the trial's cache
+    key, the numbers typed in), and the figure is then kept as its JSON dict
+    with its text alternative and data table, drawn with its "Download" menu.
+    """
+    full = ("page", key, memo)
+    with _specs_lock:
+        made = _specs.get(full)
+        if made is not None:
+            _specs.move_to_end(full)
+    if made is None and full not in _specs:
+        fig = build()
+        made = None if fig is None else build_spec(fig, title)
+        with _specs_lock:
+            _specs[full] = made
+            while len(_specs) > MAX_SPECS:
+                _specs.popitem(last=False)
+    if made is None:
+        return None
+    export_widgets.chart(FigureSpec(made.spec), key=key, name=title, downloads=downloads,
+                         alt=made.alt, figure=made.figure, title=title, **plotly_kwargs)
+    data_table(made, title, key)
     return made
 
 
@@ -189,6 +236,5 @@ def chart(name: str, trial: Trial, settings: AnalysisSettings | None = None, *, 
                          downloads=downloads, theme=theme, alt=made.alt,
                          figure=made.figure, title=title,
                          context=export_context(trial, title, **params))
-    if made.table_html:
-        st.html(made.table_html)
+    data_table(made, title, key)
     return made

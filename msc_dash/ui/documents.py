@@ -11,6 +11,7 @@ import streamlit as st
 
 from .. import export
 from ..trial import Trial
+from . import export_widgets
 
 __all__ = ["deck_button", "docx_button"]
 
@@ -29,7 +30,7 @@ def deck_button(trial: Trial, settings, effects, *, key: str, label: str = "Powe
     def make() -> bytes:
         return build_deck(trial, settings=settings, effects=effects)
 
-    chrome = export.chrome_available()
+    chrome = export_widgets._chrome()  # checked once per server process
     where = container if container is not None else st
     where.download_button(
         label, data=make, file_name=f"{_stem(trial)}-slides.pptx", mime=PPTX_MIME, key=key,
@@ -46,7 +47,7 @@ def docx_button(trial: Trial, settings, effects, *, key: str, container=None) ->
     def make() -> bytes:
         return build_docx(trial, settings=settings, effects=effects)
 
-    chrome = export.chrome_available()
+    chrome = export_widgets._chrome()  # checked once per server process
     where = container if container is not None else st
     where.download_button(
         "Word report", data=make, file_name=f"{_stem(trial)}-report.docx", mime=DOCX_MIME,

@@ -13,6 +13,7 @@ in every outcome section.
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +21,7 @@ import streamlit as st
 from ..charts import CHARTS, auto_charts
 from ..correlations import CLINICAL_PARTNERS, change_pairs, correlate
 from ..effects import effect_sizes
+from ..memo import compute
 from ..multiplicity import family_text
 from ..outcomes import DOMAIN_INFO, EDSS_PLUS_COMPONENTS, FUNCTIONAL_SYSTEMS
 from ..tables import format_ci, format_p, format_pct, sig
@@ -30,6 +32,21 @@ from .charts import chart
 from .reproduce import reproduce_expander
 
 __all__ = ["render_domain"]
+
+def _effect_index(trial: Trial, *, settings) -> dict:
+    """The effect table cut once per trial and settings (memoised, not on every rerun).
+
+    ``rows``: (outcome, visit) -> headline rows (one namespace per arm);
+    ``shown``: visit -> outcomes with a row there (the multiplicity family).
+    """
+    effects = compute(effect_sizes, trial, settings=settings)
+    rows: dict = {}
+    shown: dict = {}
+    for r in effects.to_dict("records"):  # one pass: a groupby per group is slow here
+        rows.setdefault((r["outcome"], r["visit"]), []).append(SimpleNamespace(**r))
+        shown.setdefault(r["visit"], dict.fromkeys(()))[r["outcome"]] = None
+    return {"rows": rows, "shown": {v: tuple(o) for v, o in shown.items()}}
+
 
 def _chart(name: str, trial: Trial, key: str, file_name: str, **params) -> None:
     chart(name, trial, key=key, file_name=file_name, **params)
@@ -45,11 +62,11 @@ def _ci(lo: float, hi: float, decimals: int | None = None) -> str:
     return f"CI {low} to {high}"
 
 
-def _headline(trial: Trial, rows: pd.DataFrame, code: str, ci: float) -> None:
+def _headline(trial: Trial, rows: list, code: str, ci: float) -> None:
     """One row of numbers per arm: change, g, p values, responders; CIs under the values."""
     out = trial.outcome(code)
     level = f"{ci:.0%} "
-    for r in rows.itertuples():
+    for r in rows:
         if not trial.is_single_arm:
             st.markdown(f"**{widgets.md_escape(str(r.arm))}** · within-arm change · "
                         f"n = {int(r.n)} (between arms: the Arms page)")
@@ -101,26 +118,28 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
         " No meaningful-change rule."
     st.caption(f"{out.description} Unit: {out.unit or 'none'}; "
                f"{out.better} is better.{rule}".strip())
-    mine = effects[effects["outcome"] == code]
-    at = mine[mine["visit"] == visit]
-    if at.empty:
+    index = compute(_effect_index, trial, settings=settings)
+    at = index["rows"].get((code, visit), [])
+    if not at:
         st.info(f"No subject has both a baseline and a {widgets.md_escape(visit)} value of "
                 f"{widgets.md_escape(out.short_label)}.")
     else:
         _headline(trial, at, code, settings.ci)
-        shown = effects.loc[effects["visit"] == visit, "outcome"].unique()
         st.caption("Adjusted p: " + widgets.md_escape(family_text(
-            shown, padjust=settings.padjust, family=settings.family, visit=visit)))
+            index["shown"].get(visit, ()), padjust=settings.padjust, family=settings.family,
+            visit=visit)))
     _trend(trial, code, settings)
     left, right = st.columns(2)
     with left:
+        # each subject's line only when asked for: on a large trial they are most of the
+        # page's figure JSON and of the browser's drawing, even when hidden in the legend
         _chart("trajectory", trial, f"{key}_traj", f"{code} trajectory", outcome=code,
-               subjects=True, show_subjects=show_subjects)
+               subjects=show_subjects, show_subjects=show_subjects)
     with right:
-        if not at.empty:
+        if at:
             _chart("estimation", trial, f"{key}_est", f"{code} estimation {visit}",
                    outcome=code, visit=visit)
-    if not at.empty:
+    if at:
         left, right = st.columns([3, 2])
         with left:
             _chart("waterfall", trial, f"{key}_wf", f"{code} waterfall {visit}", outcome=code,
@@ -134,27 +153,34 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
                 st.caption(f"{widgets.md_escape(out.short_label)} has no meaningful-change "
                            "rule, so subjects are not "
                            "classified as improved or worsened.")
-    _auto_charts(trial, code, visit if not at.empty else None, settings, key)
+    _auto_charts(trial, code, visit if at else None, settings, key)
     if anchored.has_injections(trial) and st.toggle(
             f"{out.short_label} anchored to the injections", key=f"{key}_anchored",
             help="Change by time since the last injection, after each injection number, "
                  "how long an improvement lasts, and dose-response."):
         anchored.anchored_section(trial, code, settings, key=key)
-    with st.expander(f"{out.short_label}: effect table, every visit"):
-        widgets.effect_table(trial, effects, settings, outcomes=(code,), key=f"{key}_table")
+    # built only while open (opening reruns the page): a table per outcome is costly
+    with st.expander(f"{out.short_label}: effect table, every visit", key=f"{key}_table_open",
+                     on_change="rerun") as box:
+        if box.open:
+            widgets.effect_table(trial, effects, settings, outcomes=(code,), key=f"{key}_table")
+
+
+def _trend_caption(trial: Trial, *, code: str, ci: float) -> str:
+    from ..trends import trend_models, trend_text
+
+    rows = compute(trend_models, trial, ci=ci, outcomes=(code,))
+    unit = trial.outcome(code).change_unit
+    parts = [(f"{widgets.md_escape(r['arm'])}: " if len(trial.arms) > 1 else "")
+             + widgets.md_escape(trend_text(r, unit)) for r in rows.to_dict("records")]
+    return (f"Trend over all visits, within {'each arm' if len(trial.arms) > 1 else 'arm'} "
+            f"(linear mixed model on every measurement, {ci:.0%} CI; random slope "
+            f"where a likelihood-ratio test supports it): " + "; ".join(parts) + ".")
 
 
 def _trend(trial: Trial, code: str, settings) -> None:
     """The within-arm slope per year over every visit (mixed model), one line per arm."""
-    from ..trends import trend_models, trend_text
-
-    rows = cached(trend_models, trial, ci=settings.ci, outcomes=(code,))
-    unit = trial.outcome(code).change_unit
-    parts = [(f"{widgets.md_escape(r['arm'])}: " if len(trial.arms) > 1 else "")
-             + widgets.md_escape(trend_text(r, unit)) for r in rows.to_dict("records")]
-    st.caption(f"Trend over all visits, within {'each arm' if len(trial.arms) > 1 else 'arm'} "
-               f"(linear mixed model on every measurement, {settings.ci:.0%} CI; random slope "
-               f"where a likelihood-ratio test supports it): " + "; ".join(parts) + ".")
+    st.caption(compute(_trend_caption, trial, code=code, ci=settings.ci))
 
 
 def _auto_charts(trial: Trial, code: str, visit: str | None, settings, key: str) -> None:
@@ -194,8 +220,8 @@ def _functional_systems(trial: Trial, effects: pd.DataFrame, visit: str, setting
     if not present:
         return
     st.subheader("Individual Functional Systems", anchor="functional-systems")
-    rows = effects[effects["outcome"].isin(present) & (effects["visit"] == visit)]
-    if len(rows):
+    rows = compute(_effect_index, trial, settings=settings)["rows"]
+    if any((c, visit) in rows for c in present):
         _chart("fs_forest", trial, "disability_fs_forest", f"Functional Systems {visit}",
                visit=visit)
     code = st.selectbox("Functional System in detail", present, key="disability_fs_choice",
@@ -215,17 +241,21 @@ def _correlations(trial: Trial, visit: str, settings) -> None:
     cols = st.columns([1, 1, 2])
     x = cols[0].selectbox("Biomarker", markers, key="biomarker_corr_x")
     y = cols[1].selectbox("Clinical outcome", partners, key="biomarker_corr_y")
-    frame = cached(change_pairs, trial, x_outcome=x, y_outcome=y)
-    rm = correlate(frame, ci=settings.ci)
-    sp = correlate(frame, visit=visit, ci=settings.ci)
-    cols[2].markdown(f"**Repeated-measures correlation** (every follow-up visit): "
-                     f"{widgets.md_escape(rm['text'])}  \n**{widgets.md_escape(sp['method'])}**: "
-                     f"{widgets.md_escape(sp['text'])}")
+    cols[2].markdown(compute(_correlation_text, trial, x=x, y=y, visit=visit, ci=settings.ci))
     _chart("correlation", trial, "biomarker_corr", f"{x} vs {y} change", x=x, y=y)
     st.caption("Each dot: one subject at one follow-up visit. The repeated-measures r uses "
                "only within-subject variation (Bakdash & Marusich 2017), so subjects with "
                f"several visits are not counted as independent. {settings.ci:.0%} CIs by "
                "Fisher's z. Exploratory: not adjusted for multiplicity.")
+
+
+def _correlation_text(trial: Trial, *, x: str, y: str, visit: str, ci: float) -> str:
+    frame = compute(change_pairs, trial, x_outcome=x, y_outcome=y)
+    rm = correlate(frame, ci=ci)
+    sp = correlate(frame, visit=visit, ci=ci)
+    return (f"**Repeated-measures correlation** (every follow-up visit): "
+            f"{widgets.md_escape(rm['text'])}  \n**{widgets.md_escape(sp['method'])}**: "
+            f"{widgets.md_escape(sp['text'])}")
 
 
 def render_domain(domain: str) -> None:
@@ -250,7 +280,7 @@ def render_domain(domain: str) -> None:
         return
     show = top[1].toggle("Individual subjects", key=f"{domain}_subjects",
                          help="Draw each subject's values in the trajectory charts "
-                              "(or click 'Subjects' in a chart's legend).")
+                              "(then 'Subjects' in a chart's legend hides or shows them).")
     top[2].caption("Change is paired against each subject's own baseline. Hedges' g: "
                    f"positive = improvement, {settings.ci:.0%} bootstrap CI. Arms are shown "
                    "side by side in every chart.")

@@ -1,9 +1,11 @@
 """Download widgets: every chart as PNG/SVG/HTML, every table as CSV/XLSX.
 
-Files are made lazily: ``st.download_button`` gets a callable, which
-Streamlit runs only when the button is clicked (in a separate thread, with
-no rerun of the page: ``on_click="ignore"``), so drawing a page never pays
-for an image export.
+Each chart and table gets one "Download" menu (a popover): its buttons are
+made only while it is open (``on_change="rerun"``), so a page with forty
+charts sends forty small menus, not 120 buttons, on every rerun. Files are
+made lazily too: ``st.download_button`` gets a callable, which Streamlit runs
+only when the button is clicked (in a separate thread, with no rerun of the
+page: ``on_click="ignore"``), so drawing a page never pays for an export.
 
 Use :func:`chart` instead of ``st.plotly_chart`` and
 :func:`table_downloads` under a table::
@@ -22,7 +24,8 @@ import streamlit as st
 
 from .. import export
 
-__all__ = ["chart", "figure_downloads", "table_downloads", "file_stem", "PLOTLY_CONFIG"]
+__all__ = ["chart", "figure_downloads", "table_downloads", "file_stem", "download_menu",
+           "PLOTLY_CONFIG"]
 
 #: Plotly toolbar config of every chart: no logo, camera button at slide size.
 PLOTLY_CONFIG = {
@@ -69,19 +72,34 @@ def _html_maker(fig, title=None, context=None):
     return make
 
 
+def download_menu(key: str, what: str, help: str | None = None):
+    """The "Download" menu of one chart or table: its container while open, else None.
+
+    The menu is a popover whose content runs only while it is open (opening
+    it reruns the page), so its buttons cost nothing on other reruns. A test
+    (AppTest) opens it with ``at.session_state[f"{key}__downloads"] = True``.
+    """
+    menu = st.popover("Download", type="tertiary", key=f"{key}__downloads",
+                      on_change="rerun", help=help or f"Download {what}")
+    return menu if menu.open else None
+
+
 def figure_downloads(fig, *, key: str, name: str | None = None, title: str | None = None,
                      context: str | None = None) -> None:
-    """A compact row of PNG / SVG / HTML download buttons for ``fig``.
+    """A "Download" menu of PNG / SVG / HTML buttons for ``fig``.
 
     ``fig`` is a ``go.Figure`` or a callable returning one: either way the
-    files are made only when a button is clicked. They are headed by ``title``
-    and ``context`` (trial, visit) when the figure has no title of its own
-    (:func:`msc_dash.export.titled`).
+    files are made only when a button is clicked, and the buttons only while
+    the menu is open (:func:`download_menu`). The files are headed by
+    ``title`` and ``context`` (trial, visit) when the figure has no title of
+    its own (:func:`msc_dash.export.titled`).
     """
+    menu = download_menu(key, "this chart as PNG, SVG or interactive HTML")
+    if menu is None:
+        return
     stem = file_stem(name or key)
     has_chrome = _chrome()
-    row = st.container(horizontal=True, gap="small", key=f"{key}__downloads")
-    cols = (row, row, row)
+    cols = (menu, menu, menu)
     help_img = (f"Slide size (16:9, {export.SLIDE_WIDTH * export.SLIDE_SCALE} x {export.SLIDE_HEIGHT * export.SLIDE_SCALE} px)"
         if has_chrome else export.CHROME_HELP)
     cols[0].download_button(
@@ -131,16 +149,24 @@ def chart(fig, *, key: str, name: str | None = None, downloads: bool = True,
 
 
 def table_downloads(df: pd.DataFrame, name: str, *, key: str | None = None,
-                    sheets: dict[str, pd.DataFrame] | None = None) -> None:
-    """CSV and XLSX download buttons for ``df`` (formula injection escaped).
+                    sheets: dict[str, pd.DataFrame] | None = None, menu: bool = True) -> None:
+    """A "Download" menu of CSV and XLSX buttons for ``df`` (formula injection escaped).
 
     ``sheets`` adds more sheets to the workbook (the CSV holds ``df`` only).
+    The buttons are made only while the menu is open (:func:`download_menu`);
+    ``menu=False`` shows them in a row instead (the Export page, whose point
+    they are).
     """
     stem = file_stem(name)
     key = key or f"tbl_{stem}"
+    if menu:
+        where = download_menu(key, "this table as CSV or Excel")
+        if where is None:
+            return
+    else:
+        where = st.container(horizontal=True, gap="small", key=f"{key}__downloads")
     workbook = {name[:31]: df, **(sheets or {})}
-    row = st.container(horizontal=True, gap="small", key=f"{key}__downloads")
-    cols = (row, row)
+    cols = (where, where)
     cols[0].download_button(
         "CSV", data=lambda: export.to_csv_bytes(df), file_name=f"{stem}.csv",
         mime="text/csv", key=f"{key}__csv", on_click="ignore", type="tertiary",

@@ -11,7 +11,9 @@ black. ``?slide=3`` opens a given slide.
 from __future__ import annotations
 
 import html
+import json
 
+import plotly.io as pio
 import streamlit as st
 
 from ..effects import effect_sizes
@@ -21,6 +23,7 @@ from ..findings import safety_numbers
 from ..slides import high_contrast, slide_figure, slides
 from . import documents, state
 from .cache import cached
+from .charts import FigureSpec
 
 __all__ = ["maybe_present", "read_url", "PRESENT_KEY", "SLIDE_KEY", "CONTRAST_KEY", "is_presenting"]
 
@@ -176,8 +179,7 @@ def _present() -> None:
         return
     settings = state.get_settings()
     effects = cached(effect_sizes, trial, settings=settings)
-    safety = cached(safety_numbers, trial) if len(trial.adverse_events) else None
-    deck = slides(trial, effects, safety=safety, settings=settings)
+    deck = cached(_deck, trial, settings=settings)
     total = len(deck)
     index = min(max(int(st.session_state.get(SLIDE_KEY, 0)), 0), total - 1)
     st.session_state[SLIDE_KEY] = index
@@ -194,16 +196,10 @@ def _present() -> None:
         st.title(slide.title, anchor=False)
         if slide.text:
             st.markdown(_md_escape(slide.text))
-        fig = _slide_figure(trial.cache_key, settings, slide, trial)
-        if fig is not None:
-            fig.update_layout(height=None, autosize=True, title=None,
-                              font=dict(size=20), margin=dict(t=50))
-            if contrast:
-                fig = high_contrast(fig)
-            fig = legible(fig, base=22)  # >= 20 px chart text at 1080 lines
-            _fit_smallest_screen(fig)
+        spec = cached(_slide_spec, trial, settings=settings, slide=slide, contrast=contrast)
+        if spec is not None:
             with st.container(key="slide_chart"):
-                st.plotly_chart(fig, key=f"slide_fig_{index}", height="stretch", theme=None,
+                st.plotly_chart(FigureSpec(spec), key=f"slide_fig_{index}", height="stretch", theme=None,
                                 config={"displaylogo": False, "displayModeBar": False,
                                         "responsive": True})
         elif slide.kind == "title":
@@ -233,10 +229,28 @@ def _fit_smallest_screen(fig) -> None:
     fit_log_axes(fig, height_px=max(height, 120), font_px=fig.layout.yaxis.tickfont.size or 20)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def _slide_figure(key: str, settings, slide, _trial):
-    # keyed on the trial's cache key, the settings and the slide (all hashable)
-    return slide_figure(_trial, slide, settings=settings)
+def _deck(trial, *, settings) -> list:
+    # memoised per trial key and settings (MMRM fits for the between-arm slides)
+    effects = cached(effect_sizes, trial, settings=settings)
+    safety = cached(safety_numbers, trial) if len(trial.adverse_events) else None
+    return slides(trial, effects, safety=safety, settings=settings)
+
+
+def _slide_spec(trial, *, settings, slide, contrast: bool) -> dict | None:
+    """The slide's figure at projector size, as a JSON dict (memoised, drawn as it is)."""
+    import plotly.graph_objects as go
+
+    fig = slide_figure(trial, slide, settings=settings)
+    if fig is None:
+        return None
+    fig = go.Figure(fig)  # a copy: the chart registry's figure is shared
+    fig.update_layout(height=None, autosize=True, title=None,
+                      font=dict(size=20), margin=dict(t=50))
+    if contrast:
+        fig = high_contrast(fig)
+    fig = legible(fig, base=22)  # >= 20 px chart text at 1080 lines
+    _fit_smallest_screen(fig)
+    return json.loads(pio.to_json(fig, validate=False))
 
 
 def _md_escape(text: str) -> str:

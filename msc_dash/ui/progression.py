@@ -16,7 +16,7 @@ from ..survival import TimeToEvent, headline_text, subject_table, time_to_event
 from ..tables import format_p, sig
 from ..trial import Trial
 from . import export_widgets
-from .cache import cached
+from .cache import arrow_table, cached, derived
 from .charts import chart
 from .reproduce import reproduce_expander
 from .widgets import md_escape
@@ -79,7 +79,7 @@ def _pct(x: float) -> str:
 
 
 def _headline(res: TimeToEvent) -> None:
-    s = res.summary().set_index("arm")
+    s = derived(res, "summary_by_arm", lambda: res.summary().set_index("arm"))
     level = f"{res.ci:.0%}"
     if len(res.arms) >= 2 and res.treatment in s.index and res.control in s.index:
         t, c = res.treatment, res.control
@@ -172,7 +172,7 @@ def render_progression(trial: Trial, settings) -> None:
     picked = choices(trial, codes)
     res = cached(time_to_event, trial, ci=settings.ci, **picked)
     name = event_name(res)
-    st.markdown(f"#### {md_escape(headline_text(res))}")
+    st.markdown(f"#### {md_escape(derived(res, 'headline', lambda: headline_text(res)))}")
     _headline(res)
     st.subheader(f"Time to {name}")
     chart_params = {k: v for k, v in picked.items() if k not in ("treatment", "control")}
@@ -189,12 +189,14 @@ def render_progression(trial: Trial, settings) -> None:
     st.caption("Bars: follow-up to the last assessment; dots: assessments; ▲ onset of the "
                "confirmed event; △ its confirmation; grey △ a change that was not confirmed "
                "(hover for why).")
-    table = subject_table(res)
-    st.dataframe(_display(res), hide_index=True, width="stretch",
+    # derived once per (memoised) result, not on every rerun
+    table = derived(res, "subjects", lambda: subject_table(res))
+    st.dataframe(derived(res, "display", lambda: arrow_table(_display(res))),
+                 hide_index=True, width="stretch",
                  column_config={"Note": st.column_config.TextColumn(width="large"),
                                 "Onset": st.column_config.TextColumn(width="medium"),
                                 "Confirmed": st.column_config.TextColumn(width="medium")})
-    summary = res.summary()
+    summary = derived(res, "summary", res.summary)
     export_widgets.table_downloads(table, f"progression {name}", key="prog_table",
                                    sheets={"summary": summary})
     st.subheader("Criteria")

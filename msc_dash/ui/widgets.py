@@ -27,11 +27,13 @@ from ..outcomes import DOMAIN_INFO, DOMAINS
 from ..tables import G_DECIMALS, format_ci, format_effect_table, format_pct, p_phrase, sig
 from ..trial import Trial
 from . import export_widgets, state
+from .cache import arrow_table, cached, per_arm, rows_by
 from .charts import chart
 from .text import md_code, md_escape, md_join, md_message  # noqa: F401 - the pages' escape
 
 __all__ = ["VISIT_KEY", "visit_selector", "domain_cards", "findings_list",
-           "effect_table", "forest_chart", "page_findings", "md_escape", "auto_charts"]
+           "effect_table", "formatted_effects", "forest_chart", "page_findings", "md_escape",
+           "auto_charts", "safety_by_arm", "visit_outcomes"]
 
 #: Widget key of the visit selector (shared by every page that shows one visit).
 VISIT_KEY = state.VISIT_KEY
@@ -142,9 +144,9 @@ def _g_text(row) -> str:
     return f":{colour}[g = {md_escape(g)}]"
 
 
-def _row_of(at: pd.DataFrame, code: str, arm: str):
-    hit = at[(at["outcome"] == code) & (at["arm"] == arm)]
-    return hit.iloc[0].to_dict() if len(hit) else None
+def _row_of(rows: dict, visit: str, code: str, arm: str):
+    hit = rows.get((visit, code, arm))
+    return hit[0] if hit else None
 
 
 def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
@@ -160,7 +162,7 @@ def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
     The safety card shows ``safety`` (counts over all arms) and, in a
     two-arm trial, ``safety_by_arm`` (arm -> counts).
     """
-    at = effects[effects["visit"] == visit]
+    at = rows_by(effects, "visit", "outcome", "arm")
     texts = {(f.arm, f.outcome): f.text for f in (found or []) if f.visit == visit}
     cards = [d for d in DOMAINS if trial.outcomes_in(d)]
     n_cards = len(cards) + (safety is not None)
@@ -173,7 +175,7 @@ def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
         outcome = trial.outcome(main)
         with grid[k % len(grid)].container(border=True):
             st.markdown(f"#### {DOMAINS[domain]}")
-            first = next((r for r in (_row_of(at, main, a) for a in arms) if r), None)
+            first = next((r for r in (_row_of(at, visit, main, a) for a in arms) if r), None)
             what = _headline(first, outcome)[0] if first else "change"
             if multi:
                 st.markdown(f"**{md_escape(outcome.label)}** {what}")
@@ -182,18 +184,18 @@ def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
             cols = [st.container() for _ in arms]
             for arm, col in zip(arms, cols, strict=True):
                 with col:
-                    _metric(_row_of(at, main, arm), outcome,
+                    _metric(_row_of(at, visit, main, arm), outcome,
                             md_escape(arm) if multi else md_escape(f"{outcome.label} {what}"),
                             texts.get((arm, main)),
                             describe=not multi)
             lines = []
             for code in codes[1:1 + _MAX_SECONDARY]:
                 if multi:
-                    parts = [f"{md_escape(a)} {_g_text(_row_of(at, code, a))}" for a in arms]
+                    parts = [f"{md_escape(a)} {_g_text(_row_of(at, visit, code, a))}" for a in arms]
                     lines.append(f"**{md_escape(trial.outcome(code).label)}**: "
                                  + " · ".join(parts))
                     continue
-                row = _row_of(at, code, arms[0])
+                row = _row_of(at, visit, code, arms[0])
                 line = f"**{md_escape(trial.outcome(code).label)}**: {_g_text(row)}"
                 if row is not None and _estimable(row):
                     line += f", {_p_text(row)}, n = {int(row['n'])}"
@@ -208,6 +210,18 @@ def domain_cards(trial: Trial, effects: pd.DataFrame, visit: str, *,
             st.markdown("#### Safety")
             _safety_card(safety, safety_by_arm)
             _page_link("safety", "Adverse events", "Open the Safety page")
+
+
+def safety_by_arm(trial: Trial) -> dict:
+    """Arm -> :func:`msc_dash.findings.safety_numbers` of its subjects (use it ``cached``)."""
+    from ..findings import safety_numbers
+
+    return per_arm(safety_numbers, trial)
+
+
+def visit_outcomes(effects: pd.DataFrame, visit: str) -> tuple:
+    """Outcomes with a row of ``effects`` at ``visit`` (the multiplicity family shown)."""
+    return tuple(dict.fromkeys(k[1] for k in rows_by(effects, "visit", "outcome") if k[0] == visit))
 
 
 def _page_link(domain: str, label: str, help: str) -> None:
@@ -312,8 +326,8 @@ def effect_table(trial: Trial, effects: pd.DataFrame, settings, *, visit: str | 
     rows. The CSV / XLSX downloads hold the raw rows of every visit, unformatted.
     """
     outcomes = tuple(outcomes) if outcomes is not None else None
-    table = _formatted(trial.cache_key, settings, visit, outcomes, trial, effects)
-    st.dataframe(table, hide_index=True, key=f"{key}_table", height="auto")
+    table = cached(_formatted, trial, settings=settings, visit=visit, outcomes=outcomes)
+    st.dataframe(arrow_table(table), hide_index=True, key=f"{key}_table", height="auto")
     st.caption("Download the raw effect table (every visit, full precision):")
     raw = effects if outcomes is None else effects[effects["outcome"].isin(outcomes)]
     name = "effect sizes" if outcomes is None else f"effect sizes {' '.join(outcomes)}"
@@ -338,19 +352,47 @@ def forest_chart(trial: Trial, effects: pd.DataFrame, visit: str, settings, *,
                "both values. Grey crosses: not estimable (hover for the reason).")
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _formatted(trial_key: str, settings, visit, outcomes, _trial: Trial,
-               _effects: pd.DataFrame) -> pd.DataFrame:
-    shown = _effects if visit is None else _effects[_effects["visit"] == visit]
+def formatted_effects(trial: Trial, settings, *, visit: str | None = None,
+                      outcomes: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The effect table as shown (:func:`msc_dash.tables.format_effect_table`), memoised.
+
+    One visit (or all), ``outcomes`` only (or all). Shared: do not change it.
+    """
+    return cached(_formatted, trial, settings=settings, visit=visit, outcomes=outcomes)
+
+
+def _formatted(trial: Trial, *, settings, visit, outcomes) -> pd.DataFrame:
+    # the effect table of these settings, as the pages pass it (memoised: same object)
+    from ..effects import effect_sizes
+
+    effects = cached(effect_sizes, trial, settings=settings)
+    shown = effects if visit is None else effects[effects["visit"] == visit]
     if outcomes is not None:
         shown = shown[shown["outcome"].isin(outcomes)]
-    return format_effect_table(shown, _trial.registry, ci=getattr(settings, "ci", 0.95))
+    return format_effect_table(shown, trial.registry, ci=getattr(settings, "ci", 0.95))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _findings(trial_key: str, settings, visit, safety_key: str, _trial: Trial,
-              _effects: pd.DataFrame, _safety: dict | None) -> list[Finding]:
-    return findings(_trial, _effects, visit=visit, safety=_safety)
+class _ByRepr:
+    """A dict as a memo key: equal when the reprs are (the safety numbers)."""
+
+    def __init__(self, value):
+        self.value, self._repr = value, repr(value)
+
+    def __eq__(self, other):
+        return isinstance(other, _ByRepr) and other._repr == self._repr
+
+    def __hash__(self):
+        return hash(self._repr)
+
+    def __repr__(self):
+        return self._repr
+
+
+def _findings(trial: Trial, *, settings, visit, safety: _ByRepr) -> list[Finding]:
+    from ..effects import effect_sizes
+
+    effects = cached(effect_sizes, trial, settings=settings)
+    return findings(trial, effects, visit=visit, safety=safety.value)
 
 
 def page_findings(trial: Trial, effects: pd.DataFrame, settings, *, visit: str | None = None,
@@ -358,9 +400,9 @@ def page_findings(trial: Trial, effects: pd.DataFrame, settings, *, visit: str |
     """:func:`msc_dash.findings.findings`, cached per trial, settings, visit and safety.
 
     ``effects`` must be the effect table of ``trial`` under ``settings``
-    (they key the cache).
+    (the memoised one is used). The list is shared: do not change it.
     """
-    return _findings(trial.cache_key, settings, visit, repr(safety), trial, effects, safety)
+    return cached(_findings, trial, settings=settings, visit=visit, safety=_ByRepr(safety))
 
 
 def auto_charts(trial: Trial, settings, visit: str | None) -> None:

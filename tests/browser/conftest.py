@@ -180,13 +180,17 @@ def assert_accessible(page, impacts=("serious", "critical")) -> None:
 
 
 def assert_charts_have_text(page) -> None:
-    """Every drawn Plotly chart has an accessible name and a data table beside it."""
+    """Every drawn Plotly chart has an accessible name and its data table's expander under it.
+
+    The table itself is built when the expander is opened (msc_dash.ui.charts.data_table).
+    """
     charts = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(c => {
         const named = c.closest('[aria-label]');
         const box = c.closest('[data-testid="stElementContainer"]');
         let next = box && box.nextElementSibling, table = false;
         for (let i = 0; next && i < 3; i++, next = next.nextElementSibling)
-            if (next.querySelector('details.msc-chart-data table')) { table = true; break; }
+            if ([...next.querySelectorAll('[data-testid="stExpander"] summary')].some(
+                    s => s.innerText.includes('Chart data as a table'))) { table = true; break; }
         return {name: named ? named.getAttribute('aria-label') : '', table};
     })""")
     assert all(c["name"] for c in charts), charts

@@ -1,5 +1,6 @@
-"""Every page in a real browser, on both samples: charts drawn, no exception box,
-no serious or critical axe-core violation, every chart with a text alternative."""
+"""Every page in a real browser, on both samples (and the crossover sample's own page),
+and the presenter's slides: charts drawn, no exception box, no serious or critical
+axe-core violation, every chart with a text alternative and its data table's expander."""
 
 import pytest
 from conftest import (
@@ -25,6 +26,7 @@ PAGES = {
     "patients": (2, 2),
     "subgroups": (1, 1),
     "arms": (0, 1),  # needs two arms
+    "planning": (2, 2),  # power curve and sample size across the pilot's CI
     "data": (0, 0),
     "export": (0, 0),
 }
@@ -42,3 +44,25 @@ def test_page_draws_its_charts(page, app_url, path, data):
     assert page.locator("h1").count() >= 1
     assert_accessible(page)
     assert_charts_have_text(page)
+
+
+@pytest.mark.parametrize("path,want", [("crossover", 3), ("", 1), ("mobility", 4)],
+                         ids=["crossover", "overview", "mobility"])
+def test_crossover_sample_pages(page, app_url, path, want):
+    # the Crossover page is in the navigation of a trial with periods only
+    page.goto(f"{app_url}/{path}?data=crossover")
+    wait_for_app(page, timeout=120_000)
+    assert wait_for_charts(page, minimum=want, timeout=90_000) >= want
+    assert_no_exception(page)
+    assert_accessible(page)
+    assert_charts_have_text(page)
+
+
+@pytest.mark.parametrize("data", ["single", "two_arm", "crossover"])
+@pytest.mark.parametrize("slide", [1, 2, 6])
+def test_presenter_slides_are_accessible(page, app_url, data, slide):
+    page.goto(f"{app_url}/?data={data}&present=1&slide={slide}")
+    wait_for_app(page, timeout=120_000)
+    page.locator(".st-key-slide h1").first.wait_for(timeout=90_000)
+    assert_no_exception(page)
+    assert_accessible(page)

@@ -83,7 +83,16 @@ def test_chosen_visit_holds_across_pages_and_downloads(browser, app_url, data, v
             assert _url_visit(page) == visit, (title, page.url)
             if title == "Mobility":
                 # the researcher exports the estimation figure: it is the chosen visit's
-                name, html = _download(page, page.get_by_role("button", name="HTML").nth(1))
+                # its "Download" menu (the second chart's) holds the HTML button
+                menu = page.get_by_role("button", name="Download", exact=True).nth(1)
+                menu.scroll_into_view_if_needed()
+                menu.click()
+                name, html = _download(page, page.get_by_role("button", name="HTML").first)
+                # close the menu (a click elsewhere would only close it, not follow a link)
+                page.keyboard.press("Escape")
+                page.get_by_role("button", name="HTML").first.wait_for(state="detached",
+                                                                       timeout=60_000)
+                wait_for_app(page)
                 assert name == f"T25FW_estimation_{visit.replace(' ', '_')}.html"
                 # titled by the outcome's label, broken after it to fit half a page
                 assert "Timed 25-Foot Walk:" in html and f"baseline vs {visit}" in html
