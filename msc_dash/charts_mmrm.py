@@ -35,10 +35,12 @@ def _between_arms(build):
           "Each outcome's MMRM contrast at {visit} divided by the model's residual SD of the "
           "change at that visit, turned so that positive favours {treatment}; {ci} CI.")
 @_between_arms
-def _mmrm_forest(trial, settings, *, visit, treatment, control, title=None):
+def _mmrm_forest(trial, settings, *, visit, treatment, control, title=None, outcomes=None):
     from .mmrm import mmrm_table
 
     table = compute(mmrm_table, trial, treatment=treatment, control=control, settings=settings)
+    if outcomes is not None:  # one page of a presenter's paged forest
+        table = table[table["outcome"].isin(outcomes)]
     if not table.loc[table["visit"] == visit, "estimable"].any():
         return None
     labels = {r.outcome: f"{trial.outcome(r.outcome).label} ({r.n_treatment} vs {r.n_control})"

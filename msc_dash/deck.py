@@ -17,6 +17,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from .figures.legible import legible
+from .figures.log_axis import fit_log_axes
 from .io.samples import SIMULATED_NOTE, is_simulated
 from .settings import AnalysisSettings
 from .slides import Slide, describe_filters, slide_figure, slides
@@ -173,6 +174,9 @@ def _png(fig, slide: Slide) -> tuple[bytes, tuple[int, int]]:
     size = (_FIG_W, max(_FIG_H, min(900, 120 + 32 * rows)))
     fig = legible(fig, base=20)
     fig.update_layout(height=None, width=None)
+    margin = fig.layout.margin
+    fit_log_axes(fig, height_px=size[1] - (margin.t or 100) - (80 if margin.b is None else margin.b),
+                 width_px=size[0] - (margin.l or 80) - (margin.r or 80), font_px=20)
     return figure_to_image(fig, "png", width=size[0], height=size[1], scale=2.75), size
 
 
