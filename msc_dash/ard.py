@@ -33,6 +33,15 @@ __all__ = ["results_dataset", "flat_results", "to_json", "METHODS", "FLAT_COLUMN
 FLAT_COLUMNS = ["analysis_id", "method_id", "method", "population", "arm", "parameter",
                 "parameter_label", "visit", "statistic", "value"]
 
+def _ci(key: str, label: str, low: str = "", high: str = "") -> dict:
+    """``key`` and its CI bounds (``{key}_ci_low`` / ``_ci_high`` unless named), labelled."""
+    return {key: label, low or f"{key}_ci_low": f"{label} CI lower",
+            high or f"{key}_ci_high": f"{label} CI upper"}
+
+
+#: the subjects of each arm, in every between-arm method
+_PER_ARM_N = {"n_treatment": "Subjects, treatment", "n_control": "Subjects, control"}
+
 #: method id -> (name, description, statistics: column -> operation label)
 METHODS = {
     "MTH-PAIRED-CHANGE": (
@@ -44,10 +53,8 @@ METHODS = {
         "within arm and visit, responders by the registry's meaningful-change rule.",
         {"n": "Subjects with baseline and visit", "baseline_mean": "Baseline mean",
          "baseline_sd": "Baseline SD", "visit_mean": "Visit mean", "visit_sd": "Visit SD",
-         "change_mean": "Mean change", "change_ci_low": "Mean change CI lower",
-         "change_ci_high": "Mean change CI upper",
-         "pct_change_median": "Median percent change", "hedges_g": "Hedges' g",
-         "hedges_g_ci_low": "Hedges' g CI lower", "hedges_g_ci_high": "Hedges' g CI upper",
+         **_ci("change_mean", "Mean change", "change_ci_low", "change_ci_high"),
+         "pct_change_median": "Median percent change", **_ci("hedges_g", "Hedges' g"),
          "d_z": "Cohen's d_z", "gmr": "Geometric mean ratio", "gmr_ci_low": "GMR CI lower",
          "gmr_ci_high": "GMR CI upper", "p_ttest": "p (paired t-test)",
          "p_wilcoxon": "p (Wilcoxon signed-rank)", "rank_biserial": "Rank-biserial r",
@@ -60,11 +67,10 @@ METHODS = {
         "Treatment minus control difference in the change from baseline adjusted for "
         "baseline (ANCOVA) with CI and p; Hedges' g of the change between arms with "
         "bootstrap CI.",
-        {"n_treatment": "Subjects, treatment", "n_control": "Subjects, control",
-         "adjusted_difference": "Adjusted difference", "adjusted_ci_low":
-         "Adjusted difference CI lower", "adjusted_ci_high": "Adjusted difference CI upper",
-         "p_ancova": "p (ANCOVA)", "hedges_g": "Hedges' g", "hedges_g_ci_low":
-         "Hedges' g CI lower", "hedges_g_ci_high": "Hedges' g CI upper"}),
+        {**_PER_ARM_N,
+         **_ci("adjusted_difference", "Adjusted difference", "adjusted_ci_low",
+               "adjusted_ci_high"),
+         "p_ancova": "p (ANCOVA)", **_ci("hedges_g", "Hedges' g")}),
     "MTH-MMRM": (
         "Between arms: mixed model for repeated measures (MMRM)",
         "Treatment minus control difference in the change from baseline at each visit from "
@@ -72,14 +78,13 @@ METHODS = {
         "df), p adjusted across outcomes within visit; ratio of geometric means for log-scale "
         "outcomes; the contrast divided by the model's residual SD (positive favours "
         "treatment).",
-        {"n_treatment": "Subjects, treatment", "n_control": "Subjects, control",
+        {**_PER_ARM_N,
          "estimate": "Difference in change", "se": "Standard error", "df": "Degrees of freedom",
          "ci_low": "Difference CI lower", "ci_high": "Difference CI upper", "p": "p (MMRM)",
          "p_adjusted": "p (MMRM, adjusted)", "ratio": "Ratio of geometric means",
          "ratio_low": "Ratio CI lower", "ratio_high": "Ratio CI upper",
-         "sd": "Residual SD of the change", "std_estimate": "Standardised difference",
-         "std_ci_low": "Standardised difference CI lower",
-         "std_ci_high": "Standardised difference CI upper"}),
+         "sd": "Residual SD of the change",
+         **_ci("std_estimate", "Standardised difference", "std_ci_low", "std_ci_high")}),
     "MTH-KM-EVENTS": (
         "Confirmed progression: events and Kaplan-Meier proportions",
         "Confirmed disability worsening (12-week confirmation, fixed baseline: the Progression "
@@ -94,9 +99,7 @@ METHODS = {
         "Confirmed progression between arms: log-rank test and Cox hazard ratio",
         "Log-rank test across the arms and Cox proportional-hazards ratio (Efron ties, Wald "
         "CI and p), treatment vs control, of the same confirmed events.",
-        {"logrank_p": "p (log-rank)", "hazard_ratio": "Hazard ratio",
-         "hazard_ratio_ci_low": "Hazard ratio CI lower",
-         "hazard_ratio_ci_high": "Hazard ratio CI upper",
+        {"logrank_p": "p (log-rank)", **_ci("hazard_ratio", "Hazard ratio"),
          "hazard_ratio_p": "p (Cox, Wald)"}),
     "MTH-AE-COUNT": (
         "Adverse-event counts",
@@ -209,10 +212,9 @@ def results_dataset(trial: Trial, *, settings: AnalysisSettings | None = None,
     from . import __version__
     from .effects import effect_sizes
     from .findings import safety_numbers
-    from .report import _today
+    from .report_html import today as _today
 
     settings = settings or AnalysisSettings()
-    n_boot, seed = settings.n_boot, settings.seed
     if effects is None:
         effects = effect_sizes(trial, settings=settings)
     population = ("all subjects" if not trial.filters
@@ -227,8 +229,7 @@ def results_dataset(trial: Trial, *, settings: AnalysisSettings | None = None,
         from .arms import compare_arms
 
         treatment, control = trial.arms
-        between = compare_arms(trial, treatment, control, n_boot=n_boot, seed=seed,
-                               ci=settings.ci)
+        between = compare_arms(trial, treatment, control, settings=settings)
         between = between.rename(columns={"outcome": "parameter"}).assign(
             arm=f"{treatment} vs {control}")
         a, r = _records(between, "MTH-ARMS-ANCOVA", "AN-ARM", ("arm", "parameter", "visit"),

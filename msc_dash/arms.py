@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .settings import AnalysisSettings
 from .trial import Trial
 
 __all__ = ["compare_arms", "mixed_anova_table", "default_arms", "change_frame", "hedges_g_independent",
@@ -230,8 +231,8 @@ def _analysis_scale(ch: pd.DataFrame, log: bool) -> tuple[pd.DataFrame, pd.Serie
     return ch.assign(change=ch["value"] - ch["baseline"]), bad
 
 
-def compare_arms(trial: Trial, treatment: str, control: str, *, n_boot: int = 2000,
-                 seed: int = 0, ci: float = 0.95) -> pd.DataFrame:
+def compare_arms(trial: Trial, treatment: str, control: str, *,
+                 settings: AnalysisSettings | None = None) -> pd.DataFrame:
     """Between-arm effects per outcome x follow-up visit, positive = favours ``treatment``.
 
     Parameters
@@ -240,8 +241,9 @@ def compare_arms(trial: Trial, treatment: str, control: str, *, n_boot: int = 20
         A trial with at least the two arms named.
     treatment, control : str
         Arm labels.
-    n_boot, seed, ci : int, int, float
-        Bootstrap resamples, seed and confidence level.
+    settings : AnalysisSettings, optional
+        Its bootstrap resamples, seed and confidence level are used (default:
+        the defaults).
 
     Returns
     -------
@@ -289,12 +291,15 @@ def compare_arms(trial: Trial, treatment: str, control: str, *, n_boot: int = 20
     >>> m = pd.DataFrame(rows, columns=["subject_id", "visit", "day", "value"]).assign(outcome="SDMT")
     >>> s = pd.DataFrame({"subject_id": [f"s{i}" for i in range(8)],
     ...                   "arm": ["MSC"] * 4 + ["Placebo"] * 4})
-    >>> out = compare_arms(Trial.from_tables(s, m), "MSC", "Placebo", n_boot=200)
+    >>> out = compare_arms(Trial.from_tables(s, m), "MSC", "Placebo",
+    ...                    settings=AnalysisSettings(n_boot=200))
     >>> out[["outcome", "visit", "n_treatment", "n_control", "adjusted_difference"]]
       outcome visit  n_treatment  n_control  adjusted_difference
     0    SDMT   M12            4          4                2.325
     """
     _check_arms(trial, treatment, control)
+    settings = settings or AnalysisSettings()
+    ci = settings.ci
     rows = []
     days = trial.visit_days
     for code in trial.outcomes:
@@ -329,7 +334,7 @@ def compare_arms(trial: Trial, treatment: str, control: str, *, n_boot: int = 20
                     lo, hi = hedges_g_analytic_ci(g, len(ct), len(cc), ci=ci)
                     row["ci_method"] = "analytic"
                 else:
-                    g, lo, hi = hedges_g_independent(ct, cc, n_boot=n_boot, seed=seed, ci=ci)
+                    g, lo, hi = hedges_g_independent(ct, cc, **settings.bootstrap, ci=ci)
                 s = out.sign
                 lo, hi = sorted((s * lo, s * hi))
                 both = pd.concat([t, c])

@@ -141,7 +141,7 @@ def _arm_table(trial: Trial, settings: AnalysisSettings, treatment, control):
     from .arms import compare_arms
 
     return compute(compare_arms, trial, treatment=treatment, control=control,
-                   n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci)
+                   settings=settings)
 
 
 def _two_arms(trial: Trial, treatment, control):
@@ -215,7 +215,7 @@ def _subgroup_forest(trial, settings, *, outcome, visit, variable, cuts=None):
     from .subgroups import subgroup_effects
 
     effects = compute(subgroup_effects, trial, variable=variable, outcome=outcome, visit=visit,
-                      cuts=cuts, n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci)
+                      cuts=cuts, settings=settings)
     if effects.empty or effects["n"].sum() == 0:
         return None
     return figures.forest_figure(
@@ -257,7 +257,7 @@ def _estimation(trial, settings, *, outcome, visit, arm=None):
     # large arms get an analytic CI (no bootstrap): then there is no distribution to draw
     boot = set(rows.loc[rows["ci_method"] == "bca", "arm"].astype(str))
     dist = {a: compute(bootstrap_distribution, trial, outcome=outcome, visit=visit, arm=a,
-                       **settings.bootstrap) for a in arms if a in boot}
+                       settings=settings) for a in arms if a in boot}
     return figures.estimation_figure(pairs, outcome=trial.outcome(outcome), effects=rows,
                                      distribution=dist, visit=visit, arms=arms)
 

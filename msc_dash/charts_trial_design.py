@@ -7,6 +7,8 @@ domain pages' "anchored to the injections" sections place them.
 
 from __future__ import annotations
 
+import functools
+
 from . import anchored, figures
 from .charts import register
 from .memo import compute
@@ -14,15 +16,25 @@ from .memo import compute
 __all__: list[str] = []
 
 
-def _crossover(trial, settings, outcome, treatment, control, washout_days, response):
-    from .crossover import crossover, treatments
+def _crossover_chart(draw):
+    """A chart of the crossover model: ``draw(trial, settings, result)``, None without periods.
 
-    if not trial.has_periods:
-        return None
-    guess = treatments(trial)
-    return compute(crossover, trial, outcome=outcome, treatment=treatment or guess[0],
-                   control=control or guess[1], washout_days=float(washout_days),
-                   response=response, ci=settings.ci)
+    The chart takes ``outcome`` and the model's options (``treatment``,
+    ``control``: default the trial's two treatments; ``washout_days``, ``response``).
+    """
+    @functools.wraps(draw)
+    def build(trial, settings, *, outcome, treatment=None, control=None, washout_days=0,
+              response="change"):
+        from .crossover import crossover, treatments
+
+        if not trial.has_periods:
+            return None
+        guess = treatments(trial)
+        r = compute(crossover, trial, outcome=outcome, treatment=treatment or guess[0],
+                    control=control or guess[1], washout_days=float(washout_days),
+                    response=response, ci=settings.ci)
+        return None if r is None else draw(trial, settings, r)
+    return build
 
 
 def _response_title(trial, r) -> str:
@@ -37,11 +49,8 @@ def _response_title(trial, r) -> str:
 @register("crossover_profile", "{outcome}: mean per period and sequence",
           "Mean response of each sequence in each period, {ci} CI; markers coloured by the "
           "treatment received.")
-def _crossover_profile(trial, settings, *, outcome, treatment=None, control=None,
-                       washout_days=0, response="change"):
-    r = _crossover(trial, settings, outcome, treatment, control, washout_days, response)
-    if r is None:
-        return None
+@_crossover_chart
+def _crossover_profile(trial, settings, r):
     return figures.period_profile_figure(r.data, treatment=r.treatment, control=r.control,
                                  y_title=_response_title(trial, r), ci=settings.ci,
                                  title="Mean per period and sequence")
@@ -49,11 +58,8 @@ def _crossover_profile(trial, settings, *, outcome, treatment=None, control=None
 
 @register("crossover_paired", "{outcome}: every subject across the periods",
           "One line per subject across the periods; markers coloured by treatment.")
-def _crossover_paired(trial, settings, *, outcome, treatment=None, control=None,
-                      washout_days=0, response="change"):
-    r = _crossover(trial, settings, outcome, treatment, control, washout_days, response)
-    if r is None:
-        return None
+@_crossover_chart
+def _crossover_paired(trial, settings, r):
     return figures.paired_periods_figure(r.data, treatment=r.treatment, control=r.control,
                                  y_title=_response_title(trial, r), title="Every subject")
 
@@ -98,15 +104,17 @@ def _since_injection(trial, settings, *, outcome):
                                   title="Change by time since the last injection")
 
 
+def _per_arm(arms, result) -> dict:
+    """arm -> ``result(arm)`` for each of ``arms``, arms where it is None left out."""
+    out = {arm: result(arm) for arm in arms}
+    return {arm: res for arm, res in out.items() if res is not None}
+
+
 def injection_number_results(trial, settings, outcome) -> dict:
     """arm -> :func:`msc_dash.anchored.injection_number_effect` (arms with a trend)."""
     _, parts = _frames_by_arm(trial, outcome)
-    out = {}
-    for arm, f in parts.items():
-        res = anchored.injection_number_effect(f, ci=settings.ci)
-        if res is not None:
-            out[arm] = res
-    return out
+    return _per_arm(parts, lambda arm: anchored.injection_number_effect(parts[arm],
+                                                                        ci=settings.ci))
 
 
 @register("injection_number", "{outcome}: change after each injection",
@@ -122,13 +130,8 @@ def _injection_number(trial, settings, *, outcome):
 
 def durability_curves(trial, settings, outcome) -> dict:
     """arm -> :func:`msc_dash.anchored.durability` (arms with three or more responders)."""
-    out = {}
-    for arm in trial.arms:
-        km = compute(anchored.durability, trial.filter(arm=[arm]), outcome=outcome,
-                     ci=settings.ci)
-        if km is not None:
-            out[arm] = km
-    return out
+    return _per_arm(trial.arms, lambda arm: compute(
+        anchored.durability, trial.filter(arm=[arm]), outcome=outcome, ci=settings.ci))
 
 
 @register("durability", "{outcome}: how long an improvement lasts",

@@ -188,6 +188,14 @@ def _progression_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
 
 
+def _command(sub, name: str, help: str, description: str, *examples: str):
+    """Sub-command ``name`` with its one-line help, description and example command lines."""
+    epilog = ("examples:" if len(examples) > 1 else "example:") + "".join(
+        f"\n  {line}" for line in examples)
+    return sub.add_parser(name, help=help, description=description, epilog=epilog,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``msc-dash``."""
     from . import __version__
@@ -200,61 +208,54 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"msc-dash {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("report", help="write a self-contained HTML report (or a Word report)",
-                       description="Write a self-contained HTML report that opens offline, "
-                                   "or with --format docx a Word report.",
-                       epilog="examples:\n  msc-dash report sample_data/ -o report.html "
-                              "--filter ms_type=SPMS\n"
-                              "  msc-dash report sample_data/ --format docx -o report.docx",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _command(sub, "report", "write a self-contained HTML report (or a Word report)",
+                 "Write a self-contained HTML report that opens offline, "
+                 "or with --format docx a Word report.",
+                 "msc-dash report sample_data/ -o report.html --filter ms_type=SPMS",
+                 "msc-dash report sample_data/ --format docx -o report.docx")
     _analysis_args(p)
     p.add_argument("--date", help="text of the 'Generated' line (default: now, UTC)")
     p.add_argument("--format", choices=["html", "docx"], default=None,
                    help="html (default; also from an .html output name) or docx (Word: real "
                         "tables, figures, methods, references)")
 
-    p = sub.add_parser("slides", help="write the presenter slides as a PowerPoint deck",
-                       description="Write the presenter slides as .pptx: a title slide, "
-                                   "one finding per slide with its chart and numbers, and "
-                                   "speaker notes with the methods and exact values "
-                                   "(needs Chrome/Chromium for the charts).",
-                       epilog="example:\n  msc-dash slides sample_data/ -o talk.pptx",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _command(sub, "slides", "write the presenter slides as a PowerPoint deck",
+                 "Write the presenter slides as .pptx: a title slide, "
+                 "one finding per slide with its chart and numbers, and "
+                 "speaker notes with the methods and exact values "
+                 "(needs Chrome/Chromium for the charts).",
+                 "msc-dash slides sample_data/ -o talk.pptx")
     _analysis_args(p)
     p.add_argument("--visit", help="visit of the overview (default: closest to one year)")
     p.add_argument("--date", help="date on the title slide (default: today, UTC)")
 
-    p = sub.add_parser("ard", help="write the analysis results dataset (JSON and CSV)",
-                       description="Write every result (effect table, between-arm table, "
-                                   "adverse-event counts) as records shaped after CDISC's "
-                                   "Analysis Results Standard: OUTPUT.json, plus a flat "
-                                   "OUTPUT.csv (one row per result) beside it; an output "
-                                   "ending in .csv writes the flat file only.",
-                       epilog="example:\n  msc-dash ard sample_data/ -o results.json",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _command(sub, "ard", "write the analysis results dataset (JSON and CSV)",
+                 "Write every result (effect table, between-arm table, "
+                 "adverse-event counts) as records shaped after CDISC's "
+                 "Analysis Results Standard: OUTPUT.json, plus a flat "
+                 "OUTPUT.csv (one row per result) beside it; an output "
+                 "ending in .csv writes the flat file only.",
+                 "msc-dash ard sample_data/ -o results.json")
     _analysis_args(p)
     p.add_argument("--date", help="the 'generated' field (default: now, UTC)")
 
-    p = sub.add_parser("effects", help="write the effect table as CSV or XLSX",
-                       description="Write the effect table (one row per arm x outcome x "
-                                   "follow-up visit) as .csv or .xlsx.",
-                       epilog="example:\n  msc-dash effects sample_data/ -o effects.xlsx\n"
-                              "  msc-dash effects two_arm/ -o effects.xlsx --mmrm",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _command(sub, "effects", "write the effect table as CSV or XLSX",
+                 "Write the effect table (one row per arm x outcome x "
+                 "follow-up visit) as .csv or .xlsx.",
+                 "msc-dash effects sample_data/ -o effects.xlsx",
+                 "msc-dash effects two_arm/ -o effects.xlsx --mmrm")
     _analysis_args(p)
     p.add_argument("--mmrm", action="store_true",
                    help="add the between-arm MMRM table (two-arm trials): an 'MMRM' sheet "
                         "in .xlsx, or NAME_mmrm.csv beside a .csv")
 
-    p = sub.add_parser("progression", help="write confirmed events per subject as CSV or XLSX",
-                       description="Write each subject's first confirmed worsening (or "
-                                   "improvement) and the Kaplan-Meier / log-rank / Cox "
-                                   "summary: .xlsx holds the subjects, the summary and the "
-                                   "criteria; .csv holds the subjects, with the summary in "
-                                   "NAME_summary.csv beside it.",
-                       epilog="example:\n  msc-dash progression sample_data/ -o events.xlsx "
-                              "--outcome EDSS_PLUS --weeks 12",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _command(sub, "progression", "write confirmed events per subject as CSV or XLSX",
+                 "Write each subject's first confirmed worsening (or "
+                 "improvement) and the Kaplan-Meier / log-rank / Cox "
+                 "summary: .xlsx holds the subjects, the summary and the "
+                 "criteria; .csv holds the subjects, with the summary in "
+                 "NAME_summary.csv beside it.",
+                 "msc-dash progression sample_data/ -o events.xlsx --outcome EDSS_PLUS --weeks 12")
     _progression_args(p)
 
     _data_commands(sub)
@@ -263,53 +264,49 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _data_commands(sub) -> None:
     """The commands without analyses: validate, sample, run."""
-    p = sub.add_parser("validate", help="check data files and list every problem",
-                       description="Load the data and print every problem found. Exit 1 "
-                                   "when there is one, 0 when the data is clean.",
-                       epilog="example:\n  msc-dash validate my_trial/",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _command(sub, "validate", "check data files and list every problem",
+                 "Load the data and print every problem found. Exit 1 "
+                 "when there is one, 0 when the data is clean.",
+                 "msc-dash validate my_trial/")
     p.add_argument("data", nargs="+", metavar="DATA", help="data files or a folder")
     p.add_argument("--json", action="store_true",
                    help="print the problems as JSON records (code, file, column, rows, "
                         "message, fix) for machines")
 
-    p = sub.add_parser("sample", help="write the simulated sample trial",
-                       description="Write the simulated sample trial's CSV files.",
-                       epilog="example:\n  msc-dash sample -o sample_data/",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _command(sub, "sample", "write the simulated sample trial",
+                 "Write the simulated sample trial's CSV files.",
+                 "msc-dash sample -o sample_data/")
     p.add_argument("-o", "--output", required=True, help="folder to write")
 
-    p = sub.add_parser("run", help="start the dashboard (streamlit)",
-                       description="Start the dashboard in Streamlit.",
-                       epilog="example:\n  msc-dash run --port 8501",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _command(sub, "run", "start the dashboard (streamlit)",
+                 "Start the dashboard in Streamlit.",
+                 "msc-dash run --port 8501")
     p.add_argument("--port", type=int, default=8501)
 
 
 def _cmd_report(args) -> int:
+    from .docx_report import build_docx
     from .report import build_report
 
     progress = _Progress(args.quiet)
     fmt = args.format or ("docx" if str(args.output).lower().endswith(".docx") else "html")
     trial = _apply_filters(_load(args.data), args.filter)
     if fmt == "docx":
-        return _write_docx(trial, args, progress)
-    page = build_report(trial, settings=_settings(args), date=args.date, progress=progress)
-    out = Path(args.output)
-    out.write_text(page, encoding="utf-8")
-    print(f"wrote {out} ({len(page.encode()) / 2**20:.1f} MB, {trial.n_subjects} subjects)")
-    return EXIT_OK
+        return _write_file(trial, args.output, lambda: build_docx(
+            trial, settings=_settings(args), date=args.date, progress=progress))
+    return _write_file(trial, args.output, lambda: build_report(
+        trial, settings=_settings(args), date=args.date, progress=progress).encode("utf-8"))
 
 
-def _write_docx(trial, args, progress) -> int:
-    from .docx_report import build_docx
+def _write_file(trial, output: str, make) -> int:
+    """Write the bytes ``make()`` gives to ``output`` and say so (no browser: a usage error)."""
     from .export import ExportError
 
     try:
-        data = build_docx(trial, settings=_settings(args), date=args.date, progress=progress)
+        data = make()
     except ExportError as exc:
         raise UsageError(str(exc)) from exc
-    out = Path(args.output)
+    out = Path(output)
     out.write_bytes(data)
     print(f"wrote {out} ({len(data) / 2**20:.1f} MB, {trial.n_subjects} subjects)")
     return EXIT_OK
@@ -334,22 +331,14 @@ def _cmd_ard(args) -> int:
 
 def _cmd_slides(args) -> int:
     from .deck import build_deck
-    from .export import ExportError
 
     progress = _Progress(args.quiet)
     trial = _apply_filters(_load(args.data), args.filter)
     if args.visit is not None and args.visit not in trial.followup_visits:
         raise UsageError(f"--visit {args.visit!r} is not a follow-up visit; choose one of "
                          f"{trial.followup_visits}")
-    try:
-        deck = build_deck(trial, settings=_settings(args), visit=args.visit, date=args.date,
-                          progress=progress)
-    except ExportError as exc:
-        raise UsageError(str(exc)) from exc
-    out = Path(args.output)
-    out.write_bytes(deck)
-    print(f"wrote {out} ({len(deck) / 2**20:.1f} MB, {trial.n_subjects} subjects)")
-    return EXIT_OK
+    return _write_file(trial, args.output, lambda: build_deck(
+        trial, settings=_settings(args), visit=args.visit, date=args.date, progress=progress))
 
 
 def _mmrm_sheet(trial, args):
@@ -359,7 +348,7 @@ def _mmrm_sheet(trial, args):
 
     if len(trial.arms) < 2:
         raise UsageError("--mmrm compares arms, and this trial has one arm")
-    return mmrm_table(trial, *default_arms(trial.arms), ci=args.ci, padjust=args.padjust)
+    return mmrm_table(trial, *default_arms(trial.arms), settings=_settings(args))
 
 
 def _cmd_effects(args) -> int:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from .figures.legible import legible
+from .figures.log_axis import fit_log_axes
 from .io.samples import SIMULATED_NOTE, is_simulated
 from .settings import AnalysisSettings
 from .slides import Slide, describe_filters, slide_figure, slides
@@ -54,7 +55,7 @@ def slide_numbers(trial: Trial, effects: pd.DataFrame, slide: Slide) -> list[tup
     >>> import msc_dash
     >>> from msc_dash.slides import Slide
     >>> t = msc_dash.load_sample()
-    >>> e = msc_dash.effect_sizes(t, n_boot=200)
+    >>> e = msc_dash.effect_sizes(t, settings=msc_dash.AnalysisSettings(n_boot=200))
     >>> nums = dict(slide_numbers(t, e, Slide("finding", "x", outcome="SDMT",
     ...                                       visit="Month 12", arm="All")))
     >>> nums["Subjects"], nums["Mean at baseline → visit"]
@@ -173,6 +174,9 @@ def _png(fig, slide: Slide) -> tuple[bytes, tuple[int, int]]:
     size = (_FIG_W, max(_FIG_H, min(900, 120 + 32 * rows)))
     fig = legible(fig, base=20)
     fig.update_layout(height=None, width=None)
+    margin = fig.layout.margin
+    fit_log_axes(fig, height_px=size[1] - (margin.t or 100) - (80 if margin.b is None else margin.b),
+                 width_px=size[0] - (margin.l or 80) - (margin.r or 80), font_px=20)
     return figure_to_image(fig, "png", width=size[0], height=size[1], scale=2.75), size
 
 
@@ -207,15 +211,15 @@ def build_deck(trial: Trial, *, settings: AnalysisSettings | None = None,
 
     from .effects import effect_sizes
     from .findings import safety_numbers
-    from .report import _today, methods_text
+    from .report import methods_text
+    from .report_html import today as _today
 
     settings = settings or AnalysisSettings()
     if effects is None:
         effects = effect_sizes(trial, settings=settings)
     safety = safety_numbers(trial) if len(trial.adverse_events) else None
     walk = slides(trial, effects, visit=visit, safety=safety, settings=settings)
-    methods = methods_text(trial, effects, n_boot=settings.n_boot, seed=settings.seed,
-                           ci=settings.ci, padjust=settings.padjust)
+    methods = methods_text(trial, effects, settings)
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(_W), Inches(_H)
     date = _today(date)

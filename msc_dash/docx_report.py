@@ -111,27 +111,18 @@ def _figure(doc, fig, caption: str, width_in: float) -> None:
     doc.add_paragraph(caption, style="Caption")
 
 
-def _landscape(doc):
+def _new_page(doc, landscape: bool):
+    """A new section on a new page, turned to ``landscape`` (or back to portrait)."""
     from docx.enum.section import WD_ORIENT, WD_SECTION
 
     section = doc.add_section(WD_SECTION.NEW_PAGE)
-    section.orientation = WD_ORIENT.LANDSCAPE
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = section.page_height, section.page_width
     section.left_margin = section.right_margin = _MARGIN
     return section
 
 
-def _portrait(doc):
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = section.page_height, section.page_width
-    section.left_margin = section.right_margin = _MARGIN
-    return section
-
-
-def arms_table(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95):
+def arms_table(trial: Trial, settings: AnalysisSettings | None = None):
     """The between-arm table (first arm vs second) formatted for a document, or None."""
     from .arms import compare_arms
     from .tables import format_ci, format_p
@@ -139,8 +130,9 @@ def arms_table(trial: Trial, *, n_boot: int = 2000, seed: int = 0, ci: float = 0
     if len(trial.arms) != 2 or arms_are_sequences(trial):
         return None
     treatment, control = trial.arms
-    t = compare_arms(trial, treatment, control, n_boot=n_boot, seed=seed)
-    level = f"{ci:.0%}"
+    settings = settings or AnalysisSettings()
+    t = compare_arms(trial, treatment, control, settings=settings)
+    level = f"{settings.ci:.0%}"
     return pd.DataFrame({
         "Measure": [trial.outcome(c).label for c in t["outcome"]], "Visit": t["visit"],
         f"n ({treatment} / {control})": [f"{a} / {b}" for a, b in
@@ -165,7 +157,7 @@ def _chart(name: str, trial: Trial, settings: AnalysisSettings, **params):
 
 def _summary(doc, trial: Trial, found, visit, date) -> None:
     from . import __version__
-    from .report import _today
+    from .report_html import today as _today
 
     doc.add_heading(f"Trial report: {trial.source}" if trial.source else "Trial report", 0)
     doc.add_paragraph(f"msc-dash {__version__} · data fingerprint {trial.fingerprint[:12]} · "
@@ -187,7 +179,7 @@ def _summary(doc, trial: Trial, found, visit, date) -> None:
 def _effect_tables(doc, trial: Trial, effects: pd.DataFrame, settings) -> None:
     from .tables import format_effect_table
 
-    _landscape(doc)
+    _new_page(doc, landscape=True)
     doc.add_heading("Effect sizes", 1)
     level = f"{settings.ci:.0%}"
     formatted = format_effect_table(effects, trial.registry, ci=settings.ci)
@@ -212,12 +204,12 @@ def _effect_tables(doc, trial: Trial, effects: pd.DataFrame, settings) -> None:
         from .mmrm import mmrm_table
 
         treatment, control = trial.arms
-        mmrm = mmrm_table(trial, treatment, control, ci=settings.ci, padjust=settings.padjust)
+        mmrm = mmrm_table(trial, treatment, control, settings=settings)
         _table(doc, display_table(mmrm, trial, ci=settings.ci), font_pt=8,
                caption=f"Table 3. {treatment} vs {control}: MMRM contrast of the change from "
                "baseline at each visit (treatment policy, missing at random; ratios for "
                "log-scale outcomes).")
-    between = arms_table(trial, n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci)
+    between = arms_table(trial, settings)
     if between is not None:
         treatment, control = trial.arms
         _table(doc, between, font_pt=8, caption=f"Table 4. {treatment} vs {control}: "
@@ -260,8 +252,7 @@ def _closing(doc, trial: Trial, effects, settings, visit) -> None:
     from .reproduce import python_code
 
     doc.add_heading("Methods", 1)
-    doc.add_paragraph(methods_text(trial, effects, n_boot=settings.n_boot, seed=settings.seed,
-                                   ci=settings.ci, padjust=settings.padjust))
+    doc.add_paragraph(methods_text(trial, effects, settings))
     doc.add_heading("References", 1)
     for ref in REFERENCES:
         doc.add_paragraph(ref, style="List Number")
@@ -344,7 +335,7 @@ def build_docx(trial: Trial, *, settings: AnalysisSettings | None = None,
     tick(2)
     _effect_tables(doc, trial, effects, settings)
     tick(3)
-    _portrait(doc)
+    _new_page(doc, landscape=False)
     _safety(doc, trial, found, settings, figures)
     tick(4)
     if figures:

@@ -153,12 +153,8 @@ def paired_frame(trial, outcome: str, visit: str) -> pd.DataFrame:
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from msc_dash.trial import Trial
-    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
-    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
-    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
-    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
+    >>> from msc_dash.examples import tiny_trial
+    >>> t = tiny_trial()
     >>> paired_frame(t, "SDMT", "M12")[["subject_id", "baseline", "value", "change"]]
       subject_id  baseline  value  change
     0          a      40.0   44.0     4.0
@@ -443,13 +439,10 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from msc_dash.trial import Trial
-    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
-    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
-    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
-    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
-    >>> row = effect_sizes(t, n_boot=500).iloc[0]
+    >>> from msc_dash.examples import tiny_trial
+    >>> from msc_dash.settings import AnalysisSettings
+    >>> t = tiny_trial()
+    >>> row = effect_sizes(t, settings=AnalysisSettings(n_boot=500)).iloc[0]
     >>> print(row["arm"], row["outcome"], row["visit"], row["n"], row["change_mean"])
     All SDMT M12 4 3.25
     >>> print(f"g = {row['hedges_g']:.3f}, t-test p = {row['p_ttest']:.4f}")
@@ -532,25 +525,27 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
     return table
 
 
-def bootstrap_distribution(trial, outcome: str, visit: str, arm: str, *, n_boot: int = 2000,
-                           seed: int = 0) -> np.ndarray:
+def bootstrap_distribution(trial, outcome: str, visit: str, arm: str, *,
+                           settings=None) -> np.ndarray:
     """The bootstrap resamples of Hedges' g for one cell, positive = improvement.
 
     The same resamples :func:`effect_sizes` builds its BCa interval from
-    (and ``pingouin.compute_bootci(..., return_dist=True)`` returns), for
+    (and ``pingouin.compute_bootci(..., return_dist=True)`` returns) at the
+    ``n_boot`` and ``seed`` of ``settings`` (an
+    :class:`~msc_dash.settings.AnalysisSettings`; default: the defaults), for
     estimation plots. Empty when the cell has fewer than 3 pairs.
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from msc_dash.trial import Trial
-    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
-    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
-    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
-    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
-    >>> bootstrap_distribution(t, "SDMT", "M12", "All", n_boot=500).shape
+    >>> from msc_dash.examples import tiny_trial
+    >>> from msc_dash.settings import AnalysisSettings
+    >>> bootstrap_distribution(tiny_trial(), "SDMT", "M12", "All",
+    ...                        settings=AnalysisSettings(n_boot=500)).shape
     (500,)
     """
+    from .settings import AnalysisSettings
+
+    settings = settings or AnalysisSettings()
     _check_choice("arm", arm, trial.arms)
     f = paired_frame(trial, outcome, visit)
     f = f[f["arm"] == arm].sort_values("subject_id", kind="stable")
@@ -558,7 +553,7 @@ def bootstrap_distribution(trial, outcome: str, visit: str, arm: str, *, n_boot:
         return np.empty(0)
     x = f["value"].to_numpy()[None, :]
     y = f["baseline"].to_numpy()[None, :]
-    dist = _boot_dist(x, y, _resample_index(x.shape[-1], n_boot, seed))[0]
+    dist = _boot_dist(x, y, _resample_index(x.shape[-1], settings.n_boot, settings.seed))[0]
     return dist * trial.outcome(outcome).sign
 
 

@@ -237,14 +237,11 @@ def safety_numbers(trial: Trial) -> dict:
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"subject_id": ["a", "b", "c"]})
-    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
-    ...                   "outcome": ["SDMT"], "value": [40.0]})
-    >>> ae = pd.DataFrame({"subject_id": ["a", "a", "b"], "term": ["Headache"] * 3,
-    ...                    "serious": [False, True, False]})
-    >>> numbers = safety_numbers(Trial.from_tables(s, m, ae))
+    >>> from msc_dash.examples import events_trial
+    >>> ae = pd.DataFrame({"subject_id": ["a", "b"], "term": ["Headache", "Rash"]})
+    >>> numbers = safety_numbers(events_trial(3, ae))  # no `serious` column
     >>> [numbers[k] for k in ("n_subjects", "n_events", "n_subjects_with_event", "n_serious")]
-    [3, 3, 2, 1]
+    [3, 2, 2, nan]
     """
     from .safety import safety_headline
 
@@ -307,15 +304,13 @@ def findings(trial: Trial, effects: pd.DataFrame | None = None, *, visit: str | 
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"subject_id": ["a"]})
-    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
-    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> from msc_dash.examples import events_trial
     >>> row = dict(arm="All", outcome="SDMT", domain="cognition", visit="Month 12", day=365,
     ...            n=20, baseline_mean=42.9, visit_mean=45.0, change_mean=2.1,
     ...            pct_change_median=4.0, hedges_g=0.17, hedges_g_ci_low=0.05,
     ...            hedges_g_ci_high=0.3, p_ttest=0.0102, p_wilcoxon=0.0004,
     ...            p_adjusted=0.0306, estimable=True, note="")
-    >>> [f.text for f in findings(Trial.from_tables(s, m), pd.DataFrame([row]))]
+    >>> [f.text for f in findings(events_trial(1), pd.DataFrame([row]))]
     ['Symbol Digit Modalities Test improved at Month 12: mean 42.9 → 45.0 correct answers (change +2.1), g = 0.17 [0.05, 0.30], p = 0.010 (Wilcoxon p < 0.001; adjusted p = 0.031), n = 20.']
     """
     if effects is None:

@@ -115,16 +115,18 @@ def normalise(name: str) -> str:
 @functools.cache
 def _lexicon() -> dict[str, str]:
     """normalised name -> target, for exact matching."""
-    lex = dict(_exact())
-    for outcome in REGISTRY:
-        lex.setdefault(normalise(outcome.label), outcome.code)
-    for target, names in _SYNONYMS.items():
-        for n in names:
-            lex.setdefault(n, target)
-    for outcome in REGISTRY:
-        for n in outcome.aliases:
-            lex.setdefault(n, outcome.code)
-    return lex
+    return _first_wins([*_exact().items(),
+                        *((normalise(o.label), o.code) for o in REGISTRY),
+                        *((n, target) for target, names in _SYNONYMS.items() for n in names),
+                        *((n, o.code) for o in REGISTRY for n in o.aliases)])
+
+
+def _first_wins(pairs) -> dict[str, str]:
+    """``name -> target`` of ``(name, target)`` pairs, the first pair of a name winning."""
+    out: dict[str, str] = {}
+    for name, target in pairs:
+        out.setdefault(name, target)
+    return out
 
 
 def exact_target(name: str) -> str | None:
@@ -140,10 +142,7 @@ def exact_target(name: str) -> str | None:
 
 @functools.cache
 def _exact() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for target in TARGETS[:-1]:
-        out.setdefault(normalise(target), target)
-    return out
+    return _first_wins((normalise(target), target) for target in TARGETS[:-1])
 
 
 def outcome_target(name: str) -> str | None:

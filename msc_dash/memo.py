@@ -16,13 +16,56 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-__all__ = ["compute", "clear", "MAX_ENTRIES"]
+__all__ = ["compute", "clear", "LRU", "MAX_ENTRIES"]
 
 #: Results kept (per process).
 MAX_ENTRIES = 256
 
-_lock = threading.Lock()
-_store: OrderedDict = OrderedDict()
+
+class LRU:
+    """A thread-safe store of at most ``size`` results, the least recently used dropped first.
+
+    Results are kept as they are (no copy, no pickling): callers must not
+    change them in place. Two threads asking for one key at once may both
+    make it; the result is the same.
+
+    Examples
+    --------
+    >>> store = LRU(2)
+    >>> store.get("a", lambda: 1), store.get("a", lambda: 99), store.get("b", lambda: 2)
+    (1, 1, 2)
+    >>> store.get("c", lambda: 3), len(store), store.get("a", lambda: 4)  # "a" was dropped
+    (3, 2, 4)
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._store: OrderedDict = OrderedDict()
+
+    def get(self, key, make):
+        """The result kept under ``key``, else ``make()`` (then kept under it)."""
+        with self._lock:
+            if key in self._store:
+                self._store.move_to_end(key)
+                return self._store[key]
+        result = make()
+        with self._lock:
+            self._store[key] = result
+            while len(self._store) > self.size:
+                self._store.popitem(last=False)
+        return result
+
+    def clear(self) -> None:
+        """Forget every result."""
+        with self._lock:
+            self._store.clear()
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+_results = LRU(MAX_ENTRIES)
 
 
 def _key(func, trial, kwargs: dict) -> tuple:
@@ -49,20 +92,9 @@ def compute(func, trial, **kwargs):
     >>> compute(n_of, t, plus=1), compute(n_of, t, plus=1), len(calls)
     (3, 3, 1)
     """
-    key = _key(func, trial, kwargs)
-    with _lock:
-        if key in _store:
-            _store.move_to_end(key)
-            return _store[key]
-    result = func(trial, **kwargs)
-    with _lock:
-        _store[key] = result
-        while len(_store) > MAX_ENTRIES:
-            _store.popitem(last=False)
-    return result
+    return _results.get(_key(func, trial, kwargs), lambda: func(trial, **kwargs))
 
 
 def clear() -> None:
     """Forget every result."""
-    with _lock:
-        _store.clear()
+    _results.clear()

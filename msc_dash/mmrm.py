@@ -19,6 +19,7 @@ from scipy import stats
 
 from .arms import _check_arms, change_frame, default_arms
 from .reml import STRUCTURES, REMLFit, fit_reml
+from .settings import AnalysisSettings
 from .trial import Trial
 
 __all__ = ["mmrm", "mmrm_table", "MMRMResult", "analysis_frame", "COVARIANCES", "FALLBACK",
@@ -339,19 +340,18 @@ def _methods(trial, res: dict, failed: list[str], frame: pd.DataFrame, ci: float
 
 
 def mmrm_table(trial: Trial, treatment: str, control: str, *, covariance: str = "unstructured",
-               ci: float = 0.95, padjust: str = "holm", settings=None) -> pd.DataFrame:
+               settings: AnalysisSettings | None = None) -> pd.DataFrame:
     """MMRM contrasts of every outcome x follow-up visit in one frame.
 
     Parameters
     ----------
     trial : Trial
     treatment, control : str
-    covariance, ci : see :func:`mmrm`
-    padjust : {"holm", "fdr_bh", "bonf", "none"}
-        Multiplicity adjustment of ``p`` across the outcomes at each visit
-        (the family of the effect table).
+    covariance : see :func:`mmrm`
     settings : msc_dash.settings.AnalysisSettings, optional
-        When given, its ``ci`` and ``padjust`` are used.
+        ``ci``, the level of the intervals, and ``padjust``, the multiplicity
+        adjustment of ``p`` across the outcomes at each visit (the family of
+        the effect table); default: the defaults.
 
     Returns
     -------
@@ -373,12 +373,10 @@ def mmrm_table(trial: Trial, treatment: str, control: str, *, covariance: str = 
     >>> tab.groupby("visit", sort=False).size().tolist()
     [6, 6, 6]
     """
-    from .effects import PADJUST_METHODS, _adjust
+    from .effects import _adjust
 
-    if settings is not None:
-        ci, padjust = settings.ci, settings.padjust
-    if padjust not in PADJUST_METHODS:
-        raise ValueError(f"padjust must be one of {PADJUST_METHODS}, not {padjust!r}")
+    settings = settings or AnalysisSettings()
+    ci, padjust = settings.ci, settings.padjust
     _arms(trial, treatment, control)
     days = trial.visit_days
     rows = []

@@ -29,12 +29,8 @@ def trajectory(trial, outcome: str, *, ci: float = 0.95) -> pd.DataFrame:
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from msc_dash.trial import Trial
-    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
-    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
-    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
-    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
+    >>> from msc_dash.examples import tiny_trial
+    >>> t = tiny_trial()
     >>> trajectory(t, "SDMT")[["arm", "visit", "day", "n", "mean", "median"]]
        arm visit    day  n   mean  median
     0  All    BL    0.0  4  43.75    42.5
@@ -117,12 +113,8 @@ def responders(trial, visit: str) -> pd.DataFrame:
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from msc_dash.trial import Trial
-    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
-    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
-    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
-    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
+    >>> from msc_dash.examples import tiny_trial
+    >>> t = tiny_trial()
     >>> responders(t, "M12")[["subject_id", "change", "status"]]
       subject_id  change    status
     0          a     4.0  improved

@@ -154,13 +154,16 @@ def _check_order(df: pd.DataFrame, label: str, warnings: list[str]) -> None:
             f"{r['period']} starts on day {r['start_day']:g}, before period {prev['period']} "
             f"ends on day {prev['end_day']:g} ({_rows([s.index[pos - 1], i])}). Make period "
             f"{r['period']} start on or after day {prev['end_day']:g}.")
-    gap = same & (s["start_day"] > prev_end)
-    if gap.any():
-        r = s[gap].iloc[0]
-        warnings.append(
-            f"{label}: {int(gap.sum())} period(s) start after the previous one ended (a "
-            f"gap or washout), e.g. subject `{r['subject_id']}` period {r['period']}; "
-            "days in a gap belong to no period.")
+    _warn_some(warnings, label, s, same & (s["start_day"] > prev_end), lambda n, r: (
+        f"{n} period(s) start after the previous one ended (a gap or washout), e.g. subject "
+        f"`{r['subject_id']}` period {r['period']}; days in a gap belong to no period."))
+
+
+def _warn_some(warnings: list[str], label: str, frame: pd.DataFrame, mask: pd.Series,
+               message) -> None:
+    """Warn once about the rows of ``frame`` where ``mask`` holds: ``message(n, first row)``."""
+    if mask.any():
+        warnings.append(f"{label}: " + message(int(mask.sum()), frame[mask].iloc[0]))
 
 
 def _split(sequence: str) -> list[str]:
@@ -347,10 +350,7 @@ def attach(out: dict, tables: dict, warnings: list[str]) -> None:
     meas = out["measurements"]
     where = assign(meas, periods)
     has = meas["subject_id"].astype(str).isin(set(periods["subject_id"]))
-    outside = where["period"].isna() & has
-    if outside.any():
-        ex = meas[outside].iloc[0]
-        warnings.append(
-            f"{label}: {int(outside.sum())} measurement(s) fall outside every period of "
-            f"their subject (e.g. `{ex['subject_id']}` {ex['visit']}, day {ex['day']}); "
-            "the crossover analysis leaves them out.")
+    _warn_some(warnings, label, meas, where["period"].isna() & has, lambda n, ex: (
+        f"{n} measurement(s) fall outside every period of their subject (e.g. "
+        f"`{ex['subject_id']}` {ex['visit']}, day {ex['day']}); the crossover analysis "
+        "leaves them out."))

@@ -53,26 +53,30 @@ def _filter_lines(trial: Trial) -> list[str]:
     return [f"trial = trial.filter(**{dict(trial.filters)!r})"]
 
 
-def _effects(settings) -> str:
+def _settings(settings) -> str:
     family = f", family={settings.family!r}" if settings.family else ""
-    return (f"effects = msc_dash.effect_sizes(trial, n_boot={settings.n_boot}, "
+    return (f"settings = msc_dash.AnalysisSettings(n_boot={settings.n_boot}, "
             f"seed={settings.seed}, ci={settings.ci!r}, padjust={settings.padjust!r}{family})")
 
 
+def _effects(settings) -> list[str]:
+    return [_settings(settings), "effects = msc_dash.effect_sizes(trial, settings=settings)"]
+
+
 def _overview(settings, visit: str, **_) -> list[str]:
-    return [_effects(settings), f"result = effects[effects[\"visit\"] == {visit!r}]"]
+    return [*_effects(settings), f"result = effects[effects[\"visit\"] == {visit!r}]"]
 
 
 def _domain(settings, visit: str, outcomes, **_) -> list[str]:
-    return [_effects(settings),
+    return [*_effects(settings),
             f"result = effects[(effects[\"visit\"] == {visit!r}) & "
             f"effects[\"outcome\"].isin({list(outcomes)!r})]"]
 
 
 def _arms(settings, visit: str, treatment: str, control: str, **_) -> list[str]:
-    return ["from msc_dash.arms import compare_arms",
+    return ["from msc_dash.arms import compare_arms", _settings(settings),
             f"table = compare_arms(trial, treatment={treatment!r}, control={control!r}, "
-            f"n_boot={settings.n_boot}, seed={settings.seed}, ci={settings.ci!r})",
+            f"settings=settings)",
             f"result = table[table[\"visit\"] == {visit!r}]"]
 
 
@@ -96,9 +100,8 @@ def _subgroups(settings, visit: str, outcome: str, variable: str, cuts=None, **_
                ) -> list[str]:
     kw = f"variable={variable!r}, outcome={outcome!r}, visit={visit!r}, cuts={cuts!r}"
     return ["from msc_dash.subgroups import subgroup_effects, subgroup_interaction",
-            f"interaction = subgroup_interaction(trial, {kw})",
-            f"result = subgroup_effects(trial, {kw}, n_boot={settings.n_boot}, "
-            f"seed={settings.seed}, ci={settings.ci!r})"]
+            f"interaction = subgroup_interaction(trial, {kw})", _settings(settings),
+            f"result = subgroup_effects(trial, {kw}, settings=settings)"]
 
 
 def _patients(settings, visit: str, subject: str, **_) -> list[str]:
@@ -152,7 +155,8 @@ def python_code(trial: Trial, view: str, settings, **params) -> str:
     <BLANKLINE>
     trial = msc_dash.load_sample()
     trial = trial.filter(**{'ms_type': ['SPMS']})
-    effects = msc_dash.effect_sizes(trial, n_boot=500, seed=1, ci=0.95, padjust='holm')
+    settings = msc_dash.AnalysisSettings(n_boot=500, seed=1, ci=0.95, padjust='holm')
+    effects = msc_dash.effect_sizes(trial, settings=settings)
     result = effects[effects["visit"] == 'Month 12']
     """
     body = [*_load_lines(trial), *_registry_lines(trial), *_filter_lines(trial),

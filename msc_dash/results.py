@@ -60,12 +60,8 @@ def effect_table(trial, settings: AnalysisSettings | None = None) -> EffectTable
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from msc_dash.trial import Trial
-    >>> m = pd.DataFrame({"subject_id": list("abcd") * 2,
-    ...                   "visit": ["BL"] * 4 + ["M12"] * 4, "day": [0] * 4 + [365] * 4,
-    ...                   "outcome": "SDMT", "value": [40, 52, 38, 45, 44, 55, 39, 50]})
-    >>> t = Trial.from_tables(pd.DataFrame({"subject_id": list("abcd")}), m)
+    >>> from msc_dash.examples import tiny_trial
+    >>> t = tiny_trial()
     >>> table = effect_table(t, AnalysisSettings(n_boot=500))
     >>> table.at("M12")["change_mean"].tolist(), table.settings.n_boot, table.belongs_to(t)
     ([3.25], 500, True)

@@ -120,11 +120,9 @@ def adverse_events(trial: Trial) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"subject_id": ["a", "b"]})
-    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
-    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> from msc_dash.examples import events_trial
     >>> ae = pd.DataFrame({"subject_id": ["a"], "term": ["Headache"], "severity": ["Grade 2"]})
-    >>> adverse_events(Trial.from_tables(s, m, ae))[["term", "severity", "serious_label"]]
+    >>> adverse_events(events_trial(2, ae))[["term", "severity", "serious_label"]]
            term  severity serious_label
     0  Headache  moderate       unknown
     """
@@ -164,13 +162,8 @@ def event_scope(trial: Trial) -> dict:
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> s = pd.DataFrame({"subject_id": ["a"]})
-    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
-    ...                   "outcome": ["SDMT"], "value": [40.0]})
-    >>> ae = pd.DataFrame({"subject_id": "a", "term": ["Flu", "Rash", "Cough"],
-    ...                    "onset_day": [-5, 3, None]})
-    >>> scope = event_scope(Trial.from_tables(s, m, ae))
+    >>> from msc_dash.examples import events_trial, onset_events
+    >>> scope = event_scope(events_trial(1, onset_events()))
     >>> scope["emergent"], scope["not_emergent"], scope["unknown"], scope["excluded"]
     (1, 1, 1, 2)
     >>> print(scope["note"])
@@ -216,12 +209,10 @@ def safety_headline(trial: Trial) -> dict:
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"subject_id": ["a", "b", "c"]})
-    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
-    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> from msc_dash.examples import events_trial
     >>> ae = pd.DataFrame({"subject_id": ["a", "a", "b"], "term": ["Headache"] * 3,
     ...                    "serious": [False, True, False]})
-    >>> safety_headline(Trial.from_tables(s, m, ae))
+    >>> safety_headline(events_trial(3, ae))
     {'n_subjects': 3, 'n_events': 3, 'n_subjects_with_event': 2, 'n_serious': 1, 'n_subjects_serious': 1}
     """
     ae = adverse_events(trial)
@@ -247,14 +238,12 @@ def headline_text(trial: Trial) -> str:
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"subject_id": ["a", "b", "c"]})
-    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
-    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> from msc_dash.examples import events_trial
     >>> ae = pd.DataFrame({"subject_id": ["a", "b"], "term": ["Headache", "Stroke"],
     ...                    "serious": [False, True]})
-    >>> headline_text(Trial.from_tables(s, m, ae))
+    >>> headline_text(events_trial(3, ae))
     '1 serious adverse event (1 subject) in 3 subjects'
-    >>> headline_text(Trial.from_tables(s, m, ae.assign(serious=False)))
+    >>> headline_text(events_trial(3, ae.assign(serious=False)))
     '0 serious adverse events in 3 subjects'
     """
     h = safety_headline(trial)
@@ -277,13 +266,11 @@ def safety_warnings(trial: Trial) -> list[str]:
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"subject_id": ["a"]})
-    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
-    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> from msc_dash.examples import events_trial
     >>> ae = pd.DataFrame({"subject_id": ["a", "a"], "term": ["Headache", "Nausea"],
     ...                    "severity": ["mild", None], "serious": [False, False],
     ...                    "related": ["possible", "unlikely"], "onset_day": [1, 3]})
-    >>> safety_warnings(Trial.from_tables(s, m, ae))
+    >>> safety_warnings(events_trial(1, ae))
     ['1 of 2 adverse events have no recognised severity (mild, moderate, severe, life-threatening, fatal); they are counted as "unknown".']
     """
     raw = trial.adverse_events
@@ -345,11 +332,9 @@ def incidence_counts(trial: Trial, by: str | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"subject_id": ["a", "b", "c", "d"]})
-    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
-    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> from msc_dash.examples import events_trial
     >>> ae = pd.DataFrame({"subject_id": ["a", "a", "b"], "term": ["Headache", "Headache", "Rash"]})
-    >>> incidence_counts(Trial.from_tables(s, m, ae))[["term", "n_subjects", "pct", "n_events"]]
+    >>> incidence_counts(events_trial(4, ae))[["term", "n_subjects", "pct", "n_events"]]
            term  n_subjects   pct  n_events
     0  Headache           1  25.0         2
     1      Rash           1  25.0         1
@@ -426,15 +411,13 @@ def incidence_table(trial: Trial, by: str | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"subject_id": ["a", "b"]})
-    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
-    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> from msc_dash.examples import events_trial
     >>> ae = pd.DataFrame({"subject_id": ["a", "a"], "term": ["Headache"] * 2,
     ...                    "severity": ["mild", "moderate"]})
-    >>> incidence_table(Trial.from_tables(s, m, ae))[["Term", "Events", "Subjects"]]
+    >>> incidence_table(events_trial(2, ae))[["Term", "Events", "Subjects"]]
            Term  Events Subjects
     0  Headache       2  1 (50%)
-    >>> incidence_table(Trial.from_tables(s, m, ae), by="severity")
+    >>> incidence_table(events_trial(2, ae), by="severity")
                Severity Subjects  Events
     0              mild  1 (50%)       1
     1          moderate  1 (50%)       1

@@ -65,15 +65,13 @@ def serious_events(trial: Trial) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"subject_id": ["a", "b"]})
-    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
-    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> from msc_dash.examples import events_trial
     >>> ae = pd.DataFrame({"subject_id": ["a", "b"], "term": ["Headache", "Meningitis"],
     ...                    "serious": [False, True], "onset_day": [3, 40],
     ...                    "severity": ["mild", "severe"]})
     >>> inj = pd.DataFrame({"subject_id": ["b", "b"], "injection_number": [1, 2],
     ...                     "day": [0, 30]})
-    >>> serious_events(Trial.from_tables(s, m, ae, inj))[["Subject", "Term", "Onset day", "Injection"]]
+    >>> serious_events(events_trial(2, ae, inj))[["Subject", "Term", "Onset day", "Injection"]]
       Subject        Term  Onset day  Injection
     0       b  Meningitis         40          2
     """
@@ -116,14 +114,12 @@ def post_injection_events(trial: Trial, window: int = 7) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"subject_id": ["a", "b"]})
-    >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
-    ...                   "outcome": ["SDMT"], "value": [40.0]})
+    >>> from msc_dash.examples import events_trial
     >>> inj = pd.DataFrame({"subject_id": ["a", "a", "b"], "injection_number": [1, 2, 1],
     ...                     "day": [0, 90, 0]})
     >>> ae = pd.DataFrame({"subject_id": ["a", "a", "b"], "term": ["Headache"] * 3,
     ...                    "onset_day": [2, 60, 7]})
-    >>> table = post_injection_events(Trial.from_tables(s, m, ae, inj), window=7)
+    >>> table = post_injection_events(events_trial(2, ae, inj), window=7)
     >>> table[["injection_number", "injections_given", "events", "subjects_with_event"]]
        injection_number  injections_given  events  subjects_with_event
     0                 1                 2       2                    2

@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from .mmrm import _fit, analysis_frame
+from .settings import AnalysisSettings
 from .trial import Trial
 
 __all__ = ["tipping_point", "TippingPoint", "completers_ancova", "outcome_sensitivity",
@@ -78,13 +79,17 @@ def _rubin(est: np.ndarray, var: np.ndarray, df_com: int, ci: float) -> dict:
 
 def tipping_point(trial: Trial, outcome: str, *, treatment: str, control: str,
                   visit: str | None = None, deltas=None, n_imputations: int = 50,
-                  seed: int = 0, alpha: float = 0.05, ci: float = 0.95) -> TippingPoint:
+                  alpha: float = 0.05, settings: AnalysisSettings | None = None
+                  ) -> TippingPoint:
     """Delta-adjusted multiple imputation of the contrast at ``visit`` (default: the last).
 
     Parameters
     ----------
     deltas : array-like, optional
         Shifts on the analysis scale (default 0 to 3 residual SDs in steps of 0.1 SD).
+    settings : AnalysisSettings, optional
+        ``seed`` of the imputations and ``ci``, the level of the intervals
+        (default: the defaults).
 
     Examples
     --------
@@ -94,6 +99,8 @@ def tipping_point(trial: Trial, outcome: str, *, treatment: str, control: str,
     >>> tp.visit, tp.n_imputed_treatment, tp.n_imputed_control
     ('Month 12', 1, 1)
     """
+    settings = settings or AnalysisSettings()
+    seed, ci = settings.seed, settings.ci
     frame, _ = analysis_frame(trial, outcome, [treatment, control])
     fit, _, cbar = _fit(frame, treatment, "unstructured")
     visits = list(frame["visit"].cat.categories)
@@ -190,12 +197,14 @@ def completers_ancova(trial: Trial, outcome: str, *, treatment: str, control: st
 
 
 def outcome_sensitivity(trial: Trial, outcome: str, *, treatment: str, control: str,
-                        ci: float = 0.95, n_imputations: int = 50,
-                        seed: int = 0) -> tuple[pd.DataFrame, TippingPoint]:
+                        n_imputations: int = 50, settings: AnalysisSettings | None = None
+                        ) -> tuple[pd.DataFrame, TippingPoint]:
     """The three analyses of ``outcome`` at its last visit, and the tipping-point scan.
 
     Rows: the MMRM (all subjects, MAR), the completers' ANCOVA and the ANCOVA
     after MI under MAR, with ``tipping_delta`` and ``note`` on the last.
+    ``settings`` (default: the defaults) give the confidence level ``ci`` and
+    the ``seed`` of the imputations.
 
     Examples
     --------
@@ -207,11 +216,13 @@ def outcome_sensitivity(trial: Trial, outcome: str, *, treatment: str, control: 
     """
     from .mmrm import mmrm
 
+    settings = settings or AnalysisSettings()
+    ci = settings.ci
     res = mmrm(trial, outcome, treatment=treatment, control=control, ci=ci)
     last = res.contrasts.iloc[-1]
     comp = completers_ancova(trial, outcome, treatment=treatment, control=control, ci=ci)
-    tp = tipping_point(trial, outcome, treatment=treatment, control=control, ci=ci,
-                       n_imputations=n_imputations, seed=seed)
+    tp = tipping_point(trial, outcome, treatment=treatment, control=control,
+                       n_imputations=n_imputations, settings=settings)
     mar = tp.frame.iloc[0]
     base = dict(outcome=outcome, visit=last["visit"], scale=res.scale)
     keys = ("n_treatment", "n_control", "estimate", "ci_low", "ci_high", "p")
@@ -230,8 +241,8 @@ def outcome_sensitivity(trial: Trial, outcome: str, *, treatment: str, control: 
     return out.assign(note=out["note"].fillna("")), tp
 
 
-def sensitivity_table(trial: Trial, treatment: str, control: str, *, ci: float = 0.95,
-                      n_imputations: int = 50, seed: int = 0) -> pd.DataFrame:
+def sensitivity_table(trial: Trial, treatment: str, control: str, *, n_imputations: int = 50,
+                      settings: AnalysisSettings | None = None) -> pd.DataFrame:
     """:func:`outcome_sensitivity` rows of every outcome with an MMRM, in one frame.
 
     Examples
@@ -245,8 +256,8 @@ def sensitivity_table(trial: Trial, treatment: str, control: str, *, ci: float =
     for code in trial.outcomes:
         try:
             frames.append(outcome_sensitivity(trial, code, treatment=treatment,
-                                              control=control, ci=ci,
-                                              n_imputations=n_imputations, seed=seed)[0])
+                                              control=control, n_imputations=n_imputations,
+                                              settings=settings)[0])
         except ValueError:
             continue
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -201,14 +201,7 @@ def slides(trial: Trial, effects: pd.DataFrame, *, visit: str | None = None,
         from .arms import default_arms
 
         treatment, control = default_arms(trial.arms)
-        title = f"{treatment} vs {control} at {visit}"
-        out.append(Slide("arms", title,
-                         f"MMRM contrast of the change from baseline over the model's "
-                         f"residual SD, every subject with a follow-up value; positive "
-                         f"favours {treatment}.", visit=visit, arm=treatment,
-                         chart="mmrm_forest",
-                         params=_params(visit=visit, treatment=treatment, control=control,
-                                        title=f"{title} (MMRM)")))
+        out += _mmrm_slides(trial, visit, treatment, control, settings)
     shown = set()
     if trial.has_periods:
         from .crossover_summary import crossover_slides
@@ -254,13 +247,18 @@ def forest_pages(trial: Trial, effects: pd.DataFrame, visit: str) -> list[tuple[
     --------
     >>> import msc_dash
     >>> t = msc_dash.load_sample()
-    >>> e = msc_dash.effect_sizes(t, n_boot=100)
+    >>> e = msc_dash.effect_sizes(t, settings=msc_dash.AnalysisSettings(n_boot=100))
     >>> [len(p) for p in forest_pages(t, e, "Month 12")]
     [8, 6, 3]
     """
     shown = set(effects.loc[effects["visit"] == visit, "outcome"])
+    return _pages(trial, [c for c in trial.outcomes if c in shown])
+
+
+def _pages(trial: Trial, codes) -> list[tuple[str, ...]]:
+    """``codes`` split into pages of at most :data:`FOREST_ROWS` rows with their headings."""
     pages, page, rows, domain = [], [], 0, None
-    for code in (c for c in trial.outcomes if c in shown):
+    for code in codes:
         new_domain = trial.outcome(code).domain
         cost = 1 + (new_domain != domain)
         if page and rows + cost > FOREST_ROWS:
@@ -270,6 +268,32 @@ def forest_pages(trial: Trial, effects: pd.DataFrame, visit: str) -> list[tuple[
         rows += cost
         domain = new_domain
     return pages + ([tuple(page)] if page else [])
+
+
+def _mmrm_slides(trial: Trial, visit: str, treatment: str, control: str,
+                 settings) -> list[Slide]:
+    """The between-arm MMRM forest at ``visit``, paged as the overview's forest."""
+    from .memo import compute
+    from .mmrm import mmrm_table
+
+    table = compute(mmrm_table, trial, treatment=treatment, control=control,
+                    settings=settings or AnalysisSettings())
+    at = set(table.loc[(table["visit"] == visit) & table["estimable"], "outcome"])
+    pages = _pages(trial, [c for c in trial.outcomes if c in at]) or [()]
+    out = []
+    for i, page in enumerate(pages, start=1):
+        part = f" ({i} of {len(pages)})" if len(pages) > 1 else ""
+        title = f"{treatment} vs {control} at {visit}{part}"
+        params = dict(visit=visit, treatment=treatment, control=control,
+                      title=f"{title} (MMRM)")
+        out.append(Slide("arms", title,
+                         f"MMRM contrast of the change from baseline over the model's "
+                         f"residual SD, every subject with a follow-up value; positive "
+                         f"favours {treatment}.", visit=visit, arm=treatment,
+                         chart="mmrm_forest",
+                         params=_params(**params, **({"outcomes": page}
+                                                     if len(pages) > 1 else {}))))
+    return out
 
 
 def _auto_slides(trial: Trial, visit: str | None, settings) -> list[Slide]:
@@ -351,20 +375,16 @@ def describe_filters(filters) -> str:
 
 # ------------------------------------------------------------------ figures
 def slide_figure(trial: Trial, slide: Slide, effects: pd.DataFrame | None = None, *,
-                 settings: AnalysisSettings | None = None, n_boot: int | None = None,
-                 seed: int | None = None):
+                 settings: AnalysisSettings | None = None):
     """The figure of one slide, or None when it has none (or it cannot be drawn).
 
-    ``settings`` (or ``n_boot`` / ``seed``, kept for existing callers) give the
-    chart's settings; ``effects`` is not needed (the chart computes its own,
-    shared through :func:`msc_dash.memo.compute`).
+    ``settings`` (default: the defaults) give the chart's settings; ``effects``
+    is not needed (the chart computes its own, shared through
+    :func:`msc_dash.memo.compute`).
     """
     from .charts import build
 
     settings = settings or AnalysisSettings()
-    if n_boot is not None or seed is not None:
-        settings = settings.replace(n_boot=settings.n_boot if n_boot is None else n_boot,
-                                    seed=settings.seed if seed is None else seed)
     if not slide.chart:
         return None
     try:
@@ -397,6 +417,8 @@ def high_contrast(fig, *, font_size: int = 24):
                 obj.color = _ON_BLACK[color.upper()]
         if getattr(trace, "type", "") == "scatter" and trace.line is not None:
             width = trace.line.width
+            if width == 0:  # the edge of a CI band: thickened, it drew as an extra curve
+                continue
             trace.line.width = max(width if width and not math.isnan(width) else 2, 3)
     return out
 

@@ -22,6 +22,7 @@ from scipy import stats
 from .arms import change_frame
 from .effects import ANALYTIC_N
 from .effects import _analytic_ci as _paired_analytic_ci  # same large-n CI as effect_sizes
+from .settings import AnalysisSettings
 from .trial import Trial
 
 __all__ = ["subgroup_levels", "subgroup_effects", "subgroup_interaction", "is_numeric_variable",
@@ -168,7 +169,7 @@ def _changes(trial: Trial, variable: str, outcome: str, visit: str, cuts) -> pd.
 
 
 def subgroup_effects(trial: Trial, variable: str, *, outcome: str, visit: str, cuts=None,
-                     n_boot: int = 2000, seed: int = 0, ci: float = 0.95) -> pd.DataFrame:
+                     settings: AnalysisSettings | None = None) -> pd.DataFrame:
     """Change from baseline to ``visit`` per arm x subgroup level, as paired Hedges' g.
 
     Parameters
@@ -180,8 +181,9 @@ def subgroup_effects(trial: Trial, variable: str, *, outcome: str, visit: str, c
         Outcome code and follow-up visit.
     cuts : tuple of float, optional
         Cut points of a numeric variable (default: the median).
-    n_boot, seed, ci : int, int, float
-        Bootstrap resamples, seed and confidence level.
+    settings : AnalysisSettings, optional
+        ``n_boot`` and ``seed`` of the bootstrap and ``ci``, the level of the
+        intervals (default: the defaults).
 
     Returns
     -------
@@ -201,13 +203,16 @@ def subgroup_effects(trial: Trial, variable: str, *, outcome: str, visit: str, c
     ...         for i in range(10) for k, (v, d) in enumerate([("BL", 0), ("M12", 365)])]
     >>> m = pd.DataFrame(rows, columns=["subject_id", "visit", "day", "value"]).assign(outcome="SDMT")
     >>> s = pd.DataFrame({"subject_id": [f"s{i}" for i in range(10)], "sex": list("MMMMMFFFFF")})
-    >>> out = subgroup_effects(Trial.from_tables(s, m), "sex", outcome="SDMT", visit="M12", n_boot=200)
+    >>> out = subgroup_effects(Trial.from_tables(s, m), "sex", outcome="SDMT", visit="M12",
+    ...                        settings=AnalysisSettings(n_boot=200))
     >>> out[["level", "n", "change_mean"]]
       level  n  change_mean
     0     F  5          2.0
     1     M  5          3.6
     """
     ch = _changes(trial, variable, outcome, visit, cuts)
+    settings = settings or AnalysisSettings()
+    ci = settings.ci
     sign = trial.outcome(outcome).sign
     rows = []
     for arm in trial.arms:
@@ -228,7 +233,7 @@ def subgroup_effects(trial: Trial, variable: str, *, outcome: str, visit: str, c
                     lo, hi = _paired_analytic_ci(post, pre, ci)
                     row["ci_method"] = "analytic"
                 else:
-                    g, lo, hi = _paired_g(post, pre, n_boot=n_boot, seed=seed, ci=ci)
+                    g, lo, hi = _paired_g(post, pre, **settings.bootstrap, ci=ci)
                 lo, hi = sorted((sign * lo, sign * hi))
                 row.update(hedges_g=sign * g, hedges_g_ci_low=lo, hedges_g_ci_high=hi,
                            estimable=True)

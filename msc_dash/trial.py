@@ -115,6 +115,32 @@ def _flag_value(v):
 PERIOD_COLUMNS = ("subject_id", "period", "treatment", "start_day", "end_day")
 
 
+def _coded_order(frame: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
+    """The stable sort order by ``keys``, from categorical codes (None unless every
+    text key is categorical with sorted categories, so that codes sort as the text)."""
+    columns = []
+    for key in keys:
+        s = frame[key]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            codes = s.cat.codes.to_numpy()
+            if not s.cat.categories.is_monotonic_increasing or (codes < 0).any():
+                return None
+            columns.append(codes)
+        elif pd.api.types.is_numeric_dtype(s.dtype) and not s.isna().any():
+            columns.append(s.to_numpy())
+        else:
+            return None
+    return np.lexsort(columns[::-1])
+
+
+def _as_str(s: pd.Series) -> pd.Series:
+    """``s.astype(str)``; a categorical's categories converted once, then taken."""
+    if isinstance(s.dtype, pd.CategoricalDtype) and (s.cat.codes >= 0).all():
+        text = s.cat.categories.astype(str).array.take(s.cat.codes.to_numpy())
+        return pd.Series(text, index=s.index, name=s.name)
+    return s.astype(str)
+
+
 @dataclass(frozen=True, eq=False)
 class Trial:
     """A loaded trial: subjects, measurements, adverse events and injections.
@@ -197,7 +223,8 @@ class Trial:
                 frame = empty_table(name)
             else:
                 frame = frame.copy()
-                frame["subject_id"] = frame["subject_id"].astype(str)
+                if name != "measurements":  # (its keys are made text after the sort)
+                    frame["subject_id"] = frame["subject_id"].astype(str)
             for col in TABLES[name][0] + TABLES[name][1]:
                 if col not in frame:
                     frame[col] = pd.Series(np.nan, index=frame.index, dtype="object")
@@ -212,9 +239,15 @@ class Trial:
         m = tables["measurements"]
         m["day"] = pd.to_numeric(m["day"])
         m["value"] = pd.to_numeric(m["value"]).astype(float)
-        m["visit"] = m["visit"].astype(str)
-        m["outcome"] = m["outcome"].astype(str)
-        tables["measurements"] = _sorted(m, ["subject_id", "outcome", "day", "visit"])
+        keys = ["subject_id", "outcome", "day", "visit"]
+        order = _coded_order(m, keys)  # the loader's categorical keys: sort their codes
+        if order is not None:
+            m = m.take(order)
+        for col in ("subject_id", "visit", "outcome"):
+            m[col] = _as_str(m[col])
+        # text keys: one lexsort of their codes (pandas' sort of 6 million strings: 4.4 s)
+        tables["measurements"] = (m.reset_index(drop=True) if order is not None
+                                  else _sorted(m, keys))
         subjects = subjects.sort_values("subject_id", kind="stable").reset_index(drop=True)
         rel = tables["relapses"]
         rel["onset_day"] = pd.to_numeric(rel["onset_day"]).astype(float)
@@ -408,13 +441,8 @@ class Trial:
 
         Examples
         --------
-        >>> import pandas as pd
-        >>> s = pd.DataFrame({"subject_id": ["a"]})
-        >>> m = pd.DataFrame({"subject_id": ["a"], "visit": ["BL"], "day": [0],
-        ...                   "outcome": ["SDMT"], "value": [40.0]})
-        >>> ae = pd.DataFrame({"subject_id": "a", "term": ["Flu", "Rash", "Cough"],
-        ...                    "onset_day": [-5, 3, None]})
-        >>> t = Trial.from_tables(s, m, ae)
+        >>> from msc_dash.examples import events_trial, onset_events
+        >>> t = events_trial(1, onset_events())
         >>> t.adverse_events["treatment_emergent"].tolist()
         [False, True, <NA>]
         >>> t.treatment_emergent_only().adverse_events["term"].tolist()

@@ -64,8 +64,7 @@ st.header("Sensitivity: per-visit complete cases")
 st.caption("Each visit analysed alone, with only the subjects seen at that visit "
            "(no model across visits): check that these agree with the MMRM above.")
 t_md, c_md = widgets.md_escape(treatment), widgets.md_escape(control)
-table = cached(compare_arms, trial, treatment=treatment, control=control,
-               n_boot=settings.n_boot, seed=settings.seed, ci=settings.ci)
+table = cached(compare_arms, trial, treatment=treatment, control=control, settings=settings)
 if table.empty:
     st.info(f"No outcome has changes from baseline in both {t_md} and {c_md}.")
     st.stop()

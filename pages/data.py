@@ -131,7 +131,9 @@ st.markdown(
     "relapse are read as relapses.\n"
     "- Column names that differ (\"Patient ID\", \"Timed 25ft walk (s)\") can be mapped "
     "once in the app, and the mapping saved for next time.\n"
-    f"- Up to {io.MAX_UPLOAD_BYTES // 2**20} MB. Uploaded files stay in this browser "
+    f"- Up to {io.limits.MAX_TABLE_BYTES // 2**20} MB per CSV, Excel or SAS file and "
+    f"{io.limits.MAX_PACKED_BYTES // 2**20} MB per Parquet or ZIP file (large tables load "
+    "fastest as Parquet). Uploaded files stay in this browser "
     "session's memory: never written to disk, never sent anywhere.")
 cols = st.columns(1 + len(io.TABLE_TEMPLATES))
 cols[0].download_button("All templates (.zip)", io.template_zip, "msc_dash_templates.zip",

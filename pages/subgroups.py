@@ -79,8 +79,7 @@ if is_numeric_variable(column):
 
 out = trial.outcome(outcome)
 kw = dict(variable=variable, outcome=outcome, visit=visit, cuts=cuts)
-effects = cached(subgroup_effects, trial, **kw, n_boot=settings.n_boot, seed=settings.seed,
-                 ci=settings.ci)
+effects = cached(subgroup_effects, trial, **kw, settings=settings)
 inter = cached(subgroup_interaction, trial, **kw)
 
 if effects.empty or effects["n"].sum() == 0:

@@ -1,12 +1,17 @@
-"""Shared fixtures: the bundled samples and small trials built in the test."""
+"""Shared fixtures: the bundled samples and small trials built in the test, and the app."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from msc_dash.trial import Trial
+
+ROOT = Path(__file__).resolve().parents[1]
+TWO_ARM_SAMPLE = "Sample two-arm trial (simulated)"
 
 VISITS = (("Baseline", 0), ("Month 3", 90), ("Month 6", 180), ("Month 12", 365))
 # code -> (baseline mean, baseline sd, mean change per follow-up visit, log scale?)
@@ -88,6 +93,23 @@ def sample_trial():
     from msc_dash import load_sample
 
     return load_sample()
+
+
+def open_page(path: str, data: str = TWO_ARM_SAMPLE, **state):
+    """AppTest of ``app.py`` on the sample ``data``, then ``state`` set and page ``path`` run.
+
+    ``path``: e.g. ``"pages/arms.py"``. Fails when the page raises.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["data_choice"] = data
+    at.run()
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.switch_page(path).run()
+    assert not at.exception, [e.value for e in at.exception][:1]
+    return at
 
 
 def open_download_menus(at, *keys: str):

@@ -52,7 +52,7 @@ def test_between_arm_and_adverse_event_counts(two_arm):
 
     trial, _, _, flat = two_arm
     treatment, control = trial.arms
-    between = compare_arms(trial, treatment, control, n_boot=N_BOOT)
+    between = compare_arms(trial, treatment, control, settings=AnalysisSettings(n_boot=N_BOOT))
     got = flat[flat["method_id"] == "MTH-ARMS-ANCOVA"].set_index(
         ["parameter", "visit", "statistic"])["value"]
     for row in between.to_dict("records"):

@@ -11,6 +11,7 @@ from conftest import build_trial
 
 from msc_dash import compare_arms, mixed_anova_table
 from msc_dash.arms import COMPARE_COLUMNS, change_frame, hedges_g_independent
+from msc_dash.settings import AnalysisSettings
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def trial():
 
 @pytest.fixture(scope="module")
 def table(trial):
-    return compare_arms(trial, "MSC", "Placebo", n_boot=1000, seed=3)
+    return compare_arms(trial, "MSC", "Placebo", settings=AnalysisSettings(n_boot=1000, seed=3))
 
 
 LOG = ("T25FW", "NHPT", "NFL", "GFAP")
@@ -117,7 +118,7 @@ def test_log_scale_outcome_is_compared_as_a_ratio_by_hand():
     s = pd.DataFrame({"subject_id": list(arms), "arm": list(arms.values())})
     from msc_dash.trial import Trial
 
-    row = compare_arms(Trial.from_tables(s, m), "MSC", "Placebo", n_boot=200).iloc[0]
+    row = compare_arms(Trial.from_tables(s, m), "MSC", "Placebo", settings=AnalysisSettings(n_boot=200)).iloc[0]
     # both arms share baselines and wobble, so the log-scale ANCOVA difference is log(0.5)
     assert row.ratio == pytest.approx(0.5, rel=1e-9)
     assert row.adjusted_difference == pytest.approx(np.log(0.5), rel=1e-9)
@@ -130,7 +131,7 @@ def test_log_scale_outcome_with_zero_is_not_estimable_and_says_why(trial):
     from msc_dash.trial import Trial
 
     t = Trial.from_tables(trial.subjects.drop(columns="n_injections"), m)
-    out = compare_arms(t, "MSC", "Placebo", n_boot=200).set_index(["outcome", "visit"])
+    out = compare_arms(t, "MSC", "Placebo", settings=AnalysisSettings(n_boot=200)).set_index(["outcome", "visit"])
     row = out.loc[("NFL", "Month 12")]
     assert not row.estimable and np.isnan(row.ratio)
     assert row.note.startswith("2 value(s) ≤ 0 of a log-scale outcome")
@@ -141,12 +142,12 @@ def test_treatment_benefit_is_positive():
     # MSC gets the stated change (T25FW faster, SDMT higher), Placebo none: both favour MSC
     t = build_trial(n_per_arm=40, arms=("MSC", "Placebo"), seed=9,
                     outcomes={"T25FW": (9.0, 3.0, -3.0, True), "SDMT": (43.0, 12.0, 8.0, False)})
-    out = compare_arms(t, "MSC", "Placebo", n_boot=500).set_index(["outcome", "visit"])
+    out = compare_arms(t, "MSC", "Placebo", settings=AnalysisSettings(n_boot=500)).set_index(["outcome", "visit"])
     assert out.loc[("T25FW", "Month 12"), "hedges_g"] > 1
     assert out.loc[("SDMT", "Month 12"), "hedges_g"] > 1
     assert out.loc[("T25FW", "Month 12"), "adjusted_difference"] < 0  # log ratio: faster
     assert out.loc[("T25FW", "Month 12"), "ratio"] < 1
-    swapped = compare_arms(t, "Placebo", "MSC", n_boot=500).set_index(["outcome", "visit"])
+    swapped = compare_arms(t, "Placebo", "MSC", settings=AnalysisSettings(n_boot=500)).set_index(["outcome", "visit"])
     assert swapped.loc[("SDMT", "Month 12"), "hedges_g"] == pytest.approx(
         -out.loc[("SDMT", "Month 12"), "hedges_g"])
 
@@ -154,7 +155,7 @@ def test_treatment_benefit_is_positive():
 def test_too_few_subjects_is_not_estimable(trial):
     keep = list(trial.subjects.subject_id[trial.subjects.arm == "MSC"][:2]) + list(
         trial.subjects.subject_id[trial.subjects.arm == "Placebo"])
-    out = compare_arms(trial.filter(subject_id=keep), "MSC", "Placebo", n_boot=200)
+    out = compare_arms(trial.filter(subject_id=keep), "MSC", "Placebo", settings=AnalysisSettings(n_boot=200))
     assert not out.estimable.any() and out.hedges_g.isna().all()
     assert set(out.note) == {"n < 3 in an arm"}
     assert (out.n_treatment == 2).all()

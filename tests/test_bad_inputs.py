@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from msc_dash.errors import TrialDataError
-from msc_dash.io import MAX_UPLOAD_BYTES, load_trial
+from msc_dash.io import limits, load_trial
 from tests.data.make_bad_corpus import CASES, HERE
 from tests.test_io import Upload
 
@@ -40,12 +40,15 @@ def test_bad_file_as_upload_gives_the_same_message(name):
         load_trial(source, name=None if isinstance(content, dict) else name)
 
 
-def test_oversized_bytes():
-    with pytest.raises(TrialDataError, match=r"big.csv is 51.0 MB; the limit is 50 MB"):
-        load_trial(b"x" * (MAX_UPLOAD_BYTES + 2**20), name="big.csv")
+def test_oversized_bytes(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_TABLE_BYTES", 50 * 2**20)
+    with pytest.raises(TrialDataError, match=r"big.csv is 51.0 MB; the limit for CSV, Excel "
+                       r"and SAS files is 50 MB"):
+        load_trial(b"x" * (50 * 2**20 + 2**20), name="big.csv")
 
 
-def test_zip_bomb_over_200_mb_is_refused_quickly():
+def test_zip_bomb_over_200_mb_is_refused_quickly(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_UNCOMPRESSED_BYTES", 200 * 2**20)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for i in range(3):

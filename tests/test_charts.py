@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import inspect
 import json
-from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
-from conftest import open_download_menus
-from streamlit.testing.v1 import AppTest
+from conftest import open_download_menus, open_page
 
 import msc_dash
 from msc_dash import charts, figures
@@ -23,7 +21,6 @@ from msc_dash.results import EffectTable, effect_table
 from msc_dash.settings import AnalysisSettings
 from msc_dash.slides import slide_figure, slides
 
-ROOT = Path(__file__).resolve().parents[1]
 FAST = AnalysisSettings(n_boot=200)
 
 
@@ -165,11 +162,7 @@ def test_a_new_chart_appears_in_the_presenter_report_and_zip(new_chart):
 
 
 def test_a_new_chart_appears_with_export_buttons_on_its_domain_page(new_chart):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["data_choice"] = "Sample trial (simulated, single arm)"
-    at.run()
-    at.switch_page("pages/mobility.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page("pages/mobility.py", data="Sample trial (simulated, single arm)")
     titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "")
               for c in at.get("plotly_chart")]
     assert sum(t.endswith("change per subject") for t in titles) == 2  # T25FW and NHPT
@@ -183,11 +176,7 @@ def test_a_new_chart_appears_with_export_buttons_on_its_domain_page(new_chart):
 @pytest.mark.parametrize("page,key", [("arms", "arms_forest"), ("arms", "arms_difference"),
                                       ("subgroups", "subgroup_forest")])
 def test_arms_and_subgroups_charts_have_export_buttons(page, key):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["data_choice"] = "Sample two-arm trial (simulated)"
-    at.run()
-    at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(f"pages/{page}.py")
     open_download_menus(at, key)
     ids = [b.proto.id for b in at.get("download_button")]
     for fmt in ("png", "svg", "html"):

@@ -77,7 +77,7 @@ def test_correlation_figure_axes_hover_and_fit_line(pairs):
                              stats=stats_)
     dots = fig.data[0]
     assert len(dots.x) == len(pairs)
-    assert fig.layout.xaxis.title.text == "NFL change from baseline (%)"
+    assert fig.layout.xaxis.title.text == "Serum NfL change from baseline (%)"  # registry short label
     assert fig.layout.yaxis.title.text == "SDMT change from baseline (correct answers)"
     # the subtitle is broken into short lines (each its own <sup>) to fit 1280 px
     assert stats_["text"] in fig.layout.title.text.replace("</sup><br><sup>", " ")

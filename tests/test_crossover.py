@@ -31,25 +31,24 @@ def results():
     return out
 
 
+#: field -> tolerance of the match with EXPECTED
+LMER_TOLERANCE = {
+    "estimate": dict(rel=1e-7, abs=1e-10), "se": dict(rel=1e-5), "df": dict(rel=1e-4),
+    "p": dict(rel=1e-4, abs=1e-12), "carryover_p": dict(rel=1e-4),
+    "carryover_df": dict(rel=1e-4), "period_p": dict(rel=1e-4), "period_df": dict(rel=1e-4),
+    "sd_residual": dict(rel=1e-5), "sd_subject": dict(rel=1e-4, abs=1e-6),
+    "hedges_g": dict(rel=1e-5), "period1_estimate": dict(rel=1e-10),
+    "period1_se": dict(rel=1e-10), "period1_p": dict(rel=1e-8),
+}
+
+
 @pytest.mark.parametrize("case", list(inputs.CASES))
 def test_equals_lmer(results, case):
     r, e = results[case], EXPECTED.loc[case]
     assert r.n_observations == e["n_obs"] and r.n_subjects == e["n_subjects"]
-    assert r.estimate == pytest.approx(e["estimate"], rel=1e-7, abs=1e-10)
-    assert r.se == pytest.approx(e["se"], rel=1e-5)
-    assert r.df == pytest.approx(e["df"], rel=1e-4)
-    assert r.p == pytest.approx(e["p"], rel=1e-4, abs=1e-12)
-    assert r.carryover_p == pytest.approx(e["carryover_p"], rel=1e-4)
-    assert r.carryover_df == pytest.approx(e["carryover_df"], rel=1e-4)
-    assert r.period_p == pytest.approx(e["period_p"], rel=1e-4)
-    assert r.period_df == pytest.approx(e["period_df"], rel=1e-4)
-    assert r.sd_residual == pytest.approx(e["sd_residual"], rel=1e-5)
-    assert r.sd_subject == pytest.approx(e["sd_subject"], rel=1e-4, abs=1e-6)
-    assert r.hedges_g == pytest.approx(e["hedges_g"], rel=1e-5)
-    assert r.period1_estimate == pytest.approx(e["period1_estimate"], rel=1e-10)
-    assert r.period1_se == pytest.approx(e["period1_se"], rel=1e-10)
+    for field, tolerance in LMER_TOLERANCE.items():
+        assert getattr(r, field) == pytest.approx(e[field], **tolerance), field
     assert r.period1_df == e["period1_df"]
-    assert r.period1_p == pytest.approx(e["period1_p"], rel=1e-8)
 
 
 def test_complete_two_by_two_has_n_minus_2_df():

@@ -16,6 +16,7 @@ from msc_dash.figures import (
     trajectory_figure,
     waterfall_figure,
 )
+from msc_dash.settings import AnalysisSettings
 from msc_dash.trial import Trial
 
 MONTH = 365.25 / 12
@@ -81,7 +82,8 @@ def test_estimation_plot_pairs_each_subject_and_shows_g_with_its_interval():
     t = load_sample("two_arm")
     effects = effect_sizes(t, n_boot=400, seed=1)
     rows = effects[(effects["outcome"] == "T25FW") & (effects["visit"] == "Month 12")]
-    dist = {a: bootstrap_distribution(t, "T25FW", "Month 12", a, n_boot=400, seed=1)
+    dist = {a: bootstrap_distribution(t, "T25FW", "Month 12", a,
+                                      settings=AnalysisSettings(n_boot=400, seed=1))
             for a in t.arms}
     fig = estimation_figure(paired_frame(t, "T25FW", "Month 12"), outcome=t.outcome("T25FW"),
                             effects=rows, distribution=dist, arms=t.arms)

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import open_page
 from streamlit.testing.v1 import AppTest
 
 import msc_dash
@@ -76,13 +77,7 @@ def trial():
 @pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES)
 def test_no_markdown_from_data(trial, page):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.session_state["data_choice"] = "Sample two-arm trial (simulated)"
-    at.run()
-    at.session_state[state.FULL_TRIAL] = trial
-    at.session_state[state.TRIAL] = trial
-    at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception][:1]
+    at = open_page(f"pages/{page}.py", **{state.FULL_TRIAL: trial, state.TRIAL: trial})
     leaks = [(s, text[:300]) for text in _markdown_texts(at) for s in HOSTILE if s in text]
     assert leaks == []
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from msc_dash import io as mio
 from msc_dash.errors import TrialDataError
-from msc_dash.io import MissingColumnsError, load_trial, source_columns
+from msc_dash.io import MissingColumnsError, limits, load_trial, source_columns
 from msc_dash.mapping import mapping_to_json
 from tests.conftest import build_trial
 
@@ -258,12 +258,16 @@ def test_long_csv_with_inconsistent_subject_column():
 
 def test_oversized_upload_is_refused_before_reading():
     big = Upload("huge.csv", b"")
-    big.size = 60 * 2**20
-    with pytest.raises(TrialDataError, match=r"huge.csv is 60.0 MB; the limit is 50 MB"):
+    big.size = 260 * 2**20
+    with pytest.raises(TrialDataError, match=r"huge.csv is 260.0 MB; the limit for CSV, "
+                       r"Excel and SAS files is 200 MB \(Parquet and ZIP: 1,024 MB\)\. .*"
+                       r"MSC_DASH_MAX_TABLE_MB"):
         load_trial([big])
 
 
-def test_zip_bomb_is_refused():
+def test_zip_bomb_is_refused(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_UNCOMPRESSED_BYTES", 200 * 2**20)
+
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         with zf.open("measurements.csv", "w", force_zip64=True) as fh:

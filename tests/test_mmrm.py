@@ -10,6 +10,7 @@ import pytest
 import msc_dash
 from msc_dash.arms import compare_arms
 from msc_dash.mmrm import MMRM_COLUMNS, mmrm, mmrm_table
+from msc_dash.settings import AnalysisSettings
 from msc_dash.trial import Trial
 from tests.reference.mmrm_inputs import dropout_trial
 
@@ -32,7 +33,7 @@ def test_every_subject_contributes_under_dropout(dropout):
     assert res.n_observations == 48 + 41 + 32
     assert "All 48 subjects" in res.methods_text and "Month 12 32" in res.methods_text
     # the complete-case ANCOVA at Month 12 uses 32 subjects and gives another answer
-    cc = compare_arms(dropout, "MSC", "Sham", n_boot=200)
+    cc = compare_arms(dropout, "MSC", "Sham", settings=AnalysisSettings(n_boot=200))
     cc = cc[(cc["outcome"] == "SDMT") & (cc["visit"] == "Month 12")].iloc[0]
     assert cc["n_treatment"] + cc["n_control"] == 32
     assert cc["adjusted_difference"] != pytest.approx(last["estimate"], rel=1e-3)
@@ -89,7 +90,7 @@ def test_bad_arguments(two_arm):
     with pytest.raises(ValueError, match="not an outcome"):
         mmrm(two_arm, "NOPE")
     with pytest.raises(ValueError, match="padjust"):
-        mmrm_table(two_arm, "MSC-NP", "Saline", padjust="sidak")
+        mmrm_table(two_arm, "MSC-NP", "Saline", settings=AnalysisSettings(padjust="sidak"))
 
 
 def test_too_few_subjects_is_a_clear_error():

@@ -90,8 +90,9 @@ def test_overview_states_the_family_from_the_link():
 
 def test_report_methods_name_the_family(trial):
     from msc_dash.report import methods_text
+    from msc_dash.settings import AnalysisSettings
 
-    text = methods_text(trial, family=FAMILY)
+    text = methods_text(trial, settings=AnalysisSettings(family=FAMILY))
     assert ("by the Holm method within the pre-specified outcomes (T25FW, EDSS, SDMT), the "
             "other outcomes forming a separate exploratory family.") in text
     assert "pre-specified" not in methods_text(trial)

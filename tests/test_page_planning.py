@@ -1,25 +1,17 @@
 """The Planning page shows the sample sizes msc_dash.power computes (AppTest)."""
 
 import math
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from conftest import open_page
 
 from msc_dash import power
 from msc_dash.io import load_sample
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
 def planning():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["data_choice"] = "Sample two-arm trial (simulated)"
-    at.run()
-    at.switch_page("pages/planning.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("pages/planning.py")
 
 
 def _metric(at, label):

@@ -124,7 +124,7 @@ def test_estimation_plot_shows_pingouins_hedges_g():
                                               values="value")
     s = s[["Baseline", visit]].dropna()
     g = pg.compute_effsize(s[visit], s["Baseline"], paired=True, eftype="hedges")
-    marker = next(t for t in fig["data"] if t.get("xaxis") == "x2" and t["type"] == "scatter")
+    marker = next(t for t in fig["data"] if t.get("xaxis") == "x2" and t.get("mode") == "markers")
     assert _array(marker["y"])[0] == pytest.approx(g, rel=1e-9)  # higher is better: no flip
     paired = next(t for t in fig["data"] if t.get("mode") == "lines+markers")
     ys = _array(paired["y"])

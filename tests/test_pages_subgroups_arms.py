@@ -131,9 +131,7 @@ def test_subgroups_numeric_cut_points(single):
 
 def test_arms_page_matches_compare_arms(two_arm):
     at = _page(_app(two_arm), "arms")
-    settings = state.AnalysisSettings()
-    ref = compare_arms(two_arm, "MSC", "Placebo", n_boot=settings.n_boot, seed=settings.seed,
-                       ci=settings.ci)
+    ref = compare_arms(two_arm, "MSC", "Placebo", settings=state.AnalysisSettings())
     ref = ref[ref.visit == at.selectbox(key="visit").value].set_index("outcome")
     spec = _spec(at, 3)  # after the MMRM forest, LS means and tipping point: the g forest
     trace = spec["data"][0]

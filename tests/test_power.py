@@ -23,34 +23,24 @@ def _cases(kind):
     return [r for _, r in rows.iterrows()]
 
 
-@pytest.mark.parametrize("row", _cases("n_two_means"), ids=str)
-def test_n_two_means_equals_r_power_t_test(row):
-    got = power.n_two_means(row.a, row.b, alpha=row.alpha, power=row.power)
-    assert got == pytest.approx(row.value, rel=1e-6)
+#: reference kind -> (the call on a row of the CSV, relative tolerance)
+R_CASES = {
+    "n_two_means": (lambda r: power.n_two_means(r.a, r.b, alpha=r.alpha, power=r.power), 1e-6),
+    "power_two_means": (lambda r: power.power_two_means(r.n, r.a, r.b, alpha=r.alpha), 1e-8),
+    "n_two_proportions": (lambda r: power.n_two_proportions(r.a, r.b, alpha=r.alpha,
+                                                            power=r.power), 1e-6),
+    "power_two_proportions": (lambda r: power.power_two_proportions(r.n, r.a, r.b,
+                                                                    alpha=r.alpha), 1e-8),
+    "schoenfeld_events": (lambda r: power.schoenfeld_events(r.a, alpha=r.alpha,
+                                                            power=r.power), 1e-10),
+}
 
 
-@pytest.mark.parametrize("row", _cases("power_two_means"), ids=str)
-def test_power_two_means_equals_r(row):
-    got = power.power_two_means(row.n, row.a, row.b, alpha=row.alpha)
-    assert got == pytest.approx(row.value, rel=1e-8)
-
-
-@pytest.mark.parametrize("row", _cases("n_two_proportions"), ids=str)
-def test_n_two_proportions_equals_r_power_prop_test(row):
-    got = power.n_two_proportions(row.a, row.b, alpha=row.alpha, power=row.power)
-    assert got == pytest.approx(row.value, rel=1e-6)
-
-
-@pytest.mark.parametrize("row", _cases("power_two_proportions"), ids=str)
-def test_power_two_proportions_equals_r(row):
-    got = power.power_two_proportions(row.n, row.a, row.b, alpha=row.alpha)
-    assert got == pytest.approx(row.value, rel=1e-8)
-
-
-@pytest.mark.parametrize("row", _cases("schoenfeld_events"), ids=str)
-def test_schoenfeld_events_equal_r(row):
-    got = power.schoenfeld_events(row.a, alpha=row.alpha, power=row.power)
-    assert got == pytest.approx(row.value, rel=1e-10)
+@pytest.mark.parametrize(("kind", "row"), [(k, r) for k in R_CASES for r in _cases(k)],
+                         ids=lambda v: v if isinstance(v, str) else str(v.to_dict()))
+def test_equals_r(kind, row):
+    call, rel = R_CASES[kind]
+    assert call(row) == pytest.approx(row.value, rel=rel)
 
 
 def test_arcsine_method_equals_the_closed_form():

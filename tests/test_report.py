@@ -12,10 +12,12 @@ from conftest import build_trial
 
 from msc_dash.effects import effect_sizes
 from msc_dash.report import build_report, methods_text, safety_summary, software_versions
+from msc_dash.settings import AnalysisSettings
 from msc_dash.tables import format_effect_table
 from msc_dash.trial import Trial
 
 N_BOOT = 300
+FAST = AnalysisSettings(n_boot=N_BOOT)
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +27,11 @@ def trial():
 
 @pytest.fixture(scope="module")
 def report(trial):
-    return build_report(trial, n_boot=N_BOOT, seed=4, date="2030-01-01")
+    return build_report(trial, settings=FAST.replace(seed=4), date="2030-01-01")
 
 
 def test_same_inputs_give_same_bytes_apart_from_the_date(trial, report):
-    other = build_report(trial, n_boot=N_BOOT, seed=4, date="2031-12-31 23:59 UTC")
+    other = build_report(trial, settings=FAST.replace(seed=4), date="2031-12-31 23:59 UTC")
     diff = [line for line in difflib.unified_diff(report.splitlines(), other.splitlines(),
                                                    lineterm="", n=0)
             if line[:1] in "+-" and not line.startswith(("+++", "---"))]
@@ -38,7 +40,7 @@ def test_same_inputs_give_same_bytes_apart_from_the_date(trial, report):
 
 
 def test_other_settings_change_the_report(trial, report):
-    assert build_report(trial, n_boot=N_BOOT, seed=5, date="2030-01-01") != report
+    assert build_report(trial, settings=FAST.replace(seed=5), date="2030-01-01") != report
 
 
 def test_plotlyjs_embedded_once_and_no_outside_resource(report):
@@ -72,13 +74,13 @@ def test_report_states_settings_fingerprint_versions(trial, report):
 
 def test_report_lists_the_filters_in_force():
     trial = build_trial().filter(ms_type=["SPMS"], age=(40, 60))
-    page = build_report(trial, n_boot=N_BOOT, date="x")
+    page = build_report(trial, settings=FAST, date="x")
     assert "ms_type in {SPMS}; age 40 to 60" in page
     assert f"<strong>{trial.n_subjects} subjects</strong>" in page
 
 
 def test_two_arm_report_builds(two_arm_trial):
-    page = build_report(two_arm_trial, n_boot=N_BOOT, date="x")
+    page = build_report(two_arm_trial, settings=FAST, date="x")
     assert "2 arms (MSC, Placebo)" in page
     assert "<h3>MSC vs Placebo</h3>" in page
 
@@ -86,7 +88,7 @@ def test_two_arm_report_builds(two_arm_trial):
 def test_two_arm_report_leads_with_mmrm(two_arm_trial):
     from msc_dash.mmrm import mmrm
 
-    page = build_report(two_arm_trial, n_boot=N_BOOT, date="x")
+    page = build_report(two_arm_trial, settings=FAST, date="x")
     between = page.index('<h2 id="between">Between arms: MMRM</h2>')
     assert between < page.index('<h2 id="overview">')
     assert page.index("MSC vs Placebo (MMRM)") < page.index("MSC: ")  # findings lead too
@@ -97,13 +99,14 @@ def test_two_arm_report_leads_with_mmrm(two_arm_trial):
 
 def test_progress_is_reported(trial):
     calls = []
-    build_report(trial, n_boot=N_BOOT, date="x", progress=lambda *a: calls.append(a))
+    build_report(trial, settings=FAST, date="x", progress=lambda *a: calls.append(a))
     assert calls[0][0] == 1 and calls[-1][0] == calls[-1][1]
     assert [c[0] for c in calls] == list(range(1, len(calls) + 1))
 
 
 def test_methods_text_follows_settings(trial):
-    text = methods_text(trial, n_boot=1234, seed=9, ci=0.9, padjust="fdr_bh")
+    text = methods_text(trial, settings=AnalysisSettings(n_boot=1234, seed=9, ci=0.9,
+                                                     padjust="fdr_bh"))
     assert "1234 bootstrap resamples" in text and "seed 9" in text
     assert "90% bias-corrected and accelerated (BCa)" in text
     assert "Benjamini-Hochberg" in text
@@ -112,7 +115,8 @@ def test_methods_text_follows_settings(trial):
     assert "Symbol Digit Modalities Test (SDMT): 4 correct answers" in text
     assert "NFL:" not in text
     analytic = pd.DataFrame({"ci_method": ["analytic"]})
-    assert "an analytic 90% confidence interval" in methods_text(trial, analytic, ci=0.9)
+    assert "an analytic 90% confidence interval" in methods_text(trial, analytic,
+                                                                   AnalysisSettings(ci=0.9))
 
 
 def test_safety_summary_counts_by_hand():
@@ -136,7 +140,7 @@ def test_safety_summary_counts_by_hand():
 def test_report_states_each_outcome_trend(trial):
     from msc_dash.trends import trend_models, trend_text
 
-    page = build_report(trial, n_boot=N_BOOT, date="x")
+    page = build_report(trial, settings=FAST, date="x")
     rows = trend_models(trial)
     for row in rows.to_dict("records"):
         assert html.escape(trend_text(row, trial.outcome(row["outcome"]).change_unit)) in page
@@ -148,7 +152,7 @@ def test_report_has_the_progression_section():
     from msc_dash.survival import headline_text, time_to_event
 
     t = load_sample("two_arm")
-    page = build_report(t, n_boot=200, date="D")
+    page = build_report(t, settings=AnalysisSettings(n_boot=200), date="D")
     assert 'id="progression"' in page
     assert html.escape(headline_text(time_to_event(t, "EDSS_PLUS"))) in page
     assert "Efron" in page and "Number at risk" in page

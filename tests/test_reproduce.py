@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import open_page as _page
 
 import msc_dash
 from msc_dash.io import load_sample
@@ -14,7 +13,6 @@ from msc_dash.outcomes import MeaningfulChange
 from msc_dash.reproduce import python_code
 from msc_dash.settings import AnalysisSettings
 
-ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = AnalysisSettings(n_boot=300, seed=7, ci=0.9, padjust="fdr_bh")
 
 
@@ -60,7 +58,7 @@ def test_arms_safety_and_planning_code(shown):
     from msc_dash.arms import compare_arms
 
     t, c = shown.arms
-    table = compare_arms(shown, treatment=t, control=c, n_boot=300, seed=7, ci=0.9)
+    table = compare_arms(shown, treatment=t, control=c, settings=SETTINGS)
     got = _run(python_code(shown, "arms", SETTINGS, visit="Month 12", treatment=t, control=c))
     pd.testing.assert_frame_equal(got, table[table["visit"] == "Month 12"])
     pd.testing.assert_frame_equal(_run(python_code(shown, "safety", SETTINGS)),
@@ -81,15 +79,9 @@ def test_uploaded_data_names_the_files_to_load():
 
 
 def test_overview_page_code_reproduces_its_table():
-    from streamlit.testing.v1 import AppTest
-
     from msc_dash.tables import format_effect_table
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.session_state["data_choice"] = "Sample two-arm trial (simulated)"
-    at.run()
-    at.switch_page("pages/overview.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = _page("pages/overview.py")
     codes = [c.value for c in at.code if "effect_sizes" in c.value]
     assert len(codes) == 1
     result = _run(codes[0])
@@ -120,13 +112,13 @@ def test_subgroups_patients_and_progression_code(shown):
 
     kw = dict(variable="sex", outcome="T25FW", visit="Month 12", cuts=None)
     got = _run(python_code(shown, "subgroups", SETTINGS, **kw))
-    pd.testing.assert_frame_equal(got, subgroup_effects(shown, **kw, n_boot=300, seed=7,
-                                                        ci=0.9))
+    pd.testing.assert_frame_equal(got, subgroup_effects(shown, **kw,
+                                                        settings=SETTINGS))
     # a numeric variable split at cut points, as the page passes them
     kw = dict(variable="age", outcome="EDSS", visit="Month 6", cuts=(45.5, 52.0))
     got = _run(python_code(shown, "subgroups", SETTINGS, **kw))
-    pd.testing.assert_frame_equal(got, subgroup_effects(shown, **kw, n_boot=300, seed=7,
-                                                        ci=0.9))
+    pd.testing.assert_frame_equal(got, subgroup_effects(shown, **kw,
+                                                        settings=SETTINGS))
     sid = shown.subjects["subject_id"].iloc[2]
     got = _run(python_code(shown, "patients", SETTINGS, visit="Month 12", subject=sid))
     status = responders(shown, visit="Month 12")
@@ -136,19 +128,6 @@ def test_subgroups_patients_and_progression_code(shown):
     got = _run(python_code(shown, "progression", SETTINGS, outcome="EDSS_PLUS", **picked))
     want = msc_dash.time_to_event(shown, "EDSS_PLUS", ci=0.9, **picked).summary()
     pd.testing.assert_frame_equal(got, want)
-
-
-def _page(path: str, **state):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.session_state["data_choice"] = "Sample two-arm trial (simulated)"
-    at.run()
-    for k, v in state.items():
-        at.session_state[k] = v
-    at.switch_page(path).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_progression_page_code_gives_its_headline():

@@ -11,6 +11,7 @@ from conftest import build_trial
 
 from msc_dash.effects import effect_sizes
 from msc_dash.findings import findings, one_year_visit
+from msc_dash.settings import AnalysisSettings
 from msc_dash.slides import describe_filters, high_contrast, slide_figure, slides
 
 
@@ -94,7 +95,7 @@ def test_crossover_deck_leads_with_the_crossover_answer():
     cross = [sl for sl in deck if sl.chart == "crossover_profile"]
     assert [sl.outcome for sl in cross] == s.loc[s["estimable"], "outcome"].tolist()
     assert cross[0].kind == "crossover" and {sl.kind for sl in cross[1:]} == {"finding"}
-    fig = slide_figure(trial, cross[0], effects, n_boot=100)
+    fig = slide_figure(trial, cross[0], effects, settings=AnalysisSettings(n_boot=100))
     assert isinstance(fig, go.Figure) and len(fig.data) >= 1
 
 
@@ -103,7 +104,7 @@ def test_two_arm_slides_name_the_arm(two_arm_trial):
     deck = slides(two_arm_trial, effects)
     assert [s.kind for s in deck[:3]] == ["title", "overview", "arms"]
     assert deck[2].title.startswith("MSC vs Placebo at ")
-    fig = slide_figure(two_arm_trial, deck[2], effects, n_boot=300)
+    fig = slide_figure(two_arm_trial, deck[2], effects, settings=AnalysisSettings(n_boot=300))
     assert isinstance(fig, go.Figure) and "MSC vs Placebo" in fig.layout.title.text
     # the between-arm slide is the MMRM's answer (every subject), not complete-case g
     assert deck[2].chart == "mmrm_forest" and "(MMRM)" in fig.layout.title.text
@@ -115,7 +116,7 @@ def test_two_arm_slides_name_the_arm(two_arm_trial):
 
 def test_every_slide_with_a_chart_draws(trial, effects):
     for slide in slides(trial, effects):
-        fig = slide_figure(trial, slide, effects, n_boot=300)
+        fig = slide_figure(trial, slide, effects, settings=AnalysisSettings(n_boot=300))
         if slide.kind == "title":
             assert fig is None
         else:

@@ -12,6 +12,7 @@ from conftest import build_trial
 from scipy import stats
 
 from msc_dash import subgroup_effects
+from msc_dash.settings import AnalysisSettings
 from msc_dash.subgroups import (
     HETEROGENEITY_KIND,
     HETEROGENEITY_TEST,
@@ -61,8 +62,8 @@ def test_cut_points_and_categories(trial):
 
 @pytest.mark.parametrize("outcome", ["SDMT", "T25FW"])
 def test_effects_match_pingouin(trial, outcome):
-    out = subgroup_effects(trial, "ms_type", outcome=outcome, visit="Month 12", n_boot=600,
-                           seed=2)
+    out = subgroup_effects(trial, "ms_type", outcome=outcome, visit="Month 12",
+                           settings=AnalysisSettings(n_boot=600, seed=2))
     assert tuple(out.columns) == SUBGROUP_COLUMNS
     d = _pairs(trial, outcome, "Month 12")
     sign = 1 if outcome == "SDMT" else -1
@@ -115,7 +116,7 @@ def test_interaction_detects_a_real_difference():
 
 def test_small_levels_not_estimable(trial):
     out = subgroup_effects(trial, "age", outcome="SDMT", visit="Month 12",
-                           cuts=(float(trial.subjects.age.min()),), n_boot=200)
+                           cuts=(float(trial.subjects.age.min()),), settings=AnalysisSettings(n_boot=200))
     low = out.iloc[0]
     assert low.n < 3 and not low.estimable and low.note == "n < 3"
     one = subgroup_interaction(trial.filter(ms_type=["SPMS"]), "ms_type", outcome="SDMT",
@@ -125,7 +126,8 @@ def test_small_levels_not_estimable(trial):
 
 def test_two_arms_give_effect_rows_per_arm_and_one_interaction_test():
     t = build_trial(n_per_arm=12, arms=("MSC", "Placebo"), seed=3)
-    out = subgroup_effects(t, "sex", outcome="EDSS", visit="Month 12", n_boot=200)
+    out = subgroup_effects(t, "sex", outcome="EDSS", visit="Month 12",
+                           settings=AnalysisSettings(n_boot=200))
     assert list(out.arm) == ["MSC", "MSC", "Placebo", "Placebo"]
     inter = subgroup_interaction(t, "sex", outcome="EDSS", visit="Month 12")
     assert len(inter) == 1
@@ -185,7 +187,8 @@ def test_missing_values_left_out(trial):
     s.loc[:4, "sex"] = pd.NA
     from msc_dash.trial import Trial
     t = Trial.from_tables(s.drop(columns="n_injections"), trial.measurements)
-    out = subgroup_effects(t, "sex", outcome="SDMT", visit="Month 12", n_boot=200)
+    out = subgroup_effects(t, "sex", outcome="SDMT", visit="Month 12",
+                           settings=AnalysisSettings(n_boot=200))
     assert out.n.sum() == len(_pairs(trial, "SDMT", "Month 12")) - 5
 
 

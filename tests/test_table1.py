@@ -101,16 +101,11 @@ def test_single_arm_has_only_overall(small_trial):
 
 
 def test_data_page_shows_table_one_of_the_filtered_trial():
-    from streamlit.testing.v1 import AppTest
+    from conftest import open_page
 
     from msc_dash.io import load_sample
 
-    root = Path(__file__).resolve().parents[1]
-    at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
-    at.session_state["data_choice"] = "Sample two-arm trial (simulated)"
-    at.run()
-    at.switch_page("pages/data.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page("pages/data.py")
     expected = table_one(load_sample("two_arm"))
     shown = [d.value for d in at.dataframe if list(d.value.columns) == list(expected.columns)]
     assert len(shown) == 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from .style import title_pad
+
 __all__ = ["legible"]
 
 
@@ -24,6 +26,12 @@ def legible(fig: go.Figure, base: int = 20) -> go.Figure:
     fig.update_layout(font=dict(size=base), legend=dict(font=dict(size=base - 2)))
     if fig.layout.title.text:
         fig.update_layout(title=dict(font=dict(size=base + 4)))
+        if fig.layout.title.yanchor == "top":  # hung from the top: room for its lines
+            extra = fig.layout.title.text.count("<br>")
+            pad = title_pad(base + 4, extra)
+            fig.layout.title.pad.t = pad
+            room = pad + round((base + 4) * 1.3 * (extra + 1)) + 8
+            fig.layout.margin.t = max(fig.layout.margin.t or 0, room)
     axes = [name for name in fig.layout if name.startswith(("xaxis", "yaxis"))]
     for name in {"xaxis", "yaxis", *axes}:
         axis = fig.layout[name]

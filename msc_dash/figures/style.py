@@ -72,6 +72,20 @@ def _wrap_head(head: str) -> tuple[str, int]:
     return first[:cut] + "<br>" + first[cut:].lstrip() + sep + rest, 1
 
 
+def title_pad(size: float, extra: int) -> int:
+    """Top pad of a title hung from the top with ``extra`` lines below its first.
+
+    plotly's ``yanchor="top"`` places the first line as if it were the only
+    one, so the lines under it push it out of the image unless padded.
+
+    Examples
+    --------
+    >>> title_pad(18, 0), title_pad(24, 2)
+    (12, 31)
+    """
+    return 12 + round(0.4 * size * extra)
+
+
 def wrap_title(title: str | None) -> tuple[str | None, int]:
     """``title`` with a long first line and its ``<sup>`` subtitle broken into short lines;
     and the lines added (a title line counts as two subtitle lines).
@@ -141,7 +155,8 @@ def build_figure(traces, layout: dict | None = None, *, title: str | None = None
     merged["margin"].update(layout.pop("margin", {}))
     if extra:  # hang the title from the top, with room for the subtitle's extra lines
         merged["margin"]["t"] += 16 * extra
-        merged["title"].update(yref="container", y=1, yanchor="top", pad=dict(t=12))
+        merged["title"].update(yref="container", y=1, yanchor="top",
+                               pad=dict(t=title_pad(FONT_SIZE + 4, extra)))
     merged.update(layout)
     return go.Figure(data=list(traces), layout=merged)
 

@@ -15,7 +15,7 @@ The package, in the order data flows through it:
 - :mod:`.sources`: paths, folders, bytes, uploads; ZIP guards
 - :mod:`.readers`, :mod:`.delimited`, :mod:`.cells`: XLSX, Parquet, SAS, CSV sniffing
 - :mod:`.layouts`: long, wide and canonical layouts to the four tables
-- :mod:`.checks`: every table's checks, collecting every problem
+- :mod:`.checks`: every table's checks; :mod:`.problems`: collecting every problem
 - :mod:`.derived`: outcomes computed at load time (MSFC)
 - :mod:`.load`: :func:`load_trial`; :mod:`.samples`, :mod:`.summaries`
 - :mod:`.limits`: size limits (configurable by environment)
@@ -24,21 +24,25 @@ The package, in the order data flows through it:
 from __future__ import annotations
 
 from . import limits
-from .checks import RELATEDNESS, SEVERITIES, MissingColumnsError, Problems
+from .checks import RELATEDNESS, SEVERITIES
 from .derived import msfc_rows, nhpt_from_hands
 from .limits import (
     MAX_ARCHIVE_MEMBERS,
     MAX_CELLS,
     MAX_COMPRESSION_RATIO,
     MAX_DAY,
+    MAX_PACKED_BYTES,
     MAX_ROWS,
     MAX_SUBJECTS,
+    MAX_TABLE_BYTES,
     MAX_UNCOMPRESSED_BYTES,
     MAX_UPLOAD_BYTES,
     MAX_XLSX_CELLS,
     VISIT_WINDOW_DAYS,
 )
+from .load import STAGES as LOAD_STAGES
 from .load import load_trial, source_columns, source_frames
+from .problems import MissingColumnsError, Problems
 from .samples import (
     SAMPLE_DIR,
     SAMPLE_LABELS,
@@ -54,6 +58,7 @@ from .summaries import outcome_summary, table_summary, visit_summary
 
 __all__ = [
     "load_trial",
+    "LOAD_STAGES",
     "load_sample",
     "is_simulated",
     "sample_named",
@@ -64,6 +69,8 @@ __all__ = [
     "TABLE_TEMPLATES",
     "MissingColumnsError",
     "MAX_UPLOAD_BYTES",
+    "MAX_PACKED_BYTES",
+    "MAX_TABLE_BYTES",
     "visit_summary",
     "outcome_summary",
     "table_summary",

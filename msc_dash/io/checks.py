@@ -1,6 +1,6 @@
 """The table checks. Every problem is collected as a
-:class:`~msc_dash.errors.Problem` (through :class:`Problems`), and
-:func:`_validate` raises one :class:`~msc_dash.errors.TrialDataError` holding all.
+:class:`~msc_dash.errors.Problem` (through :class:`~msc_dash.io.problems.Problems`),
+and :func:`_validate` raises one :class:`~msc_dash.errors.TrialDataError` holding all.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import re
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from .. import periods as _periods
 from ..errors import Problem, TrialDataError
@@ -20,9 +21,10 @@ from ..mapping import (
 from ..outcomes import REGISTRY
 from ..trial import TABLES
 from . import limits
-from .cells import _NUMBER
+from .cells import _NUMBER, _cell, _objects
 from .derived import msfc_rows, nhpt_from_hands
 from .limits import MAX_DAY, MAX_SAFE_INTEGER, VISIT_WINDOW_DAYS
+from .problems import MissingColumnsError, Problems, _count, _fail, _rows, _verb, problem
 
 _TRUE = {"true", "t", "yes", "y", "1", "1.0"}
 
@@ -31,89 +33,6 @@ _FALSE = {"false", "f", "no", "n", "0", "0.0"}
 SEVERITIES = ("mild", "moderate", "severe", "life-threatening", "fatal")
 
 RELATEDNESS = ("not related", "unlikely", "possible", "probable", "definite")
-
-
-
-class MissingColumnsError(TrialDataError):
-    """A table lacks required columns; ``columns`` lists the names that were found.
-
-    The app offers a column mapping for these names.
-    """
-
-    def __init__(self, message: str = "", columns=(), label: str = "", *, problems=()) -> None:
-        super().__init__(message, problems=problems)
-        self.columns = list(columns)
-        self.label = label
-
-
-
-def _rows(index, limit: int = 5) -> str:
-    idx = list(index)
-    text = ", ".join(str(i) for i in idx[:limit])
-    if len(idx) > limit:
-        text += f" and {len(idx) - limit} more"
-    return ("row " if len(idx) == 1 else "rows ") + text
-
-
-
-def _count(n, noun: str) -> str:
-    """``'1 row'``, ``'3 rows'``."""
-    n = int(n)
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-
-def _verb(index, one: str, many: str) -> str:
-    return one if len(index) == 1 else many
-
-
-
-def problem(code: str, label: str, message: str, fix: str = "", *, column: str = "",
-            rows=()) -> Problem:
-    """A :class:`~msc_dash.errors.Problem` whose rows are the file's row numbers."""
-    return Problem(code, label, column, tuple(int(r) if isinstance(r, (int, np.integer)) else r
-                                              for r in list(rows)[:1000]), message, fix)
-
-
-
-def _fail(code: str, label: str, message: str, fix: str = "", *, column: str = "",
-          rows=()) -> TrialDataError:
-    return TrialDataError(problems=[problem(code, label, message, fix, column=column, rows=rows)])
-
-
-
-class Problems(list):
-    """Every problem found so far; checks run through :meth:`run` keep going.
-
-    Examples
-    --------
-    >>> found = Problems()
-    >>> found.run(_no_missing, pd.DataFrame({"a": [None], "b": [None]}), ["a", "b"], "x.csv")
-    >>> [p.column for p in found]
-    ['a', 'b']
-    """
-
-    missing_columns: MissingColumnsError | None = None
-
-    def run(self, check, *args, fallback=None, **kwargs):
-        """``check(*args, **kwargs)``; on a :class:`TrialDataError` record it, return ``fallback``."""
-        try:
-            return check(*args, **kwargs)
-        except TrialDataError as exc:
-            self.extend(exc.problems)
-            if isinstance(exc, MissingColumnsError) and self.missing_columns is None:
-                self.missing_columns = exc
-            return fallback
-
-    def raise_all(self) -> None:
-        """Raise one error holding every problem (a column mapping can fix the first)."""
-        if not self:
-            return
-        miss = self.missing_columns
-        if miss is not None:
-            raise MissingColumnsError("", miss.columns, miss.label, problems=tuple(self))
-        raise TrialDataError(problems=tuple(self))
-
 
 
 def _require(df: pd.DataFrame, table: str, label: str, required=None) -> None:
@@ -141,7 +60,6 @@ def _require(df: pd.DataFrame, table: str, label: str, required=None) -> None:
         "missing_column", label, f"required column `{col}` is missing;", fix, column=col)])
 
 
-
 def _numbers(df: pd.DataFrame, col: str, label: str, *, integer=False, date_hint=False):
     """``df[col]`` as floats; text, dates and overflow raise a TrialDataError.
 
@@ -154,11 +72,13 @@ def _numbers(df: pd.DataFrame, col: str, label: str, *, integer=False, date_hint
     return num
 
 
-
 def _numbers_lazy(df, col, label, *, integer=False, date_hint=False):
     """(numbers with the bad cells as NaN, problems)."""
     raw = df[col]
-    num = pd.to_numeric(raw, errors="coerce").astype(float)
+    if isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "iuf":
+        num = raw.astype(float)  # number cells kept from Parquet or SAS
+    else:
+        num = pd.to_numeric(raw, errors="coerce").astype(float)
     found: list[Problem] = []
     bad = num.isna() & raw.notna()
     if bad.any():
@@ -166,7 +86,7 @@ def _numbers_lazy(df, col, label, *, integer=False, date_hint=False):
     huge = ~np.isfinite(num) & num.notna() | (num.abs() > 1e12)
     if huge.any():
         found.append(problem("too_large", label, f"column `{col}` has numbers too large to be "
-                             f"real ({_rows(num[huge].index)}: `{raw[huge].iloc[0]}`).",
+                             f"real ({_rows(num[huge].index)}: `{_shown(raw[huge].iloc[0])}`).",
                              "Check for a merged cell, an ID or a typo.",
                              column=col, rows=num.index[huge]))
         num = num.mask(huge)
@@ -175,7 +95,7 @@ def _numbers_lazy(df, col, label, *, integer=False, date_hint=False):
         if far.any():
             found.append(problem(
                 "date_as_number", label, f"column `{col}` has {_rows(num[far].index)} more "
-                f"than 20 years from baseline (`{raw[far].iloc[0]}`): this looks like a date "
+                f"than 20 years from baseline (`{_shown(raw[far].iloc[0])}`): this looks like a date "
                 "stored as a number.", f"`{col}` must be days since the subject's baseline "
                 "(0 at baseline).", column=col, rows=num.index[far]))
             num = num.mask(far)
@@ -185,10 +105,23 @@ def _numbers_lazy(df, col, label, *, integer=False, date_hint=False):
             found.append(problem(
                 "not_whole", label, f"column `{col}` must hold whole numbers; "
                 f"{_rows(num[frac].index)} {_verb(num[frac].index, 'does', 'do')} not "
-                f"(`{raw[frac].iloc[0]}`).", column=col, rows=num.index[frac]))
+                f"(`{_shown(raw[frac].iloc[0])}`).", column=col, rows=num.index[frac]))
             num = num.mask(frac)
     return num, found
 
+
+def _shown(v) -> str:
+    """A cell as the user wrote it (number cells as :func:`.cells._cell` writes them)."""
+    return v if isinstance(v, str) else _cell(v)
+
+
+def _by_unique(series: pd.Series, func) -> np.ndarray:
+    """``series.map(func)`` as an object array, calling ``func`` once per distinct value.
+
+    Missing cells (None or NaN) give ``func(None)``.
+    """
+    codes, uniques = pd.factorize(series)
+    return np.array([func(u) for u in uniques] + [func(None)], dtype=object).take(codes)
 
 
 def _text_problem(rows: pd.Series, col: str, label: str, date_hint: bool) -> Problem:
@@ -208,14 +141,12 @@ def _text_problem(rows: pd.Series, col: str, label: str, date_hint: bool) -> Pro
                    "a cell empty when the value is missing.", **where)
 
 
-
 def _tidy_number(num: pd.Series) -> pd.Series:
     """Whole numbers without gaps as int64, the rest float64 (stable fingerprints)."""
     if (num.notna().all() and (num == np.round(num)).all()
             and (num.abs() <= MAX_SAFE_INTEGER).all()):
         return num.astype("int64")
     return num.astype("float64")
-
 
 
 def _auto(series: pd.Series) -> pd.Series:
@@ -232,13 +163,12 @@ def _auto(series: pd.Series) -> pd.Series:
     [41, 55]
     """
     s = series.dropna()
-    if len(s) and s.map(lambda v: bool(_NUMBER.match(str(v)))).all():
+    if len(s) and _by_unique(s, lambda v: bool(_NUMBER.match(str(v)))).all():
         num = pd.to_numeric(series, errors="coerce").astype(float)
-        whole = s.map(lambda v: bool(re.match(r"^[+-]?\d+$", str(v).strip())))
-        if not (num.loc[whole[whole].index].abs() > MAX_SAFE_INTEGER).any():
+        whole = _by_unique(s, lambda v: bool(re.match(r"^[+-]?\d+$", str(v).strip())))
+        if not (num.loc[s.index[whole.astype(bool)]].abs() > MAX_SAFE_INTEGER).any():
             return _tidy_number(num)
     return series.astype("str")
-
 
 
 def _no_missing(df: pd.DataFrame, cols, label: str) -> None:
@@ -250,13 +180,35 @@ def _no_missing(df: pd.DataFrame, cols, label: str) -> None:
         raise TrialDataError(problems=found)
 
 
+_FLOAT_ID = re.compile(r"^\d+\.0$")
+
+
+def _id_text(v):
+    """``"101.0"`` (an ID of a number column read as float) as ``"101"``; else ``v``."""
+    if isinstance(v, str) and v.endswith((".0", ".0\n")) and _FLOAT_ID.match(v):
+        return v[:-2]
+    return v
+
 
 def _ids(series: pd.Series) -> pd.Series:
     """IDs as text; ``101.0`` (a number column read as float) becomes ``101``."""
-    fixed = {v: v[:-2] for v in pd.unique(series.dropna())
-             if isinstance(v, str) and re.match(r"^\d+\.0$", v)}
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = _objects(series)
+    fixed = {v: _id_text(v) for v in pd.unique(series.dropna())
+             if isinstance(v, str) and v.endswith((".0", ".0\n"))}
+    fixed = {k: v for k, v in fixed.items() if k != v}
     return series.replace(fixed) if fixed else series
 
+
+def _coded(series: pd.Series, fix=None) -> pd.Categorical:
+    """``series.map(fix)`` as a categorical with sorted categories (missing stays
+    missing), ``fix`` called once per distinct value."""
+    codes, uniques = pd.factorize(series)
+    values = np.array([fix(u) if fix else u for u in uniques], dtype=object)
+    categories, inverse = np.unique(values, return_inverse=True) if len(values) else (
+        values, np.zeros(0, dtype=np.intp))
+    codes = np.where(codes >= 0, inverse.reshape(-1)[codes] if len(values) else -1, -1)
+    return pd.Categorical.from_codes(codes, pd.Index(categories, dtype=object))
 
 
 # ----------------------------------------------------------- table checkers
@@ -288,7 +240,6 @@ def _subjects(df: pd.DataFrame, label: str, found: Problems) -> pd.DataFrame:
     return df
 
 
-
 def _range(index, values, code: str, label: str, col: str = "value") -> None:
     outcome = REGISTRY.get(code)
     if not outcome.known:
@@ -304,11 +255,13 @@ def _range(index, values, code: str, label: str, col: str = "value") -> None:
                     "Correct or remove these values.", column=col, rows=rows)
 
 
-
 def _measurements(df: pd.DataFrame, label: str, warnings: list[str], found: Problems, *,
                   strict_baseline: bool = True) -> pd.DataFrame:
     _require(df, "measurements", label)
     df = df.copy()
+    # factorised once, for every check below and the sort in Trial
+    for col, fix in (("subject_id", _id_text), ("visit", None), ("outcome", _outcome_code)):
+        df[col] = _coded(df[col], fix)
     before = len(found)
     found.run(_no_missing, df, ["subject_id", "visit", "day", "outcome"], label)
     empty = df["value"].isna()
@@ -319,39 +272,71 @@ def _measurements(df: pd.DataFrame, label: str, warnings: list[str], found: Prob
     if df.empty:
         raise _fail("empty_table", label, "no row has a `value`; the measurements table is "
                     "empty.")
-    df["subject_id"] = _ids(df["subject_id"])
-    codes = {v: _outcome_code(v) for v in pd.unique(df["outcome"])}
-    df["outcome"] = df["outcome"].map(codes)
     day, bad_day = _numbers_lazy(df, "day", label, date_hint=True)
     value, bad_value = _numbers_lazy(df, "value", label)
     found.extend(bad_day + bad_value)
     df["day"], df["value"] = _tidy_number(day), value
-    for code, part in df.groupby("outcome", sort=False):
-        found.run(_range, part.index, part["value"], code, label)
+    codes = df["outcome"].cat.codes.to_numpy()
+    for k in pd.unique(codes[codes >= 0]):  # in order of appearance
+        pos = np.flatnonzero(codes == k)
+        found.run(_range, df.index[pos], df["value"].iloc[pos],
+                  df["outcome"].cat.categories[k], label)
     found.run(_no_repeats, df, label)
     if len(found) == before:  # baselines and windows need sound days
         found.run(_baselines, df, label, warnings, strict_baseline)
         _windows(df, label, warnings)
     _unknown_outcomes(df, label, warnings)
     df = df[list(TABLES["measurements"][0])]
-    hands = nhpt_from_hands(df) if len(found) == before else df.iloc[:0]
-    if len(hands):
-        warnings.append(f"{label}: NHPT was computed as the mean of the dominant- and "
-                        f"non-dominant-hand times for {_count(len(hands), 'subject x visit')} "
-                        "(MSFC convention).")
-        df = pd.concat([df, hands], ignore_index=True)
-    msfc = msfc_rows(df) if len(found) == before else df.iloc[:0]
-    if len(msfc):
-        warnings.append(f"{label}: the MSFC composite was computed from T25FW, NHPT and PASAT "
-                        f"for {_count(len(msfc), 'subject x visit')} (z-scores against the "
-                        "MSFC task-force reference population).")
-        df = pd.concat([df, msfc], ignore_index=True)
+    for derive, what in _DERIVED if len(found) == before else ():
+        rows = derive(df)  # in order: the MSFC needs the NHPT derived from the hands
+        if len(rows):
+            warnings.append(f"{label}: " + what.format(n=_count(len(rows), "subject x visit")))
+            df = _append(df, rows)
     return df
 
 
+#: Derived outcomes added to the measurements: (rows of ``df``, the warning saying so).
+_DERIVED = (
+    (nhpt_from_hands, "NHPT was computed as the mean of the dominant- and non-dominant-hand "
+                      "times for {n} (MSFC convention)."),
+    (msfc_rows, "the MSFC composite was computed from T25FW, NHPT and PASAT for {n} (z-scores "
+                "against the MSFC task-force reference population)."),
+)
+
+
+_KEYS = ("subject_id", "visit", "outcome")
+
+
+def _text_categories(s: pd.Series) -> pd.Categorical:
+    cat = s.array if isinstance(s.dtype, pd.CategoricalDtype) else pd.Categorical(s)
+    return pd.Categorical.from_codes(cat.codes, pd.Index(cat.categories, dtype=object))
+
+
+def _append(df: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` below ``df``, the key columns categorical (sorted categories) still."""
+    keys = {col: union_categoricals([_text_categories(df[col]), _text_categories(rows[col])],
+                                    sort_categories=True) for col in _KEYS}
+    out = pd.concat([df.drop(columns=list(_KEYS)), rows.drop(columns=list(_KEYS))],
+                    ignore_index=True)
+    for col in _KEYS:
+        out[col] = keys[col]
+    return out[list(TABLES["measurements"][0])]
+
+
+def _key(df: pd.DataFrame, cols) -> np.ndarray:
+    """One int64 per row, equal where the rows' ``cols`` are equal (missing equal missing)."""
+    key = np.zeros(len(df), dtype=np.int64)
+    for col in cols:
+        codes, uniques = pd.factorize(df[col], use_na_sentinel=False)
+        if len(key) and (int(key.max()) + 1) * (len(uniques) + 1) > 2**62:
+            key = pd.factorize(key)[0].astype(np.int64)  # renumber: no overflow
+        key = key * (len(uniques) + 1) + codes
+    return key
+
 
 def _no_repeats(df: pd.DataFrame, label: str) -> None:
-    dup = df.duplicated(["subject_id", "visit", "outcome"], keep=False)
+    dup = pd.Series(_key(df, ["subject_id", "visit", "outcome"]), index=df.index
+                    ).duplicated(keep=False)
     if not dup.any():
         return
     first = df.loc[dup].iloc[0]
@@ -364,14 +349,13 @@ def _no_repeats(df: pd.DataFrame, label: str) -> None:
                 "beforehand).", rows=df.index[dup])
 
 
-
 def _unknown_outcomes(df: pd.DataFrame, label: str, warnings: list[str]) -> None:
-    for code in sorted(set(df["outcome"].dropna().astype(str)) - set(REGISTRY.codes)):
+    codes = {str(v) for v in pd.unique(df["outcome"].dropna())}
+    for code in sorted(codes - set(REGISTRY.codes)):
         close = difflib.get_close_matches(code.upper(), REGISTRY.codes, n=1, cutoff=0.75)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         warnings.append(f"{label}: outcome `{code}` is not in the outcome registry{hint}; "
                         "it is analysed with higher = better and no meaningful-change rule.")
-
 
 
 def _outcome_code(v):
@@ -386,13 +370,12 @@ def _outcome_code(v):
     return up if up in REGISTRY else v
 
 
-
 def _baselines(df, label, warnings, strict: bool) -> None:
-    base = df.loc[df["day"] == 0, ["subject_id", "outcome"]].drop_duplicates()
-    has = set(map(tuple, base.to_numpy().tolist()))
-    later = df.loc[df["day"] > 0]
-    missing = later.loc[[(s, o) not in has for s, o in zip(later["subject_id"],
-                                                            later["outcome"], strict=True)]]
+    key = _key(df, ["subject_id", "outcome"])
+    at_base = (df["day"] == 0).to_numpy()
+    base = df.loc[at_base, ["subject_id", "outcome"]].drop_duplicates()
+    after = (df["day"] > 0).to_numpy()
+    missing = df.loc[after & ~np.isin(key, key[at_base])]
     if missing.empty:
         return
     codes_with_base = set(base["outcome"])
@@ -419,7 +402,6 @@ def _baselines(df, label, warnings, strict: bool) -> None:
                     "from baseline.")
 
 
-
 def _windows(df, label, warnings) -> None:
     median = df.groupby("visit")["day"].transform("median")
     off = (df["day"] - median).abs() > VISIT_WINDOW_DAYS
@@ -430,7 +412,6 @@ def _windows(df, label, warnings) -> None:
             f"their visit's median day, e.g. subject `{first['subject_id']}` at "
             f"`{first['visit']}` on day {first['day']:g} ({_rows(df.index[off], 3)}). Check "
             "the visit names and days.")
-
 
 
 def _bool(series: pd.Series, label: str, col: str) -> pd.Series:
@@ -455,7 +436,6 @@ def _bool(series: pd.Series, label: str, col: str) -> pd.Series:
     return parsed.astype(bool)
 
 
-
 def _events(df: pd.DataFrame, label: str, warnings: list[str], found: Problems) -> pd.DataFrame:
     _require(df, "adverse_events", label)
     df = df.copy()
@@ -478,7 +458,6 @@ def _events(df: pd.DataFrame, label: str, warnings: list[str], found: Problems) 
     return df
 
 
-
 def _categories(values: pd.Series, col: str, allowed, label: str, warnings: list[str]):
     values = values.map(lambda v: v.strip().lower() if isinstance(v, str) else v)
     if col == "severity" and values.isna().any():
@@ -489,7 +468,6 @@ def _categories(values: pd.Series, col: str, allowed, label: str, warnings: list
         warnings.append(f"{label}: `{col}` has values outside {', '.join(allowed)}: "
                         + ", ".join(f"`{v}`" for v in odd[:5]) + ".")
     return values.astype("str")
-
 
 
 def _injections(df: pd.DataFrame, label: str, found: Problems) -> pd.DataFrame:
@@ -514,7 +492,6 @@ def _injections(df: pd.DataFrame, label: str, found: Problems) -> pd.DataFrame:
                              "number each subject's injections 1, 2, 3...",
                              column="injection_number", rows=df.index[dup]))
     return df
-
 
 
 def _relapses(df: pd.DataFrame, label: str, found: Problems) -> pd.DataFrame:
@@ -568,13 +545,11 @@ def _validate(tables: dict, warnings: list[str], *, strict_baseline=True) -> dic
     return out
 
 
-
 def _not_too_many(subjects: pd.DataFrame, label: str) -> None:
     if len(subjects) > limits.MAX_SUBJECTS:
         raise _fail("too_many_subjects", label, f"{len(subjects):,} subjects; at most "
                     f"{limits.MAX_SUBJECTS:,} are loaded", "(set MSC_DASH_MAX_SUBJECTS to allow "
                     "more, memory permitting).")
-
 
 
 def _known_subjects(frame: pd.DataFrame, label: str, subjects: pd.DataFrame,

@@ -10,14 +10,16 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import TrialDataError
 from ..mapping import (
     exact_target,
     outcome_target,
 )
-from . import limits
-from .cells import _DEC_COMMA, _NA, _NUMBER, _checked_header, _clean_header, _drop_unnamed
+from . import limits, textcols
+from .cells import _checked_header, _clean_header, _drop_unnamed
 from .limits import MAX_LINE_CHARS, _check_shape
 from .sources import _File, _Frame, _hint
 
@@ -35,7 +37,8 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 
 
-def _decode(f: _File, warnings: list[str]) -> str:
+def _decode(f: _File, warnings: list[str]) -> tuple[str, bytes | None]:
+    """The text, and its UTF-8 bytes when the file was UTF-8 (else None)."""
     if f.data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         try:
             text = f.data.decode("utf-32")
@@ -43,10 +46,10 @@ def _decode(f: _File, warnings: list[str]) -> str:
             raise TrialDataError(f"{f.name}: the file says it is UTF-32 text but is not "
                                  "valid UTF-32. Save it again as UTF-8 CSV.") from None
         warnings.append(f"{f.name}: read as UTF-32 text; UTF-8 is smaller and more common.")
-        return text
+        return text, None
     if f.data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
         try:
-            return f.data.decode("utf-16")
+            return f.data.decode("utf-16"), None
         except UnicodeDecodeError:
             pass
     encoding = _utf16_without_bom(f.data[:4096])
@@ -59,21 +62,22 @@ def _decode(f: _File, warnings: list[str]) -> str:
                                  "UTF-8 CSV.") from None
         warnings.append(f"{f.name}: read as {encoding.upper()} text without a byte-order mark; "
                         "save it as UTF-8 to be sure accents are read right.")
-        return text
+        return text, None
     if b"\x00" in f.data[:4096]:
         raise TrialDataError(f"{f.name}: this is not a text (CSV) file; it contains binary "
                              "data. Upload CSV, XLSX, Parquet, ZIP or SAS .xpt files.")
     try:
-        return f.data.decode("utf-8-sig")
+        text = f.data.decode("utf-8-sig")
+        return text, f.data[3:] if f.data.startswith(b"\xef\xbb\xbf") else f.data
     except UnicodeDecodeError as exc:
         line = f.data[: exc.start].count(b"\n") + 1
         warnings.append(
             f"{f.name}: the file is not UTF-8 (first odd byte on line {line}); it was read "
             "as Windows-1252. Check accented names, or save the file as UTF-8.")
         try:
-            return f.data.decode("cp1252")
+            return f.data.decode("cp1252"), None
         except UnicodeDecodeError:
-            return f.data.decode("latin-1")
+            return f.data.decode("latin-1"), None
 
 
 
@@ -105,6 +109,8 @@ def _header_line(lines: list[str], first: int) -> int:
 
 def _check_long_lines(lines: list[str], name: str, first: int) -> None:
     """Refuse a huge cell before any parser meets it, naming its row and column."""
+    if max(map(len, lines), default=0) <= MAX_LINE_CHARS:
+        return
     for i, line in enumerate(lines):
         if len(line) > MAX_LINE_CHARS:
             sep = _separator(lines[first])
@@ -135,7 +141,7 @@ def _check_quotes(lines: list[str], name: str) -> None:
 
 
 def _read_text(f: _File, warnings: list[str]) -> _Frame:
-    text = _decode(f, warnings)
+    text, utf8 = _decode(f, warnings)
     lines = text.splitlines()
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     if first is None:
@@ -152,19 +158,45 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
             "with commas or semicolons, with the column names in the first row.")
     header = _checked_header(header, f.name)
     _check_shape(f.name, len(lines) - first - 1, len(header))
-    _check_quotes(lines, f.name)
+    if text.count('"') % 2:  # (an even count closes every quote)
+        _check_quotes(lines, f.name)
     if not any(ln.strip() for ln in lines[first + 1:]):
         raise TrialDataError(f"{f.name}: the file has a header row but no data rows. Add the "
                              "data below the header.")
+    columns, index = _columns(text, utf8, sep, header, first, f.name)
+    columns = [textcols.clean(arr) for arr in columns]
+    commas = [i for i, arr in enumerate(columns) if textcols.decimal_commas(arr)]
+    for i in commas:
+        columns[i] = pc.replace_substring(columns[i], ",", ".")
+    filled = np.zeros(len(index), dtype=bool)
+    for arr in columns:
+        filled |= arr.is_valid().to_numpy(zero_copy_only=False)
+    if not filled.all():  # rows with every cell empty are dropped
+        keep = pa.array(filled)
+        columns, index = [arr.filter(keep) for arr in columns], index[filled]
+    frame = _drop_unnamed(textcols.frame(dict(zip(header, columns, strict=True)), index),
+                          f.name)
+    if commas:
+        warnings.append(f"{f.name}: decimal commas were read as decimal points in "
+                        + ", ".join(f"`{header[i]}`" for i in commas) + ".")
+    return _Frame(f.name, frame, _hint(f.name))
+
+
+
+def _columns(text: str, utf8: bytes | None, sep: str, header: list[str], first: int,
+             name: str):
+    """The data rows' columns as Arrow text, and their row numbers in the file."""
+    columns = textcols.read_plain_csv(text, sep, len(header), first + 1, utf8)
+    if columns is not None:
+        n = len(columns[0]) if columns else 0
+        if n > limits.MAX_ROWS:
+            raise TrialDataError(f"More than {limits.MAX_ROWS} rows; split the file.")
+        return columns, np.arange(first + 2, first + 2 + n)
     frame = _fast_csv(text, sep, header, first)
     if frame is None:  # ragged rows: read row by row for an exact message
-        frame = _slow_csv(text, sep, header, first, f.name)
-    for col in frame.columns:
-        cells = frame[col].str.strip()
-        frame[col] = cells.where(~cells.str.lower().isin(_NA), None).astype(object)
-    frame = _drop_unnamed(frame.loc[frame.notna().any(axis=1)], f.name)
-    _decimal_commas(frame, f.name, warnings)
-    return _Frame(f.name, frame, _hint(f.name))
+        frame = _slow_csv(text, sep, header, first, name)
+    return ([textcols.from_objects(frame.iloc[:, i]) for i in range(frame.shape[1])],
+            frame.index.to_numpy())
 
 
 
@@ -205,20 +237,3 @@ def _fast_csv(text: str, sep: str, header: list[str], first: int) -> pd.DataFram
     raw.columns = header
     raw.index = np.arange(first + 2, first + 2 + len(raw))  # line numbers in the file
     return raw.astype(object).where(raw.notna(), "")
-
-
-
-def _decimal_commas(frame: pd.DataFrame, label: str, warnings: list[str]) -> None:
-    fixed = []
-    for col in frame.columns:
-        s = frame[col].dropna()
-        if s.empty:
-            continue
-        comma = s.str.match(_DEC_COMMA)
-        if comma.any() and (comma | s.str.match(_NUMBER)).all():
-            frame[col] = frame[col].map(lambda v: v.replace(",", ".") if isinstance(v, str)
-                                        else v)
-            fixed.append(col)
-    if fixed:
-        warnings.append(f"{label}: decimal commas were read as decimal points in "
-                        + ", ".join(f"`{c}`" for c in fixed) + ".")

@@ -3,10 +3,43 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..outcomes import MSFC_REFERENCE, NHPT_HANDS
 from ..trial import TABLES
+
+_KEYS = ["subject_id", "visit"]
+
+
+def _wide(measurements: pd.DataFrame, codes) -> pd.DataFrame:
+    """One row per subject x visit that has a value of each of ``codes``: the
+    ``pos_<code>`` (row position) of each, in the order of the first code's rows."""
+    keys = np.zeros(len(measurements), dtype=np.int64)
+    for col in _KEYS:
+        k, uniques = pd.factorize(measurements[col], use_na_sentinel=False)
+        keys = keys * (len(uniques) + 1) + k
+    outcome, names = pd.factorize(measurements["outcome"])
+    names = list(names)
+    value_ok = measurements["value"].notna().to_numpy()
+    wide = None
+    for code in codes:
+        pos = np.flatnonzero((outcome == names.index(code)) & value_ok)
+        part = pd.DataFrame({"key": keys[pos], f"pos_{code}": pos}).drop_duplicates("key")
+        wide = part if wide is None else wide.merge(part, on="key", how="inner")
+    return wide
+
+
+def _rows(measurements: pd.DataFrame, wide: pd.DataFrame, code: str, day_from: np.ndarray,
+          value) -> pd.DataFrame:
+    """The derived rows: keys from the first code's rows, ``day`` from ``day_from``."""
+    first = wide.iloc[:, 1].to_numpy()
+    out = pd.DataFrame({col: measurements[col].iloc[first].reset_index(drop=True)
+                        for col in _KEYS})
+    out["day"] = measurements["day"].iloc[day_from].to_numpy()
+    out["outcome"] = code
+    out["value"] = np.asarray(value, dtype=float)
+    return out[list(TABLES["measurements"][0])]
 
 
 def nhpt_from_hands(measurements: pd.DataFrame) -> pd.DataFrame:
@@ -14,7 +47,7 @@ def nhpt_from_hands(measurements: pd.DataFrame) -> pd.DataFrame:
 
     Only where both hands (``NHPT_DH``, ``NHPT_NDH``) were timed at the visit
     (the MSFC convention averages the two hands); nothing when the data has
-    its own ``NHPT`` rows.
+    its own ``NHPT`` rows. The day is that of the hand timed first in the table.
 
     Examples
     --------
@@ -24,19 +57,15 @@ def nhpt_from_hands(measurements: pd.DataFrame) -> pd.DataFrame:
     [{'visit': 'BL', 'outcome': 'NHPT', 'value': 22.0}]
     """
     cols = list(TABLES["measurements"][0])
-    outcomes = set(measurements["outcome"])
+    outcomes = set(pd.unique(measurements["outcome"]))
     if "NHPT" in outcomes or not set(NHPT_HANDS) <= outcomes:
         return pd.DataFrame(columns=cols)
-    hands = measurements[measurements["outcome"].isin(NHPT_HANDS)]
-    wide = hands.pivot_table(index=["subject_id", "visit"], columns="outcome", values="value",
-                             aggfunc="first").dropna()
+    wide = _wide(measurements, NHPT_HANDS)
     if wide.empty:
         return pd.DataFrame(columns=cols)
-    out = wide[list(NHPT_HANDS)].mean(axis=1).rename("value").reset_index()
-    day = hands.groupby(["subject_id", "visit"])["day"].first()
-    out["day"] = day.reindex(pd.MultiIndex.from_frame(out[["subject_id", "visit"]])).to_numpy()
-    out["outcome"] = "NHPT"
-    return out[cols]
+    a, b = (wide[f"pos_{hand}"].to_numpy() for hand in NHPT_HANDS)
+    dh, ndh = (measurements["value"].to_numpy(dtype=float)[p] for p in (a, b))
+    return _rows(measurements, wide, "NHPT", np.minimum(a, b), (dh + ndh) / 2)
 
 
 def msfc_rows(measurements: pd.DataFrame) -> pd.DataFrame:
@@ -45,7 +74,7 @@ def msfc_rows(measurements: pd.DataFrame) -> pd.DataFrame:
     z-scores against the MSFC task-force reference population (Fischer et al.
     1999; ``outcomes.MSFC_REFERENCE``), NHPT as the reciprocal of its time:
     MSFC = (z_NHPT - z_T25FW + z_PASAT) / 3. Nothing when the data has its
-    own ``MSFC`` rows or lacks a component.
+    own ``MSFC`` rows or lacks a component. The day is the T25FW's.
 
     Examples
     --------
@@ -56,20 +85,16 @@ def msfc_rows(measurements: pd.DataFrame) -> pd.DataFrame:
     """
     cols = list(TABLES["measurements"][0])
     parts = ("T25FW", "NHPT", "PASAT")
-    if "MSFC" in set(measurements["outcome"]) or not set(parts) <= set(measurements["outcome"]):
+    outcomes = set(pd.unique(measurements["outcome"]))
+    if "MSFC" in outcomes or not set(parts) <= outcomes:
         return pd.DataFrame(columns=cols)
-    wide = measurements[measurements["outcome"].isin(parts)].pivot_table(
-        index=["subject_id", "visit"], columns="outcome", values="value", aggfunc="first")
-    wide = wide.dropna()
+    wide = _wide(measurements, parts)
     if wide.empty:
         return pd.DataFrame(columns=cols)
     (nhpt_m, nhpt_sd), (t25_m, t25_sd), (pasat_m, pasat_sd) = (
         MSFC_REFERENCE["NHPT_RECIPROCAL"], MSFC_REFERENCE["T25FW"], MSFC_REFERENCE["PASAT"])
-    z = ((1 / wide["NHPT"] - nhpt_m) / nhpt_sd - (wide["T25FW"] - t25_m) / t25_sd
-         + (wide["PASAT"] - pasat_m) / pasat_sd) / 3
-    day = (measurements[measurements["outcome"] == "T25FW"]
-           .set_index(["subject_id", "visit"])["day"])
-    out = z.rename("value").reset_index()
-    out["day"] = day.reindex(pd.MultiIndex.from_frame(out[["subject_id", "visit"]])).to_numpy()
-    out["outcome"] = "MSFC"
-    return out[cols]
+    value = measurements["value"].to_numpy(dtype=float)
+    t25, nhpt, pasat = (value[wide[f"pos_{c}"].to_numpy()] for c in parts)
+    z = ((1 / nhpt - nhpt_m) / nhpt_sd - (t25 - t25_m) / t25_sd
+         + (pasat - pasat_m) / pasat_sd) / 3
+    return _rows(measurements, wide, "MSFC", wide["pos_T25FW"].to_numpy(), z)

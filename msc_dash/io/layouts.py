@@ -14,20 +14,23 @@ from ..mapping import (
 )
 from ..outcomes import REGISTRY
 from ..trial import TABLES
-from .cells import _NUMBER
-from .checks import _ids, _no_missing, _require, _rows
+from .cells import _NUMBER, KEY_COLUMNS, NUMBER_COLUMNS, _texts
+from .checks import _ids, _no_missing, _require
+from .problems import _rows
 from .sources import _Frame
 
 
 # --------------------------------------------------------------------- tables
 def _normalise_columns(frame: _Frame, mapping: dict | None) -> None:
-    df = apply_mapping(frame.data, mapping) if mapping else frame.data
+    """Columns renamed to ours; number cells (Parquet, SAS) become text except in
+    ``day`` and ``value``, which the checks read as numbers."""
+    df = apply_mapping(_texts(frame.data), mapping) if mapping else frame.data
     rename = {}
     for c in df.columns:
         target = exact_target(c) or outcome_target(c)
         if target and target != c and target not in df.columns:
             rename[c] = target
-    frame.data = df.rename(columns=rename)
+    frame.data = _texts(df.rename(columns=rename), NUMBER_COLUMNS, KEY_COLUMNS)
 
 
 
@@ -138,6 +141,8 @@ def _frames_to_tables(frames: list[_Frame], warnings: list[str], mapping) -> dic
     for fr in frames:
         _normalise_columns(fr, mapping)
         kind = _classify(fr)
+        if kind not in ("measurements", "wide"):
+            fr.data = _texts(fr.data)
         if kind == "unknown":
             unknown.append(fr)
             continue

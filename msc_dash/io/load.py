@@ -12,15 +12,19 @@ from ..mapping import (
     check_mapping,
 )
 from ..trial import Trial
+from .cells import _texts
 from .checks import _validate
 from .layouts import _frames_to_tables
 from .readers import _read_file
 from .sources import _collect
 
-
 # --------------------------------------------------------------------- public
+#: The stages :func:`load_trial` reports to its ``progress`` callback, in order.
+STAGES = ("reading", "checking", "building the trial")
+
+
 def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None = None,
-               name: str | None = None) -> Trial:
+               name: str | None = None, progress=None) -> Trial:
     """Read, check and assemble a trial from files, bytes or uploaded files.
 
     Parameters
@@ -41,6 +45,9 @@ def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None 
         :data:`msc_dash.adam.PARAMCD_MAP`.
     name : str, optional
         File name for ``bytes`` input, and the source label.
+    progress : callable, optional
+        Called as ``progress(stage, detail)`` when each of :data:`STAGES` starts
+        (``detail``: the file being read, or ``""``), for a progress display.
 
     Returns
     -------
@@ -59,17 +66,26 @@ def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None 
     >>> trial = load_trial(csv, name="measurements.csv")
     >>> trial.visits, trial.outcomes
     (['Baseline', 'Month 12'], ['EDSS'])
+    >>> stages = []
+    >>> _ = load_trial(csv, name="measurements.csv", progress=lambda s, d: stages.append(s))
+    >>> stages
+    ['reading', 'reading', 'checking', 'building the trial']
     >>> load_trial(csv.replace(b"value", b"vaule"), name="measurements.csv")
     Traceback (most recent call last):
     ...
-    msc_dash.io.checks.MissingColumnsError: measurements.csv: required column `value` is missing; found `vaule` — did you mean `value`? ...
+    msc_dash.io.problems.MissingColumnsError: measurements.csv: required column `value` is missing; found `vaule` — did you mean `value`? ...
     """
     warnings: list[str] = []
+    report = progress or (lambda stage, detail="": None)
+    report(STAGES[0], "")
     files = _collect(source, name)
     if not files:
         raise TrialDataError("No files were given.")
     mappings: list[dict] = []
-    frames = [fr for f in files for fr in _read_file(f, warnings, mappings)]
+    frames = []
+    for i, f in enumerate(files):
+        report(STAGES[0], f.name if len(files) == 1 else f"{f.name} ({i + 1} of {len(files)})")
+        frames += _read_file(f, warnings, mappings)
     if mapping is not None:
         mapping = check_mapping(mapping)
     for extra in mappings:
@@ -77,14 +93,18 @@ def load_trial(source, *, mapping: dict | None = None, paramcd_map: dict | None 
     if not frames:
         raise TrialDataError("No data files were given (only a column mapping).")
     label = name or ", ".join(f.name for f in files)
+    report(STAGES[1], "")
     try:
         if adam.is_adam(fr.data for fr in frames):
+            for fr in frames:
+                fr.data = _texts(fr.data)
             tables, strict = adam.to_tables(frames, warnings, paramcd_map), False
             for key, (lab, frame) in list(tables.items()):
                 tables[key] = (lab, apply_mapping(frame, mapping) if mapping else frame)
         else:
             tables, strict = _frames_to_tables(frames, warnings, mapping), True
         out = _validate(tables, warnings, strict_baseline=strict)
+        report(STAGES[2], "")
         return Trial.from_tables(out["subjects"], out["measurements"],
                                  out.get("adverse_events"), out.get("injections"),
                                  relapses=out.get("relapses"), periods=out.get("periods"),
@@ -124,4 +144,4 @@ def source_frames(source, name: str | None = None, *, max_rows: int = 5000
     """
     warnings: list[str] = []
     frames = [fr for f in _collect(source, name) for fr in _read_file(f, warnings, [])]
-    return [fr.data.head(max_rows) for fr in frames]
+    return [_texts(fr.data.head(max_rows)) for fr in frames]

@@ -18,7 +18,7 @@ from ..mapping import (
 from . import limits
 from .cells import _as_text, _checked_header, _clean_header, _drop_unnamed, _header_row
 from .delimited import _read_text
-from .limits import _check_shape
+from .limits import _check_shape, _check_size
 from .sources import _File, _Frame, _guard_zip, _hint, _kind, _not_a_table, _read_member
 
 
@@ -39,9 +39,10 @@ def _read_file(f: _File, warnings: list[str], mappings: list[dict]) -> list[_Fra
         if kind == "xlsx":
             return _read_xlsx(f)
         if kind == "parquet":
-            return [_Frame(f.name, _as_text(_read_parquet(f), 1), _hint(f.name))]
+            return [_Frame(f.name, _as_text(_read_parquet(f), 1, keep_numbers=True), _hint(f.name))]
         if kind in ("xpt", "sas7bdat"):
-            return [_Frame(f.name, _as_text(_read_sas(f.data, kind, f.name), 1),
+            return [_Frame(f.name, _as_text(_read_sas(f.data, kind, f.name), 1,
+                                                   keep_numbers=True),
                            _hint(f.name))]
         return [_read_text(f, warnings)]
     except TrialDataError:
@@ -139,6 +140,7 @@ def _read_zip(f: _File, warnings: list[str], mappings: list[dict]) -> list[_Fram
             if _not_a_table(base):
                 skipped.append(info.filename)
                 continue
+            _check_size(f"{f.name}/{info.filename}", info.file_size, _kind(_File(base, b"")))
             member = _File(base, _read_member(zf, info, f.name))
             if _kind(member) == "zip":
                 raise TrialDataError(f"{f.name}: `{info.filename}` is a ZIP inside the ZIP; "

@@ -93,29 +93,35 @@ def _collect(source, name: str | None) -> list[_File]:
         return files
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
-        _check_size(name or "upload", len(data))
-        return [_File(name or "upload", data)]
+        return [_sized(_File(name or "upload", data))]
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.is_dir():
             return _collect(folder_files(path), None)
         if not path.is_file():
             raise TrialDataError(f"{path}: no such file or folder.")
-        _check_size(path.name, path.stat().st_size)
-        return [_File(path.name, path.read_bytes())]
+        with path.open("rb") as fh:  # the kind (and so the cap) before reading it all
+            _check_size(path.name, path.stat().st_size, _kind(_File(path.name, fh.read(2000))))
+        return [_sized(_File(path.name, path.read_bytes()))]
     if hasattr(source, "getvalue") or hasattr(source, "read"):
         label = name or str(getattr(source, "name", "upload"))
         size = getattr(source, "size", None)
         if isinstance(size, int):
-            _check_size(label, size)
+            _check_size(label, size, _kind(_File(label, b"")))
         data = source.getvalue() if hasattr(source, "getvalue") else source.read()
         if isinstance(data, str):
             data = data.encode("utf-8")
-        _check_size(label, len(data))
-        return [_File(Path(label).name or "upload", bytes(data))]
+        return [_sized(_File(Path(label).name or "upload", bytes(data)))]
     raise TrialDataError(
         f"Cannot read trial data from a {type(source).__name__}: give a file path, a "
         "folder, bytes with a name, or uploaded files.")
+
+
+
+def _sized(f: _File) -> _File:
+    """``f`` when it is within the cap of its kind (Parquet and ZIP have the larger)."""
+    _check_size(f.name, len(f.data), _kind(f))
+    return f
 
 
 

@@ -15,19 +15,15 @@ frame again on every rerun.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import pandas as pd
 
-from ..memo import compute
+from ..memo import LRU, compute
 from ..trial import Trial
 
 __all__ = ["cached", "per_arm", "rows_by", "arrow_table", "keep", "derived"]
 
 _MAX_FRAMES = 64
-_frames: OrderedDict = OrderedDict()
-_frames_lock = threading.Lock()
+_frames = LRU(_MAX_FRAMES)
 
 
 def cached(func, trial: Trial, **kwargs):
@@ -52,8 +48,8 @@ def per_arm(func, trial: Trial) -> dict:
     return compute(_per_arm, trial, analysis=func)
 
 
-_kept: OrderedDict = OrderedDict()
 _MAX_KEPT = 256
+_kept = LRU(_MAX_KEPT)
 
 
 def keep(name: str, make, *key):
@@ -68,33 +64,13 @@ def keep(name: str, make, *key):
     >>> keep("doc.square", lambda: 3 * 3, 3), keep("doc.square", lambda: 0, 3)
     (9, 9)
     """
-    full = (name, *key)
-    with _frames_lock:
-        if full in _kept:
-            _kept.move_to_end(full)
-            return _kept[full]
-    value = make()
-    with _frames_lock:
-        _kept[full] = value
-        while len(_kept) > _MAX_KEPT:
-            _kept.popitem(last=False)
-    return value
+    return _kept.get((name, *key), make)
 
 
 def _per_frame(frame: pd.DataFrame, what: tuple, make):
-    # keyed on the frame object: the entry holds the frame, so its id is not reused
-    key = (id(frame), what)
-    with _frames_lock:
-        hit = _frames.get(key)
-        if hit is not None and hit[0] is frame:
-            _frames.move_to_end(key)
-            return hit[1]
-    value = make()
-    with _frames_lock:
-        _frames[key] = (frame, value)
-        while len(_frames) > _MAX_FRAMES:
-            _frames.popitem(last=False)
-    return value
+    # keyed on the frame object: the entry holds the frame, so while it is kept
+    # no other object can have its id
+    return _frames.get((id(frame), what), lambda: (frame, make()))[1]
 
 
 def derived(result, what: str, make):

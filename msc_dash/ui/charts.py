@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import html
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,6 +25,7 @@ from plotly.basedatatypes import BaseFigure
 
 from ..charts import CHARTS
 from ..figures import text as figure_text
+from ..memo import LRU
 from ..settings import AnalysisSettings
 from ..trial import Trial
 from . import export_widgets, state
@@ -120,8 +119,7 @@ def build_spec(fig, title: str) -> ChartSpec:
 
 #: Chart specs kept per server process (least recently used dropped first).
 MAX_SPECS = 512
-_specs: OrderedDict = OrderedDict()
-_specs_lock = threading.Lock()
+_specs = LRU(MAX_SPECS)
 
 
 def _figure(name: str, trial_key: str, settings: AnalysisSettings, params: tuple,
@@ -129,19 +127,11 @@ def _figure(name: str, trial_key: str, settings: AnalysisSettings, params: tuple
     # Kept in memory as they are: no pickling on every rerun (st.cache_data would
     # copy each spec), and nothing is hashed but this small key. Specs are shared
     # and never changed in place; the trial key holds the data fingerprint.
-    key = (name, trial_key, settings, params)
-    with _specs_lock:
-        if key in _specs:
-            _specs.move_to_end(key)
-            return _specs[key]
-    fig = CHARTS[name].build(_trial, settings, **dict(params))
-    made = None if fig is None else build_spec(
-        fig, CHARTS[name].describe(settings, **dict(params))[0])
-    with _specs_lock:
-        _specs[key] = made
-        while len(_specs) > MAX_SPECS:
-            _specs.popitem(last=False)
-    return made
+    def make() -> ChartSpec | None:
+        fig = CHARTS[name].build(_trial, settings, **dict(params))
+        return None if fig is None else build_spec(
+            fig, CHARTS[name].describe(settings, **dict(params))[0])
+    return _specs.get((name, trial_key, settings, params), make)
 
 
 def page_chart(build, *, key: str, memo: tuple, title: str, downloads: bool = True,
@@ -153,18 +143,10 @@ def page_chart(build, *, key: str, memo: tuple, title: str, downloads: bool = Tr
     key, the numbers typed in), and the figure is then kept as its JSON dict
     with its text alternative and data table, drawn with its "Download" menu.
     """
-    full = ("page", key, memo)
-    with _specs_lock:
-        made = _specs.get(full)
-        if made is not None:
-            _specs.move_to_end(full)
-    if made is None and full not in _specs:
+    def make() -> ChartSpec | None:
         fig = build()
-        made = None if fig is None else build_spec(fig, title)
-        with _specs_lock:
-            _specs[full] = made
-            while len(_specs) > MAX_SPECS:
-                _specs.popitem(last=False)
+        return None if fig is None else build_spec(fig, title)
+    made = _specs.get(("page", key, memo), make)
     if made is None:
         return None
     export_widgets.chart(FigureSpec(made.spec), key=key, name=title, downloads=downloads,
@@ -175,8 +157,7 @@ def page_chart(build, *, key: str, memo: tuple, title: str, downloads: bool = Tr
 
 def clear() -> None:
     """Forget every chart spec."""
-    with _specs_lock:
-        _specs.clear()
+    _specs.clear()
 
 
 def figure(name: str, trial: Trial, settings: AnalysisSettings | None = None, **params):

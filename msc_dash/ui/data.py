@@ -73,8 +73,7 @@ def data_source() -> None:
             return
         st.session_state[_SIGNATURE] = signature
         try:
-            with st.spinner("Reading and checking the files..."):
-                trial = io.load_trial(files, mapping=mapping)
+            trial = load_with_progress(files, mapping)
         except io.MissingColumnsError as exc:
             st.session_state[state.LOAD_ERROR] = _messages(exc)
             st.session_state[MAPPING_COLUMNS] = _columns(files, exc)
@@ -88,6 +87,37 @@ def data_source() -> None:
             return
         st.session_state[MAPPING_COLUMNS] = None
         _accept(trial, ", ".join(f.name for f in files))
+
+
+#: Uploads of this size and more show the loader's stages (they take a second or more).
+PROGRESS_BYTES = 2 * 2**20
+
+
+def load_with_progress(files, mapping: dict | None = None):
+    """:func:`msc_dash.io.load_trial` of the uploaded ``files``, showing its stages
+    (reading, checking, building the trial) with a progress bar for a large upload,
+    a spinner for a small one. The display is removed when the load ends."""
+    size = sum(int(getattr(f, "size", 0) or 0) for f in files)
+    if size < PROGRESS_BYTES:
+        with st.spinner("Reading and checking the files..."):
+            return io.load_trial(files, mapping=mapping)
+    box = st.empty()
+    try:
+        with box.container():
+            status = st.status(f"Loading {size / 2**20:,.1f} MB...", expanded=True)
+            with status:
+                bar = st.progress(0.0, text="Reading")
+
+                def report(stage: str, detail: str) -> None:
+                    step = io.LOAD_STAGES.index(stage)
+                    text = stage.capitalize() + (f" {detail}" if detail else "")
+                    bar.progress(step / len(io.LOAD_STAGES), text=text)
+                    status.update(label=f"{text}...")
+
+                trial = io.load_trial(files, mapping=mapping, progress=report)
+        return trial
+    finally:
+        box.empty()
 
 
 def _messages(exc: TrialDataError) -> tuple[str, ...]:

@@ -73,7 +73,7 @@ def _missing_data(trial: Trial, code: str, treatment: str, control: str, setting
     """Completers' ANCOVA and the delta-adjusted MI tipping point of one outcome."""
     o = trial.outcome(code)
     rows, tp = cached(outcome_sensitivity, trial, outcome=code, treatment=treatment,
-                      control=control, ci=settings.ci, seed=settings.seed)
+                      control=control, settings=settings)
     t = md_escape(treatment)
     st.subheader(f"Sensitivity to missing data: {md_escape(code)} at {md_escape(tp.visit)}")
     shown = pd.DataFrame({

@@ -18,6 +18,7 @@ import streamlit as st
 
 from ..effects import effect_sizes
 from ..figures.legible import legible
+from ..figures.log_axis import fit_log_axes
 from ..findings import safety_numbers
 from ..slides import high_contrast, slide_figure, slides
 from . import documents, state
@@ -47,7 +48,7 @@ _BASE_CSS = """
   line-height: 1.35; }
 .st-key-slide .slide-status { font-size: clamp(1rem, 1.4vw, 1.5rem) !important;
   font-weight: 700; letter-spacing: 0.05em; text-transform: uppercase; margin: 0; }
-.st-key-slide_chart { height: calc(100vh - 350px) !important; flex: none !important;
+.st-key-slide_chart { height: calc(100vh - CHROMEpx) !important; flex: none !important;
   min-height: 240px; }
 .st-key-slide_chart [data-testid="stElementContainer"],
 .st-key-slide_chart [data-testid="stFullScreenFrame"],
@@ -58,6 +59,12 @@ _BASE_CSS = """
 .slide-counter { font-size: 1.5rem; font-weight: 600; text-align: center; margin: 0; }
 </style>
 """
+
+#: Height the slide's text and buttons take (the chart has the rest of the screen).
+_SLIDE_CHROME_PX = 350
+#: The chart's height on the smallest screen presented on (1280 x 720).
+_SMALLEST_CHART_PX = 720 - _SLIDE_CHROME_PX
+_BASE_CSS = _BASE_CSS.replace("CHROME", str(_SLIDE_CHROME_PX))
 
 _CONTRAST_CSS = """
 <style>
@@ -214,6 +221,14 @@ def _present() -> None:
     _write_url(index, contrast)
 
 
+def _fit_smallest_screen(fig) -> None:
+    # the server does not know the screen: choose log ticks that fit 720 lines (the
+    # taller screens get the same, well-spaced ticks)
+    margin = fig.layout.margin
+    height = _SMALLEST_CHART_PX - (margin.t or 0) - (80 if margin.b is None else margin.b)
+    fit_log_axes(fig, height_px=max(height, 120), font_px=fig.layout.yaxis.tickfont.size or 20)
+
+
 def _deck(trial, *, settings) -> list:
     # memoised per trial key and settings (MMRM fits for the between-arm slides)
     effects = cached(effect_sizes, trial, settings=settings)
@@ -234,6 +249,7 @@ def _slide_spec(trial, *, settings, slide, contrast: bool) -> dict | None:
     if contrast:
         fig = high_contrast(fig)
     fig = legible(fig, base=22)  # >= 20 px chart text at 1080 lines
+    _fit_smallest_screen(fig)
     return json.loads(pio.to_json(fig, validate=False))
 
 

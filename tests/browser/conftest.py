@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,7 @@ def _shared_builders():
 
 _shared = _shared_builders()
 build_trial, OUTCOME_SPECS, VISITS = _shared.build_trial, _shared.OUTCOME_SPECS, _shared.VISITS
+open_page, open_download_menus = _shared.open_page, _shared.open_download_menus
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
@@ -108,6 +110,24 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@contextmanager
+def downloading_page(browser, url: str, size: tuple[int, int] = (1440, 900)):
+    """A page (own session) at ``size`` that accepts downloads, at ``url`` once the app ran.
+
+    Checks that the app showed no exception when the block ends.
+    """
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]},
+                                  accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        wait_for_app(page, 90_000)
+        yield page
+        assert_no_exception(page)
+    finally:
+        context.close()
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import assert_no_exception, wait_for_app
+from conftest import downloading_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -15,12 +15,7 @@ def test_export_page_downloads_deck_and_word_report(browser, app_url):
     import docx
     from pptx import Presentation
 
-    context = browser.new_context(viewport={"width": 1280, "height": 720},
-                                  accept_downloads=True)
-    page = context.new_page()
-    try:
-        page.goto(f"{app_url}/export")
-        wait_for_app(page, 90_000)
+    with downloading_page(browser, f"{app_url}/export", (1280, 720)) as page:
         page.wait_for_selector("text=Slides and Word report", timeout=60_000)
         for label, check in (
                 ("PowerPoint deck", lambda b: len(Presentation(io.BytesIO(b)).slides) > 5),
@@ -30,18 +25,10 @@ def test_export_page_downloads_deck_and_word_report(browser, app_url):
             dl = info.value
             assert dl.suggested_filename.endswith((".pptx", ".docx"))
             assert check(Path(dl.path()).read_bytes())
-        assert_no_exception(page)
-    finally:
-        context.close()
 
 
 def test_presenter_toolbar_offers_the_deck(browser, app_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 720},
-                                  accept_downloads=True)
-    page = context.new_page()
-    try:
-        page.goto(f"{app_url}/?present=1")
-        wait_for_app(page, 90_000)
+    with downloading_page(browser, f"{app_url}/?present=1", (1280, 720)) as page:
         button = page.get_by_role("button", name="Download .pptx")
         button.wait_for(timeout=60_000)
         box = button.bounding_box()
@@ -49,6 +36,3 @@ def test_presenter_toolbar_offers_the_deck(browser, app_url):
         with page.expect_download(timeout=240_000) as info:
             button.click()
         assert info.value.suggested_filename.endswith(".pptx")
-        assert_no_exception(page)
-    finally:
-        context.close()

@@ -119,3 +119,31 @@ def test_high_contrast_text_reaches_wcag_aa_on_every_slide_kind(browser, app_url
         assert bad == [], bad[:10]
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("data", ["single", "two_arm"])
+def test_no_chart_text_overlaps_on_any_slide_at_720_lines(browser, app_url, data):
+    # issue 17 "Done when": each slide at 1280 x 720, no overlapping text. Caught the
+    # Timed 25-Foot Walk trajectory (log ticks 7, 7.5 ... 10 on top of each other), the
+    # Kaplan-Meier risk table (under the axis title) and the 11-row MMRM forest
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        n, total, bad, charts = 1, None, [], 0
+        while total is None or n <= total:
+            page.goto(f"{app_url}/?data={data}&present=1&slide={n}")
+            wait_for_app(page, 90_000)
+            if n > 1:  # every slide after the title has its chart in these samples
+                page.wait_for_selector(".st-key-slide_chart .main-svg", timeout=60_000)
+                page.wait_for_timeout(600)
+                charts += 1
+            assert_no_exception(page)
+            total = int(page.locator(".slide-counter").first.inner_text().split("/")[1])
+            title = page.locator(".st-key-slide h1").first.inner_text()
+            if overlaps := _overlaps(page.evaluate(_TEXT_BOXES)):
+                bad.append((n, title, overlaps[:3]))
+            n += 1
+        assert charts >= 15, charts
+        assert bad == [], bad
+    finally:
+        context.close()

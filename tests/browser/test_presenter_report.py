@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import assert_no_exception, wait_for_app
+from conftest import assert_no_exception, downloading_page, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -123,11 +123,13 @@ def test_sidebar_toggle_starts_presenting(page, app_url, sample_ready):
 def test_report_opens_offline(browser, tmp_path):
     from msc_dash.effects import effect_sizes
     from msc_dash.report import build_report
+    from msc_dash.settings import AnalysisSettings
     from msc_dash.tables import format_effect_table
 
     trial = _build_trial()
     path = tmp_path / "report.html"
-    path.write_text(build_report(trial, n_boot=300, date="test"), encoding="utf-8")
+    path.write_text(build_report(trial, settings=AnalysisSettings(n_boot=300), date="test"),
+                    encoding="utf-8")
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     requests: list[str] = []
@@ -164,12 +166,7 @@ def test_export_page_downloads(browser, app_url, sample_ready, tmp_path):
 
     import openpyxl
 
-    context = browser.new_context(viewport={"width": 1440, "height": 900},
-                                  accept_downloads=True)
-    page = context.new_page()
-    try:
-        page.goto(app_url)
-        wait_for_app(page, 90_000)
+    with downloading_page(browser, app_url) as page:
         page.get_by_role("link", name="Export & report").click()
         page.wait_for_selector("text=Download the HTML report", timeout=60_000)
         assert_no_exception(page)
@@ -196,6 +193,3 @@ def test_export_page_downloads(browser, app_url, sample_ready, tmp_path):
         name, data = fetch("CSV", 2)
         assert sorted(zipfile.ZipFile(io.BytesIO(data)).namelist()) == [
             "adverse_events.csv", "injections.csv", "measurements.csv", "subjects.csv"]
-        assert_no_exception(page)
-    finally:
-        context.close()

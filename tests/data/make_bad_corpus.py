@@ -70,6 +70,11 @@ def _b(text: str) -> bytes:
     return text.encode("utf-8")
 
 
+def _beside_good(name: str, data: str | bytes) -> dict[str, bytes]:
+    """A folder of the good measurements and file ``name`` holding ``data``."""
+    return {"measurements.csv": _b(GOOD), name: _b(data) if isinstance(data, str) else data}
+
+
 # name -> (content: bytes, or {file name: bytes} for a folder; expected message regex)
 CASES: dict[str, tuple[object, str]] = {
     "empty.csv": (b"", r"empty.csv: the file is empty \(0 bytes\)"),
@@ -201,24 +206,24 @@ CASES: dict[str, tuple[object, str]] = {
     "baseline_edss_out_of_range": ({"subjects.csv": _b("subject_id,baseline_edss\nP1,10.5\n"),
                                     "measurements.csv": _b(GOOD)},
                                    r"column `baseline_edss`: EDSS must be"),
-    "ae_serious_maybe": ({"measurements.csv": _b(GOOD), "adverse_events.csv": _b(
-        "subject_id,term,serious\nP1,Headache,maybe\n")},
+    "ae_serious_maybe": (_beside_good(
+        "adverse_events.csv", "subject_id,term,serious\nP1,Headache,maybe\n"),
         r"column `serious` must be yes/no .*row 2 holds `maybe`"),
-    "injection_fraction": ({"measurements.csv": _b(GOOD), "injections.csv": _b(
-        "subject_id,injection_number,day\nP1,1.5,0\n")},
+    "injection_fraction": (_beside_good(
+        "injections.csv", "subject_id,injection_number,day\nP1,1.5,0\n"),
         r"`injection_number` must hold whole numbers; row 2"),
-    "injection_twice": ({"measurements.csv": _b(GOOD), "injections.csv": _b(
-        "subject_id,injection_number,day\nP1,1,0\nP1,1,120\n")},
+    "injection_twice": (_beside_good(
+        "injections.csv", "subject_id,injection_number,day\nP1,1,0\nP1,1,120\n"),
         r"subject `P1` has injection number 1 twice \(rows 2, 3\)"),
-    "injection_date": ({"measurements.csv": _b(GOOD), "injections.csv": _b(
-        "subject_id,injection_number,day\nP1,1,2022-01-10\n")},
+    "injection_date": (_beside_good(
+        "injections.csv", "subject_id,injection_number,day\nP1,1,2022-01-10\n"),
         r"injections.csv: column `day` holds dates"),
     "two_measurement_files": ({"m1.csv": _b(GOOD), "m2.csv": _b(GOOD)},
                               r"Two files look like the measurements table"),
-    "bad_mapping_file": ({"measurements.csv": _b(GOOD), "mapping.json": _b(
-        '{"columns": {"Patient": "patient_identifier"}}')},
+    "bad_mapping_file": (_beside_good(
+        "mapping.json", '{"columns": {"Patient": "patient_identifier"}}'),
         r"sends `Patient` to `patient_identifier`, which is not a known column"),
-    "mapping_not_json": ({"measurements.csv": _b(GOOD), "mapping.json": b"{not json"},
+    "mapping_not_json": (_beside_good("mapping.json", b"{not json"),
                          r"The mapping file is not valid JSON"),
 }
 
