@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_pages.py --all
 	$(PY) benchmarks/bench_filters.py --quick
 	$(PY) benchmarks/bench_load.py
+	$(PY) benchmarks/bench_registry.py
 
 # first chart after server start and page changes in headless Chromium (needs chromium)
 bench-browser: $(STAMP) chromium

@@ -66,35 +66,70 @@ ANALYTIC_N = 1000
 
 # --------------------------------------------------------------------- pairs
 _PAIR_COLUMNS = ("outcome", "visit", "subject_id", "value", "day", "baseline", "arm")
+#: Up to this many pairs the key columns of :func:`_pairs` are text, beyond it categorical.
+_TEXT_KEYS = 200_000
 
 
 def _pairs(trial, outcomes=None, visits=None) -> pd.DataFrame:
     """Long frame of (arm, outcome, visit, subject_id, baseline, value, day).
 
     Baseline is each subject's value at day 0 for that outcome; duplicate
-    measurements of one subject x visit x outcome are averaged. Rows are
-    sorted by subject within each cell, so results do not depend on the order
-    of the input rows.
+    measurements of one subject x visit x outcome are averaged (their day: the
+    median). Rows are sorted by outcome, visit and subject, so results do not
+    depend on the order of the input rows. Grouped on integer codes (a
+    registry's 6 million rows in about a second, not 13 s by text keys).
     """
     m = trial.measurements
     if outcomes is not None:
         m = m[m["outcome"].isin(outcomes)]
-    base = (m[m["day"] == 0].groupby(["outcome", "subject_id"], sort=False)["value"]
-            .mean().rename("baseline"))
     visits = trial.followup_visits if visits is None else visits
-    fu = m[m["visit"].isin(visits)]
-    if fu.empty:
+    fu_rows = m["visit"].isin(visits).to_numpy()
+    if not fu_rows.any():
         return pd.DataFrame({c: pd.Series(dtype=float if c in ("value", "day", "baseline")
                                           else object) for c in _PAIR_COLUMNS})
-    fu = fu.groupby(["outcome", "visit", "subject_id"], sort=False).agg(
-        value=("value", "mean"), day=("day", "median"))
-    out = fu.join(base, on=["outcome", "subject_id"], how="inner").reset_index()
-    out = out[out["value"].notna() & out["baseline"].notna()]
-    arm = trial.subjects.set_index("subject_id")["arm"]
-    out["arm"] = out["subject_id"].map(arm)
-    out = out[out["arm"].notna()]
-    return out.sort_values(["outcome", "visit", "subject_id"], kind="stable").reset_index(
-        drop=True)
+    s_code, s_names = pd.factorize(m["subject_id"], sort=True)
+    o_code, o_names = pd.factorize(m["outcome"], sort=True)
+    v_code, v_names = pd.factorize(m["visit"], sort=True)
+    n_s, n_v = len(s_names), len(v_names)
+    value = m["value"].to_numpy(dtype=float)
+    day = m["day"].to_numpy(dtype=float)
+    # baseline: mean of the non-missing day-0 values per outcome x subject
+    at0 = (day == 0) & ~np.isnan(value)
+    bkey = o_code[at0].astype(np.int64) * n_s + s_code[at0]
+    size = len(o_names) * n_s
+    b_sum = np.bincount(bkey, weights=value[at0], minlength=size)
+    b_n = np.bincount(bkey, minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        baseline = b_sum / b_n
+    # follow-up cells: key (outcome, visit, subject), in the order of the sorted codes
+    key = ((o_code[fu_rows].astype(np.int64) * n_v + v_code[fu_rows]) * n_s + s_code[fu_rows])
+    uniq, inv = np.unique(key, return_inverse=True)
+    fv, fd = value[fu_rows], day[fu_rows]
+    ok = ~np.isnan(fv)
+    v_n = np.bincount(inv[ok], minlength=len(uniq))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v_mean = np.bincount(inv[ok], weights=fv[ok], minlength=len(uniq)) / v_n
+    if len(uniq) == len(key):  # one measurement per cell (the usual case)
+        d_med = np.empty(len(uniq))
+        d_med[inv] = fd
+    else:
+        d_med = pd.Series(fd).groupby(inv).median().reindex(range(len(uniq))).to_numpy()
+    s_u = uniq % n_s
+    ov = uniq // n_s
+    o_u, v_u = ov // n_v, ov % n_v
+    base = baseline[o_u * n_s + s_u]
+    a_code, a_names = pd.factorize(trial.subjects.set_index("subject_id")["arm"].reindex(
+        s_names), sort=False)
+    arm = a_code[s_u]
+    keep = ~np.isnan(v_mean) & ~np.isnan(base) & (arm >= 0)
+    if len(uniq) <= _TEXT_KEYS:
+        cat = lambda codes, names: names[codes]  # noqa: E731
+    else:  # a registry: categorical keys (making millions of strings costs seconds)
+        cat = pd.Categorical.from_codes
+    return pd.DataFrame({
+        "outcome": cat(o_u[keep], o_names), "visit": cat(v_u[keep], v_names),
+        "subject_id": cat(s_u[keep], s_names), "value": v_mean[keep], "day": d_med[keep],
+        "baseline": base[keep], "arm": cat(arm[keep], a_names)})
 
 
 def paired_frame(trial, outcome: str, visit: str) -> pd.DataFrame:

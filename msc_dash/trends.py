@@ -31,6 +31,10 @@ MODELS = ("random intercept", "random intercept + slope")
 
 _MIN_SUBJECTS = 3  # with at least two measurements each
 
+#: Above this many subjects (in one arm) the models are fitted by the vectorised REML of
+#: msc_dash.growth (the same likelihood; statsmodels' MixedLM loops over subjects).
+FAST_SUBJECTS = 200
+
 
 def _slope_model(frame: pd.DataFrame, exog: np.ndarray, intercept) -> tuple:
     """The random intercept + slope fit and the LRT p against the intercept-only fit.
@@ -73,6 +77,8 @@ def _fit(frame: pd.DataFrame, ci: float) -> dict:
                                f"times (need {_MIN_SUBJECTS})"}
     if np.ptp(frame["y"].to_numpy()) == 0:
         return {**out, "note": "no variance: every value is the same"}
+    if len(per_subject) > FAST_SUBJECTS:
+        return _fit_fast(frame, per_subject, ci, out)
     exog = np.column_stack([np.ones(len(frame)), frame["years"].to_numpy()])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -103,12 +109,39 @@ def _fit(frame: pd.DataFrame, ci: float) -> dict:
             "note": "; ".join(notes), "model": model, "p_lrt": p_lrt}
 
 
+def _fit_fast(frame: pd.DataFrame, per_subject: pd.Series, ci: float, out: dict) -> dict:
+    """:func:`_fit` by the vectorised REML of :mod:`msc_dash.growth` (many subjects)."""
+    from scipy import stats
+
+    from .growth import fit_growth
+
+    t, y = frame["years"].to_numpy(float), frame["y"].to_numpy(float)
+    groups = frame["subject_id"].to_numpy()
+    result, model, p_lrt = fit_growth(t, y, groups), MODELS[0], np.nan
+    if per_subject.ge(3).sum() >= _MIN_SUBJECTS and result.converged:
+        slope_fit = fit_growth(t, y, groups, random_slope=True)
+        if slope_fit.converged:
+            lr = max(2 * (slope_fit.llf - result.llf), 0.0)
+            p_lrt = float(0.5 * stats.chi2.sf(lr, 1) + 0.5 * stats.chi2.sf(lr, 2))
+            if p_lrt < 0.05:
+                result, model = slope_fit, MODELS[1]
+    slope, se, low, high, p = result.slope_test(ci)
+    notes = [] if result.converged else [
+        "not converged (the optimiser did not converge); treat the slope with caution"]
+    if model == MODELS[0] and result.on_boundary:
+        notes.append("between-subject variance near zero (fit on the boundary)")
+    return {**out, "slope_per_year": slope, "slope_ci_low": low, "slope_ci_high": high,
+            "p_slope": p, "converged": result.converged and bool(np.isfinite(se)),
+            "note": "; ".join(notes), "model": model, "p_lrt": p_lrt}
+
+
 def _friedman(frame: pd.DataFrame, visits: list[str]) -> dict:
     """Friedman chi-square across visits on subjects measured at every visit."""
     from scipy import stats
 
     out = {"friedman_stat": np.nan, "p_friedman": np.nan, "friedman_n": 0}
-    present = [v for v in visits if v in set(frame["visit"])]
+    seen = set(frame["visit"].unique())
+    present = [v for v in visits if v in seen]
     if len(present) < 3:
         return {**out, "note": f"Friedman test needs three or more visits ({len(present)})"}
     wide = (frame.groupby(["subject_id", "visit"])["value"].mean().unstack("visit")
@@ -131,7 +164,8 @@ def trend_models(trial, *, ci: float = 0.95, outcomes=None) -> pd.DataFrame:
     """Mixed-model slope per year and a Friedman test, per arm x outcome.
 
     For each arm and outcome, fits ``value ~ years`` with a random intercept
-    per subject (``statsmodels`` ``MixedLM``, REML) and, where subjects have
+    per subject (``statsmodels`` ``MixedLM``, REML; above :data:`FAST_SUBJECTS`
+    subjects the same REML fitted by :func:`msc_dash.growth.fit_growth`) and, where subjects have
     three or more measurements, also with a random intercept and slope; the
     larger model is used when a REML likelihood-ratio test supports it (p <
     0.05, 50:50 chi-square(1) / chi-square(2) mixture for the boundary), and
@@ -191,8 +225,11 @@ def trend_models(trial, *, ci: float = 0.95, outcomes=None) -> pd.DataFrame:
     """
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1, not {ci!r}")
-    long = trial.long()
-    long = long[np.isfinite(long["value"].to_numpy(dtype=float))]
+    m = trial.measurements
+    if outcomes is not None:  # only the rows needed (a registry has millions)
+        m = m[m["outcome"].isin(list(outcomes))]
+    long = m[np.isfinite(m["value"].to_numpy(dtype=float))]
+    long = long.assign(arm=long["subject_id"].map(trial.subjects.set_index("subject_id")["arm"]))
     visits = list(trial.visits)
     rows = []
     for arm in trial.arms:

@@ -78,6 +78,31 @@ def treatment_emergence(events: pd.DataFrame, injections: pd.DataFrame) -> pd.Se
     return given.fillna(derived)
 
 
+def _sorted(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``frame.sort_values(columns, kind="stable")`` with a fresh index, by integer keys.
+
+    Text columns are factorised in sorted order first; one ``np.lexsort`` of the
+    codes is 2-3x faster than pandas' multi-column sort of strings (6 million
+    rows: 4.4 s). Missing values sort last, as in ``sort_values``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"a": ["b", "a", "b", None], "d": [2.0, 5.0, 1.0, 0.0]})
+    >>> _sorted(f, ["a", "d"]).to_dict("list")
+    {'a': ['a', 'b', 'b', nan], 'd': [5.0, 1.0, 2.0, 0.0]}
+    """
+    keys = []
+    for col in columns:
+        values = frame[col]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            keys.append(values.to_numpy(dtype=float, na_value=np.nan))
+        else:
+            codes, _ = pd.factorize(values, sort=True, use_na_sentinel=True)
+            keys.append(np.where(codes < 0, np.iinfo(np.int64).max, codes))
+    order = np.lexsort(keys[::-1])
+    return frame.take(order).reset_index(drop=True)
+
+
 def _flag_value(v):
     if isinstance(v, (bool, np.bool_)):
         return bool(v)
@@ -220,9 +245,9 @@ class Trial:
             m = m.take(order)
         for col in ("subject_id", "visit", "outcome"):
             m[col] = _as_str(m[col])
-        if order is None:
-            m = m.sort_values(keys, kind="stable")
-        tables["measurements"] = m.reset_index(drop=True)
+        # text keys: one lexsort of their codes (pandas' sort of 6 million strings: 4.4 s)
+        tables["measurements"] = (m.reset_index(drop=True) if order is not None
+                                  else _sorted(m, keys))
         subjects = subjects.sort_values("subject_id", kind="stable").reset_index(drop=True)
         rel = tables["relapses"]
         rel["onset_day"] = pd.to_numeric(rel["onset_day"]).astype(float)
@@ -333,8 +358,9 @@ class Trial:
             h.update(name.encode())
             h.update(",".join(map(str, frame.columns)).encode())
             if len(frame):
-                h.update(pd.util.hash_pandas_object(
-                    frame.astype(str), index=False).to_numpy().tobytes())
+                # each column hashed as it is (numbers by value, text by its characters):
+                # astype(str) of a registry's 6 million rows took 8 s
+                h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
         return h.hexdigest()
 
     @cached_property

@@ -17,7 +17,7 @@ arms = (f"{len(trial.arms)} arms ({widgets.md_join(trial.arms)})" if not trial.i
         else "single arm")
 source = st.session_state.get(state.SOURCE_LABEL) or trial.source
 st.markdown(
-    f"**{trial.n_subjects} subjects**, {arms}; baseline and {len(trial.followup_visits)} "
+    f"**{trial.n_subjects:,} subjects**, {arms}; baseline and {len(trial.followup_visits)} "
     f"follow-up visits ({widgets.md_join(trial.followup_visits)}). "
     f"Source: {widgets.md_escape(source)}."
 )

@@ -208,3 +208,30 @@ def test_trajectory_sends_no_line_per_subject_for_a_registry_size_arm():
                                      show_subjects=True)
     assert [t.name for t in fig.data] == ["All"]  # the mean only
     assert "no line per subject" in _title(fig)
+
+
+def test_registry_size_correlation_draws_a_stated_sample_with_webgl():
+    from msc_dash.correlations import correlate
+    from msc_dash.figures import clinical, correlation_figure
+    from msc_dash.outcomes import REGISTRY
+
+    n = 3 * clinical.MAX_SUBJECT_MARKS
+    rng = np.random.default_rng(2)
+    x = rng.normal(0, 10, 2 * n)
+    frame = pd.DataFrame({"subject_id": np.repeat([f"R{i:05d}" for i in range(n)], 2),
+                          "arm": "All", "visit": ["M6", "M12"] * n,
+                          "x": x, "y": 0.5 * x + rng.normal(0, 5, 2 * n)})
+    stats = correlate(frame)
+    fig = correlation_figure(frame, x_outcome=REGISTRY["NFL"], y_outcome=REGISTRY["EDSS"],
+                             stats=stats)
+    dots = fig.data[0]
+    assert dots.type == "scattergl" and len(dots.x) == 2 * clinical.MAX_SUBJECT_MARKS
+    assert len({c[0] for c in dots.customdata}) == clinical.MAX_SUBJECT_MARKS
+    assert f"{clinical.MAX_SUBJECT_MARKS:,} random subjects per arm (up to {n:,})" in _title(fig)
+    # the least-squares line is fitted to every subject, not the drawn sample
+    slope = np.polyfit(frame["x"], frame["y"], 1)[0]
+    line = fig.data[-1]
+    assert (line.y[1] - line.y[0]) / (line.x[1] - line.x[0]) == pytest.approx(slope)
+    small = correlation_figure(frame.iloc[:100], x_outcome=REGISTRY["NFL"],
+                               y_outcome=REGISTRY["EDSS"])
+    assert small.data[0].type == "scatter" and "random subjects" not in _title(small)

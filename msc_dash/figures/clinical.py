@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from ..constants import DAYS_PER_MONTH
 from ..outcomes import Outcome
 from .log_axis import _log_axis, _log_ticks
+from .sampling import dot_marker, sample_note, sample_subjects
 from .style import STATUS_COLORS, arm_colors, build_figure
 
 __all__ = ["DAYS_PER_MONTH", "trajectory_figure", "estimation_figure", "waterfall_figure",
@@ -570,10 +571,10 @@ def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Ou
         g = frame[frame["arm"].astype(str) == arm]
         if g.empty:
             continue
-        traces.append(go.Scatter(
+        g, n_all = sample_subjects(g, MAX_SUBJECT_MARKS)  # a registry: a sample, WebGL
+        traces.append((go.Scattergl if n_all else go.Scatter)(
             x=g["x"], y=g["y"], mode="markers", name=arm, showlegend=len(arms) > 1,
-            marker=dict(size=10, color=colors[arm], opacity=0.8,
-                        line=dict(color="white", width=1)),
+            marker=dot_marker(colors[arm], bool(n_all)),
             customdata=g[["subject_id", "visit"]].astype(object).to_numpy(),
             hovertemplate=("%{customdata[0]} · %{customdata[1]}<br>"
                            f"{x_outcome.short_label} %{{x:+.3g}} {x_unit}<br>"
@@ -595,4 +596,5 @@ def correlation_figure(frame: pd.DataFrame, *, x_outcome: Outcome, y_outcome: Ou
     title = f"{x_outcome.short_label} vs {y_outcome.short_label} change"
     if stats:
         title += f"<br><sup>{stats['text']}</sup>"
+    title += sample_note(frame, MAX_SUBJECT_MARKS)
     return build_figure(traces, layout, title=title, height=420)
