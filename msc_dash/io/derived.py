@@ -12,6 +12,15 @@ from ..trial import TABLES
 _KEYS = ["subject_id", "visit"]
 
 
+def _parts(measurements: pd.DataFrame, derived: str, parts) -> pd.DataFrame | None:
+    """:func:`_wide` of ``parts``; None if the data has its own ``derived`` or lacks a part."""
+    outcomes = set(pd.unique(measurements["outcome"]))
+    if derived in outcomes or not set(parts) <= outcomes:
+        return None
+    wide = _wide(measurements, parts)
+    return None if wide.empty else wide
+
+
 def _wide(measurements: pd.DataFrame, codes) -> pd.DataFrame:
     """One row per subject x visit that has a value of each of ``codes``: the
     ``pos_<code>`` (row position) of each, in the order of the first code's rows."""
@@ -56,13 +65,9 @@ def nhpt_from_hands(measurements: pd.DataFrame) -> pd.DataFrame:
     >>> nhpt_from_hands(m)[["visit", "outcome", "value"]].to_dict("records")
     [{'visit': 'BL', 'outcome': 'NHPT', 'value': 22.0}]
     """
-    cols = list(TABLES["measurements"][0])
-    outcomes = set(pd.unique(measurements["outcome"]))
-    if "NHPT" in outcomes or not set(NHPT_HANDS) <= outcomes:
-        return pd.DataFrame(columns=cols)
-    wide = _wide(measurements, NHPT_HANDS)
-    if wide.empty:
-        return pd.DataFrame(columns=cols)
+    wide = _parts(measurements, "NHPT", NHPT_HANDS)
+    if wide is None:
+        return pd.DataFrame(columns=list(TABLES["measurements"][0]))
     a, b = (wide[f"pos_{hand}"].to_numpy() for hand in NHPT_HANDS)
     dh, ndh = (measurements["value"].to_numpy(dtype=float)[p] for p in (a, b))
     return _rows(measurements, wide, "NHPT", np.minimum(a, b), (dh + ndh) / 2)
@@ -83,14 +88,10 @@ def msfc_rows(measurements: pd.DataFrame) -> pd.DataFrame:
     >>> round(float(msfc_rows(m)["value"].iloc[0]), 10)
     0.0
     """
-    cols = list(TABLES["measurements"][0])
     parts = ("T25FW", "NHPT", "PASAT")
-    outcomes = set(pd.unique(measurements["outcome"]))
-    if "MSFC" in outcomes or not set(parts) <= outcomes:
-        return pd.DataFrame(columns=cols)
-    wide = _wide(measurements, parts)
-    if wide.empty:
-        return pd.DataFrame(columns=cols)
+    wide = _parts(measurements, "MSFC", parts)
+    if wide is None:
+        return pd.DataFrame(columns=list(TABLES["measurements"][0]))
     (nhpt_m, nhpt_sd), (t25_m, t25_sd), (pasat_m, pasat_sd) = (
         MSFC_REFERENCE["NHPT_RECIPROCAL"], MSFC_REFERENCE["T25FW"], MSFC_REFERENCE["PASAT"])
     value = measurements["value"].to_numpy(dtype=float)

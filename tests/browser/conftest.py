@@ -80,13 +80,22 @@ def start_app(port: int | None = None, *, options: tuple[str, ...] = (),
     raise RuntimeError(f"the app did not start: {proc.stderr.read().decode()[-2000:]}")
 
 
+@contextmanager
+def serving(**kwargs):
+    """An app server (``start_app(**kwargs)``) for the ``with`` block; yields its URL."""
+    proc, url = start_app(**kwargs)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def app_url():
     """URL of one app server shared by the browser tests of a session."""
-    proc, url = start_app()
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -144,6 +153,16 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     page.wait_for_timeout(300)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
+def open_uploader(page, url: str) -> None:
+    """Open the app at ``url``, then its Data page with "Upload my data" chosen."""
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_role("link", name="Data", exact=True).click()
+    wait_for_app(page)
+    page.get_by_text("Upload my data").click()
+    wait_for_app(page)
 
 
 def wait_for_charts(page, minimum: int = 1, timeout: float = 30_000) -> int:

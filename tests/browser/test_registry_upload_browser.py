@@ -16,7 +16,8 @@ import pytest
 
 from tests.browser.conftest import (
     assert_no_exception,
-    start_app,
+    open_uploader,
+    serving,
     wait_for_app,
     wait_for_charts,
 )
@@ -38,10 +39,8 @@ def registry_file(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def registry_app():
-    proc, url = start_app()
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    with serving() as url:
+        yield url
 
 
 def test_registry_upload_shows_progress_then_a_working_dashboard(browser, registry_file,
@@ -50,12 +49,7 @@ def test_registry_upload_shows_progress_then_a_working_dashboard(browser, regist
     page = context.new_page()
     page.set_default_timeout(600_000)
     try:
-        page.goto(registry_app)
-        wait_for_app(page)
-        page.get_by_role("link", name="Data", exact=True).click()
-        wait_for_app(page)
-        page.get_by_text("Upload my data").click()
-        wait_for_app(page)
+        open_uploader(page, registry_app)
         start = time.monotonic()
         page.locator("[data-testid='stSidebar'] input[type=file]").first.set_input_files(
             str(registry_file))

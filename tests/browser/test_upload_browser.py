@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_no_exception, wait_for_app
+from tests.browser.conftest import assert_no_exception, open_uploader, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -15,12 +15,7 @@ TYPO = b"subject_id,visit,day,outcome,vaule\nP1,Baseline,0,EDSS,6\nP1,Month 6,18
 
 
 def _upload(page, app_url, name: str, data: bytes) -> None:
-    page.goto(app_url)
-    wait_for_app(page)
-    page.get_by_role("link", name="Data", exact=True).click()
-    wait_for_app(page)
-    page.get_by_text("Upload my data").click()
-    wait_for_app(page)
+    open_uploader(page, app_url)
     page.locator("[data-testid='stSidebar'] input[type=file]").first.set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
     wait_for_app(page)
