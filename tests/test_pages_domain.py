@@ -71,10 +71,19 @@ def test_every_outcome_present_gets_its_section(page, sample):
         if code.startswith("FS_") and code != "FS_VISUAL":
             continue  # one Functional System is shown in detail at a time
         assert any(f"({code})" in h for h in headers), (code, headers)
+    shown = [c for c in trial.outcomes_in(domain)
+             if not c.startswith("FS_") or c == "FS_VISUAL"]
+    # the waterfall and responders wait, closed, in each outcome's per-subject expander
+    boxes = [k for k in at.session_state if str(k).endswith("_per_subject")]
+    assert len(boxes) == len(shown), boxes
     titles = [_title(f) for f in _figures(at)]
-    for code in trial.outcomes_in(domain):
-        if code.startswith("FS_") and code != "FS_VISUAL":
-            continue
+    assert not [t for t in titles if "change per subject" in t]
+    for key in boxes:
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception
+    titles = [_title(f) for f in _figures(at)]
+    for code in shown:
         for kind in ("per visit", "baseline vs", "change per subject"):
             # issue 17 item 7: titled by the registry label, not the code
             label = trial.outcome(code).label
@@ -155,14 +164,23 @@ def _band(at: AppTest) -> np.ndarray:
     return _array(next(t for t in fig["data"] if t["name"] == "meaningful change")["base"])
 
 
+def _per_subject(at: AppTest, key: str = "mobility_T25FW") -> AppTest:
+    """The page after opening an outcome's per-subject expander (built only when open)."""
+    assert not [f for f in _figures(at) if "change per" in _title(f)]
+    at.session_state[f"{key}_per_subject"] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def test_meaningful_change_rule_setting_reaches_the_waterfall():
-    assert np.allclose(_band(_open(_app(SINGLE), "mobility")), -20)
+    assert np.allclose(_band(_per_subject(_open(_app(SINGLE), "mobility"))), -20)
     # AppTest drops app.py's widgets after switch_page: set the slider before the first run
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["data_choice"] = SINGLE
     at.session_state["set_timed_pct"] = 15
     at.run()
-    assert np.allclose(_band(_open(at, "mobility")), -15)
+    assert np.allclose(_band(_per_subject(_open(at, "mobility"))), -15)
 
 
 def test_data_page_offers_the_editor_for_outcomes_outside_the_registry():

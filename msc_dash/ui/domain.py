@@ -2,9 +2,9 @@
 
 Each outcome section answers "did it change, by how much, for whom, how
 sure are we": headline numbers per arm, the trajectory over time, the
-estimation plot (paired values beside Hedges' g and its bootstrap), the
-waterfall of per-subject change, improved / stable / worsened bars and the
-outcome's rows of the effect table. Figures come from the chart registry
+estimation plot (paired values beside Hedges' g and its bootstrap), and on
+demand the waterfall of per-subject change with improved / stable / worsened
+bars and the outcome's rows of the effect table. Figures come from the chart registry
 (:mod:`msc_dash.charts`), cached per trial, settings and parameters; charts
 registered with ``auto=True`` and an outcome scope follow the built-in ones
 in every outcome section.
@@ -140,19 +140,7 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
             _chart("estimation", trial, f"{key}_est", f"{code} estimation {visit}",
                    outcome=code, visit=visit)
     if at:
-        left, right = st.columns([3, 2])
-        with left:
-            _chart("waterfall", trial, f"{key}_wf", f"{code} waterfall {visit}", outcome=code,
-                   visit=visit)
-        with right:
-            if out.meaningful_change is not None:
-                _chart("responders", trial, f"{key}_resp", f"{code} responders {visit}",
-                       outcomes=(code,), visit=visit)
-                st.caption(f"By the rule: {out.rule_text}; stable = inside the band.")
-            else:
-                st.caption(f"{widgets.md_escape(out.short_label)} has no meaningful-change "
-                           "rule, so subjects are not "
-                           "classified as improved or worsened.")
+        _per_subject(trial, code, visit, key)
     _auto_charts(trial, code, visit if at else None, settings, key)
     if anchored.has_injections(trial) and st.toggle(
             f"{out.short_label} anchored to the injections", key=f"{key}_anchored",
@@ -164,6 +152,32 @@ def outcome_section(trial: Trial, effects: pd.DataFrame, code: str, visit: str, 
                      on_change="rerun") as box:
         if box.open:
             widgets.effect_table(trial, effects, settings, outcomes=(code,), key=f"{key}_table")
+
+
+def _per_subject(trial: Trial, code: str, visit: str, key: str) -> None:
+    """Waterfall of each subject's change and the responder bars, built only while open.
+
+    The estimation plot above already shows every subject's pair and the headline
+    counts the responders; closed, the two charts cost the page change nothing
+    (every chart drawn is a tenth of a second or more of the browser's time).
+    """
+    out = trial.outcome(code)
+    with st.expander(f"{out.short_label} per subject: waterfall of change and responders",
+                     key=f"{key}_per_subject", on_change="rerun") as box:
+        if not box.open:
+            return
+        left, right = st.columns([3, 2])
+        with left:
+            _chart("waterfall", trial, f"{key}_wf", f"{code} waterfall {visit}", outcome=code,
+                   visit=visit)
+        with right:
+            if out.meaningful_change is not None:
+                _chart("responders", trial, f"{key}_resp", f"{code} responders {visit}",
+                       outcomes=(code,), visit=visit)
+                st.caption(f"By the rule: {out.rule_text}; stable = inside the band.")
+            else:
+                st.caption(f"{widgets.md_escape(out.short_label)} has no meaningful-change "
+                           "rule, so subjects are not classified as improved or worsened.")
 
 
 def _trend_caption(trial: Trial, *, code: str, ci: float) -> str:

@@ -16,11 +16,12 @@ pytestmark = pytest.mark.browser
 # page path -> charts it draws on the single-arm / two-arm sample (at least)
 PAGES = {
     "": (1, 1),  # Overview: forest
-    "mobility": (8, 8),  # T25FW and NHPT: trajectory, estimation, waterfall, responders
-    "disability": (10, 5),
-    "cognition": (4, 4),
-    "biomarkers": (7, 4),  # + biomarker-clinical correlation
-    "patient_reported": (12, 4),
+    # T25FW and NHPT: trajectory and estimation (waterfall and responders when opened)
+    "mobility": (4, 4),
+    "disability": (8, 3),  # + EDSS-Plus, the Functional Systems forest
+    "cognition": (2, 2),
+    "biomarkers": (5, 3),  # + biomarker-clinical correlation
+    "patient_reported": (6, 2),
     "safety": (2, 2),
     "progression": (2, 2),  # Kaplan-Meier and swimmer
     "patients": (2, 2),
@@ -66,3 +67,17 @@ def test_presenter_slides_are_accessible(page, app_url, data, slide):
     page.locator(".st-key-slide h1").first.wait_for(timeout=90_000)
     assert_no_exception(page)
     assert_accessible(page)
+
+
+def test_per_subject_charts_draw_when_opened(page, app_url):
+    # the waterfall and responder bars are built only once their expander is opened
+    page.goto(f"{app_url}/mobility?data=single")
+    wait_for_app(page, timeout=120_000)
+    assert wait_for_charts(page, minimum=4, timeout=90_000) >= 4
+    page.get_by_text("Timed 25-Foot Walk per subject: waterfall of change and responders").click()
+    wait_for_app(page, timeout=120_000)
+    assert wait_for_charts(page, minimum=6, timeout=90_000) >= 6
+    assert_no_exception(page)
+    assert_accessible(page)
+    assert_charts_have_text(page)
+    assert page.get_by_text("By the rule:").count() >= 1

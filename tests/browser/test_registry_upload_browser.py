@@ -73,8 +73,8 @@ def test_registry_upload_shows_progress_then_a_working_dashboard(browser, regist
 
         page.get_by_role("link", name="Mobility", exact=True).click()
         wait_for_app(page, timeout=900_000)
-        # T25FW and NHPT: trajectory, estimation, waterfall, responders each
-        assert wait_for_charts(page, minimum=8, timeout=600_000) >= 8
+        # T25FW and NHPT: trajectory and estimation each
+        assert wait_for_charts(page, minimum=4, timeout=600_000) >= 4
         assert_no_exception(page)
         text = page.inner_text("[data-testid='stMain']")
         assert "Timed 25-Foot Walk" in text and "9-Hole Peg Test" in text
