@@ -55,7 +55,12 @@ def test_end_value_option():
 def test_page_code_reproduces_its_estimates(page):
     import pandas as pd
 
+    assert not [c for c in page.code if "crossover(" in c.value]  # built when opened
+    page.session_state["reproduce_crossover"] = True
+    page.run()
     codes = [c.value for c in page.code if "crossover(" in c.value]
+    page.session_state["reproduce_crossover"] = False
+    page.run()
     assert len(codes) == 1
     assert 'load_sample("crossover")' in codes[0]
     namespace: dict = {}

@@ -130,8 +130,8 @@ def _texts(frame: pd.DataFrame, numbers=(), keys=()) -> pd.DataFrame:
     number columns named in ``numbers`` and the categorical ones in ``keys``."""
     def kept(c) -> bool:
         dtype = frame[c].dtype
-        if isinstance(dtype, pd.CategoricalDtype):
-            return c in keys
+        if isinstance(dtype, pd.CategoricalDtype):  # repeated texts (days, keys)
+            return c in keys or c in numbers
         return (isinstance(dtype, np.dtype) and dtype.kind == "O") or (
             c in numbers and _is_number(frame[c]))
     cols = [c for c in frame.columns if not kept(c)]

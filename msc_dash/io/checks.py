@@ -78,7 +78,7 @@ def _numbers_lazy(df, col, label, *, integer=False, date_hint=False):
     if isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "iuf":
         num = raw.astype(float)  # number cells kept from Parquet or SAS
     else:
-        num = pd.to_numeric(raw, errors="coerce").astype(float)
+        num = _text_numbers(raw)
     found: list[Problem] = []
     bad = num.isna() & raw.notna()
     if bad.any():
@@ -108,6 +108,42 @@ def _numbers_lazy(df, col, label, *, integer=False, date_hint=False):
                 f"(`{_shown(raw[frac].iloc[0])}`).", column=col, rows=num.index[frac]))
             num = num.mask(frac)
     return num, found
+
+
+def _text_numbers(raw: pd.Series) -> pd.Series:
+    """Text cells as floats, unreadable ones NaN: ``pd.to_numeric(errors="coerce")``.
+
+    A categorical (repeated texts) is read once per category. Otherwise Arrow
+    parses the column in one pass (several times faster) when it reads every
+    cell as a finite number; a cell it refuses or reads as inf or nan sends
+    the column to pandas, whose reading the checks are written for.
+
+    Examples
+    --------
+    >>> _text_numbers(pd.Series(["1.5", None, "2e3", "x"], dtype=object)).tolist()
+    [1.5, nan, 2000.0, nan]
+    """
+    if isinstance(raw.dtype, pd.CategoricalDtype):
+        words = _text_numbers(pd.Series(np.asarray(raw.cat.categories, dtype=object),
+                                        dtype=object)).to_numpy()
+        codes = raw.cat.codes.to_numpy()
+        return pd.Series(np.where(codes >= 0, words.take(codes), np.nan), index=raw.index,
+                         name=raw.name)
+    values = raw.to_numpy(dtype=object)
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        text = pa.array(values, type=pa.large_string(), from_pandas=True)
+        num = pc.cast(text, pa.float64())
+        # Arrow and pandas read every finite number alike; inf and nan spellings, and
+        # anything Arrow refuses (spaces, hex, other scripts' digits), pandas decides
+        if pc.all(pc.is_finite(num)).as_py() in (True, None):
+            return pd.Series(num.to_numpy(zero_copy_only=False), index=raw.index,
+                             name=raw.name)
+    except (TypeError, ValueError, ArithmeticError, ImportError):
+        pass  # not all text (numbers of a mixed column), or a cell Arrow refuses
+    return pd.to_numeric(raw, errors="coerce").astype(float)
 
 
 def _shown(v) -> str:
@@ -334,9 +370,21 @@ def _key(df: pd.DataFrame, cols) -> np.ndarray:
     return key
 
 
+def _repeated(key: np.ndarray) -> np.ndarray:
+    """Which entries of ``key`` (non-negative ints) occur more than once.
+
+    Examples
+    --------
+    >>> _repeated(np.array([3, 1, 3, 0])).tolist()
+    [True, False, True, False]
+    """
+    if len(key) and int(key.max()) < max(4 * len(key), 2**20):  # a count per key value
+        return np.bincount(key)[key] > 1
+    return pd.Series(key).duplicated(keep=False).to_numpy()
+
+
 def _no_repeats(df: pd.DataFrame, label: str) -> None:
-    dup = pd.Series(_key(df, ["subject_id", "visit", "outcome"]), index=df.index
-                    ).duplicated(keep=False)
+    dup = pd.Series(_repeated(_key(df, ["subject_id", "visit", "outcome"])), index=df.index)
     if not dup.any():
         return
     first = df.loc[dup].iloc[0]

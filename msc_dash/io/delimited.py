@@ -164,13 +164,15 @@ def _read_text(f: _File, warnings: list[str]) -> _Frame:
         raise TrialDataError(f"{f.name}: the file has a header row but no data rows. Add the "
                              "data below the header.")
     columns, index = _columns(text, utf8, sep, header, first, f.name)
-    columns = [textcols.clean(arr) for arr in columns]
-    commas = [i for i, arr in enumerate(columns) if textcols.decimal_commas(arr)]
+    columns = [textcols.clean_column(arr) for arr in columns]
+    commas = [i for i, arr in enumerate(columns)
+              if textcols.decimal_commas(textcols.texts(arr))]
     for i in commas:
-        columns[i] = pc.replace_substring(columns[i], ",", ".")
+        columns[i] = textcols.with_texts(
+            columns[i], pc.replace_substring(textcols.texts(columns[i]), ",", "."))
     filled = np.zeros(len(index), dtype=bool)
     for arr in columns:
-        filled |= arr.is_valid().to_numpy(zero_copy_only=False)
+        filled |= textcols.valid(arr)
     if not filled.all():  # rows with every cell empty are dropped
         keep = pa.array(filled)
         columns, index = [arr.filter(keep) for arr in columns], index[filled]

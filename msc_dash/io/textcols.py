@@ -56,6 +56,48 @@ def clean(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return arr
 
 
+def clean_column(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """:func:`clean` of a read column; a column whose values repeat (IDs, visits,
+    days) as a dictionary array whose distinct texts alone were cleaned.
+
+    The dictionary may then hold nulls (missing-value spellings) and repeats
+    (``"A"`` and ``" A"``): :func:`valid` and :func:`frame` read it as the cells.
+
+    Examples
+    --------
+    >>> col = clean_column(pa.array([" a", "a", "NA"] * 5000))
+    >>> pa.types.is_dictionary(col.type), col.dictionary.to_pylist()
+    (True, ['a', 'a', None])
+    """
+    arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if _repeats(arr):
+        coded = pc.dictionary_encode(arr)
+        if len(coded.dictionary) <= len(arr) // 4:
+            return pa.DictionaryArray.from_arrays(coded.indices, clean(coded.dictionary))
+    return clean(arr)
+
+
+def texts(arr: pa.Array) -> pa.Array:
+    """The distinct texts of a cleaned column (its dictionary), or the column itself."""
+    return arr.dictionary if pa.types.is_dictionary(arr.type) else arr
+
+
+def with_texts(arr: pa.Array, words: pa.Array) -> pa.Array:
+    """``arr`` with its texts (:func:`texts`) replaced by ``words``."""
+    if pa.types.is_dictionary(arr.type):
+        return pa.DictionaryArray.from_arrays(arr.indices, words)
+    return words
+
+
+def valid(arr: pa.Array) -> np.ndarray:
+    """Which cells of a cleaned column hold a value (a boolean array)."""
+    if pa.types.is_dictionary(arr.type):
+        codes = arr.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        present = np.append(arr.dictionary.is_valid().to_numpy(zero_copy_only=False), False)
+        return present.take(codes)
+    return arr.is_valid().to_numpy(zero_copy_only=False)
+
+
 def decimal_commas(arr: pa.Array) -> bool:
     """True when the column's numbers use decimal commas (some do, all are numbers).
 
@@ -121,12 +163,23 @@ def read_plain_csv(text: str, sep: str, n_columns: int, skip: int,
 def frame(columns: dict[str, pa.Array], index) -> pd.DataFrame:
     """Text columns (str or None) from Arrow ones; those whose values repeat
     (visits, IDs) as categoricals of the texts, the others as objects."""
-    return pd.DataFrame({name: pd.Series(_column(arr), index=index)
-                         for name, arr in columns.items()}, index=index,
-                        columns=list(columns))
+    # dtype object, not inferred: pandas 3 would turn the cells into its "str" dtype
+    # (another copy), which the cell checks then read as text not yet cleaned
+    return pd.DataFrame({name: pd.Series(values, index=index, dtype=_dtype(values))
+                         for name, values in ((n, _column(a)) for n, a in columns.items())},
+                        index=index, columns=list(columns))
+
+
+def _dtype(values):
+    return values.dtype if isinstance(values, pd.Categorical) else object
 
 
 def _column(arr: pa.Array):
+    if pa.types.is_dictionary(arr.type):  # from clean_column: distinct texts cleaned
+        words = np.asarray(arr.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+        inner, categories = pd.factorize(words)  # spellings cleaned alike merge; None: -1
+        codes = np.append(inner, -1).take(arr.indices.fill_null(-1).to_numpy())
+        return pd.Categorical.from_codes(codes, pd.Index(categories, dtype=object))
     if _repeats(arr):
         coded = pc.dictionary_encode(arr)
         if len(coded.dictionary) <= len(arr) // 4:
