@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._lazy import stats
 from .lmm import fit_random_intercept
 from .trial import Trial
 

@@ -15,8 +15,8 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._lazy import stats
 from .settings import AnalysisSettings
 from .trial import Trial
 

@@ -12,8 +12,8 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._lazy import stats
 from .tables import p_phrase
 
 __all__ = ["CLINICAL_PARTNERS", "change_pairs", "correlate"]

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._lazy import stats
 from .errors import TrialDataError
 from .lmm import fit_random_intercept
 from .periods import sequences

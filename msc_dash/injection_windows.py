@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._lazy import stats
 from .safety import follow_up
 from .trial import Trial
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize
+
+from ._lazy import stats
 
 __all__ = ["RandomIntercept", "fit_random_intercept"]
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._lazy import stats
 from .arms import _check_arms, change_frame, default_arms
 from .reml import STRUCTURES, REMLFit, fit_reml
 from .settings import AnalysisSettings

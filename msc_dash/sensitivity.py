@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._lazy import stats
 from .mmrm import _fit, analysis_frame
 from .settings import AnalysisSettings
 from .trial import Trial

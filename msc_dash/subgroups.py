@@ -17,8 +17,8 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._lazy import stats
 from .arms import change_frame
 from .effects import ANALYTIC_N
 from .effects import _analytic_ci as _paired_analytic_ci  # same large-n CI as effect_sizes

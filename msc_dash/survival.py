@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._lazy import stats
 from .outcomes import EDSS_PLUS, EDSS_PLUS_COMPONENTS, REGISTRY
 from .progression import EventRules, confirmed_events
 from .trial import Trial

@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from scipy import stats
 
+from .._lazy import stats
 from .style import OKABE_ITO, build_figure
 
 __all__ = ["period_profile_figure", "paired_periods_figure", "ae_by_treatment_figure",

@@ -1,6 +1,10 @@
-"""The loader's fast paths give what the slow ones gave: Arrow's number parsing
-against ``pandas.to_numeric`` (the reading the checks were written for), the
-per-distinct-value cleaning of repeated texts against cleaning every cell."""
+"""The fast paths give what the slow ones gave: Arrow's number parsing against
+``pandas.to_numeric`` (the reading the checks were written for), per-distinct-value
+cleaning of repeated texts against cleaning every cell, counted repeats against
+hashed ones, the bootstrap's quantiles against ``scipy.stats.quantile``; and the
+first page a server draws imports no ``scipy.stats``."""
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -9,6 +13,8 @@ import pytest
 
 from msc_dash.io import textcols
 from msc_dash.io.checks import _repeated, _text_numbers
+
+ROOT = Path(__file__).resolve().parents[1]
 
 EDGE = ["1", "1.5", "-2", ".5", "5.", "+3", "1e5", "1E-3", "1e400", "-1e400", "1e-400", "0.1",
         "123456789012345678901234", "1.7976931348623157e308", "4.9e-324", " 1", "1 ", "inf",
@@ -64,3 +70,31 @@ def test_repeats_found_by_counting_as_by_hashing():
         key = rng.integers(0, high, 100_000)
         np.testing.assert_array_equal(_repeated(key),
                                       pd.Series(key).duplicated(keep=False).to_numpy())
+
+
+def test_bootstrap_quantiles_equal_scipy_bit_for_bit():
+    from scipy import stats
+
+    from msc_dash.bootstrap import _linear_quantile
+
+    rng = np.random.default_rng(0)
+    for m in (2, 3, 17, 2000):
+        y = rng.standard_normal((200, m))
+        y[1, ::3] = -np.inf  # g of a resample without variance
+        p = rng.uniform(0, 1, (200, 2))
+        p[2], p[3], p[4] = [0, 1], [1e-12, 1 - 1e-12], [-0.1, 1.1]
+        np.testing.assert_array_equal(_linear_quantile(y, p), stats.quantile(y, p, axis=-1))
+
+
+def test_the_first_page_needs_no_scipy_stats():
+    # importing scipy.stats costs over a second of the first page after a server start
+    import subprocess
+    import sys
+
+    code = ("import sys; from streamlit.testing.v1 import AppTest; "
+            "at = AppTest.from_file('app.py', default_timeout=120); at.run(); "
+            "assert not at.exception; assert at.get('plotly_chart'); "
+            "print('scipy.stats' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert out.stdout.strip().splitlines()[-1] == "False"
