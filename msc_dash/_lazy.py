@@ -1,10 +1,10 @@
-"""``scipy.stats``, imported on first use.
+"""``scipy.stats`` and ``scipy.optimize``, imported on first use.
 
-Importing ``scipy.stats`` costs more than a second; most modules of the package
-use it in a few functions only, and the first page a server draws (the
-Overview: bootstrap effect sizes through ``scipy.special``) none of them.
-``from ._lazy import stats`` gives a stand-in whose first attribute access
-imports the module.
+Importing ``scipy.stats`` costs more than a second, ``scipy.optimize`` about half
+of one; most modules of the package use them in a few functions only, and the
+first page a server draws (the Overview: bootstrap effect sizes through
+``scipy.special``) neither. ``from ._lazy import stats`` gives a stand-in whose
+first attribute access imports the module.
 
 Examples
 --------
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["stats"]
+__all__ = ["optimize", "stats"]
 
 
 class _Lazy:
@@ -33,3 +33,4 @@ class _Lazy:
 
 
 stats = _Lazy("scipy.stats")
+optimize = _Lazy("scipy.optimize")

@@ -18,9 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
-from ._lazy import stats
+from ._lazy import optimize, stats
 
 __all__ = ["GrowthFit", "fit_growth"]
 

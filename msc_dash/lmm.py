@@ -15,9 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
-from ._lazy import stats
+from ._lazy import optimize, stats
 
 __all__ = ["RandomIntercept", "fit_random_intercept"]
 

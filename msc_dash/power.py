@@ -31,9 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
-from ._lazy import stats
+from ._lazy import optimize, stats
 from .trial import Trial
 
 __all__ = ["PilotEstimate", "pilot_estimates", "n_two_means", "power_two_means",

@@ -29,7 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize
+
+from ._lazy import optimize
 
 __all__ = ["fit_reml", "REMLFit", "STRUCTURES", "covariance_matrix", "n_theta"]
 
