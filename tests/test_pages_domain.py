@@ -66,6 +66,10 @@ def test_every_outcome_present_gets_its_section(page, sample):
     at = _open(_app(sample), page)
     trial = load_sample("single" if sample == SINGLE else "two_arm")
     domain = {"biomarkers": "biomarker", "patient_reported": "patient-reported"}.get(page, page)
+    if page == "disability":  # one Functional System in detail, in an expander built when open
+        assert not [h for h in at.subheader if "(FS_" in h.value]
+        at.session_state["disability_fs_open"] = True
+        at.run()
     headers = [h.value for h in at.subheader]
     for code in trial.outcomes_in(domain):
         if code.startswith("FS_") and code != "FS_VISUAL":

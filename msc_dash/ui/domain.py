@@ -238,10 +238,17 @@ def _functional_systems(trial: Trial, effects: pd.DataFrame, visit: str, setting
     if any((c, visit) in rows for c in present):
         _chart("fs_forest", trial, "disability_fs_forest", f"Functional Systems {visit}",
                visit=visit)
-    code = st.selectbox("Functional System in detail", present, key="disability_fs_choice",
-                        format_func=lambda c: trial.outcome(c).label)
-    outcome_section(trial, effects, code, visit, settings, show_subjects=show_subjects,
-                    key="disability_fs")
+    # the forest above holds every system; one in full detail when asked for (built only
+    # while open: its charts would cost every visit of the page)
+    with st.expander("One Functional System in detail: headline, trajectory, estimation plot",
+                     key="disability_fs_open", on_change="rerun") as box:
+        if not box.open:
+            return
+        code = st.columns([1, 2])[0].selectbox(
+            "Functional System", present, key="disability_fs_choice",
+            format_func=lambda c: trial.outcome(c).label)
+        outcome_section(trial, effects, code, visit, settings, show_subjects=show_subjects,
+                        key="disability_fs")
 
 
 def _correlations(trial: Trial, visit: str, settings) -> None:

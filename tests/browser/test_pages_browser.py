@@ -18,7 +18,7 @@ PAGES = {
     "": (1, 1),  # Overview: forest
     # T25FW and NHPT: trajectory and estimation (waterfall and responders when opened)
     "mobility": (4, 4),
-    "disability": (8, 3),  # + EDSS-Plus, the Functional Systems forest
+    "disability": (6, 3),  # + EDSS-Plus, the Functional Systems forest
     "cognition": (2, 2),
     "biomarkers": (5, 3),  # + biomarker-clinical correlation
     "patient_reported": (6, 2),
