@@ -70,6 +70,22 @@ _PAIR_COLUMNS = ("outcome", "visit", "subject_id", "value", "day", "baseline", "
 _TEXT_KEYS = 200_000
 
 
+def _unique_inverse(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(key, return_inverse=True)`` for keys in ``[0, size)``: by counting
+    when ``size`` is not much above ``len(key)`` (no sort of millions of keys).
+
+    Examples
+    --------
+    >>> [a.tolist() for a in _unique_inverse(np.array([5, 2, 5, 0]), 8)]
+    [[0, 2, 5], [2, 1, 2, 0]]
+    """
+    if size > 8 * len(key) + 1024:
+        return np.unique(key, return_inverse=True)
+    present = np.bincount(key, minlength=size) > 0
+    position = np.cumsum(present) - 1
+    return np.flatnonzero(present), position[key]
+
+
 def _pairs(trial, outcomes=None, visits=None) -> pd.DataFrame:
     """Long frame of (arm, outcome, visit, subject_id, baseline, value, day).
 
@@ -103,7 +119,7 @@ def _pairs(trial, outcomes=None, visits=None) -> pd.DataFrame:
         baseline = b_sum / b_n
     # follow-up cells: key (outcome, visit, subject), in the order of the sorted codes
     key = ((o_code[fu_rows].astype(np.int64) * n_v + v_code[fu_rows]) * n_s + s_code[fu_rows])
-    uniq, inv = np.unique(key, return_inverse=True)
+    uniq, inv = _unique_inverse(key, len(o_names) * n_v * n_s)
     fv, fd = value[fu_rows], day[fu_rows]
     ok = ~np.isnan(fv)
     v_n = np.bincount(inv[ok], minlength=len(uniq))
@@ -458,7 +474,7 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
     val_all = pairs["value"].to_numpy(dtype=float)
     days = trial.visit_days
     m = trial.measurements
-    with_baseline = set(m.loc[m["day"] == 0, "outcome"])
+    with_baseline = set(m.loc[m["day"] == 0, "outcome"].unique())  # not row by row
     places = {code: decimals(base_all[i], val_all[i])
               for code, i in pairs.groupby("outcome", sort=False).indices.items()}
     rows, boot_jobs = [], {}

@@ -414,7 +414,7 @@ class Trial:
                 ok = col == rule
             keep &= ok.fillna(False).astype(bool)
             applied[column] = rule
-        ids = set(self.subjects.loc[keep, "subject_id"])
+        ids = self.subjects.loc[keep, "subject_id"].unique()  # not a set: row by row
         return replace(
             self,
             subjects=self.subjects[keep].reset_index(drop=True),
@@ -428,7 +428,7 @@ class Trial:
         )
 
     @staticmethod
-    def _only(frame: pd.DataFrame, ids: set) -> pd.DataFrame:
+    def _only(frame: pd.DataFrame, ids) -> pd.DataFrame:
         return frame[frame["subject_id"].isin(ids)].reset_index(drop=True)
 
     def treatment_emergent_only(self) -> Trial:

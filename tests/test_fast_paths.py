@@ -98,3 +98,14 @@ def test_the_first_page_needs_no_scipy_stats_or_optimize():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_unique_inverse_by_counting_equals_numpy():
+    from msc_dash.effects import _unique_inverse
+
+    rng = np.random.default_rng(11)
+    for n, size in ((10, 10), (1_000, 50), (200_000, 250_000), (100, 10**9)):
+        key = rng.integers(0, size, n)
+        for ours, want in zip(_unique_inverse(key, size), np.unique(key, return_inverse=True),
+                              strict=True):
+            np.testing.assert_array_equal(ours, want)

@@ -369,7 +369,7 @@ def ae_timeline_figure(trial: Trial, *, height: int | None = None,
 # ---------------------------------------------------------------- one patient
 def _subject_check(trial: Trial, subject_id: str) -> str:
     sid = str(subject_id)
-    if sid not in set(trial.subjects["subject_id"]):
+    if not (trial.subjects["subject_id"] == sid).any():
         raise KeyError(f"subject {sid!r} is not in the trial")
     return sid
 

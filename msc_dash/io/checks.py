@@ -602,7 +602,7 @@ def _not_too_many(subjects: pd.DataFrame, label: str) -> None:
 
 def _known_subjects(frame: pd.DataFrame, label: str, subjects: pd.DataFrame,
                     subjects_label: str) -> None:
-    stray = ~frame["subject_id"].isin(set(subjects["subject_id"]))
+    stray = ~frame["subject_id"].isin(subjects["subject_id"].unique())
     if stray.any():
         sid = frame.loc[stray, "subject_id"].iloc[0]
         raise _fail("unknown_subject", label, f"subject `{sid}` "
