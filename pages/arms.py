@@ -8,7 +8,7 @@ from msc_dash.arms import compare_arms, default_arms, mixed_anova_table
 from msc_dash.crossover_summary import arms_are_sequences
 from msc_dash.tables import format_ci, format_p, sig
 from msc_dash.ui import export_widgets, filters, state, widgets
-from msc_dash.ui.cache import cached
+from msc_dash.ui.cache import arrow_table, cached, derived
 from msc_dash.ui.charts import chart
 from msc_dash.ui.mmrm_section import mmrm_headline
 from msc_dash.ui.reproduce import reproduce_expander
@@ -109,8 +109,8 @@ def _row(r) -> dict:
 
 every = st.toggle("Show every visit", key="arms_all_visits")
 rows = table if every else visit_rows
-st.dataframe(pd.DataFrame([_row(r) for r in rows.itertuples()]), hide_index=True,
-             width="stretch")
+st.dataframe(derived(table, f"ancova {every} {visit} {settings.ci}", lambda: arrow_table(
+    pd.DataFrame([_row(r) for r in rows.itertuples()]))), hide_index=True, width="stretch")
 logs = [c for c in pd.unique(rows["outcome"]) if trial.outcome(c).scale == "log"]
 st.caption(
     f"ANCOVA: value at the visit ~ arm + baseline value (OLS). The difference is "
@@ -121,10 +121,10 @@ st.caption(
        "(1 = no difference), as the within-arm tables show ratios; Hedges' g of these "
        "outcomes is of the log change." if logs else "")
     + " p values are not adjusted for the number of outcomes and visits.")
-st.download_button("Download the comparison (CSV)", export.to_csv_bytes(table),
+st.download_button("Download the comparison (CSV)", lambda: export.to_csv_bytes(table),
                    file_name=export_widgets.file_stem(
                        f"arm_comparison_{treatment}_vs_{control}") + ".csv",
-                   mime="text/csv", key="arms_download")
+                   mime="text/csv", key="arms_download", on_click="ignore")  # made on click
 reproduce_expander(trial, "arms", settings, visit=visit, treatment=treatment, control=control)
 
 codes = list(pd.unique(table["outcome"]))

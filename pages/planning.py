@@ -9,7 +9,7 @@ import streamlit as st
 from msc_dash import power
 from msc_dash.figures.planning import ci_sample_size_figure, power_curve_figure
 from msc_dash.ui import state, widgets
-from msc_dash.ui.cache import cached, keep
+from msc_dash.ui.cache import arrow_table, cached, derived, keep
 from msc_dash.ui.charts import page_chart
 from msc_dash.ui.reproduce import reproduce_expander
 
@@ -120,7 +120,7 @@ with tab_cont:
         st.subheader("Across the pilot's CI")
         across = keep("plan.across", lambda: power.n_across_ci(
             est.effect, est.ci_low, est.ci_high, sd, alpha=alpha, power=target,
-            dropout=dropout), est, sd, alpha, target, dropout)
+            dropout=dropout), est.effect, est.ci_low, est.ci_high, sd, alpha, target, dropout)
         page_chart(lambda: ci_sample_size_figure(
             across.assign(effect=across["effect"].map(shown)),
             effect_label=f"Assumed effect ({unit.strip()})", estimate_text="Pilot estimate"),
@@ -171,8 +171,9 @@ with tab_resp:
         m[0].metric("Completing per arm", f"{math.ceil(np_)}" if fin else "∞")
         m[1].metric("Enrolled per arm", f"{power.enrolled(np_, dropout)}" if fin else "∞")
         m[2].metric("Enrolled in total", f"{2 * power.enrolled(np_, dropout)}" if fin else "∞")
-        st.dataframe(props.assign(**{c: props[c].map(lambda v: f"{v:.0%}") for c in
-                                     ("proportion", "ci_low", "ci_high")}),
+        st.dataframe(derived(props, "shares", lambda: arrow_table(props.assign(**{
+                         c: props[c].map(lambda v: f"{v:.0%}")
+                         for c in ("proportion", "ci_low", "ci_high")}))),
                      hide_index=True, column_config={
                          "arm": "Arm", "n": "Subjects", "count": "Responders",
                          "proportion": "Share", "ci_low": f"{settings.ci:.0%} CI low",
@@ -206,10 +207,13 @@ with tab_tte:
     m[2].metric("Enrolled in total", f"{2 * power.enrolled(r['n_per_arm'], dropout)}")
     st.caption(f"Treated arm's event probability under HR {hr:g}: {r['p_event_treated']:.1%};"
                f" both arms: {r['p_event']:.1%}.{guide}")
-    grid = pd.DataFrame([{"Hazard ratio": h,
-                          "Events": power.n_time_to_event(h, p_event, alpha=alpha,
-                                                          power=target)["events"],
-                          "Enrolled per arm": power.enrolled(power.n_time_to_event(
-                              h, p_event, alpha=alpha, power=target)["n_per_arm"], dropout)}
-                         for h in (0.5, 0.6, 0.7, 0.75, 0.8)])
-    st.dataframe(grid, hide_index=True)
+
+    def grid() -> pd.DataFrame:
+        rows = [(h, power.n_time_to_event(h, p_event, alpha=alpha, power=target))
+                for h in (0.5, 0.6, 0.7, 0.75, 0.8)]
+        return pd.DataFrame([{"Hazard ratio": h, "Events": x["events"],
+                              "Enrolled per arm": power.enrolled(x["n_per_arm"], dropout)}
+                             for h, x in rows])
+
+    st.dataframe(keep("plan.tte_grid", lambda: arrow_table(grid()), p_event, alpha, target,
+                      dropout), hide_index=True)

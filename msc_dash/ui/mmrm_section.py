@@ -12,7 +12,7 @@ from ..sensitivity import outcome_sensitivity
 from ..tables import format_p
 from ..trial import Trial
 from . import filters
-from .cache import cached
+from .cache import arrow_table, cached, derived
 from .charts import chart
 from .export_widgets import table_downloads
 from .widgets import md_escape
@@ -37,7 +37,9 @@ def mmrm_headline(trial: Trial, treatment: str, control: str, visit: str,
         st.info(f"No outcome has an estimable mixed model at {visit}.")
         return None
     every = st.toggle("Show every visit", key="mmrm_all_visits")
-    shown = display_table(table if every else at, trial, ci=settings.ci)
+    # formatted once per shared result, not on every rerun of the page
+    shown = derived(table, f"display {every} {visit} {settings.ci}", lambda: arrow_table(
+        display_table(table if every else at, trial, ci=settings.ci)))
     st.dataframe(shown, hide_index=True, width="stretch")
     n_out = int(at["outcome"].nunique())
     st.caption(
@@ -76,17 +78,20 @@ def _missing_data(trial: Trial, code: str, treatment: str, control: str, setting
                       control=control, settings=settings)
     t = md_escape(treatment)
     st.subheader(f"Sensitivity to missing data: {md_escape(code)} at {md_escape(tp.visit)}")
-    shown = pd.DataFrame({
-        "Analysis": rows["analysis"],
-        f"n ({treatment} vs {control})": [f"{a} vs {b}" for a, b in
-                                          zip(rows["n_treatment"], rows["n_control"],
-                                              strict=True)],
-        f"{treatment} vs {control} [{settings.ci:.0%} CI]": [
-            contrast_text(_ratio(r, rows["scale"].iloc[0]), o.change_unit)
-            for r in rows.to_dict("records")],
-        "p": [format_p(p) for p in rows["p"]],
-    })
-    st.dataframe(shown, hide_index=True, width="stretch")
+    def shown() -> pd.DataFrame:
+        return pd.DataFrame({
+            "Analysis": rows["analysis"],
+            f"n ({treatment} vs {control})": [f"{a} vs {b}" for a, b in
+                                              zip(rows["n_treatment"], rows["n_control"],
+                                                  strict=True)],
+            f"{treatment} vs {control} [{settings.ci:.0%} CI]": [
+                contrast_text(_ratio(r, rows["scale"].iloc[0]), o.change_unit)
+                for r in rows.to_dict("records")],
+            "p": [format_p(p) for p in rows["p"]],
+        })
+
+    st.dataframe(derived(rows, f"display {settings.ci}", lambda: arrow_table(shown())),
+                 hide_index=True, width="stretch")
     log = rows["scale"].iloc[0] == "log"
     chart("mmrm_tipping", trial, settings, key="mmrm_tipping", outcome=code,
           treatment=treatment, control=control)
