@@ -12,7 +12,8 @@ import pyarrow as pa
 import pytest
 
 from msc_dash.io import textcols
-from msc_dash.io.checks import _repeated, _text_numbers
+from msc_dash.io.checks import _repeated
+from msc_dash.io.textcols import numbers as _text_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 

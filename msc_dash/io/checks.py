@@ -20,7 +20,7 @@ from ..mapping import (
 )
 from ..outcomes import REGISTRY
 from ..trial import TABLES
-from . import limits
+from . import limits, textcols
 from .cells import _NUMBER, _cell, _objects
 from .derived import msfc_rows, nhpt_from_hands
 from .limits import MAX_DAY, MAX_SAFE_INTEGER, VISIT_WINDOW_DAYS
@@ -78,7 +78,7 @@ def _numbers_lazy(df, col, label, *, integer=False, date_hint=False):
     if isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "iuf":
         num = raw.astype(float)  # number cells kept from Parquet or SAS
     else:
-        num = _text_numbers(raw)
+        num = textcols.numbers(raw)
     found: list[Problem] = []
     bad = num.isna() & raw.notna()
     if bad.any():
@@ -108,42 +108,6 @@ def _numbers_lazy(df, col, label, *, integer=False, date_hint=False):
                 f"(`{_shown(raw[frac].iloc[0])}`).", column=col, rows=num.index[frac]))
             num = num.mask(frac)
     return num, found
-
-
-def _text_numbers(raw: pd.Series) -> pd.Series:
-    """Text cells as floats, unreadable ones NaN: ``pd.to_numeric(errors="coerce")``.
-
-    A categorical (repeated texts) is read once per category. Otherwise Arrow
-    parses the column in one pass (several times faster) when it reads every
-    cell as a finite number; a cell it refuses or reads as inf or nan sends
-    the column to pandas, whose reading the checks are written for.
-
-    Examples
-    --------
-    >>> _text_numbers(pd.Series(["1.5", None, "2e3", "x"], dtype=object)).tolist()
-    [1.5, nan, 2000.0, nan]
-    """
-    if isinstance(raw.dtype, pd.CategoricalDtype):
-        words = _text_numbers(pd.Series(np.asarray(raw.cat.categories, dtype=object),
-                                        dtype=object)).to_numpy()
-        codes = raw.cat.codes.to_numpy()
-        return pd.Series(np.where(codes >= 0, words.take(codes), np.nan), index=raw.index,
-                         name=raw.name)
-    values = raw.to_numpy(dtype=object)
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        text = pa.array(values, type=pa.large_string(), from_pandas=True)
-        num = pc.cast(text, pa.float64())
-        # Arrow and pandas read every finite number alike; inf and nan spellings, and
-        # anything Arrow refuses (spaces, hex, other scripts' digits), pandas decides
-        if pc.all(pc.is_finite(num)).as_py() in (True, None):
-            return pd.Series(num.to_numpy(zero_copy_only=False), index=raw.index,
-                             name=raw.name)
-    except (TypeError, ValueError, ArithmeticError, ImportError):
-        pass  # not all text (numbers of a mixed column), or a cell Arrow refuses
-    return pd.to_numeric(raw, errors="coerce").astype(float)
 
 
 def _shown(v) -> str:

@@ -3,8 +3,6 @@ the last good data stays, and applying the proposed mapping loads the upload."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.browser.conftest import assert_no_exception, open_uploader, wait_for_app
@@ -153,10 +151,14 @@ def test_too_large_csv_is_refused_with_its_size_and_the_last_data_stays(browser,
         page.locator("[data-testid='stSidebar'] input[type=file]").first.set_input_files(
             files=[{"name": "registry.parquet", "mimeType": "application/octet-stream",
                     "buffer": data}])
-        stage = page.locator("[data-testid='stSidebar']").get_by_text(
-            re.compile(r"^(Reading|Checking|Building the trial)\b")).first
-        stage.wait_for(timeout=30_000)  # the stage being worked on, with a progress bar
-        assert page.locator("[data-testid='stSidebar'] [data-testid='stProgress']").count()
+        # the stage being worked on beside its progress bar, seen together in one frame
+        # (checked one after the other, the load could end between the two looks)
+        page.wait_for_function("""() => {
+            const bar = document.querySelector(
+                "[data-testid='stSidebar'] [data-testid='stProgress']");
+            const text = document.querySelector("[data-testid='stSidebar']").innerText;
+            return bar && /(^|\\n)(Reading|Checking|Building the trial)\\b/.test(text);
+        }""", polling="raf", timeout=30_000)
         page.screenshot(path=str(tmp_path / "loading.png"))
         page.get_by_text("Loaded: registry.parquet").wait_for(timeout=120_000)
         wait_for_app(page)
