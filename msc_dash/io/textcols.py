@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .cells import _NA
+from .cells import _NA, _categorical
 
 #: Every character ``str.strip()`` removes (``str.isspace``; none is above U+3000).
 _SPACES = pa.array([c for c in map(chr, range(0x3001)) if c.isspace()], type=pa.large_string())
@@ -131,7 +131,7 @@ def numbers(raw: pd.Series) -> pd.Series:
     """
     if isinstance(raw.dtype, pd.CategoricalDtype):
         words = numbers(pd.Series(np.asarray(raw.cat.categories, dtype=object),
-                                        dtype=object)).to_numpy()
+                                  dtype=object)).to_numpy()
         codes = raw.cat.codes.to_numpy()
         return pd.Series(np.where(codes >= 0, words.take(codes), np.nan), index=raw.index,
                          name=raw.name)
@@ -199,21 +199,16 @@ def frame(columns: dict[str, pa.Array], index) -> pd.DataFrame:
     (visits, IDs) as categoricals of the texts, the others as objects."""
     # dtype object, not inferred: pandas 3 would turn the cells into its "str" dtype
     # (another copy), which the cell checks then read as text not yet cleaned
-    return pd.DataFrame({name: pd.Series(values, index=index, dtype=_dtype(values))
-                         for name, values in ((n, _column(a)) for n, a in columns.items())},
-                        index=index, columns=list(columns))
-
-
-def _dtype(values):
-    return values.dtype if isinstance(values, pd.Categorical) else object
+    values = {name: _column(arr) for name, arr in columns.items()}
+    return pd.DataFrame({name: pd.Series(v, index=index, dtype=v.dtype)
+                         for name, v in values.items()}, index=index, columns=list(columns))
 
 
 def _column(arr: pa.Array):
     if pa.types.is_dictionary(arr.type):  # from clean_column: distinct texts cleaned
         words = np.asarray(arr.dictionary.to_numpy(zero_copy_only=False), dtype=object)
-        inner, categories = pd.factorize(words)  # spellings cleaned alike merge; None: -1
-        codes = np.append(inner, -1).take(arr.indices.fill_null(-1).to_numpy())
-        return pd.Categorical.from_codes(codes, pd.Index(categories, dtype=object))
+        # spellings cleaned alike merge into one category; None stays missing
+        return _categorical(arr.indices.fill_null(-1).to_numpy(), words)
     if _repeats(arr):
         coded = pc.dictionary_encode(arr)
         if len(coded.dictionary) <= len(arr) // 4:
