@@ -31,8 +31,10 @@ libreoffice:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends \
 	    libreoffice-impress libreoffice-writer poppler-utils >/dev/null; }
 
+# PYTHONDONTWRITEBYTECODE= : a shell that turns off Python's module cache would make every
+# start compile the app's ~100 modules again (0.3-0.5 s before the first chart)
 run: $(STAMP)
-	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+	PYTHONDONTWRITEBYTECODE= $(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
 # Serve on a network interface: `make serve HOST=0.0.0.0`, with sign-in configured in
 # .streamlit/secrets.toml (README, "Serving to a team"). Without sign-in the app refuses
@@ -46,7 +48,7 @@ serve: $(STAMP)
 	@if [ -n "$(NOAUTH)" ]; then \
 	  echo "WARNING: serving msc-dash on $(HOST):$(PORT) WITHOUT SIGN-IN: anyone who can reach"; \
 	  echo "WARNING: this address sees every uploaded trial. Use only on a trusted network."; fi
-	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
+	PYTHONDONTWRITEBYTECODE= $(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
 	  --browser.serverAddress $$(hostname) $(if $(NOAUTH),-- --no-auth)
 
 test: $(STAMP) chromium libreoffice

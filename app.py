@@ -6,11 +6,17 @@ their values on every page; pages read the filtered trial from session state.
 
 import streamlit as st
 
-from msc_dash.outcomes import DOMAIN_INFO, DOMAIN_RECORDS
-from msc_dash.ui import a11y, auth, data, filters, presenter, settings, state
+from msc_dash.ui import warmup
 
+# the browser fetches and starts plotly.js while the imports below run (first run only)
+warmed = warmup.plotly_code()
 st.set_page_config(page_title="msc-dash", page_icon="🧬", layout="wide",
                    initial_sidebar_state="expanded")
+
+from msc_dash.outcomes import DOMAIN_INFO, DOMAIN_RECORDS  # noqa: E402
+from msc_dash.ui import a11y, auth, data, filters, presenter, settings, state  # noqa: E402
+
+warmed()
 # elements made before st.navigation survive a deep link only under the entry script's hash
 with filters.stable_widget_ids():
     # caption contrast, chart data tables, navigation list markup, metrics that wrap

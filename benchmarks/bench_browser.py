@@ -71,10 +71,12 @@ _SCROLL = """async () => {
 
 
 def _start(port: int) -> subprocess.Popen:
+    # as `make run`: compiled modules are cached (__pycache__) even where the shell says not to
     return subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", str(ROOT / "app.py")],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})
 
 
 def _wait_health(url: str) -> None:

@@ -110,3 +110,35 @@ def test_unique_inverse_by_counting_equals_numpy():
         for ours, want in zip(_unique_inverse(key, size), np.unique(key, return_inverse=True),
                               strict=True):
             np.testing.assert_array_equal(ours, want)
+
+
+def test_the_plotly_warmup_is_sent_once_and_imports_nothing_heavy():
+    # app.py sends it before importing pandas and the analysis package, so that the
+    # browser loads plotly.js while the server imports (first chart 6.3 -> 4.5 s,
+    # benchmarks/bench_browser.py); later runs send nothing in its place
+    import subprocess
+    import sys
+
+    from streamlit.testing.v1 import AppTest
+
+    code = ("import sys, msc_dash.ui.warmup; print(sorted(m for m in sys.modules if m in "
+            "('pandas', 'numpy', 'scipy') or m.startswith('msc_dash.') and m not in ('msc_dash.ui', 'msc_dash.ui.warmup')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
+
+    def script():
+        from msc_dash.ui import warmup
+
+        warmup.plotly_code()  # not emptied: what the browser receives first is kept
+
+    at = AppTest.from_function(script).run()
+    assert len(at.sidebar.get("plotly_chart")) == 1
+    at.run()
+    assert not at.sidebar.get("plotly_chart")
+
+
+def test_app_sends_the_warmup_before_its_heavy_imports():
+    source = (ROOT / "app.py").read_text()
+    assert source.index("warmup.plotly_code()") < source.index("from msc_dash.outcomes")
+    assert source.index("warmed()") > source.index("from msc_dash.ui import a11y")
