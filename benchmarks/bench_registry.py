@@ -96,6 +96,7 @@ def run_stage(stage: str, folder: Path) -> dict:
     import msc_dash
     import msc_dash.charts  # noqa: F401  (imports are the server's start-up, not a stage)
     import msc_dash.ui.charts  # noqa: F401
+    import msc_dash.ui.filters  # noqa: F401  (the app has it from its first run)
     from msc_dash.results import effect_table
     from msc_dash.settings import AnalysisSettings
 

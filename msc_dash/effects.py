@@ -31,6 +31,7 @@ from .bootstrap import (  # noqa: F401 (_analytic_ci is imported from here by su
     _quantiles,
     _resample_index,
 )
+from .groups import group_indices
 from .outcomes import EDSS_PLUS, EDSS_PLUS_COMPONENTS, Outcome
 from .wilcoxon import _midranks, decimals, signed_rank_test
 
@@ -469,14 +470,14 @@ def effect_sizes(trial, *, settings=None, n_boot: int = 2000, seed: int = 0, ci:
         family = getattr(settings, "family", ())
     _check(n_boot, ci, padjust)
     pairs = _pairs(trial)
-    groups = pairs.groupby(["arm", "outcome", "visit"], sort=False).indices
+    groups = group_indices(pairs, ["arm", "outcome", "visit"])
     base_all = pairs["baseline"].to_numpy(dtype=float)
     val_all = pairs["value"].to_numpy(dtype=float)
     days = trial.visit_days
     m = trial.measurements
     with_baseline = set(m.loc[m["day"] == 0, "outcome"].unique())  # not row by row
     places = {code: decimals(base_all[i], val_all[i])
-              for code, i in pairs.groupby("outcome", sort=False).indices.items()}
+              for code, i in group_indices(pairs, "outcome").items()}
     rows, boot_jobs = [], {}
     for arm in trial.arms:
         for code in trial.outcomes:

@@ -10,6 +10,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from .groups import group_medians, isin_runs
 from .outcomes import REGISTRY, Registry
 
 __all__ = ["Trial", "TABLES", "SINGLE_ARM"]
@@ -274,8 +275,7 @@ class Trial:
         m = self.measurements
         if m.empty:
             return pd.Series(dtype=float, name="day")
-        days = m.groupby("visit", sort=False)["day"].median()
-        return days.sort_values(kind="stable").rename("day")
+        return group_medians(m["visit"], m["day"]).sort_values(kind="stable").rename("day")
 
     @cached_property
     def injection_days(self) -> dict:
@@ -429,7 +429,7 @@ class Trial:
 
     @staticmethod
     def _only(frame: pd.DataFrame, ids) -> pd.DataFrame:
-        return frame[frame["subject_id"].isin(ids)].reset_index(drop=True)
+        return frame[isin_runs(frame["subject_id"], ids)].reset_index(drop=True)
 
     def treatment_emergent_only(self) -> Trial:
         """The same trial with only its treatment-emergent adverse events.

@@ -142,3 +142,48 @@ def test_app_sends_the_warmup_before_its_heavy_imports():
     source = (ROOT / "app.py").read_text()
     assert source.index("warmup.plotly_code()") < source.index("from msc_dash.outcomes")
     assert source.index("warmed()") > source.index("from msc_dash.ui import a11y")
+
+
+def _random_keys(rng, n, dtype):
+    cells = rng.choice(["BL", "M6", "M12", "S001", "é", None], n).tolist()
+    if rng.random() < 0.5:  # a Trial's tables are sorted: runs of equal cells
+        cells = sorted(cells, key=lambda c: (c is None, c or ""))
+    s = pd.Series(cells, dtype="object" if dtype == "object" else "str")
+    return s.astype("category") if dtype == "category" else s
+
+
+@pytest.mark.parametrize("dtype", ["str", "object", "category"])
+def test_grouping_by_codes_equals_pandas(dtype):
+    # groups.py replaces these pandas expressions on registry-size data; the expected
+    # value is pandas' own answer to the same expression on the same random frame
+    from msc_dash.groups import group_indices, group_medians, isin_runs
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(1, 60))
+        frame = pd.DataFrame({"a": _random_keys(rng, n, dtype), "b": _random_keys(rng, n, "str"),
+                              "day": rng.choice([0.0, 1.5, 180.0, 190.0, np.nan, 1e9 + 0.1], n)})
+        for cols in ("a", ["a", "b"]):
+            want = frame.groupby(cols, sort=False, observed=True).indices
+            got = group_indices(frame, cols)
+            assert set(got) == set(want)
+            for k in want:
+                np.testing.assert_array_equal(got[k], want[k])
+        if dtype != "category":
+            want = frame["day"].groupby(frame["a"], sort=False).median()
+            got = group_medians(frame["a"], frame["day"])
+            assert list(got.index) == list(want.index)
+            np.testing.assert_array_equal(got.to_numpy(), want.to_numpy())
+        values = rng.choice(["BL", "M12", "S001", "zz", 3], int(rng.integers(0, 4))).tolist()
+        for vals in (values, set(values), pd.array([v for v in values if isinstance(v, str)],
+                                                   dtype="str")):
+            np.testing.assert_array_equal(isin_runs(frame["a"], vals),
+                                          frame["a"].isin(list(vals)).to_numpy())
+
+
+def test_isin_by_runs_reads_each_run_once():
+    from msc_dash.groups import isin_runs
+
+    ids = pd.Series(np.repeat([f"S{i:05d}" for i in range(2000)], 30), dtype="str")
+    keep = ids.unique()[::3]
+    np.testing.assert_array_equal(isin_runs(ids, keep), ids.isin(keep).to_numpy())
