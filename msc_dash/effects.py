@@ -33,7 +33,7 @@ from .bootstrap import (  # noqa: F401 (_analytic_ci is imported from here by su
 )
 from .groups import group_indices
 from .outcomes import EDSS_PLUS, EDSS_PLUS_COMPONENTS, Outcome
-from .wilcoxon import _midranks, decimals, signed_rank_test
+from .wilcoxon import decimals, signed_rank_test
 
 __all__ = [
     "COLUMNS",
@@ -100,13 +100,14 @@ def _pairs(trial, outcomes=None, visits=None) -> pd.DataFrame:
     if outcomes is not None:
         m = m[m["outcome"].isin(outcomes)]
     visits = trial.followup_visits if visits is None else visits
-    fu_rows = m["visit"].isin(visits).to_numpy()
+    v_code, v_names = pd.factorize(m["visit"], sort=True)
+    # follow-up rows by their visit's code (isin of millions of text cells hashes each)
+    fu_rows = np.isin(np.asarray(v_names, dtype=object), list(visits))[v_code] & (v_code >= 0)
     if not fu_rows.any():
         return pd.DataFrame({c: pd.Series(dtype=float if c in ("value", "day", "baseline")
                                           else object) for c in _PAIR_COLUMNS})
     s_code, s_names = pd.factorize(m["subject_id"], sort=True)
     o_code, o_names = pd.factorize(m["outcome"], sort=True)
-    v_code, v_names = pd.factorize(m["visit"], sort=True)
     n_s, n_v = len(s_names), len(v_names)
     value = m["value"].to_numpy(dtype=float)
     day = m["day"].to_numpy(dtype=float)
@@ -146,7 +147,8 @@ def _pairs(trial, outcomes=None, visits=None) -> pd.DataFrame:
     return pd.DataFrame({
         "outcome": cat(o_u[keep], o_names), "visit": cat(v_u[keep], v_names),
         "subject_id": cat(s_u[keep], s_names), "value": v_mean[keep], "day": d_med[keep],
-        "baseline": base[keep], "arm": cat(arm[keep], a_names)})
+        "baseline": base[keep], "arm": cat(arm[keep], a_names)},
+        copy=False)  # new arrays: not stacked into one block (0.4 s at 5 million pairs)
 
 
 def paired_frame(trial, outcome: str, visit: str) -> pd.DataFrame:
@@ -245,12 +247,19 @@ def _adjust(p: np.ndarray, method: str) -> np.ndarray:
     return out
 
 
-def _rank_biserial(change: np.ndarray) -> float:
-    """Matched-pairs rank-biserial r of the (rounded) changes (Kerby 2014), zeros dropped."""
-    d = change[change != 0]
-    r, _ = _midranks(np.abs(d))
-    total = r.sum()
-    return r[d > 0].sum() / total - r[d < 0].sum() / total
+def _rank_biserial(change: np.ndarray, s_pos: float) -> float:
+    """Matched-pairs rank-biserial r of the (rounded) changes (Kerby 2014), zeros dropped.
+
+    ``s_pos``: the signed-rank sum of the positive changes (from the Wilcoxon test,
+    so the changes are ranked once). The midranks of m changes sum to m(m+1)/2
+    exactly, so R- = total - R+ exactly and r = R+/total - R-/total as ranked.
+
+    >>> round(_rank_biserial(np.array([1.0, 2, -3]), 3.0), 4)  # R+ = 1 + 2, R- = 3
+    0.0
+    """
+    m = int(np.count_nonzero(change))
+    total = m * (m + 1) / 2
+    return s_pos / total - (total - s_pos) / total
 
 
 def _cell(b: np.ndarray, v: np.ndarray, out: Outcome, ci: float, places: int) -> dict:
@@ -289,8 +298,8 @@ def _cell(b: np.ndarray, v: np.ndarray, out: Outcome, ci: float, places: int) ->
         t = mean / (sd / np.sqrt(n))
         row["p_ttest"] = 2 * special.stdtr(n - 1, -abs(t))
         rounded = np.round(change, places)
-        row["p_wilcoxon"], row["p_wilcoxon_method"], _ = signed_rank_test(rounded)
-        row["rank_biserial"] = _rank_biserial(rounded) * out.sign
+        row["p_wilcoxon"], row["p_wilcoxon_method"], s_pos = signed_rank_test(rounded)
+        row["rank_biserial"] = _rank_biserial(rounded, s_pos) * out.sign
     if out.scale == "log" and n >= 1 and np.all(b > 0) and np.all(v > 0):
         logr = np.log(v / b)
         row["gmr"] = np.exp(logr.mean())
