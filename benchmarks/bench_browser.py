@@ -59,7 +59,8 @@ PAGES = {
 CROSSOVER_PAGES = {"Crossover": "pages/crossover.py"}
 FIRST_CHART_S, PAGE_CHANGE_S = 4.0, 1.0
 
-_DRAWN = ("() => [...document.querySelectorAll('.js-plotly-plot')]"
+# the page's charts: not the hidden warm-up chart of msc_dash/ui/warmup.py in the sidebar
+_DRAWN = ("() => [...document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot')]"
           ".filter(e => e.querySelector('.main-svg')).length")
 _SCROLL = """async () => {
     const main = document.querySelector('[data-testid="stMain"]') || document.body;

@@ -173,7 +173,8 @@ def wait_for_charts(page, minimum: int = 1, timeout: float = 30_000) -> int:
     Returns how many charts have drawn.
     """
     # a drawn chart holds two .main-svg layers: count charts, not layers
-    drawn = ("() => [...document.querySelectorAll('.js-plotly-plot')]"
+    # (in the main area: not the hidden warm-up chart of msc_dash/ui/warmup.py)
+    drawn = ("() => [...document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot')]"
              ".filter(e => e.querySelector('.main-svg')).length")
     deadline = time.monotonic() + timeout / 1000
     while True:
