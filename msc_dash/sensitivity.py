@@ -62,9 +62,13 @@ def _ols(y: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     return beta[1], s2 * XtXi[1, 1], dfree
 
 
-def _rubin(est: np.ndarray, var: np.ndarray, df_com: int, ci: float) -> dict:
+def _rubin(est: np.ndarray, var: np.ndarray, df_com: int, ci: float, *,
+           imputed: bool = True) -> dict:
     m = len(est)
-    q, u, b = est.mean(), var.mean(), est.var(ddof=1)
+    # nothing imputed: the M analyses are one analysis. B is then 0 by construction, not
+    # by floating point (BLAS may fit identical columns a few ulps apart, and a B of
+    # 1e-30 would switch to Barnard-Rubin's df)
+    q, u, b = est.mean(), var.mean(), (est.var(ddof=1) if imputed else 0.0)
     t = u + (1 + 1 / m) * b
     lam = (1 + 1 / m) * b / t if t > 0 else 0.0
     df_old = (m - 1) / lam**2 if lam > 0 else np.inf
@@ -140,7 +144,8 @@ def tipping_point(trial: Trial, outcome: str, *, treatment: str, control: str,
         y = completed.copy()
         y[shift_rows] -= sign * d  # against the treatment: worse values for its missing
         est, var, df_com = _ols(y, X)
-        rows.append(dict(delta=d, delta_sd=d / sd_res, **_rubin(est, var, df_com, ci)))
+        rows.append(dict(delta=d, delta_sd=d / sd_res,
+                         **_rubin(est, var, df_com, ci, imputed=bool(missing.any()))))
     out = pd.DataFrame(rows)
     return _result(outcome, visit, out, alpha, int(shift_rows.sum()),
                    int((missing & (treated == 0)).sum()), n_imputations)

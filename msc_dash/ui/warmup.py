@@ -48,4 +48,8 @@ def plotly_code():
         with slot.container(key=_KEY):
             st.html(_CSS)
             st.plotly_chart(_FIGURE, config={"staticPlot": True, "displayModeBar": False})
-    return slot.empty
+
+    def remove() -> None:
+        slot.empty()
+
+    return remove
