@@ -14,6 +14,13 @@ import pandas as pd
 __all__ = ["group_indices", "group_medians", "isin_runs"]
 
 
+def _by_code(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows ordered by code (codes in ``[0, n)``) and each code's ``[start, end)`` in that
+    order; a radix sort when the codes fit 16 bits."""
+    order = np.argsort(codes.astype(np.int16) if n < 2**15 else codes, kind="stable")
+    return order, np.searchsorted(codes[order], np.arange(n + 1))
+
+
 def group_indices(frame: pd.DataFrame, columns: list[str] | str) -> dict:
     """``frame.groupby(columns, sort=False).indices`` for a few distinct keys per column.
 
@@ -32,7 +39,7 @@ def group_indices(frame: pd.DataFrame, columns: list[str] | str) -> dict:
     {'x': [0, 2], 'y': [1]}
     """
     cols = [columns] if isinstance(columns, str) else list(columns)
-    codes, names, size = [], [], 1
+    codes, names = [], []
     for col in cols:
         s = frame[col]
         if isinstance(s.dtype, pd.CategoricalDtype):
@@ -41,31 +48,20 @@ def group_indices(frame: pd.DataFrame, columns: list[str] | str) -> dict:
             k, u = pd.factorize(s, sort=False)
         codes.append(k)
         names.append(np.asarray(u, dtype=object))
-        size *= max(len(u), 1)
+    shape = [max(len(u), 1) for u in names]
+    size = int(np.prod(shape))
     if size >= 2**15 or not len(frame):
         return frame.groupby(columns, sort=False).indices
-    key = np.zeros(len(frame), dtype=np.int64)
-    ok = np.ones(len(frame), dtype=bool)
-    for k, u in zip(codes, names, strict=True):
-        key = key * max(len(u), 1) + k
-        ok &= k >= 0
+    ok = np.logical_and.reduce([k >= 0 for k in codes])
     rows = np.flatnonzero(ok)
-    if not len(rows):
-        return {}
-    key = key[ok].astype(np.int16)
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
+    order, ends = _by_code(np.ravel_multi_index([k[ok] for k in codes], shape), size)
     # pandas lists the groups in the order of their first row
-    groups = sorted(zip(np.split(rows[order], starts[1:]), sorted_key[starts], strict=True),
-                    key=lambda g: g[0][0])
+    groups = sorted(((rows[order[ends[k]:ends[k + 1]]], k)
+                     for k in np.flatnonzero(np.diff(ends))), key=lambda g: g[0][0])
     out = {}
     for idx, k in groups:
-        label = []
-        for u in reversed(names):
-            k, c = divmod(int(k), max(len(u), 1))
-            label.append(u[c])
-        out[tuple(reversed(label)) if len(cols) > 1 else label[0]] = idx
+        label = tuple(u[c] for u, c in zip(names, np.unravel_index(k, shape), strict=True))
+        out[label if len(cols) > 1 else label[0]] = idx
     return out
 
 
@@ -87,11 +83,8 @@ def group_medians(keys: pd.Series, values: pd.Series) -> pd.Series:
     codes, names = pd.factorize(keys, sort=False)
     x = values.to_numpy(dtype=float, na_value=np.nan)
     ok = (codes >= 0) & ~np.isnan(x)
-    codes, x = codes[ok], x[ok]
-    small = codes.astype(np.int16) if len(names) < 2**15 else codes
-    order = np.argsort(small, kind="stable")
-    ends = np.searchsorted(codes[order], np.arange(len(names) + 1))
-    x = x[order]
+    order, ends = _by_code(codes[ok], len(names))
+    x = x[ok][order]
     out = np.array([np.median(x[a:b]) if b > a else np.nan
                     for a, b in zip(ends[:-1], ends[1:], strict=True)], dtype=float)
     return pd.Series(out, index=pd.Index(names, name=keys.name), name=values.name)

@@ -139,13 +139,14 @@ def tipping_point(trial: Trial, outcome: str, *, treatment: str, control: str,
               else np.asarray(deltas, dtype=float))
     X = np.column_stack([np.ones(len(cov)), treated, cov])
     shift_rows = missing & (treated == 1)
+    imputed = bool(missing.any())
     rows = []
     for d in deltas:
         y = completed.copy()
         y[shift_rows] -= sign * d  # against the treatment: worse values for its missing
         est, var, df_com = _ols(y, X)
         rows.append(dict(delta=d, delta_sd=d / sd_res,
-                         **_rubin(est, var, df_com, ci, imputed=bool(missing.any()))))
+                         **_rubin(est, var, df_com, ci, imputed=imputed)))
     out = pd.DataFrame(rows)
     return _result(outcome, visit, out, alpha, int(shift_rows.sum()),
                    int((missing & (treated == 0)).sum()), n_imputations)
